@@ -1,0 +1,1 @@
+"""Core: exact money, periods, CPR numbers, errors, settings and the glossary. Imports no framework."""

@@ -1,0 +1,79 @@
+"""Settings from the environment (``TVAERS_*``) or a ``.env`` file. ``TVAERS_HOME`` holds the data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tvaers.core.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in docs/settings.md (a test keeps that honest)."""
+
+    model_config = SettingsConfigDict(env_prefix="TVAERS_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("tvaers-data"), description="Mappe med Tværs' data")
+    database_url: str = Field(
+        default="", description="Driftsdatabase (SQLAlchemy-URL); tom = SQLite under home"
+    )
+    pseudonym_key: str = Field(
+        default="", description="Hemmelig nøgle til pseudonymisering af CPR (hex eller tekst)"
+    )
+    pseudonym_key_file: Path | None = Field(
+        default=None, description="Fil med nøglen; standard: home/hemmeligheder/pseudonym.key"
+    )
+    municipality: str = Field(default="Demokommune", description="Kommunens navn")
+    log_format: str = Field(default="console", description="console eller json")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR")
+    memory_limit: str = Field(default="", description="DuckDB's hukommelsesgrænse, fx 8GB")
+    threads: int = Field(default=0, description="DuckDB-tråde; 0 = alle kerner")
+
+    @property
+    def analytics_path(self) -> Path:
+        return self.home / "analyse.duckdb"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'drift.sqlite').resolve()}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.home / "logs" / "tvaers.log"
+
+    @property
+    def scratch_dir(self) -> Path:
+        return self.home / "tmp"
+
+    @cached_property
+    def key_bytes(self) -> bytes:
+        """The pseudonymisation key. Generated once, kept in a file outside the databases."""
+        if self.pseudonym_key:
+            return self.pseudonym_key.encode()
+        path = self.pseudonym_key_file or self.home / "hemmeligheder" / "pseudonym.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise ConfigError(
+                f"Nøglefilen {path} er for kort (mindst 32 tegn).",
+                hint="Slet den ikke uden videre: pseudonymer afhænger af den.",
+            )
+        return key.encode()
+
+    def ensure_home(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,110 @@
+"""One error tree with codes. A user sees what is wrong, where, and what to do — in Danish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable codes: shown to users, searchable in docs, asserted in tests."""
+
+    # files and structure
+    FILE_EMPTY = "fil_tom"
+    FILE_UNREADABLE = "fil_ulaeselig"
+    FILE_TRUNCATED = "fil_afkortet"
+    FILE_DUPLICATE_TABLE = "fil_dublet"
+    FORMAT_UNKNOWN = "format_ukendt"
+    ENCODING = "tegnsaet"
+    COLUMN_MISSING = "kolonne_mangler"
+    COLUMN_DUPLICATE = "kolonne_dublet"
+    ROW_WIDTH = "raekke_bredde"
+    # values
+    VALUE_REQUIRED = "vaerdi_mangler"
+    DATE_INVALID = "dato_ugyldig"
+    NUMBER_INVALID = "tal_ugyldigt"
+    NUMBER_STYLE_MIXED = "talformat_blandet"
+    AMOUNT_PRECISION = "beloeb_oere"
+    INTEGER_INVALID = "heltal_ugyldigt"
+    CPR_INVALID = "cpr_ugyldigt"
+    CODE_INVALID = "kode_ugyldig"
+    CHOICE_INVALID = "vaerdi_ikke_tilladt"
+    # references and consistency
+    UNKNOWN_SECTOR_AREA = "ukendt_sektoromraade"
+    UNKNOWN_FUNCTION_CODE = "ukendt_funktion"
+    UNKNOWN_INTERVENTION = "ukendt_indsats"
+    UNKNOWN_CITIZEN = "ukendt_borger"
+    PRICE_MISSING = "pris_mangler"
+    PERIOD_REVERSED = "periode_omvendt"
+    DUPLICATE_KEY = "dublet_noegle"
+    UNITS_REQUIRED = "enheder_mangler"
+    # elsewhere
+    IMPORT_REJECTED = "import_afvist"
+    FOLDER_MISSING = "mappe_mangler"
+    NO_DATA = "ingen_data"
+    CONFIG_INVALID = "konfiguration_ugyldig"
+    STORE_UNAVAILABLE = "database_utilgaengelig"
+
+
+class TvaersError(Exception):
+    """Base of every error the project raises on purpose."""
+
+    code: ErrorCode = ErrorCode.CONFIG_INVALID
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the municipality's files: where it is, what is wrong, what to do.
+
+    ``row`` is the row number as the user sees it in Excel (the header is row 1); 0 means the
+    problem concerns the file as a whole.
+    """
+
+    file: str
+    row: int
+    column: str
+    value: str
+    code: ErrorCode
+    message: str
+    hint: str = ""
+
+    def line(self) -> str:
+        place = self.file
+        if self.row:
+            place += f", række {self.row}"
+        if self.column:
+            place += f", kolonne '{self.column}'"
+        shown = f" (værdi: '{self.value}')" if self.value else ""
+        return f"{place}: {self.message}{shown}. {self.hint}".strip()
+
+
+class ImportRejected(TvaersError):
+    """Validation found problems; nothing was imported."""
+
+    code = ErrorCode.IMPORT_REJECTED
+
+    def __init__(self, issues: list[Issue], total: int | None = None) -> None:
+        self.issues = issues
+        self.total = total if total is not None else len(issues)
+        super().__init__(
+            f"Importen er afvist: {self.total} fejl i filerne. Intet er indlæst.",
+            hint="Ret fejlene i kildefilerne og kør importen igen.",
+        )
+
+
+class ConfigError(TvaersError):
+    code = ErrorCode.CONFIG_INVALID
+
+
+class NoData(TvaersError):
+    code = ErrorCode.NO_DATA

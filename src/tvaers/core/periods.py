@@ -1,0 +1,91 @@
+"""Months and fiscal years. The fiscal year is the calendar year."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+DANISH_MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month, the unit of the resource draw and of follow-up."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"Måned skal være 1-12, ikke {self.month}")
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``2025-03`` to a month."""
+        year, _, month = text.partition("-")
+        return cls(int(year), int(month))
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, self.days)
+
+    @property
+    def days(self) -> int:
+        return calendar.monthrange(self.year, self.month)[1]
+
+    def next(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def danish(self) -> str:
+        return f"{DANISH_MONTHS[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True, order=True)
+class FiscalYear:
+    """A fiscal year (regnskabsår) = the calendar year."""
+
+    year: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+    def months(self) -> list[Month]:
+        return [Month(self.year, m) for m in range(1, 13)]
+
+
+def months_between(first: date, last: date) -> list[Month]:
+    """Every month touched by the inclusive period ``first``..``last``."""
+    if last < first:
+        return []
+    months = []
+    current = Month.of(first)
+    end = Month.of(last)
+    while current <= end:
+        months.append(current)
+        current = current.next()
+    return months
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

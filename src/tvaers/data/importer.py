@@ -1,0 +1,219 @@
+"""``tvaers import FOLDER``: validate every file first, then load all of it in one transaction.
+
+The order of work:
+
+1. find one file per contract table in the folder (``postings.csv`` / ``.xlsx`` / ``.parquet``,
+   or the Danish table name), and skip tables whose file is byte-identical to what is loaded;
+2. read and parse every changed file set-based in DuckDB temporary tables, pseudonymising CPR
+   numbers on the way; check values, keys and references (against the folder's other tables or
+   what is loaded already);
+3. any problem: raise :class:`ImportRejected` with every problem listed; nothing was written;
+4. otherwise: number a batch in the operational store, replace the changed tables in the analytics
+   file in one DuckDB transaction, derive families, and mark the batch loaded.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from duckdb import DuckDBPyConnection
+from sqlalchemy import Engine
+
+from tvaers.core.config import Settings
+from tvaers.core.cpr import Pseudonymiser
+from tvaers.core.errors import ErrorCode, ImportRejected, Issue, TvaersError
+from tvaers.core.glossary import TABLE_TERMS
+from tvaers.core.logging import get_logger
+from tvaers.data import checks
+from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
+from tvaers.data.families import derive_families
+from tvaers.data.issues import IssueSink
+from tvaers.data.readers import SUFFIXES, read_raw
+from tvaers.data.schema import LOADED, create_tables, loaded_state
+from tvaers.data.validation import Staged, stage
+from tvaers.engine.connection import connect, raw
+from tvaers.store import audit
+from tvaers.store.database import make_engine, sessions, upgrade
+from tvaers.store.models import ImportBatch, utcnow
+
+log = get_logger(__name__)
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class TableResult:
+    table: str
+    file: str
+    rows: int
+    changed: bool
+
+
+@dataclass
+class ImportResult:
+    batch_id: int | None
+    tables: list[TableResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(t.changed for t in self.tables)
+
+
+def _names() -> dict[str, str]:
+    """Accepted file stems (folded) -> table: the English table name or the Danish term."""
+    names = {fold(t): t for t in CONTRACTS}
+    names.update({fold(term): table for table, term in TABLE_TERMS.items()})
+    return names
+
+
+def discover(folder: Path) -> tuple[dict[str, Path], list[Issue], list[str]]:
+    """The file for each table in ``folder``; problems; files that were not recognised."""
+    if not folder.is_dir():
+        raise TvaersError(
+            f"Mappen '{folder}' findes ikke", code=ErrorCode.FOLDER_MISSING,
+            hint="Angiv mappen med kommunens filer.",
+        )  # fmt: skip
+    names = _names()
+    found: dict[str, Path] = {}
+    issues: list[Issue] = []
+    ignored: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        table = names.get(fold(path.stem)) if path.suffix.lower() in SUFFIXES else None
+        if table is None:
+            ignored.append(path.name)
+        elif table in found:
+            issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_DUPLICATE_TABLE,
+                                f"Tabellen '{table}' findes også i {found[table].name}",
+                                "Behold kun én fil pr. tabel i mappen."))  # fmt: skip
+        else:
+            found[table] = path
+    if not found and not issues:
+        raise TvaersError(
+            f"Mappen '{folder}' indeholder ingen kendte filer", code=ErrorCode.NO_DATA,
+            hint="Navngiv filerne efter tabellerne, fx postings.csv eller citizens.xlsx.",
+        )  # fmt: skip
+    return found, issues, ignored
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_analytics(settings: Settings) -> DuckDBPyConnection:
+    backend = connect(
+        settings.analytics_path, memory_limit=settings.memory_limit, threads=settings.threads,
+        temp_directory=settings.scratch_dir,
+    )  # fmt: skip
+    con = raw(backend)
+    create_tables(con)
+    return con
+
+
+def import_folder(
+    folder: Path,
+    settings: Settings,
+    *,
+    user: str | None = None,
+    progress: Progress | None = None,
+    store: Engine | None = None,
+) -> ImportResult:
+    """Import a folder of the municipality's files as one batch, or nothing."""
+    step = progress or (lambda _msg, _frac: None)
+    settings.ensure_home()
+    files, issues, ignored = discover(folder)
+    engine = store or make_engine(settings.store_url)
+    upgrade(engine)
+    con = open_analytics(settings)
+    try:
+        loaded = loaded_state(con)
+        hashes = {table: sha256_of(path) for table, path in files.items()}
+        result = ImportResult(None, ignored=ignored)
+        changed = [t for t in TABLE_ORDER if t in files and loaded.get(t, (0, "", ""))[2] != hashes[t]]
+        for table in TABLE_ORDER:
+            if table in files and table not in changed:
+                result.tables.append(TableResult(table, files[table].name, loaded[table][3], False))
+        if not changed and not issues:
+            log.info("import_unchanged", folder=str(folder))
+            return result
+        sink = IssueSink()
+        sink.extend(issues)
+        pads = Pseudonymiser(settings.key_bytes).sql_parameters()
+        staged: dict[str, Staged] = {}
+        for i, table in enumerate(changed):
+            step(f"Læser og kontrollerer {files[table].name}", i / (len(changed) + 2))
+            item = stage(con, read_raw(files[table]), CONTRACTS[table], pads, hashes[table], sink)
+            if item is not None:
+                staged[table] = item
+        step("Kontrollerer henvisninger mellem tabellerne", len(changed) / (len(changed) + 2))
+        srcs = checks.sources(staged, loaded)
+        checks.check_references(con, staged, srcs, sink)
+        checks.check_activities(con, staged, srcs, sink)
+        if sink:
+            log.warning("import_rejected", folder=str(folder), problems=sink.total)
+            raise ImportRejected(sink.issues, sink.total)
+        step("Indlæser", (len(changed) + 1) / (len(changed) + 2))
+        batch_id = _load(con, engine, folder, staged, user or getpass.getuser())
+        result.batch_id = batch_id
+        result.tables = sorted(
+            [*result.tables, *(TableResult(t, s.path.name, s.rows, True) for t, s in staged.items())],
+            key=lambda r: TABLE_ORDER.index(r.table),
+        )
+        step("Færdig", 1.0)
+        log.info("import_loaded", batch=batch_id, tables={t: s.rows for t, s in staged.items()})
+        return result
+    finally:
+        con.close()
+
+
+def _load(
+    con: DuckDBPyConnection, engine: Engine, folder: Path, staged: dict[str, Staged], user: str
+) -> int:
+    tables = [
+        {"table": t, "file": s.path.name, "sha256": s.sha256, "rows": s.rows}
+        for t, s in staged.items()
+    ]
+    make_session = sessions(engine)
+    with make_session() as session:
+        batch = ImportBatch(source=str(folder.resolve()), user_name=user, status="loading",
+                            tables=tables)  # fmt: skip
+        session.add(batch)
+        session.commit()
+        batch_id = batch.id
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for table, item in staged.items():
+            con.execute(f'DELETE FROM main."{table}"')
+            con.execute(f'INSERT INTO main."{table}" SELECT *, ? FROM {item.typed}', [batch_id])
+            con.execute(
+                f"INSERT OR REPLACE INTO {LOADED} VALUES (?, ?, ?, ?, ?, now())",
+                [table, batch_id, item.path.name, item.sha256, item.rows],
+            )
+        if {"citizens", "relations", "postings"} & staged.keys():
+            latest = con.execute("SELECT max(posting_date) FROM main.postings").fetchone()
+            derive_families(con, (latest[0] if latest and latest[0] else date.today()))
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        with make_session() as session:
+            failed = session.get(ImportBatch, batch_id)
+            if failed is not None:
+                failed.status, failed.finished_at = "failed", utcnow()
+                failed.note = f"{type(exc).__name__}: {str(exc)[:500]}"
+            session.commit()
+        raise
+    with make_session() as session:
+        done = session.get(ImportBatch, batch_id)
+        if done is not None:
+            done.status, done.finished_at = "loaded", utcnow()
+        audit.record(session, user, "import", detail={"batch": batch_id, "tables": tables})
+        session.commit()
+    return batch_id

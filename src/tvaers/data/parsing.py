@@ -1,0 +1,175 @@
+"""SQL (DuckDB) that parses one text column of a contract, and names what is wrong with a value.
+
+For each column kind, :func:`parse_sql` gives the typed value and :func:`error_sql` a CASE that
+yields an error key (``ErrorCode`` value, optionally ``code:variant``) or NULL. Both work on the
+trimmed text of the column, so the whole file is checked in one statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tvaers.core.cpr import birth_date_sql
+from tvaers.core.errors import ErrorCode
+from tvaers.data.contracts import Column, Kind
+from tvaers.data.readers import NumberStyle
+
+INT_NUMBER = r"[-+]?\d+(\.\d+)?"
+DK_NUMBER = r"[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"
+DK_NUMBER_WITH_COMMA = r"[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+"
+DOT_DECIMAL = r"[-+]?\d+\.\d{1,2}"
+COMMA_DECIMAL = r"[-+]?\d{1,3}(\.\d{3})*,\d+|[-+]?\d+,\d+"
+SCALE = {Kind.AMOUNT: 2, Kind.QUANTITY: 4}
+EARLIEST_YEAR, LATEST_YEAR = 1850, 2100
+
+
+def q(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """Quote a string literal for DuckDB."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class ParsedColumn:
+    column: Column
+    text: str  # SQL of the trimmed text, NULL when empty
+    typed: str  # SQL of the typed value
+    error: str  # SQL of the error key, NULL when fine
+
+
+def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
+    scale = SCALE[kind]
+    if style is NumberStyle.DANISH:
+        ok = f"regexp_full_match({t}, {lit(DK_NUMBER)})"
+        norm = f"replace(replace({t}, '.', ''), ',', '.')"
+        mixed = f"regexp_full_match({t}, {lit(DOT_DECIMAL)})"
+    elif style is NumberStyle.INTERNATIONAL:
+        ok = f"regexp_full_match({t}, {lit(INT_NUMBER)})"
+        norm = t
+        mixed = f"regexp_full_match({t}, {lit(COMMA_DECIMAL)})"
+    else:  # typed sources: numbers arrive as numbers; text cells may be Danish with a comma
+        dk = f"regexp_full_match({t}, {lit(DK_NUMBER_WITH_COMMA)})"
+        ok = f"(regexp_full_match({t}, {lit(INT_NUMBER)}) OR {dk})"
+        norm = f"CASE WHEN {dk} THEN replace(replace({t}, '.', ''), ',', '.') ELSE {t} END"
+        mixed = "FALSE"
+    decimals = f"length(regexp_extract({norm}, '\\.(\\d+)$', 1))"
+    typed = (
+        f"CASE WHEN {ok} AND {decimals} <= {scale} "
+        f"THEN try_cast({norm} AS DECIMAL(18,{scale})) END"
+    )
+    error = (
+        f"CASE WHEN {mixed} AND NOT {ok} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' "
+        f"WHEN NOT {ok} THEN '{ErrorCode.NUMBER_INVALID}' "
+        f"WHEN {decimals} > {scale} THEN '{ErrorCode.AMOUNT_PRECISION}:{scale}' "
+        f"WHEN {typed} IS NULL THEN '{ErrorCode.NUMBER_INVALID}:range' END"
+    )
+    if style is NumberStyle.DANISH:
+        # in a Danish file a dot followed by 1-2 digits can only be a dot decimal
+        error = (
+            f"CASE WHEN {mixed} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' ELSE ({error}) END"
+        )
+        typed = f"CASE WHEN NOT {mixed} THEN {typed} END"
+    return typed, error
+
+
+def _date(t: str) -> tuple[str, str]:
+    formats = (
+        (r"\d{4}-\d{1,2}-\d{1,2}", t, "%Y-%m-%d"),
+        (r"\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?", f"left({t}, 10)", "%Y-%m-%d"),
+        (r"\d{1,2}-\d{1,2}-\d{4}", t, "%d-%m-%Y"),
+        (r"\d{1,2}\.\d{1,2}\.\d{4}", t, "%d.%m.%Y"),
+    )
+    whens = " ".join(
+        f"WHEN regexp_full_match({t}, {lit(rx)}) THEN try_strptime({src}, {lit(fmt)})"
+        for rx, src, fmt in formats
+    )
+    stamp = f"(CASE {whens} END)"
+    typed = (
+        f"CASE WHEN year({stamp}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
+        f"THEN CAST({stamp} AS DATE) END"
+    )
+    error = f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
+    return typed, error
+
+
+def _cpr(t: str, stored_as_integer: bool) -> tuple[str, str]:
+    norm = f"regexp_replace({t}, '[- ]', '', 'g')"
+    if stored_as_integer:  # a CPR kept as a number lost its leading zero
+        norm = f"lpad({norm}, 10, '0')"
+    birth = birth_date_sql(norm)
+    error = (
+        f"CASE WHEN NOT regexp_full_match({norm}, '[0-9]{{10}}') THEN '{ErrorCode.CPR_INVALID}:format' "
+        f"WHEN {birth} IS NULL THEN '{ErrorCode.CPR_INVALID}:date' END"
+    )
+    return f"CASE WHEN {birth} IS NOT NULL THEN {norm} END", error
+
+
+def _integer(t: str, col: Column) -> tuple[str, str]:
+    value = f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END"
+    bounds = []
+    if col.minimum is not None:
+        bounds.append(f"{value} < {col.minimum}")
+    if col.maximum is not None:
+        bounds.append(f"{value} > {col.maximum}")
+    out_of_range = " OR ".join(bounds) or "FALSE"
+    typed = f"CASE WHEN NOT ({out_of_range}) THEN {value} END"
+    error = (
+        f"CASE WHEN {value} IS NULL THEN '{ErrorCode.INTEGER_INVALID}' "
+        f"WHEN {out_of_range} THEN '{ErrorCode.INTEGER_INVALID}:range' END"
+    )
+    return typed, error
+
+
+def _choice(t: str, col: Column) -> tuple[str, str]:
+    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in col.choices.items())
+    typed = f"CASE lower({t}) {whens} END"
+    return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CHOICE_INVALID}' END"
+
+
+def _function_code(t: str) -> tuple[str, str]:
+    norm = f"regexp_replace({t}, '[ .]', '', 'g')"
+    typed = (
+        f"CASE WHEN regexp_full_match({norm}, '\\d{{5}}') THEN "
+        f"substr({norm}, 1, 1) || '.' || substr({norm}, 2, 2) || '.' || substr({norm}, 4, 2) END"
+    )
+    return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CODE_INVALID}:function' END"
+
+
+def _account(t: str) -> tuple[str, str]:
+    typed = f"CASE WHEN regexp_full_match({t}, '\\d{{9,}}([^0-9].*)?') THEN {t} END"
+    return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CODE_INVALID}:account' END"
+
+
+def text_sql(header: str) -> str:
+    """The trimmed text of a raw column, NULL when empty."""
+    return f"nullif(trim({q(header)}), '')"
+
+
+def parse_column(
+    col: Column, t: str, style: NumberStyle, stored_as_integer: bool = False
+) -> ParsedColumn:
+    """The parse of one column whose trimmed text (NULL when empty) is the SQL ``t``."""
+    kind = col.kind
+    if kind in (Kind.AMOUNT, Kind.QUANTITY):
+        typed, error = _number(t, kind, style)
+    elif kind is Kind.DATE:
+        typed, error = _date(t)
+    elif kind is Kind.CPR:
+        typed, error = _cpr(t, stored_as_integer)
+    elif kind is Kind.INTEGER:
+        typed, error = _integer(t, col)
+    elif kind is Kind.CHOICE:
+        typed, error = _choice(t, col)
+    elif kind is Kind.FUNCTION_CODE:
+        typed, error = _function_code(t)
+    elif kind is Kind.ACCOUNT:
+        typed, error = _account(t)
+    else:
+        typed, error = t, "NULL"
+    required = f"'{ErrorCode.VALUE_REQUIRED}'" if col.required else "NULL"
+    full_error = f"CASE WHEN {t} IS NULL THEN {required} ELSE ({error}) END"
+    return ParsedColumn(col, t, f"CASE WHEN {t} IS NOT NULL THEN {typed} END", full_error)

@@ -1,0 +1,267 @@
+"""Read the municipality's files into all-text Arrow tables, with the row number a user sees.
+
+Every reader returns a :class:`RawTable`: every column as text (so validation is one code path
+for CSV, Excel and Parquet), a ``_row`` column with the row number as in Excel (header = row 1),
+the file's number style, and the problems found while reading. Values are parsed and checked
+afterwards, set-based, by :mod:`tvaers.data.validation`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from tvaers.core.errors import ErrorCode, Issue
+
+ROW = "_row"
+CSV_SUFFIXES = (".csv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
+_CHUNK = 1 << 24
+
+
+class NumberStyle(StrEnum):
+    INTERNATIONAL = "international"  # 1234.50, comma-separated CSV
+    DANISH = "danish"  # 1.234,50, semicolon-separated CSV
+    TYPED = "typed"  # numbers arrive as numbers (Excel, Parquet)
+
+
+@dataclass
+class RawTable:
+    path: Path
+    table: pa.Table | None
+    style: NumberStyle
+    encoding: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    integer_columns: frozenset[str] = frozenset()  # typed sources: columns stored as integers
+
+    @property
+    def headers(self) -> list[str]:
+        return [] if self.table is None else [n for n in self.table.column_names if n != ROW]
+
+
+def read_raw(path: Path) -> RawTable:
+    """Read one file by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return read_csv(path)
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel(path)
+    if suffix in PARQUET_SUFFIXES:
+        return read_parquet(path)
+    return _failed(path, NumberStyle.TYPED, ErrorCode.FORMAT_UNKNOWN,
+                   f"Filtypen '{suffix}' kendes ikke",
+                   "Gem filen som CSV, Excel (.xlsx) eller Parquet.")  # fmt: skip
+
+
+def _failed(path: Path, style: NumberStyle, code: ErrorCode, message: str, hint: str) -> RawTable:
+    return RawTable(path, None, style, issues=[Issue(path.name, 0, "", "", code, message, hint)])
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        bom = head == codecs.BOM_UTF8
+        data = b"" if bom else head
+        try:
+            while True:
+                decoder.decode(data)
+                data = handle.read(_CHUNK)
+                if not data:
+                    decoder.decode(b"", final=True)
+                    break
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
+def _header_line(path: Path, encoding: str) -> str:
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        for line in handle:
+            if line.strip():
+                return line.rstrip("\r\n")
+    return ""
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
+
+
+def read_csv(path: Path) -> RawTable:
+    """CSV, international (``,`` and ``.``) or Danish Excel style (``;``, ``,`` decimals)."""
+    if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip(b"\xef\xbb\xbf \r\n\t"):
+        return _failed(path, NumberStyle.INTERNATIONAL, ErrorCode.FILE_EMPTY, "Filen er tom",
+                       "Eksportér filen igen med overskriftsrække og data.")  # fmt: skip
+    encoding = detect_encoding(path)
+    header = _header_line(path, encoding)
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    style = NumberStyle.DANISH if delimiter == ";" else NumberStyle.INTERNATIONAL
+    headers = _split_header(header, delimiter)
+    issues: list[Issue] = []
+    dupes = sorted({h for h in headers if headers.count(h) > 1})
+    if dupes or any(not h.strip() for h in headers):
+        for name in dupes or [""]:
+            issues.append(Issue(path.name, 1, name, "", ErrorCode.COLUMN_DUPLICATE,
+                                "Overskriftsrækken har en tom eller gentaget kolonne",
+                                "Giv hver kolonne et entydigt navn."))  # fmt: skip
+        return RawTable(path, None, style, encoding, issues)
+    skipped: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        number = row.number or 0
+        skipped.append(number)
+        if len(issues) < 1000:
+            issues.append(Issue(
+                path.name, number, "", row.text[:60], ErrorCode.ROW_WIDTH,
+                f"Rækken har {row.actual_columns} felter, men overskriften har "
+                f"{row.expected_columns}",
+                "Filen kan være afkortet eller have et skilletegn for meget; tjek rækken i Excel.",
+            ))  # fmt: skip
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                encoding=encoding, use_threads=False, block_size=_CHUNK,
+                column_names=headers, skip_rows=1 + _blank_lines_before_header(path, encoding),
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+                ignore_empty_lines=True,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(headers, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        code = ErrorCode.ENCODING if isinstance(exc, UnicodeDecodeError) else ErrorCode.FILE_TRUNCATED
+        return _failed(path, style, code, f"Filen kan ikke læses som CSV ({str(exc)[:120]})",
+                       "Filen er måske afkortet eller har et uafsluttet anførselstegn; "
+                       "eksportér den igen.")  # fmt: skip
+    if table.num_rows == 0 and not skipped:
+        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
+                            "Filen har en overskriftsrække, men ingen data",
+                            "Eksportér filen igen med data."))  # fmt: skip
+    rows = _row_numbers(table.num_rows, skipped)
+    return RawTable(path, table.append_column(ROW, pa.array(rows)), style, encoding, issues)
+
+
+def _blank_lines_before_header(path: Path, encoding: str) -> int:
+    count = 0
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        for line in handle:
+            if line.strip():
+                return count
+            count += 1
+    return count
+
+
+def _row_numbers(n: int, skipped: list[int]) -> np.ndarray:
+    """Excel row numbers of the ``n`` kept records: header is row 1; skipped rows keep their number."""
+    rows = np.arange(2, n + 2, dtype=np.int64)
+    if skipped:
+        gaps = np.sort(np.asarray(skipped, dtype=np.int64))
+        # the k-th kept record moves down by the number of skipped rows at or before its place
+        rows = rows + np.searchsorted(gaps - np.arange(len(gaps)), rows, side="right")
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_excel(path: Path) -> RawTable:
+    """The first sheet of an .xlsx file; the first non-empty row is the header."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        cells = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for damaged files
+        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_UNREADABLE,
+                       f"Excel-filen kan ikke læses ({str(exc)[:120]})",
+                       "Åbn filen i Excel og gem den igen som .xlsx.")  # fmt: skip
+    first = next((i for i, r in enumerate(cells) if any(_cell_text(v) for v in r)), None)
+    if first is None:
+        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_EMPTY, "Regnearket er tomt",
+                       "Læg data i det første ark med en overskriftsrække.")  # fmt: skip
+    headers = [_cell_text(v) for v in cells[first]]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    if len(set(headers)) != width or any(not h for h in headers):
+        return _failed(path, NumberStyle.TYPED, ErrorCode.COLUMN_DUPLICATE,
+                       "Overskriftsrækken har en tom eller gentaget kolonne",
+                       "Giv hver kolonne et entydigt navn.")  # fmt: skip
+    body = cells[first + 1 :]
+    # Excel sheets are bounded (about a million rows), so a per-cell conversion is affordable here.
+    texts = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in body]
+    keep = [i for i, r in enumerate(texts) if any(r)]
+    columns = {h: pa.array([texts[i][j] for i in keep], pa.string()) for j, h in enumerate(headers)}
+    columns[ROW] = pa.array(np.asarray(keep, dtype=np.int64) + first + 2)
+    table = pa.table(columns)
+    issues = []
+    if table.num_rows == 0:
+        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
+                            "Regnearket har en overskriftsrække, men ingen data",
+                            "Læg data i det første ark."))  # fmt: skip
+    return RawTable(path, table, NumberStyle.TYPED, "xlsx", issues)
+
+
+def read_parquet(path: Path) -> RawTable:
+    """Parquet: typed columns, cast to text in canonical form (ISO dates, dot decimals)."""
+    try:
+        typed = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_UNREADABLE,
+                       f"Parquet-filen kan ikke læses ({str(exc)[:120]})",
+                       "Filen er måske afkortet; eksportér den igen.")  # fmt: skip
+    columns: dict[str, pa.Array] = {}
+    integers = set()
+    for name, column in zip(typed.column_names, typed.columns, strict=True):
+        kind = column.type
+        if pa.types.is_integer(kind):
+            integers.add(name)
+        if pa.types.is_timestamp(kind):
+            column = pc.cast(column, pa.date32()) if _midnight(column) else column
+        text = pc.cast(column, pa.string())
+        columns[name] = pc.fill_null(text, "")
+    columns[ROW] = pa.array(np.arange(2, typed.num_rows + 2, dtype=np.int64))
+    issues = []
+    if typed.num_rows == 0:
+        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
+                            "Parquet-filen har ingen rækker", "Eksportér filen igen med data."))  # fmt: skip
+    return RawTable(path, pa.table(columns), NumberStyle.TYPED, "parquet", issues,
+                    frozenset(integers))  # fmt: skip
+
+
+def _midnight(column: pa.ChunkedArray) -> bool:
+    as_date = pc.cast(pc.cast(column, pa.date32()), column.type)
+    return bool(pc.all(pc.or_kleene(pc.equal(as_date, column), pc.is_null(column))).as_py())

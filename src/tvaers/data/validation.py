@@ -1,0 +1,249 @@
+"""Stage one file: parse every column set-based in DuckDB, collect problems, build typed rows.
+
+Staging happens in temporary tables of the analytics connection; nothing reaches the stored
+tables until :mod:`tvaers.data.importer` loads a fully valid import in one transaction. Clear CPR
+numbers exist only in the temporary ``parsed_*`` tables and are replaced by pseudonyms in
+``typed_*``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from duckdb import DuckDBPyConnection
+
+from tvaers.core.cpr import CPR_IN_TEXT_REGEX, birth_date_sql, mask, pseudonym_sql
+from tvaers.core.errors import ErrorCode, Issue
+from tvaers.data.contracts import Contract, Kind, resolve_headers
+from tvaers.data.issues import PER_KIND, IssueSink
+from tvaers.data.messages import value_message
+from tvaers.data.parsing import ParsedColumn, lit, parse_column, q, text_sql
+from tvaers.data.readers import ROW, NumberStyle, RawTable
+from tvaers.data.schema import SQL_TYPES, stored_columns
+
+CPR_MASK = "[CPR fjernet]"
+
+
+@dataclass
+class Staged:
+    """A file that has been read and parsed; ``typed`` holds its rows in stored form."""
+
+    contract: Contract
+    path: Path
+    sha256: str
+    style: NumberStyle
+    headers: dict[str, str]  # contract column -> header in the file
+    rows: int
+
+    @property
+    def table(self) -> str:
+        return self.contract.table
+
+    @property
+    def parsed(self) -> str:
+        return f"parsed_{self.table}"
+
+    @property
+    def typed(self) -> str:
+        return f"typed_{self.table}"
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+
+def _missing_columns(contract: Contract, found: dict[str, str], path: Path) -> list[Issue]:
+    issues = [
+        Issue(path.name, 1, col.name, "", ErrorCode.COLUMN_MISSING,
+              f"Den påkrævede kolonne '{col.name}' mangler",
+              "Tilføj kolonnen i overskriftsrækken (se datakontrakten for navne og synonymer).")
+        for col in contract.required
+        if col.name not in found
+    ]  # fmt: skip
+    if contract.table == "postings" and not {"function_code", "account"} & found.keys():
+        issues.append(Issue(path.name, 1, "function_code", "", ErrorCode.COLUMN_MISSING,
+                            "Posteringerne skal have enten 'function_code' eller 'account'",
+                            "Tilføj funktionen (5.28.21) eller kontonummeret (528211003)."))  # fmt: skip
+    return issues
+
+
+def stage(
+    con: DuckDBPyConnection,
+    raw: RawTable,
+    contract: Contract,
+    pads: tuple[bytes, bytes],
+    sha256: str,
+    sink: IssueSink,
+) -> Staged | None:
+    """Parse ``raw`` into ``parsed_<table>`` and ``typed_<table>``; report problems to ``sink``."""
+    sink.extend(raw.issues)
+    if raw.table is None:
+        return None
+    found = resolve_headers(contract, raw.headers)
+    missing = _missing_columns(contract, found, raw.path)
+    if missing:
+        sink.extend(missing)
+        return None
+    staged = Staged(contract, raw.path, sha256, raw.style, found, raw.table.num_rows)
+    con.register(f"raw_{contract.table}", raw.table)
+    parsed = [
+        parse_column(
+            contract.column(name), text_sql(header), raw.style, header in raw.integer_columns
+        )
+        for name, header in found.items()
+    ]
+    _create_parsed(con, staged, parsed, pads)
+    con.unregister(f"raw_{contract.table}")
+    _value_issues(con, staged, parsed, sink)
+    _table_issues(con, staged, sink)
+    _create_typed(con, staged)
+    return staged
+
+
+def _create_parsed(
+    con: DuckDBPyConnection, staged: Staged, parsed: list[ParsedColumn], pads: tuple[bytes, bytes]
+) -> None:
+    inner = ", ".join(
+        f"{p.text} AS {q('t_' + p.column.name)}, {p.typed} AS {q('v_' + p.column.name)}, "
+        f"{p.error} AS {q('e_' + p.column.name)}"
+        for p in parsed
+    )
+    cprs = [p.column.name for p in parsed if p.column.kind is Kind.CPR]
+    pseudonyms = "".join(
+        f", CASE WHEN {q('v_' + n)} IS NOT NULL THEN {pseudonym_sql(q('v_' + n))} END "
+        f"AS {q('p_' + n)}"
+        for n in cprs
+    )
+    params = [pad for _ in cprs for pad in pads]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {staged.parsed} AS SELECT *{pseudonyms} FROM "
+        f"(SELECT {ROW}, {inner} FROM raw_{staged.table})",
+        params,
+    )
+
+
+def _value_issues(
+    con: DuckDBPyConnection, staged: Staged, parsed: list[ParsedColumn], sink: IssueSink
+) -> None:
+    union = " UNION ALL ".join(
+        f"SELECT {ROW} AS r, {lit(p.column.name)} AS col, {q('t_' + p.column.name)} AS val, "
+        f"{q('e_' + p.column.name)} AS err FROM {staged.parsed} "
+        f"WHERE {q('e_' + p.column.name)} IS NOT NULL"
+        for p in parsed
+    )
+    rows = con.execute(
+        f"SELECT r, col, val, err, count(*) OVER (PARTITION BY col, err) FROM ({union}) "
+        f"QUALIFY row_number() OVER (PARTITION BY col, err ORDER BY r) <= {PER_KIND} "
+        "ORDER BY r, col"
+    ).fetchall()
+    seen: set[tuple[str, str]] = set()
+    for row, name, value, key, total in rows:
+        col = staged.contract.column(name)
+        code, message, hint = value_message(key, col, staged.style)
+        shown = mask(value) if col.kind is Kind.CPR and value else value or ""
+        header = staged.header(name)
+        sink.add(Issue(staged.path.name, row, header, shown, code, message, hint))
+        if (name, key) not in seen:
+            seen.add((name, key))
+            sink.add_unlisted(staged.path.name, header, code, total - min(total, PER_KIND))
+
+
+def _report(con: DuckDBPyConnection, staged: Staged, sql: str, column: str, code: ErrorCode,
+            message: str, hint: str, sink: IssueSink) -> None:  # fmt: skip
+    """Add an issue per row returned by ``sql`` (columns: row, value, total)."""
+    rows = con.execute(
+        f"SELECT r, val, count(*) OVER () FROM ({sql}) ORDER BY r LIMIT {PER_KIND}"
+    ).fetchall()
+    header = staged.header(column)
+    for row, value, _ in rows:
+        sink.add(Issue(staged.path.name, row, header, str(value or ""), code, message, hint))
+    if rows:
+        sink.add_unlisted(staged.path.name, header, code, rows[0][2] - len(rows))
+
+
+def _v(name: str) -> str:
+    return q("v_" + name)
+
+
+def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
+    """Checks within one file: keys, periods, signs."""
+    contract, p = staged.contract, staged.parsed
+    if contract.key and all(k in staged.headers for k in contract.key if k != "solution"):
+        keys = [
+            q("p_" + k) if contract.column(k).kind is Kind.CPR else _v(k)
+            for k in contract.key
+            if k in staged.headers
+        ]
+        shown = _v(contract.key[0]) if contract.column(contract.key[0]).kind is not Kind.CPR else "''"
+        required = " AND ".join(f"{k} IS NOT NULL" for k in keys if "solution" not in k)
+        _report(
+            con, staged,
+            f"SELECT {ROW} AS r, {shown} AS val, min({ROW}) OVER w AS first FROM {p} "
+            f"WHERE {required} WINDOW w AS (PARTITION BY {', '.join(keys)}) QUALIFY r <> first",
+            contract.key[0], ErrorCode.DUPLICATE_KEY,
+            "Rækken gentager en nøgle, der allerede findes tidligere i filen",
+            f"Hver række skal være entydig på {', '.join(contract.key)}; fjern dubletten.", sink,
+        )  # fmt: skip
+    if contract.table == "postings":
+        empty = " AND ".join(
+            f"t_{c} IS NULL" if c in staged.headers else "TRUE" for c in ("function_code", "account")
+        )
+        _report(con, staged, f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE {empty}",
+                "function_code", ErrorCode.VALUE_REQUIRED,
+                "Posteringen har hverken funktion eller konto",
+                "Udfyld funktionen (5.28.21) eller kontonummeret.", sink)  # fmt: skip
+    if contract.table == "unit_prices":
+        _report(con, staged, f"SELECT {ROW} AS r, t_price AS val FROM {p} WHERE v_price < 0",
+                "price", ErrorCode.NUMBER_INVALID, "En enhedspris kan ikke være negativ",
+                "Ret prisen.", sink)  # fmt: skip
+    if contract.table == "activities" and "end_date" in staged.headers:
+        _report(con, staged, f"SELECT {ROW} AS r, t_end_date AS val FROM {p} "
+                "WHERE v_end_date < v_start_date", "end_date", ErrorCode.PERIOD_REVERSED,
+                "Aktiviteten slutter, før den starter",
+                "Ret start- eller slutdatoen (slutdatoen er inklusiv).", sink)  # fmt: skip
+    if contract.table == "relations":
+        _report(con, staged, f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE p_cpr = p_related_cpr",
+                "related_cpr", ErrorCode.CODE_INVALID, "En borger kan ikke være i relation til sig selv",
+                "Ret det relaterede CPR-nummer.", sink)  # fmt: skip
+
+
+def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
+    if name not in staged.headers:
+        return f"CAST(NULL AS {sql_type})"
+    if kind is Kind.CPR:
+        return q("p_" + name)
+    if kind is Kind.TEXT:  # free text must not carry CPR numbers into the store
+        return f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {lit(CPR_MASK)}, 'g')"
+    return _v(name)
+
+
+def _create_typed(con: DuckDBPyConnection, staged: Staged) -> None:
+    contract = staged.contract
+    exprs: dict[str, str] = {}
+    for col in contract.columns:
+        exprs[col.stored_name] = _stored_value(
+            staged, col.name, col.kind, SQL_TYPES.get(col.kind, "VARCHAR")
+        )
+    table = contract.table
+    if table == "postings":
+        account = _v("account") if "account" in staged.headers else "CAST(NULL AS VARCHAR)"
+        digits = f"regexp_extract({account}, '^(\\d+)', 1)"
+        fn = (f"substr({digits}, 1, 1) || '.' || substr({digits}, 2, 2) || '.' || "
+              f"substr({digits}, 4, 2)")  # fmt: skip
+        exprs["function_code"] = f"coalesce({exprs['function_code']}, {fn})"
+        exprs["dranst"] = (
+            f"coalesce({exprs['dranst']}, try_cast(nullif(substr({digits}, 6, 1), '') AS INTEGER), 1)"
+        )
+        exprs["grouping"] = f"coalesce({exprs['grouping']}, nullif(substr({digits}, 7, 3), ''))"
+    if table == "citizens":
+        exprs["birth_date"] = f"coalesce({exprs['birth_date']}, {birth_date_sql('v_cpr')})"
+        exprs["family_source"] = (
+            "CASE WHEN v_family IS NOT NULL THEN 'file' END"
+            if "family" in staged.headers
+            else "CAST(NULL AS VARCHAR)"
+        )
+    select = ", ".join(f"{exprs[name]} AS {q(name)}" for name, _ in stored_columns(contract))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {staged.typed} AS "
+        f"SELECT {select}, {ROW} AS source_row FROM {staged.parsed}"
+    )

@@ -1,0 +1,43 @@
+"""Ibis connections to the analytics engine: DuckDB embedded (the default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+from ibis.backends.duckdb import Backend
+
+
+def connect(
+    path: Path | None,
+    *,
+    read_only: bool = False,
+    memory_limit: str = "",
+    threads: int = 0,
+    temp_directory: Path | None = None,
+) -> Backend:
+    """An Ibis DuckDB backend on the analytics file (``None``: in memory)."""
+    config: dict[str, Any] = {}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if threads:
+        config["threads"] = threads
+    if temp_directory is not None:
+        temp_directory.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(temp_directory)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    database = str(path) if path is not None else ":memory:"
+    return ibis.duckdb.connect(database, read_only=read_only, **config)
+
+
+def raw(backend: Backend) -> duckdb.DuckDBPyConnection:
+    """The DuckDB connection under an Ibis backend, for bulk loading and DDL."""
+    return backend.con  # type: ignore[no-any-return]
+
+
+def spark(session: Any) -> Any:
+    """The same Ibis expressions on PySpark, when one machine is not enough (imported lazily)."""
+    return ibis.pyspark.connect(session)

@@ -13,7 +13,7 @@ digit 7      YY 00-36    YY 37-57    YY 58-99
 No modulus-11 check: numbers issued since 2007 need not satisfy it.
 
 A clear CPR number never passes the import boundary. :class:`Pseudonymiser` replaces it with an
-HMAC-SHA256 pseudonym under a secret key kept outside the databases; the same number always
+HMAC-SHA256 pseudonym (20 letters a-p) under a secret key kept outside the databases; the same number always
 gives the same pseudonym, so imports join up. :func:`pseudonym_sql` computes the very same
 pseudonym inside DuckDB so that a whole table is pseudonymised in one set-based statement.
 """
@@ -26,7 +26,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-PSEUDONYM_LENGTH = 20  # hex characters = 80 bits; collision-free for any population
+PSEUDONYM_LENGTH = 20  # 20 x 4 bits = 80 bits; collision-free for any population
+# Hex digits written as the letters a-p, so that a pseudonym can never look like a CPR number.
+_HEX, _LETTERS = "0123456789abcdef", "abcdefghijklmnop"
+_TO_LETTERS = str.maketrans(_HEX, _LETTERS)
 _CPR_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
 # Ten digits in a row, or six, a dash and four: what a CPR number looks like in free text.
 CPR_IN_TEXT_REGEX = r"\b\d{6}-?\d{4}\b"
@@ -92,7 +95,7 @@ class Pseudonymiser:
     def pseudonym(self, cpr: str) -> str:
         """The pseudonym of a (valid) CPR number, dash or not."""
         digest = hmac.new(self.key, normalise(cpr).encode(), hashlib.sha256).hexdigest()
-        return digest[:PSEUDONYM_LENGTH]
+        return digest[:PSEUDONYM_LENGTH].translate(_TO_LETTERS)
 
     def sql_parameters(self) -> tuple[bytes, bytes]:
         """The outer and inner HMAC pads, to bind to :func:`pseudonym_sql`'s two placeholders."""
@@ -105,10 +108,8 @@ class Pseudonymiser:
 
 def pseudonym_sql(column_sql: str) -> str:
     """DuckDB SQL for the pseudonym of a normalised CPR column; bind outer and inner pads."""
-    return (
-        f"left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode({column_sql})))), "
-        f"{PSEUDONYM_LENGTH})"
-    )
+    digest = f"sha256(?::BLOB || unhex(sha256(?::BLOB || encode({column_sql}))))"
+    return f"translate(left({digest}, {PSEUDONYM_LENGTH}), '{_HEX}', '{_LETTERS}')"
 
 
 def birth_date_sql(column_sql: str) -> str:

@@ -1,0 +1,219 @@
+"""The ``tvaers`` command line: thin over the services. Every command is documented in docs/cli.md."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tvaers.core.config import Settings, get_settings
+from tvaers.core.errors import ImportRejected, TvaersError
+from tvaers.core.logging import configure
+from tvaers.core.money import format_dkk
+
+app = typer.Typer(help="Tværs: økonomistyring af tværgående løsninger.", no_args_is_help=True)
+db_app = typer.Typer(help="Driftsdatabasen.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+SIZES = {"S": 27_500, "M": 63_000, "L": 650_000}
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    settings.ensure_home()
+    configure(settings.log_level, settings.log_format, settings.log_path)
+    return settings
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[callable]:  # type: ignore[valid-type]
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal and False,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(description, total=1.0)
+
+        def update(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction)
+
+        yield update
+        bar.update(task, completed=1.0)
+
+
+def _fail(exc: TvaersError, report: Path | None = None) -> None:
+    if isinstance(exc, ImportRejected):
+        table = Table(title=str(exc), show_lines=False)
+        for heading in ("Fil", "Række", "Kolonne", "Værdi", "Fejl"):
+            table.add_column(heading, overflow="fold")
+        for issue in exc.issues[:60]:
+            table.add_row(issue.file, str(issue.row or ""), issue.column, issue.value,
+                          f"{issue.message}. {issue.hint}")  # fmt: skip
+        err.print(table)
+        if len(exc.issues) > 60 or exc.total > len(exc.issues):
+            err.print(f"… i alt {exc.total} fejl; se hele listen med --report FIL.xlsx")
+        if report is not None:
+            from tvaers.reports.summary import write_validation_report
+
+            write_validation_report(report, exc.issues)
+            err.print(f"Valideringsrapporten er skrevet til {report}")
+        raise typer.Exit(2)
+    err.print(f"[red]Fejl ({exc.code}):[/red] {exc}")
+    raise typer.Exit(1)
+
+
+@app.command("import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="Mappe med én fil pr. tabel")],
+    report: Annotated[Path | None, typer.Option(help="Skriv valideringsrapporten til Excel")] = None,
+    user: Annotated[str | None, typer.Option(help="Hvem importerer (standard: OS-brugeren)")] = None,
+) -> None:
+    """Validér alle filer i FOLDER og indlæs dem samlet som én importkørsel — eller intet."""
+    from tvaers.data.importer import import_folder
+
+    settings = _settings()
+    try:
+        with _progress("Import") as step:
+            result = import_folder(folder, settings, user=user, progress=step)
+    except TvaersError as exc:
+        _fail(exc, report)
+        return
+    table = Table(title="Import" + (f" nr. {result.batch_id}" if result.batch_id else ""))
+    for heading in ("Tabel", "Fil", "Rækker", "Status"):
+        table.add_column(heading)
+    for t in result.tables:
+        table.add_row(t.table, t.file, f"{t.rows:,}".replace(",", "."),
+                      "indlæst" if t.changed else "uændret")  # fmt: skip
+    console.print(table)
+    if not result.changed:
+        console.print("Ingen ændringer: filerne er identiske med det, der allerede er indlæst.")
+    if result.ignored:
+        console.print(f"Ikke genkendt (ignoreret): {', '.join(result.ignored)}")
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Mappe, der skal skrives til")],
+    citizens: Annotated[int, typer.Option(help="Antal borgere")] = SIZES["S"],
+    seed: Annotated[int, typer.Option(help="Frø: samme frø giver samme kommune")] = 1,
+    size: Annotated[str | None, typer.Option(help="S, M eller L (overstyrer --citizens)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, csv-dk, parquet eller xlsx")] = "csv",
+) -> None:
+    """Skriv en realistisk syntetisk kommune i datakontraktens format."""
+    from tvaers.data.synth import generate
+
+    _settings()
+    n = SIZES[size.upper()] if size else citizens
+    with _progress("Syntetisk kommune") as step:
+        summary = generate(n, seed, out, fmt=fmt, progress=step)
+    console.print(
+        f"Skrev {summary.citizens:,} borgere i {summary.families:,} familier til {out} "
+        f"(udgift {format_dkk(summary.expenditure)}, CPR-registreret "
+        f"{summary.registered_share:.0%})".replace(",", ".")
+    )
+
+
+@app.command()
+def status() -> None:
+    """Vis hvad der er indlæst: tabeller, rækker og importkørsler."""
+    from tvaers.data.importer import open_analytics
+    from tvaers.data.schema import loaded_state
+
+    settings = _settings()
+    con = open_analytics(settings)
+    try:
+        state = loaded_state(con)
+    finally:
+        con.close()
+    table = Table(title=f"Indlæst i {settings.home}")
+    for heading in ("Tabel", "Fil", "Rækker", "Import nr."):
+        table.add_column(heading)
+    for name, (batch, file, _sha, rows) in sorted(state.items()):
+        table.add_row(name, file, f"{rows:,}".replace(",", "."), str(batch))
+    console.print(table if state else "Intet er indlæst endnu. Brug: tvaers import MAPPE")
+
+
+@app.command()
+def summary(
+    year: Annotated[int | None, typer.Option(help="Kun dette regnskabsår")] = None,
+    out: Annotated[Path | None, typer.Option(help="Skriv også til Excel")] = None,
+) -> None:
+    """Kort oversigt: borgere, familier, udgift pr. sektorområde og CPR-registreret andel."""
+    settings = _settings()
+    _print_summary(settings, year, out, None)
+
+
+def _print_summary(settings: Settings, year: int | None, out: Path | None, result: object) -> None:
+    from tvaers.data.summary import summarise
+    from tvaers.engine.connection import connect
+
+    backend = connect(settings.analytics_path, read_only=True)
+    try:
+        s = summarise(backend, year)
+    finally:
+        backend.disconnect()
+    console.print(f"[bold]{settings.municipality}[/bold] — data fra {s.first_day} til {s.last_day}")
+    console.print(f"Borgere: {s.citizens:,}   Familier: {s.families:,}".replace(",", "."))
+    table = Table(title="Driftsudgifter pr. sektorområde")
+    for heading, justify in (("Sektorområde", "left"), ("Udgift", "right"),
+                             ("CPR-registreret", "right"), ("Andel", "right")):  # fmt: skip
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for a in s.areas:
+        table.add_row(a.name, format_dkk(a.expenditure), format_dkk(a.registered),
+                      f"{a.registered_share:.1%}".replace(".", ","))  # fmt: skip
+    table.add_row("[bold]I alt[/bold]", format_dkk(s.expenditure), format_dkk(s.registered),
+                  f"{s.registered_share:.1%}".replace(".", ","))  # fmt: skip
+    console.print(table)
+    if out is not None:
+        from tvaers.reports.summary import write_summary
+
+        write_summary(out, s, settings.municipality, result)  # type: ignore[arg-type]
+        console.print(f"Oversigten er skrevet til {out}")
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Frø for den syntetiske kommune")] = 1,
+    citizens: Annotated[int, typer.Option(help="Antal borgere (standard S = 27.500)")] = SIZES["S"],
+    out: Annotated[Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")] = None,
+) -> None:
+    """Hovedjobbet: generér en S-kommune, importér den, vis og gem en oversigt i Excel."""
+    from tvaers.data.importer import import_folder
+    from tvaers.data.synth import generate
+
+    settings = _settings()
+    folder = settings.home / "demo" / f"kommune-{citizens}-{seed}"
+    try:
+        with _progress("Demo") as step:
+            generate(citizens, seed, folder, progress=lambda m, f: step(m, f * 0.5))
+            result = import_folder(folder, settings, progress=lambda m, f: step(m, 0.5 + f / 2))
+    except TvaersError as exc:
+        _fail(exc)
+        return
+    excel = out or settings.home / "demo" / "oversigt.xlsx"
+    _print_summary(settings, None, excel, result)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Opdatér driftsdatabasens skema til nyeste version (Alembic)."""
+    from tvaers.store.database import make_engine, upgrade
+
+    settings = _settings()
+    upgrade(make_engine(settings.store_url))
+    console.print("Driftsdatabasen er opdateret.")
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("Afbrudt.")
+        sys.exit(130)

@@ -1,0 +1,89 @@
+"""Excel workbooks for every table: Danish headings, real numbers and dates, safe text.
+
+Text that starts with ``=``, ``+``, ``-`` or ``@`` is written with a leading apostrophe so that a
+spreadsheet never evaluates data from the municipality's files as a formula (CSV/formula
+injection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@dataclass
+class Sheet:
+    name: str
+    headings: list[str]
+    rows: Iterable[Sequence[Any]]
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)
+
+
+def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                               "strings_to_urls": False})  # fmt: skip
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
+    title_fmt = workbook.add_format({"bold": True, "font_size": 14})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    integer = workbook.add_format({"num_format": "#,##0"})
+    share = workbook.add_format({"num_format": "0.0%"})
+    day = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    for sheet in sheets:
+        ws = workbook.add_worksheet(sheet.name[:31])
+        row = 0
+        if sheet.title:
+            ws.write_string(row, 0, safe_text(sheet.title), title_fmt)
+            row += 2
+        for note in sheet.notes:
+            ws.write_string(row, 0, safe_text(note))
+            row += 1
+        if sheet.notes:
+            row += 1
+        for col, heading in enumerate(sheet.headings):
+            ws.write_string(row, col, heading, bold)
+            ws.set_column(col, col, sheet.widths.get(col, max(12, len(heading) + 2)))
+        header_row = row
+        for values in sheet.rows:
+            row += 1
+            for col, value in enumerate(values):
+                _write(ws, row, col, value, money, integer, share, day)
+        if row > header_row:
+            ws.autofilter(header_row, 0, row, max(0, len(sheet.headings) - 1))
+        ws.freeze_panes(header_row + 1, 0)
+    workbook.close()
+    return path
+
+
+def _write(ws: Any, row: int, col: int, value: Any, money: Any, integer: Any, share: Any,
+           day: Any) -> None:  # fmt: skip
+    if value is None:
+        ws.write_blank(row, col, None)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "Ja" if value else "Nej")
+    elif isinstance(value, Decimal):
+        ws.write_number(row, col, float(value), money)
+    elif isinstance(value, int):
+        ws.write_number(row, col, value, integer)
+    elif isinstance(value, float):
+        ws.write_number(row, col, value, share if 0 <= abs(value) <= 1 else money)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, day)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), day)
+    else:
+        ws.write_string(row, col, safe_text(str(value)))

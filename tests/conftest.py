@@ -1,0 +1,123 @@
+"""Shared fixtures: a Tværs home per test, and the operational store on SQLite and PostgreSQL.
+
+PostgreSQL runs at 127.0.0.1:5432 (user postgres, trust auth, or ``TVAERS_TEST_POSTGRES``); each
+test gets a database of its own. Without a server the PostgreSQL cases are skipped, unless
+``TVAERS_REQUIRE_POSTGRES=1`` (set by CI), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from sqlalchemy import Engine, text
+
+from tvaers.core.config import Settings
+from tvaers.data.contracts import CONTRACTS
+from tvaers.store.database import make_engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEST_KEY = "test-key-0123456789abcdef0123456789"
+PG_ADMIN = os.environ.get("TVAERS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN.replace("postgresql+psycopg", "postgresql"), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_ok() -> bool:
+    ok = _postgres_available()
+    if not ok and os.environ.get("TVAERS_REQUIRE_POSTGRES") == "1":
+        pytest.fail("PostgreSQL kræves (TVAERS_REQUIRE_POSTGRES=1), men svarer ikke på " + PG_ADMIN)
+    return ok
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty operational database URL: SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'drift.sqlite'}"
+        return
+    if not request.getfixturevalue("postgres_ok"):
+        pytest.skip("PostgreSQL svarer ikke")
+    import psycopg
+
+    name = f"tvaers_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, store_url: str) -> Settings:
+    return Settings(home=tmp_path / "home", pseudonym_key=TEST_KEY, database_url=store_url)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """For tests about the analytics side only: SQLite store."""
+    return Settings(home=tmp_path / "home", pseudonym_key=TEST_KEY)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the hand-made mini municipality."""
+    folder = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", folder)
+    return folder
+
+
+def snapshot(settings: Settings) -> dict[str, str]:
+    """A fingerprint of everything stored: every analytics table and every store table."""
+    prints: dict[str, str] = {}
+    if settings.analytics_path.exists():
+        con = duckdb.connect(str(settings.analytics_path), read_only=True)
+        try:
+            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+            for table in sorted(tables):
+                rows = con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
+                prints[f"duckdb.{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        finally:
+            con.close()
+    engine: Engine = make_engine(settings.store_url)
+    try:
+        with engine.connect() as conn:
+            for table in ("municipalities", "import_batches", "users", "audit_log"):
+                try:
+                    rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).fetchall()
+                except Exception:
+                    conn.rollback()
+                    rows = []
+                prints[f"store.{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    finally:
+        engine.dispose()
+    return prints
+
+
+def analytics_rows(settings: Settings, table: str, columns: str = "*") -> list[tuple]:
+    con = duckdb.connect(str(settings.analytics_path), read_only=True)
+    try:
+        return con.execute(f'SELECT {columns} FROM "{table}" ORDER BY ALL').fetchall()
+    finally:
+        con.close()
+
+
+ALL_TABLES = tuple(CONTRACTS)

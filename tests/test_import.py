@@ -1,0 +1,118 @@
+"""Importing a folder: what the user gets, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from sqlalchemy import select
+
+from tvaers.core.config import Settings
+from tvaers.core.cpr import Pseudonymiser
+from tvaers.data.importer import import_folder
+from tvaers.store.database import make_engine, sessions
+from tvaers.store.models import AuditEntry, ImportBatch
+
+from .conftest import TEST_KEY, analytics_rows, snapshot
+
+MINI_CPRS = ["1503851236", "0202861118", "1207154007", "0303184012", "2505901122", "1010703344"]
+
+
+def test_mini_municipality_loads_with_exact_amounts_and_families(settings: Settings, mini: Path):
+    result = import_folder(mini, settings, user="tester")
+    assert result.batch_id == 1
+    assert {t.table: t.rows for t in result.tables} == {
+        "sector_areas": 3, "accounts": 5, "interventions": 4, "unit_prices": 5, "citizens": 6,
+        "relations": 4, "postings": 9, "activities": 5, "outcomes": 3, "budgets": 4,
+    }  # fmt: skip
+    amounts = dict(analytics_rows(settings, "postings", "posting_id, amount"))
+    assert amounts["P0005"] == Decimal("84210.55")
+    assert amounts["P0003"] == Decimal("-6349.60")
+    assert sum(amounts.values()) == Decimal("296769.25")  # 303.118,85 operations - 6.349,60 refund
+    p = Pseudonymiser(TEST_KEY.encode())
+    families = dict(analytics_rows(settings, "citizens", "citizen, family"))
+    mother, father, child1, child2, single, other = (p.pseudonym(c) for c in MINI_CPRS)
+    assert families[mother] == families[father] == families[child1] == families[child2]
+    assert len({families[mother], families[single], families[other]}) == 3
+    births = dict(analytics_rows(settings, "citizens", "citizen, CAST(birth_date AS VARCHAR)"))
+    assert births[child1] == "2015-07-12"  # from the CPR number: century digit 4, year 15
+
+
+def test_reimporting_identical_files_changes_nothing(settings: Settings, mini: Path):
+    import_folder(mini, settings)
+    before = snapshot(settings)
+    again = import_folder(mini, settings)
+    assert again.batch_id is None
+    assert not again.changed
+    assert snapshot(settings) == before
+
+
+def test_changed_file_replaces_that_table_in_a_new_batch(settings: Settings, mini: Path):
+    import_folder(mini, settings)
+    postings = mini / "postings.csv"
+    postings.write_text(postings.read_text().replace("P0009,2025-02-28,31200.00", "P0009,2025-02-28,31300.00"))
+    result = import_folder(mini, settings)
+    assert result.batch_id == 2
+    assert [t.table for t in result.tables if t.changed] == ["postings"]
+    assert Decimal("31300.00") in [r[0] for r in analytics_rows(settings, "postings", "amount")]
+    assert len(analytics_rows(settings, "postings")) == 9
+    batches = {r[0] for r in analytics_rows(settings, "postings", "batch_id")}
+    assert batches == {2}
+    assert {r[0] for r in analytics_rows(settings, "citizens", "batch_id")} == {1}
+    engine = make_engine(settings.store_url)
+    with sessions(engine)() as session:
+        stored = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id)))
+        assert [(b.id, b.status) for b in stored] == [(1, "loaded"), (2, "loaded")]
+        assert [t["table"] for t in stored[1].tables] == ["postings"]
+        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "import")) is not None
+    engine.dispose()
+
+
+def test_partial_folder_is_checked_against_what_is_loaded(settings: Settings, mini: Path, tmp_path: Path):
+    import_folder(mini, settings)
+    only = tmp_path / "only_postings"
+    only.mkdir()
+    (only / "postings.csv").write_text(
+        "posting_id,posting_date,amount,function_code\nX1,2025-03-31,100.00,5.28.21\n"
+    )
+    result = import_folder(only, settings)
+    assert result.batch_id == 2
+    assert analytics_rows(settings, "postings", "posting_id") == [("X1",)]
+
+
+def test_no_clear_cpr_in_duckdb_store_or_logs(settings: Settings, mini: Path):
+    from tvaers.core.logging import configure
+
+    configure("DEBUG", "json", settings.log_path)
+    import_folder(mini, settings, user="tester")
+    patterns = [c.encode() for c in MINI_CPRS] + [f"{c[:6]}-{c[6:]}".encode() for c in MINI_CPRS]
+    for path in settings.home.rglob("*"):
+        if path.is_file() and "hemmeligheder" not in path.parts:
+            data = path.read_bytes()
+            assert not any(p in data for p in patterns), f"klart CPR-nummer i {path}"
+    # DuckDB compresses strings, so also ask the engine: no VARCHAR value looks like a CPR number
+    con = duckdb.connect(str(settings.analytics_path), read_only=True)
+    columns = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' "
+        "AND column_name <> 'sha256' AND NOT internal AND schema_name = 'main'"
+    ).fetchall()
+    assert len(columns) > 20
+    for table, column in columns:
+        hits = con.execute(
+            f'SELECT count(*) FROM "{table}" WHERE regexp_matches("{column}", ?)',
+            [r"\d{6}-?\d{4}"],
+        ).fetchone()
+        assert hits == (0,), f"{table}.{column} har noget, der ligner et CPR-nummer"
+    con.close()
+    engine = make_engine(settings.store_url)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        for table in ("import_batches", "audit_log", "users", "municipalities"):
+            dump = repr(conn.execute(text(f"SELECT * FROM {table}")).fetchall())
+            assert not any(p.decode() in dump for p in patterns), f"klart CPR-nummer i {table}"
+    engine.dispose()
+    assert "[CPR fjernet]" in {r[0] for r in analytics_rows(settings, "postings", "text")} or any(
+        "[CPR fjernet]" in r[0] for r in analytics_rows(settings, "postings", "text")
+    )

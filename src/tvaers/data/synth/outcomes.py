@@ -1,0 +1,88 @@
+"""Labour-market status events for adults on benefits: ``benefit:<type>``, ``internship``,
+``job`` and ``education``, each from a date."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from tvaers.data.synth.catalogue import BENEFITS, intervention_index
+from tvaers.data.synth.population import Population
+from tvaers.data.synth.programmes import BENEFIT, SERVICE, STATUS, STATUS_KEYS, Spells
+from tvaers.data.synth.timeline import IntArray, Window, date_column, string_column
+
+# After a spell ends: probabilities of (job, education); the rest have no recorded status.
+EXITS: dict[str, tuple[float, float]] = {
+    "sygedagpenge": (0.85, 0.02),
+    "kontanthjælp": (0.42, 0.13),
+    "uddannelseshjælp": (0.30, 0.45),
+    "ressourceforløb": (0.20, 0.05),
+    "ledighedsydelse": (0.60, 0.00),
+    "dagpenge": (0.72, 0.06),
+}
+_STATUS_BENEFITS = [b.key for b in BENEFITS if b.key != "merudgifter"] + list(STATUS_KEYS)
+STATUSES = [f"benefit:{key}" for key in _STATUS_BENEFITS] + ["internship", "job", "education"]
+NOTES = ["Ydelse bevilget", "Virksomhedspraktik", "Ordinær beskæftigelse", "Påbegyndt uddannelse"]
+
+
+def _status_spells(spells: Spells) -> tuple[Spells, IntArray]:
+    """Benefit and status spells, with each one's index into ``_STATUS_BENEFITS``."""
+    of_benefit = np.array(
+        [_STATUS_BENEFITS.index(b.key) if b.key in _STATUS_BENEFITS else -1 for b in BENEFITS]
+    )
+    of_status = np.array([_STATUS_BENEFITS.index(key) for key in STATUS_KEYS])
+    chosen = spells.take(np.flatnonzero((spells.kind == BENEFIT) | (spells.kind == STATUS)))
+    status = np.where(
+        chosen.kind == BENEFIT,
+        of_benefit[np.minimum(chosen.item, of_benefit.size - 1)],
+        of_status[np.minimum(chosen.item, of_status.size - 1)],
+    )
+    keep = np.flatnonzero(status >= 0)
+    return chosen.take(keep), status[keep]
+
+
+def outcomes_table(
+    rng: np.random.Generator, population: Population, spells: Spells, window: Window
+) -> pa.Table:
+    status_spells, status = _status_spells(spells)
+    persons, dates, statuses, notes = [status_spells.person], [status_spells.start], [status], [
+        np.zeros(status.size, dtype=np.int64)
+    ]
+    ended = np.flatnonzero(status_spells.end < window.as_of)
+    draw = rng.random(ended.size)
+    job = np.zeros(ended.size, dtype=bool)
+    education = np.zeros(ended.size, dtype=bool)
+    for key, (p_job, p_education) in EXITS.items():  # a loop over benefit types
+        mine = status[ended] == _STATUS_BENEFITS.index(key)
+        job |= mine & (draw < p_job)
+        education |= mine & (draw >= p_job) & (draw < p_job + p_education)
+    exit_status = np.where(job, STATUSES.index("job"), STATUSES.index("education"))
+    exits = ended[job | education]
+    persons.append(status_spells.person[exits])
+    dates.append(status_spells.end[exits] + 1)
+    statuses.append(exit_status[job | education])
+    notes.append(np.where(job[job | education], 2, 3))
+
+    internships = np.flatnonzero(
+        (spells.kind == SERVICE) & (spells.item == intervention_index("017042"))
+    )
+    persons.append(spells.person[internships])
+    dates.append(spells.start[internships])
+    statuses.append(np.full(internships.size, STATUSES.index("internship")))
+    notes.append(np.ones(internships.size, dtype=np.int64))
+
+    person = np.concatenate(persons)
+    when = np.concatenate(dates)
+    what = np.concatenate(statuses)
+    note = np.concatenate(notes)
+    keep = when <= window.as_of
+    person, when, what, note = person[keep], when[keep], what[keep], note[keep]
+    order = np.lexsort((what, when, person))
+    return pa.table(
+        {
+            "cpr": population.cpr.take(pa.array(person[order])),
+            "date": date_column(when[order]),
+            "status": string_column(STATUSES, what[order]),
+            "note": string_column(NOTES, note[order]),
+        }
+    )

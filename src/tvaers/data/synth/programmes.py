@@ -1,0 +1,287 @@
+"""Who gets what, and when: spells of benefits and interventions.
+
+Each programme selects people among the eligible with probability ``sigmoid(alpha + slope * v +
+age term)``, where ``v`` is the latent vulnerability (shared within the family) and ``alpha`` is
+solved so that the expected share with a spell in the window is the programme's ``prevalence``.
+Spell lengths are log-normal; a spell starts anywhere from one spell length before the window to
+its end, so long spells (placements, residential care, disability pension) are mostly ongoing.
+Dependent programmes (mentor, internship, school transport) draw among the spells of others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tvaers.data.synth.catalogue import benefit_index, intervention_index
+from tvaers.data.synth.population import Population
+from tvaers.data.synth.timeline import (
+    DAYS_PER_YEAR,
+    FloatArray,
+    IntArray,
+    Window,
+    age_on,
+    day,
+)
+from datetime import date
+
+SERVICE, BENEFIT, STATUS = 0, 1, 2
+EARLIEST_ACTIVITY = day(date(2015, 1, 1))  # the case system's history starts here
+STATUS_KEYS = ("dagpenge",)
+
+
+@dataclass(frozen=True)
+class Programme:
+    key: str
+    kind: int
+    items: tuple[str, ...]  # intervention codes (services) or benefit keys
+    ages: tuple[int, int]  # eligible by age on the reference day (inclusive)
+    prevalence: float  # expected share of the eligible with a spell in the window
+    slope: float  # loading on vulnerability, logit scale
+    median_days: float
+    sigma: float
+    limits: tuple[float, float] = (0.0, 120.0)  # ages the spell must stay within [lo, hi)
+    units: tuple[float, float] | None = None  # units per month (hour and piece units)
+    step: float = 0.5  # units are rounded to this
+    age_slope: float = 0.0  # logit change per ten years above ``age_center``
+    age_center: float = 45.0
+    exclusive: bool = False  # part of the main benefit track: one per person
+    parents: Mapping[str, float] = field(default_factory=dict)  # item -> share (dependents)
+    follows_parent: bool = False  # dependent spell = the parent spell (school transport)
+
+
+_P = Programme
+_CHILD, _ADULT, _WORK = (0.0, 18.0), (18.0, 120.0), (18.0, 67.0)
+
+PROGRAMMES: tuple[Programme, ...] = (
+    # Main benefit track, in this order; a person gets at most one of these.
+    _P("førtidspension", BENEFIT, ("førtidspension",), (18, 66), 0.024, 1.0, 7300, 0.5, _WORK,
+       age_slope=0.9, exclusive=True),
+    _P("ledighedsydelse", BENEFIT, ("ledighedsydelse",), (18, 66), 0.008, 0.8, 240, 0.8, _WORK,
+       age_slope=0.4, exclusive=True),
+    _P("ressourceforløb", BENEFIT, ("ressourceforløb",), (18, 66), 0.015, 1.3, 540, 0.6, _WORK,
+       exclusive=True),
+    _P("kontanthjælp", BENEFIT, ("kontanthjælp", "uddannelseshjælp"), (18, 66), 0.065, 1.5, 300,
+       1.0, _WORK, age_slope=-0.2, exclusive=True),
+    _P("sygedagpenge", BENEFIT, ("sygedagpenge",), (18, 66), 0.11, 0.4, 55, 1.0, _WORK,
+       age_slope=0.2),
+    _P("dagpenge", STATUS, ("dagpenge",), (18, 66), 0.08, 0.2, 120, 0.9, _WORK),
+    # Employment measures for people on benefits
+    _P("mentor", SERVICE, ("017031",), (18, 66), 0.0, 0.8, 180, 0.6, _WORK, (6, 16),
+       parents={"kontanthjælp": 0.22, "uddannelseshjælp": 0.3, "ressourceforløb": 0.35}),
+    _P("praktik", SERVICE, ("017042",), (18, 66), 0.0, 0.3, 60, 0.4, _WORK,
+       parents={"kontanthjælp": 0.25, "uddannelseshjælp": 0.25, "ressourceforløb": 0.3,
+                "ledighedsydelse": 0.3}),
+    _P("løntilskud", SERVICE, ("017051",), (18, 66), 0.0, -0.3, 180, 0.4, _WORK,
+       parents={"kontanthjælp": 0.08, "ledighedsydelse": 0.15}),
+    # Children and young people
+    _P("anbringelse", SERVICE, ("015025", "015015", "015023", "015008", "015031", "015019",
+                                "015030"), (0, 17), 0.0155, 1.7, 1460, 0.9, _CHILD),
+    _P("familiebehandling", SERVICE, ("015011",), (0, 17), 0.035, 1.3, 240, 0.6, _CHILD,
+       (10, 30)),
+    _P("konsulentbistand", SERVICE, ("015016",), (0, 17), 0.03, 0.9, 120, 0.5, _CHILD, (3, 8)),
+    _P("kontaktperson", SERVICE, ("015017",), (8, 17), 0.02, 1.4, 300, 0.6, _CHILD, (8, 20)),
+    _P("merudgifter", BENEFIT, ("merudgifter",), (0, 17), 0.008, 0.3, 1800, 0.6, _CHILD),
+    # Vulnerable adults and disability
+    _P("§85", SERVICE, ("016085",), (18, 80), 0.016, 1.3, 730, 0.9, _ADULT, (8, 40)),
+    _P("§99", SERVICE, ("016099",), (18, 66), 0.006, 1.4, 365, 0.6, _ADULT, (6, 16)),
+    _P("§101", SERVICE, ("016101",), (18, 66), 0.009, 1.5, 270, 0.7, _ADULT),
+    _P("§101d", SERVICE, ("016102",), (18, 66), 0.0015, 1.8, 120, 0.4, _ADULT),
+    _P("§110", SERVICE, ("016110",), (18, 75), 0.0035, 1.8, 60, 1.0, _ADULT),
+    _P("§107", SERVICE, ("016107",), (18, 80), 0.0015, 1.6, 540, 0.7, _ADULT),
+    _P("§108", SERVICE, ("016108", "016208"), (18, 90), 0.003, 1.4, 3650, 0.8, _ADULT),
+    # Health and elderly
+    _P("hjemmehjælp", SERVICE, ("018083",), (18, 110), 0.022, 0.35, 720, 1.0, _ADULT, (4, 30),
+       age_slope=1.1, age_center=80),
+    _P("hjemmesygepleje", SERVICE, ("018138",), (18, 110), 0.035, 0.35, 150, 1.1, _ADULT,
+       (2, 12), age_slope=0.9, age_center=75),
+    _P("genoptræning", SERVICE, ("018140",), (18, 110), 0.03, 0.3, 75, 0.4, _ADULT, (4, 12),
+       step=1.0, age_slope=0.6, age_center=70),
+    # Special education and PPR
+    _P("specialskole", SERVICE, ("019020",), (6, 16), 0.018, 1.0, 1460, 0.7, (6.0, 17.0)),
+    _P("specialklasse", SERVICE, ("019021",), (6, 16), 0.015, 0.8, 1095, 0.7, (6.0, 17.0)),
+    _P("regionalt", SERVICE, ("019022",), (6, 16), 0.0015, 0.8, 1095, 0.6, (6.0, 17.0)),
+    _P("kørsel", SERVICE, ("019026",), (6, 16), 0.0, 0.0, 0, 0.0, (6.0, 17.0), (30, 44),
+       step=1.0, parents={"019020": 0.6, "019021": 0.25, "019022": 0.9}, follows_parent=True),
+    _P("ppr", SERVICE, ("019012",), (3, 16), 0.08, 0.8, 25, 0.2, (3.0, 17.0), (1, 1)),
+)  # fmt: skip
+
+
+@dataclass
+class Spells:
+    """One row per spell. ``end`` may lie after the window: the spell is then ongoing."""
+
+    person: IntArray
+    programme: IntArray
+    kind: IntArray
+    item: IntArray  # intervention index (services), benefit index (benefits), status index
+    start: IntArray
+    end: IntArray
+    units: FloatArray  # units per month; NaN when not given
+
+    def take(self, rows: IntArray) -> Spells:
+        return Spells(*(getattr(self, name)[rows] for name in self.__dataclass_fields__))
+
+    @staticmethod
+    def concat(parts: list[Spells]) -> Spells:
+        return Spells(
+            *(np.concatenate([getattr(p, n) for p in parts]) for n in Spells.__dataclass_fields__)
+        )
+
+
+def _solve_alpha(score: FloatArray, target: float) -> float:
+    """The intercept that makes the mean of ``sigmoid(alpha + score)`` equal ``target``."""
+    lo, hi = -30.0, 30.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if np.mean(1.0 / (1.0 + np.exp(-(mid + score)))) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _item_codes(programme: Programme) -> IntArray:
+    if programme.kind == SERVICE:
+        return np.array([intervention_index(c) for c in programme.items], dtype=np.int64)
+    if programme.kind == BENEFIT:
+        return np.array([benefit_index(k) for k in programme.items], dtype=np.int64)
+    return np.array([STATUS_KEYS.index(k) for k in programme.items], dtype=np.int64)
+
+
+def _choose_items(
+    rng: np.random.Generator, programme: Programme, age: IntArray, score: FloatArray
+) -> IntArray:
+    """Which of the programme's items each selected person gets."""
+    n = age.size
+    if programme.key == "kontanthjælp":  # uddannelseshjælp under 30
+        return np.where(age < 30, 1, 0)
+    if programme.key == "§108":  # own places first, the rest bought elsewhere
+        return (rng.random(n) < 0.42).astype(np.int64)
+    if programme.key == "anbringelse":
+        # foster care for the young, institutions and residential homes for teenagers,
+        # secure institutions rare and only 14+ (ANBAAR: 63 % family care, 17 % institution,
+        # 14 % opholdssted)
+        teen = age >= 13
+        weights = np.where(
+            teen[:, None],
+            np.array([0.30, 0.06, 0.10, 0.25, 0.21, 0.06, 0.02]),
+            np.array([0.56, 0.12, 0.14, 0.10, 0.08, 0.00, 0.00]),
+        )
+        heavy = score > np.quantile(score, 0.6) if n else np.zeros(0, dtype=bool)
+        weights = weights * np.where(heavy[:, None], [0.8, 0.8, 0.8, 1.3, 1.3, 1.0, 1.5], 1.0)
+        cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+        return np.asarray((rng.random(n)[:, None] > cumulative).sum(axis=1), dtype=np.int64)
+    return np.zeros(n, dtype=np.int64)
+
+
+def _units(rng: np.random.Generator, programme: Programme, n: int) -> FloatArray:
+    if programme.units is None:
+        return np.full(n, np.nan)
+    lo, hi = programme.units
+    raw = lo + (hi - lo) * rng.beta(1.6, 2.4, n)
+    return np.round(raw / programme.step) * programme.step
+
+
+def _clip_to_ages(
+    population: Population, person: IntArray, start: IntArray, end: IntArray, limits: tuple
+) -> tuple[IntArray, IntArray]:
+    birth = population.birth[person]
+    lo = birth + np.ceil(limits[0] * DAYS_PER_YEAR).astype(np.int64)
+    hi = birth + np.floor(limits[1] * DAYS_PER_YEAR).astype(np.int64) - 1
+    return np.maximum(start, lo), np.minimum(end, hi)
+
+
+def generate_spells(rng: np.random.Generator, population: Population, window: Window) -> Spells:
+    """Every programme's spells overlapping the window."""
+    reference = (window.first + window.as_of) // 2
+    age = age_on(population.birth, reference)
+    vulnerability = population.vulnerability
+    taken = np.zeros(population.size, dtype=bool)  # on the main benefit track already
+    span = window.as_of - window.first + 1
+    parts: list[Spells] = []
+    by_item: dict[str, Spells] = {}
+    for number, programme in enumerate(PROGRAMMES):
+        codes = _item_codes(programme)
+        if programme.parents:
+            spells = _dependent(rng, programme, number, codes, by_item, window)
+        else:
+            eligible = (age >= programme.ages[0]) & (age <= programme.ages[1])
+            if programme.exclusive or programme.key == "sygedagpenge":
+                eligible &= ~taken
+            who = np.flatnonzero(eligible)
+            score = programme.slope * vulnerability[who] + programme.age_slope * (
+                age[who] - programme.age_center
+            ) / 10.0
+            alpha = _solve_alpha(score, programme.prevalence) if who.size else 0.0
+            chosen = rng.random(who.size) < 1.0 / (1.0 + np.exp(-(alpha + score)))
+            person, score = who[chosen], score[chosen]
+            if programme.exclusive:
+                taken[person] = True
+            length = np.maximum(
+                np.round(rng.lognormal(np.log(programme.median_days), programme.sigma,
+                                       person.size)), 1
+            ).astype(np.int64)
+            start = window.first - length + np.floor(
+                rng.random(person.size) * (span + length)
+            ).astype(np.int64)
+            start, end = _clip_to_ages(
+                population, person, start, start + length - 1, programme.limits
+            )
+            n = person.size
+            spells = Spells(
+                person=person,
+                programme=np.full(n, number, dtype=np.int64),
+                kind=np.full(n, programme.kind, dtype=np.int64),
+                item=codes[_choose_items(rng, programme, age[person], score)],
+                start=start,
+                end=end,
+                units=_units(rng, programme, n),
+            )
+        if programme.kind == SERVICE:
+            spells.start = np.maximum(spells.start, EARLIEST_ACTIVITY)
+        keep = (spells.end >= spells.start) & (spells.end >= window.first)
+        keep &= spells.start <= window.as_of
+        spells = spells.take(np.flatnonzero(keep))
+        for position, key in enumerate(programme.items):
+            by_item[key] = spells.take(np.flatnonzero(spells.item == codes[position]))
+        parts.append(spells)
+    return Spells.concat(parts)
+
+
+def _dependent(
+    rng: np.random.Generator,
+    programme: Programme,
+    number: int,
+    codes: IntArray,
+    by_item: dict[str, Spells],
+    window: Window,
+) -> Spells:
+    """Spells drawn among the spells of the parent items, inside each parent spell."""
+    pieces = []
+    for key, share in programme.parents.items():
+        parent = by_item[key]
+        chosen = np.flatnonzero(rng.random(parent.person.size) < share)
+        pieces.append(parent.take(chosen))
+    parent = Spells.concat(pieces) if pieces else None
+    assert parent is not None
+    n = parent.person.size
+    if programme.follows_parent:
+        start, end = parent.start.copy(), parent.end.copy()
+    else:
+        lo = np.maximum(parent.start, window.first - 400)
+        hi = np.minimum(parent.end, window.as_of + 200)
+        start = lo + np.floor(rng.random(n) * 0.5 * np.maximum(hi - lo, 0)).astype(np.int64)
+        length = np.round(rng.lognormal(np.log(programme.median_days), programme.sigma, n))
+        end = np.minimum(start + np.maximum(length, 7).astype(np.int64) - 1, parent.end)
+    return Spells(
+        person=parent.person,
+        programme=np.full(n, number, dtype=np.int64),
+        kind=np.full(n, programme.kind, dtype=np.int64),
+        item=np.full(n, codes[0], dtype=np.int64),
+        start=start,
+        end=end,
+        units=_units(rng, programme, n),
+    )

@@ -31,7 +31,9 @@ def _postgres_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_ADMIN.replace("postgresql+psycopg", "postgresql"), connect_timeout=3):
+        with psycopg.connect(
+            PG_ADMIN.replace("postgresql+psycopg", "postgresql"), connect_timeout=3
+        ):
             return True
     except Exception:
         return False
@@ -91,7 +93,9 @@ def snapshot(settings: Settings) -> dict[str, str]:
     if settings.analytics_path.exists():
         con = duckdb.connect(str(settings.analytics_path), read_only=True)
         try:
-            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+            tables = [
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            ]
             for table in sorted(tables):
                 rows = con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
                 prints[f"duckdb.{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()

@@ -202,7 +202,9 @@ def test_refused_first_import_leaves_no_data(settings: Settings, tmp_path: Path)
     import duckdb
 
     con = duckdb.connect(str(settings.analytics_path), read_only=True)
-    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("postings", "citizens")]
+    counts = [
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("postings", "citizens")
+    ]
     con.close()
     assert counts == [0, 0]
 
@@ -217,4 +219,8 @@ def test_report_is_written_to_excel(sqlite_settings: Settings, tmp_path: Path) -
     assert result.exit_code == 2
     rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_index(0).to_python()
     flat = [[str(v) for v in r] for r in rows]
-    assert any(r[:3] == ["postings.csv", "3", "posting_date"] or r[:3] == ["postings.csv", "3.0", "posting_date"] for r in flat)
+    assert any(
+        r[:3] == ["postings.csv", "3", "posting_date"]
+        or r[:3] == ["postings.csv", "3.0", "posting_date"]
+        for r in flat
+    )

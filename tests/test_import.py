@@ -51,7 +51,9 @@ def test_reimporting_identical_files_changes_nothing(settings: Settings, mini: P
 def test_changed_file_replaces_that_table_in_a_new_batch(settings: Settings, mini: Path):
     import_folder(mini, settings)
     postings = mini / "postings.csv"
-    postings.write_text(postings.read_text().replace("P0009,2025-02-28,31200.00", "P0009,2025-02-28,31300.00"))
+    postings.write_text(
+        postings.read_text().replace("P0009,2025-02-28,31200.00", "P0009,2025-02-28,31300.00")
+    )
     result = import_folder(mini, settings)
     assert result.batch_id == 2
     assert [t.table for t in result.tables if t.changed] == ["postings"]
@@ -69,7 +71,9 @@ def test_changed_file_replaces_that_table_in_a_new_batch(settings: Settings, min
     engine.dispose()
 
 
-def test_partial_folder_is_checked_against_what_is_loaded(settings: Settings, mini: Path, tmp_path: Path):
+def test_partial_folder_is_checked_against_what_is_loaded(
+    settings: Settings, mini: Path, tmp_path: Path
+):
     import_folder(mini, settings)
     only = tmp_path / "only_postings"
     only.mkdir()

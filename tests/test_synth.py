@@ -38,9 +38,8 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         header = path.open(encoding="utf-8").readline().strip().split(",")
         types = {c: "VARCHAR" for c in header if c in TEXT_COLUMNS}
         con.execute(
-            f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_csv(?, header = true, "
-            f"types = {types!r})",
-            [str(path)],
+            f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_csv('{path}', header = true, "
+            f"types = {types!r})"
         )
     # CPR numbers without the dash (the finance system writes some with it).
     con.execute(
@@ -125,16 +124,16 @@ SELECT
 """
 
 PLACEMENTS_SQL = """
-SELECT
-    count(DISTINCT a.cpr) FILTER (WHERE a.intervention IN
-        ('015025', '015015', '015023', '015031', '015008', '015019', '015030')
-        AND a.start_date <= DATE '{year}-12-31'
-        AND coalesce(a.end_date, DATE '9999-12-31') >= DATE '{year}-12-31')
-    * 1000.0 / (SELECT count(*) FROM citizens
-                WHERE date_diff('year', birth_date, DATE '{year}-12-31')
-                      - (strftime(birth_date, '%m-%d') > '12-31')::INT < 18)
-FROM activities a JOIN citizens c USING (cpr)
-WHERE date_diff('year', c.birth_date, DATE '{year}-12-31') < 18
+-- Children aged 0-17 on 31 December (born in the 18 years up to it) in an out-of-home placement.
+WITH children AS (
+    SELECT cpr FROM citizens WHERE year(birth_date) BETWEEN {year} - 17 AND {year}
+)
+SELECT 1000.0 * (
+    SELECT count(DISTINCT a.cpr) FROM activities a SEMI JOIN children USING (cpr)
+    WHERE a.intervention IN ('015025', '015015', '015023', '015031', '015008', '015019', '015030')
+      AND a.start_date <= DATE '{year}-12-31'
+      AND coalesce(a.end_date, DATE '9999-12-31') >= DATE '{year}-12-31'
+) / (SELECT count(*) FROM children)
 """
 
 MULTI_AREA_SQL = """

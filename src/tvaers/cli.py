@@ -1,4 +1,4 @@
-"""The ``tvaers`` command line: thin over the services. Every command is documented in docs/cli.md."""
+"""The ``tvaers`` command line, thin over the services; every command is in docs/cli.md."""
 
 from __future__ import annotations
 
@@ -36,9 +36,14 @@ def _settings() -> Settings:
 @contextmanager
 def _progress(description: str) -> Iterator[callable]:  # type: ignore[valid-type]
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal and False,
-    ) as bar:  # fmt: skip
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and False,
+    ) as bar:
         task = bar.add_task(description, total=1.0)
 
         def update(message: str, fraction: float) -> None:
@@ -54,8 +59,13 @@ def _fail(exc: TvaersError, report: Path | None = None) -> None:
         for heading in ("Fil", "Række", "Kolonne", "Værdi", "Fejl"):
             table.add_column(heading, overflow="fold")
         for issue in exc.issues[:60]:
-            table.add_row(issue.file, str(issue.row or ""), issue.column, issue.value,
-                          f"{issue.message}. {issue.hint}")  # fmt: skip
+            table.add_row(
+                issue.file,
+                str(issue.row or ""),
+                issue.column,
+                issue.value,
+                f"{issue.message}. {issue.hint}",
+            )
         err.print(table)
         if len(exc.issues) > 60 or exc.total > len(exc.issues):
             err.print(f"… i alt {exc.total} fejl; se hele listen med --report FIL.xlsx")
@@ -72,8 +82,12 @@ def _fail(exc: TvaersError, report: Path | None = None) -> None:
 @app.command("import")
 def import_command(
     folder: Annotated[Path, typer.Argument(help="Mappe med én fil pr. tabel")],
-    report: Annotated[Path | None, typer.Option(help="Skriv valideringsrapporten til Excel")] = None,
-    user: Annotated[str | None, typer.Option(help="Hvem importerer (standard: OS-brugeren)")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Skriv valideringsrapporten til Excel")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Hvem importerer (standard: OS-brugeren)")
+    ] = None,
 ) -> None:
     """Validér alle filer i FOLDER og indlæs dem samlet som én importkørsel — eller intet."""
     from tvaers.data.importer import import_folder
@@ -89,8 +103,9 @@ def import_command(
     for heading in ("Tabel", "Fil", "Rækker", "Status"):
         table.add_column(heading)
     for t in result.tables:
-        table.add_row(t.table, t.file, f"{t.rows:,}".replace(",", "."),
-                      "indlæst" if t.changed else "uændret")  # fmt: skip
+        table.add_row(
+            t.table, t.file, f"{t.rows:,}".replace(",", "."), "indlæst" if t.changed else "uændret"
+        )
     console.print(table)
     if not result.changed:
         console.print("Ingen ændringer: filerne er identiske med det, der allerede er indlæst.")
@@ -162,14 +177,26 @@ def _print_summary(settings: Settings, year: int | None, out: Path | None, resul
     console.print(f"[bold]{settings.municipality}[/bold] — data fra {s.first_day} til {s.last_day}")
     console.print(f"Borgere: {s.citizens:,}   Familier: {s.families:,}".replace(",", "."))
     table = Table(title="Driftsudgifter pr. sektorområde")
-    for heading, justify in (("Sektorområde", "left"), ("Udgift", "right"),
-                             ("CPR-registreret", "right"), ("Andel", "right")):  # fmt: skip
+    for heading, justify in (
+        ("Sektorområde", "left"),
+        ("Udgift", "right"),
+        ("CPR-registreret", "right"),
+        ("Andel", "right"),
+    ):
         table.add_column(heading, justify=justify)  # type: ignore[arg-type]
     for a in s.areas:
-        table.add_row(a.name, format_dkk(a.expenditure), format_dkk(a.registered),
-                      f"{a.registered_share:.1%}".replace(".", ","))  # fmt: skip
-    table.add_row("[bold]I alt[/bold]", format_dkk(s.expenditure), format_dkk(s.registered),
-                  f"{s.registered_share:.1%}".replace(".", ","))  # fmt: skip
+        table.add_row(
+            a.name,
+            format_dkk(a.expenditure),
+            format_dkk(a.registered),
+            f"{a.registered_share:.1%}".replace(".", ","),
+        )
+    table.add_row(
+        "[bold]I alt[/bold]",
+        format_dkk(s.expenditure),
+        format_dkk(s.registered),
+        f"{s.registered_share:.1%}".replace(".", ","),
+    )
     console.print(table)
     if out is not None:
         from tvaers.reports.summary import write_summary
@@ -182,7 +209,9 @@ def _print_summary(settings: Settings, year: int | None, out: Path | None, resul
 def demo(
     seed: Annotated[int, typer.Option(help="Frø for den syntetiske kommune")] = 1,
     citizens: Annotated[int, typer.Option(help="Antal borgere (standard S = 27.500)")] = SIZES["S"],
-    out: Annotated[Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")
+    ] = None,
 ) -> None:
     """Hovedjobbet: generér en S-kommune, importér den, vis og gem en oversigt i Excel."""
     from tvaers.data.importer import import_folder

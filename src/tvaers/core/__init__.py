@@ -1,1 +1,1 @@
-"""Core: exact money, periods, CPR numbers, errors, settings and the glossary. Imports no framework."""
+"""Core: exact money, periods, CPR numbers, errors, settings, glossary. No framework imports."""

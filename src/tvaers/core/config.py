@@ -1,4 +1,4 @@
-"""Settings from the environment (``TVAERS_*``) or a ``.env`` file. ``TVAERS_HOME`` holds the data."""
+"""Settings from the environment (``TVAERS_*``) or ``.env``; ``TVAERS_HOME`` holds the data."""
 
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ digit 7      YY 00-36    YY 37-57    YY 58-99
 No modulus-11 check: numbers issued since 2007 need not satisfy it.
 
 A clear CPR number never passes the import boundary. :class:`Pseudonymiser` replaces it with an
-HMAC-SHA256 pseudonym (20 letters a-p) under a secret key kept outside the databases; the same number always
-gives the same pseudonym, so imports join up. :func:`pseudonym_sql` computes the very same
-pseudonym inside DuckDB so that a whole table is pseudonymised in one set-based statement.
+HMAC-SHA256 pseudonym (20 letters a-p) under a secret key kept outside the databases; the same
+number always gives the same pseudonym, so imports join up. :func:`pseudonym_sql` computes the
+very same pseudonym inside DuckDB, so a whole table is pseudonymised in one set-based statement.
 """
 
 from __future__ import annotations

@@ -52,4 +52,4 @@ def configure(level: str = "INFO", fmt: str = "console", log_file: Path | None =
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    return structlog.stdlib.get_logger(name)  # type: ignore[no-any-return]
+    return structlog.stdlib.get_logger(name)

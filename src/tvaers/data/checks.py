@@ -43,8 +43,16 @@ def sources(
     return out
 
 
-def _emit(con: DuckDBPyConnection, sink: IssueSink, src: Source, column: str, sql: str,
-          code: ErrorCode, message: str, hint: str) -> None:  # fmt: skip
+def _emit(
+    con: DuckDBPyConnection,
+    sink: IssueSink,
+    src: Source,
+    column: str,
+    sql: str,
+    code: ErrorCode,
+    message: str,
+    hint: str,
+) -> None:
     """One issue per row of ``sql`` (columns: source_row, value)."""
     rows = con.execute(
         f"SELECT source_row, val, count(*) OVER () FROM ({sql}) ORDER BY source_row "
@@ -76,9 +84,17 @@ def check_references(
             code, message = REFERENCE_MESSAGES[ref.column]
             hint = REFERENCE_HINTS[ref.target]
             if target is None:
-                sink.add(Issue(src.file_name, 0, src.header(ref.column), "", code,
-                               f"{message}: tabellen '{ref.target}' er hverken i mappen "
-                               "eller indlæst før", f"Læg {ref.target} med i mappen."))  # fmt: skip
+                sink.add(
+                    Issue(
+                        src.file_name,
+                        0,
+                        src.header(ref.column),
+                        "",
+                        code,
+                        f"{message}: tabellen '{ref.target}' er hverken i mappen eller indlæst før",
+                        f"Læg {ref.target} med i mappen.",
+                    )
+                )
                 continue
             target_col = CONTRACTS[ref.target].column(ref.target_column).stored_name
             shown = f"s.{q(stored)}"
@@ -106,14 +122,17 @@ def check_activities(
         return
     acts, ivs = srcs["activities"], srcs["interventions"]
     _emit(
-        con, sink, acts, "units_per_month",
+        con,
+        sink,
+        acts,
+        "units_per_month",
         f"SELECT a.source_row, a.intervention AS val FROM {acts.relation} a "
         f"JOIN {ivs.relation} i USING (intervention) "
         "WHERE i.unit IN ('hour', 'piece') AND a.units_per_month IS NULL",
         ErrorCode.UNITS_REQUIRED,
         "Indsatsen afregnes pr. time eller stk., så aktiviteten skal have enheder pr. måned",
         "Udfyld units_per_month (fx timer pr. måned).",
-    )  # fmt: skip
+    )
     prices = srcs.get("unit_prices")
     postings = srcs.get("postings")
     period_start = (
@@ -126,7 +145,10 @@ def check_activities(
         "AND p.valid_from <= greatest(a.start_date, coalesce(ps.d, a.start_date)))"
     )
     _emit(
-        con, sink, acts, "intervention",
+        con,
+        sink,
+        acts,
+        "intervention",
         f"SELECT a.source_row, a.intervention || ' fra ' || "
         f"strftime(greatest(a.start_date, coalesce(ps.d, a.start_date)), '%d-%m-%Y') AS val "
         f"FROM {acts.relation} a CROSS JOIN (SELECT {period_start} AS d) ps "
@@ -136,4 +158,4 @@ def check_activities(
         ErrorCode.PRICE_MISSING,
         "Indsatsen har ingen enhedspris gyldig på den dato, hvor aktiviteten bruges",
         "Tilføj en pris i unit_prices med valid_from på eller før datoen.",
-    )  # fmt: skip
+    )

@@ -70,17 +70,36 @@ class Contract:
 
 
 UNITS = {
-    "day": "day", "dag": "day", "døgn": "day", "doegn": "day", "dage": "day",
-    "week": "week", "uge": "week",
-    "month": "month", "måned": "month", "maaned": "month", "md": "month",
-    "hour": "hour", "time": "hour", "timer": "hour",
-    "piece": "piece", "stk": "piece", "styk": "piece", "stykpris": "piece",
-}  # fmt: skip
+    "day": "day",
+    "dag": "day",
+    "døgn": "day",
+    "doegn": "day",
+    "dage": "day",
+    "week": "week",
+    "uge": "week",
+    "month": "month",
+    "måned": "month",
+    "maaned": "month",
+    "md": "month",
+    "hour": "hour",
+    "time": "hour",
+    "timer": "hour",
+    "piece": "piece",
+    "stk": "piece",
+    "styk": "piece",
+    "stykpris": "piece",
+}
 RELATIONS = {
-    "parent_of": "parent_of", "forælder_til": "parent_of", "foraelder_til": "parent_of",
-    "forælder": "parent_of", "partner_of": "partner_of", "partner_til": "partner_of",
-    "partner": "partner_of", "ægtefælle": "partner_of", "samlever": "partner_of",
-}  # fmt: skip
+    "parent_of": "parent_of",
+    "forælder_til": "parent_of",
+    "foraelder_til": "parent_of",
+    "forælder": "parent_of",
+    "partner_of": "partner_of",
+    "partner_til": "partner_of",
+    "partner": "partner_of",
+    "ægtefælle": "partner_of",
+    "samlever": "partner_of",
+}
 
 _SECTOR_AREA = Column("sector_area", Kind.CODE, True, ("sektoromraade", "omraade"))
 _NAME = Column("name", Kind.TEXT, True, ("navn", "betegnelse"))
@@ -115,8 +134,11 @@ CONTRACTS: dict[str, Contract] = {
                 Column("legal_basis", Kind.TEXT, aliases=("lovgrundlag", "paragraf")),
                 Column("function_code", Kind.FUNCTION_CODE, aliases=("funktion", "funktionskode")),
                 Column(
-                    "staircase_level", Kind.INTEGER, aliases=("trin", "indsatstrappe"),
-                    minimum=0, maximum=20,
+                    "staircase_level",
+                    Kind.INTEGER,
+                    aliases=("trin", "indsatstrappe"),
+                    minimum=0,
+                    maximum=20,
                 ),
                 Column("capacity", Kind.INTEGER, aliases=("kapacitet", "pladser"), minimum=0),
             ),
@@ -190,7 +212,8 @@ CONTRACTS: dict[str, Contract] = {
                 Column("start_date", Kind.DATE, True, ("startdato", "start", "fra")),
                 Column("end_date", Kind.DATE, aliases=("slutdato", "slut", "til")),
                 Column(
-                    "units_per_month", Kind.QUANTITY,
+                    "units_per_month",
+                    Kind.QUANTITY,
                     aliases=("enheder_pr_maaned", "antal_pr_maaned", "timer_pr_maaned"),
                 ),
                 Column("caseworker", Kind.CODE, aliases=("sagsbehandler",)),
@@ -214,7 +237,9 @@ CONTRACTS: dict[str, Contract] = {
         Contract(
             "budgets",
             (
-                Column("year", Kind.INTEGER, True, ("aar", "budgetaar"), minimum=1990, maximum=2100),
+                Column(
+                    "year", Kind.INTEGER, True, ("aar", "budgetaar"), minimum=1990, maximum=2100
+                ),
                 _SECTOR_AREA,
                 Column("amount", Kind.AMOUNT, True, ("beloeb", "budget")),
                 Column("solution", Kind.CODE, aliases=("loesning", "tvaergaaende_loesning")),
@@ -227,9 +252,17 @@ CONTRACTS: dict[str, Contract] = {
 
 # Loading order: a table is loaded after the tables it refers to.
 TABLE_ORDER = (
-    "sector_areas", "accounts", "interventions", "unit_prices", "citizens", "relations",
-    "postings", "activities", "outcomes", "budgets",
-)  # fmt: skip
+    "sector_areas",
+    "accounts",
+    "interventions",
+    "unit_prices",
+    "citizens",
+    "relations",
+    "postings",
+    "activities",
+    "outcomes",
+    "budgets",
+)
 
 
 def fold(text: str) -> str:

@@ -75,9 +75,10 @@ def discover(folder: Path) -> tuple[dict[str, Path], list[Issue], list[str]]:
     """The file for each table in ``folder``; problems; files that were not recognised."""
     if not folder.is_dir():
         raise TvaersError(
-            f"Mappen '{folder}' findes ikke", code=ErrorCode.FOLDER_MISSING,
+            f"Mappen '{folder}' findes ikke",
+            code=ErrorCode.FOLDER_MISSING,
             hint="Angiv mappen med kommunens filer.",
-        )  # fmt: skip
+        )
     names = _names()
     found: dict[str, Path] = {}
     issues: list[Issue] = []
@@ -87,16 +88,25 @@ def discover(folder: Path) -> tuple[dict[str, Path], list[Issue], list[str]]:
         if table is None:
             ignored.append(path.name)
         elif table in found:
-            issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_DUPLICATE_TABLE,
-                                f"Tabellen '{table}' findes også i {found[table].name}",
-                                "Behold kun én fil pr. tabel i mappen."))  # fmt: skip
+            issues.append(
+                Issue(
+                    path.name,
+                    0,
+                    "",
+                    "",
+                    ErrorCode.FILE_DUPLICATE_TABLE,
+                    f"Tabellen '{table}' findes også i {found[table].name}",
+                    "Behold kun én fil pr. tabel i mappen.",
+                )
+            )
         else:
             found[table] = path
     if not found and not issues:
         raise TvaersError(
-            f"Mappen '{folder}' indeholder ingen kendte filer", code=ErrorCode.NO_DATA,
+            f"Mappen '{folder}' indeholder ingen kendte filer",
+            code=ErrorCode.NO_DATA,
             hint="Navngiv filerne efter tabellerne, fx postings.csv eller citizens.xlsx.",
-        )  # fmt: skip
+        )
     return found, issues, ignored
 
 
@@ -110,9 +120,11 @@ def sha256_of(path: Path) -> str:
 
 def open_analytics(settings: Settings) -> DuckDBPyConnection:
     backend = connect(
-        settings.analytics_path, memory_limit=settings.memory_limit, threads=settings.threads,
+        settings.analytics_path,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
         temp_directory=settings.scratch_dir,
-    )  # fmt: skip
+    )
     con = raw(backend)
     create_tables(con)
     return con
@@ -137,7 +149,9 @@ def import_folder(
         loaded = loaded_state(con)
         hashes = {table: sha256_of(path) for table, path in files.items()}
         result = ImportResult(None, ignored=ignored)
-        changed = [t for t in TABLE_ORDER if t in files and loaded.get(t, (0, "", ""))[2] != hashes[t]]
+        changed = [
+            t for t in TABLE_ORDER if t in files and loaded.get(t, (0, "", ""))[2] != hashes[t]
+        ]
         for table in TABLE_ORDER:
             if table in files and table not in changed:
                 result.tables.append(TableResult(table, files[table].name, loaded[table][3], False))
@@ -164,7 +178,10 @@ def import_folder(
         batch_id = _load(con, engine, folder, staged, user or getpass.getuser())
         result.batch_id = batch_id
         result.tables = sorted(
-            [*result.tables, *(TableResult(t, s.path.name, s.rows, True) for t, s in staged.items())],
+            [
+                *result.tables,
+                *(TableResult(t, s.path.name, s.rows, True) for t, s in staged.items()),
+            ],
             key=lambda r: TABLE_ORDER.index(r.table),
         )
         step("Færdig", 1.0)
@@ -183,8 +200,9 @@ def _load(
     ]
     make_session = sessions(engine)
     with make_session() as session:
-        batch = ImportBatch(source=str(folder.resolve()), user_name=user, status="loading",
-                            tables=tables)  # fmt: skip
+        batch = ImportBatch(
+            source=str(folder.resolve()), user_name=user, status="loading", tables=tables
+        )
         session.add(batch)
         session.commit()
         batch_id = batch.id

@@ -28,8 +28,15 @@ class IssueSink:
         kind = (issue.file, issue.column, issue.code)
         if self.counts[kind] < PER_KIND:
             self.issues.append(
-                Issue(issue.file, issue.row, issue.column, redact(issue.value)[:80],
-                      issue.code, issue.message, issue.hint)  # fmt: skip
+                Issue(
+                    issue.file,
+                    issue.row,
+                    issue.column,
+                    redact(issue.value)[:80],
+                    issue.code,
+                    issue.message,
+                    issue.hint,
+                )
             )
         self.counts[kind] += count
 

@@ -49,7 +49,11 @@ def value_message(key: str, col: Column, style: NumberStyle) -> tuple[ErrorCode,
                 "CPR-nummeret indeholder en fødselsdato, der ikke findes",
                 "Tjek CPR-nummeret i kildesystemet.",
             )
-        return code, "CPR-nummeret skal være 10 cifre", "Skriv det som DDMMÅÅ-LLLL eller DDMMÅÅLLLL."
+        return (
+            code,
+            "CPR-nummeret skal være 10 cifre",
+            "Skriv det som DDMMÅÅ-LLLL eller DDMMÅÅLLLL.",
+        )
     if code is ErrorCode.CHOICE_INVALID:
         allowed = ", ".join(sorted(set(col.choices.values())))
         return code, "Værdien er ikke tilladt", f"Brug en af: {allowed}."

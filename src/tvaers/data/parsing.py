@@ -58,8 +58,7 @@ def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
         mixed = "FALSE"
     decimals = f"length(regexp_extract({norm}, '\\.(\\d+)$', 1))"
     typed = (
-        f"CASE WHEN {ok} AND {decimals} <= {scale} "
-        f"THEN try_cast({norm} AS DECIMAL(18,{scale})) END"
+        f"CASE WHEN {ok} AND {decimals} <= {scale} THEN try_cast({norm} AS DECIMAL(18,{scale})) END"
     )
     error = (
         f"CASE WHEN {mixed} AND NOT {ok} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' "
@@ -69,9 +68,7 @@ def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
     )
     if style is NumberStyle.DANISH:
         # in a Danish file a dot followed by 1-2 digits can only be a dot decimal
-        error = (
-            f"CASE WHEN {mixed} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' ELSE ({error}) END"
-        )
+        error = f"CASE WHEN {mixed} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' ELSE ({error}) END"
         typed = f"CASE WHEN NOT {mixed} THEN {typed} END"
     return typed, error
 
@@ -102,14 +99,18 @@ def _cpr(t: str, stored_as_integer: bool) -> tuple[str, str]:
         norm = f"lpad({norm}, 10, '0')"
     birth = birth_date_sql(norm)
     error = (
-        f"CASE WHEN NOT regexp_full_match({norm}, '[0-9]{{10}}') THEN '{ErrorCode.CPR_INVALID}:format' "
+        f"CASE WHEN NOT regexp_full_match({norm}, '[0-9]{{10}}') "
+        f"THEN '{ErrorCode.CPR_INVALID}:format' "
         f"WHEN {birth} IS NULL THEN '{ErrorCode.CPR_INVALID}:date' END"
     )
     return f"CASE WHEN {birth} IS NOT NULL THEN {norm} END", error
 
 
 def _integer(t: str, col: Column) -> tuple[str, str]:
-    value = f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END"
+    value = (
+        f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') "
+        f"THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END"
+    )
     bounds = []
     if col.minimum is not None:
         bounds.append(f"{value} < {col.minimum}")

@@ -45,10 +45,21 @@ class RawTable:
     encoding: str = ""
     issues: list[Issue] = field(default_factory=list)
     integer_columns: frozenset[str] = frozenset()  # typed sources: columns stored as integers
+    headers: list[str] = field(default_factory=list)  # the file's own header texts
 
-    @property
-    def headers(self) -> list[str]:
-        return [] if self.table is None else [n for n in self.table.column_names if n != ROW]
+    def __post_init__(self) -> None:
+        """Columns are renamed c0, c1, ... so that any header text is safe in SQL."""
+        if self.table is not None and not self.headers:
+            self.headers = [n for n in self.table.column_names if n != ROW]
+            safe = [f"c{i}" for i in range(len(self.headers))]
+            self.integer_columns = frozenset(
+                safe[i] for i, h in enumerate(self.headers) if h in self.integer_columns
+            )
+            self.table = self.table.rename_columns([*safe, ROW])
+
+    def column_of(self, header: str) -> str:
+        """The safe column name of a header."""
+        return f"c{self.headers.index(header)}"
 
 
 def read_raw(path: Path) -> RawTable:
@@ -60,9 +71,13 @@ def read_raw(path: Path) -> RawTable:
         return read_excel(path)
     if suffix in PARQUET_SUFFIXES:
         return read_parquet(path)
-    return _failed(path, NumberStyle.TYPED, ErrorCode.FORMAT_UNKNOWN,
-                   f"Filtypen '{suffix}' kendes ikke",
-                   "Gem filen som CSV, Excel (.xlsx) eller Parquet.")  # fmt: skip
+    return _failed(
+        path,
+        NumberStyle.TYPED,
+        ErrorCode.FORMAT_UNKNOWN,
+        f"Filtypen '{suffix}' kendes ikke",
+        "Gem filen som CSV, Excel (.xlsx) eller Parquet.",
+    )
 
 
 def _failed(path: Path, style: NumberStyle, code: ErrorCode, message: str, hint: str) -> RawTable:
@@ -103,8 +118,13 @@ def _split_header(line: str, delimiter: str) -> list[str]:
 def read_csv(path: Path) -> RawTable:
     """CSV, international (``,`` and ``.``) or Danish Excel style (``;``, ``,`` decimals)."""
     if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip(b"\xef\xbb\xbf \r\n\t"):
-        return _failed(path, NumberStyle.INTERNATIONAL, ErrorCode.FILE_EMPTY, "Filen er tom",
-                       "Eksportér filen igen med overskriftsrække og data.")  # fmt: skip
+        return _failed(
+            path,
+            NumberStyle.INTERNATIONAL,
+            ErrorCode.FILE_EMPTY,
+            "Filen er tom",
+            "Eksportér filen igen med overskriftsrække og data.",
+        )
     encoding = detect_encoding(path)
     header = _header_line(path, encoding)
     counts = {d: header.count(d) for d in (";", ",", "\t")}
@@ -115,9 +135,17 @@ def read_csv(path: Path) -> RawTable:
     dupes = sorted({h for h in headers if headers.count(h) > 1})
     if dupes or any(not h.strip() for h in headers):
         for name in dupes or [""]:
-            issues.append(Issue(path.name, 1, name, "", ErrorCode.COLUMN_DUPLICATE,
-                                "Overskriftsrækken har en tom eller gentaget kolonne",
-                                "Giv hver kolonne et entydigt navn."))  # fmt: skip
+            issues.append(
+                Issue(
+                    path.name,
+                    1,
+                    name,
+                    "",
+                    ErrorCode.COLUMN_DUPLICATE,
+                    "Overskriftsrækken har en tom eller gentaget kolonne",
+                    "Giv hver kolonne et entydigt navn.",
+                )
+            )
         return RawTable(path, None, style, encoding, issues)
     skipped: list[int] = []
 
@@ -125,39 +153,66 @@ def read_csv(path: Path) -> RawTable:
         number = row.number or 0
         skipped.append(number)
         if len(issues) < 1000:
-            issues.append(Issue(
-                path.name, number, "", row.text[:60], ErrorCode.ROW_WIDTH,
-                f"Rækken har {row.actual_columns} felter, men overskriften har "
-                f"{row.expected_columns}",
-                "Filen kan være afkortet eller have et skilletegn for meget; tjek rækken i Excel.",
-            ))  # fmt: skip
+            issues.append(
+                Issue(
+                    path.name,
+                    number,
+                    "",
+                    row.text[:60],
+                    ErrorCode.ROW_WIDTH,
+                    f"Rækken har {row.actual_columns} felter, men overskriften har "
+                    f"{row.expected_columns}",
+                    "Filen kan være afkortet eller have et skilletegn for meget; "
+                    "tjek rækken i Excel.",
+                )
+            )
         return "skip"
 
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                encoding=encoding, use_threads=False, block_size=_CHUNK,
-                column_names=headers, skip_rows=1 + _blank_lines_before_header(path, encoding),
+                encoding=encoding,
+                use_threads=False,
+                block_size=_CHUNK,
+                column_names=headers,
+                skip_rows=1 + _blank_lines_before_header(path, encoding),
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+                delimiter=delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
                 ignore_empty_lines=True,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(headers, pa.string()),
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
-        )  # fmt: skip
+        )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        code = ErrorCode.ENCODING if isinstance(exc, UnicodeDecodeError) else ErrorCode.FILE_TRUNCATED
-        return _failed(path, style, code, f"Filen kan ikke læses som CSV ({str(exc)[:120]})",
-                       "Filen er måske afkortet eller har et uafsluttet anførselstegn; "
-                       "eksportér den igen.")  # fmt: skip
+        code = (
+            ErrorCode.ENCODING if isinstance(exc, UnicodeDecodeError) else ErrorCode.FILE_TRUNCATED
+        )
+        return _failed(
+            path,
+            style,
+            code,
+            f"Filen kan ikke læses som CSV ({str(exc)[:120]})",
+            "Filen er måske afkortet eller har et uafsluttet anførselstegn; eksportér den igen.",
+        )
     if table.num_rows == 0 and not skipped:
-        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
-                            "Filen har en overskriftsrække, men ingen data",
-                            "Eksportér filen igen med data."))  # fmt: skip
+        issues.append(
+            Issue(
+                path.name,
+                0,
+                "",
+                "",
+                ErrorCode.FILE_EMPTY,
+                "Filen har en overskriftsrække, men ingen data",
+                "Eksportér filen igen med data.",
+            )
+        )
     rows = _row_numbers(table.num_rows, skipped)
     return RawTable(path, table.append_column(ROW, pa.array(rows)), style, encoding, issues)
 
@@ -173,7 +228,7 @@ def _blank_lines_before_header(path: Path, encoding: str) -> int:
 
 
 def _row_numbers(n: int, skipped: list[int]) -> np.ndarray:
-    """Excel row numbers of the ``n`` kept records: header is row 1; skipped rows keep their number."""
+    """Excel row numbers of the ``n`` kept records (header = row 1; skipped rows keep theirs)."""
     rows = np.arange(2, n + 2, dtype=np.int64)
     if skipped:
         gaps = np.sort(np.asarray(skipped, dtype=np.int64))
@@ -205,21 +260,34 @@ def read_excel(path: Path) -> RawTable:
         sheet = workbook.get_sheet_by_index(0)
         cells = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for damaged files
-        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_UNREADABLE,
-                       f"Excel-filen kan ikke læses ({str(exc)[:120]})",
-                       "Åbn filen i Excel og gem den igen som .xlsx.")  # fmt: skip
+        return _failed(
+            path,
+            NumberStyle.TYPED,
+            ErrorCode.FILE_UNREADABLE,
+            f"Excel-filen kan ikke læses ({str(exc)[:120]})",
+            "Åbn filen i Excel og gem den igen som .xlsx.",
+        )
     first = next((i for i, r in enumerate(cells) if any(_cell_text(v) for v in r)), None)
     if first is None:
-        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_EMPTY, "Regnearket er tomt",
-                       "Læg data i det første ark med en overskriftsrække.")  # fmt: skip
+        return _failed(
+            path,
+            NumberStyle.TYPED,
+            ErrorCode.FILE_EMPTY,
+            "Regnearket er tomt",
+            "Læg data i det første ark med en overskriftsrække.",
+        )
     headers = [_cell_text(v) for v in cells[first]]
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
     if len(set(headers)) != width or any(not h for h in headers):
-        return _failed(path, NumberStyle.TYPED, ErrorCode.COLUMN_DUPLICATE,
-                       "Overskriftsrækken har en tom eller gentaget kolonne",
-                       "Giv hver kolonne et entydigt navn.")  # fmt: skip
+        return _failed(
+            path,
+            NumberStyle.TYPED,
+            ErrorCode.COLUMN_DUPLICATE,
+            "Overskriftsrækken har en tom eller gentaget kolonne",
+            "Giv hver kolonne et entydigt navn.",
+        )
     body = cells[first + 1 :]
     # Excel sheets are bounded (about a million rows), so a per-cell conversion is affordable here.
     texts = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in body]
@@ -229,9 +297,17 @@ def read_excel(path: Path) -> RawTable:
     table = pa.table(columns)
     issues = []
     if table.num_rows == 0:
-        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
-                            "Regnearket har en overskriftsrække, men ingen data",
-                            "Læg data i det første ark."))  # fmt: skip
+        issues.append(
+            Issue(
+                path.name,
+                0,
+                "",
+                "",
+                ErrorCode.FILE_EMPTY,
+                "Regnearket har en overskriftsrække, men ingen data",
+                "Læg data i det første ark.",
+            )
+        )
     return RawTable(path, table, NumberStyle.TYPED, "xlsx", issues)
 
 
@@ -240,9 +316,13 @@ def read_parquet(path: Path) -> RawTable:
     try:
         typed = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
-        return _failed(path, NumberStyle.TYPED, ErrorCode.FILE_UNREADABLE,
-                       f"Parquet-filen kan ikke læses ({str(exc)[:120]})",
-                       "Filen er måske afkortet; eksportér den igen.")  # fmt: skip
+        return _failed(
+            path,
+            NumberStyle.TYPED,
+            ErrorCode.FILE_UNREADABLE,
+            f"Parquet-filen kan ikke læses ({str(exc)[:120]})",
+            "Filen er måske afkortet; eksportér den igen.",
+        )
     columns: dict[str, pa.Array] = {}
     integers = set()
     for name, column in zip(typed.column_names, typed.columns, strict=True):
@@ -256,10 +336,20 @@ def read_parquet(path: Path) -> RawTable:
     columns[ROW] = pa.array(np.arange(2, typed.num_rows + 2, dtype=np.int64))
     issues = []
     if typed.num_rows == 0:
-        issues.append(Issue(path.name, 0, "", "", ErrorCode.FILE_EMPTY,
-                            "Parquet-filen har ingen rækker", "Eksportér filen igen med data."))  # fmt: skip
-    return RawTable(path, pa.table(columns), NumberStyle.TYPED, "parquet", issues,
-                    frozenset(integers))  # fmt: skip
+        issues.append(
+            Issue(
+                path.name,
+                0,
+                "",
+                "",
+                ErrorCode.FILE_EMPTY,
+                "Parquet-filen har ingen rækker",
+                "Eksportér filen igen med data.",
+            )
+        )
+    return RawTable(
+        path, pa.table(columns), NumberStyle.TYPED, "parquet", issues, frozenset(integers)
+    )
 
 
 def _midnight(column: pa.ChunkedArray) -> bool:

@@ -50,9 +50,13 @@ def expenditure_by_area(backend: Backend, year: int | None = None) -> ibis.Table
         postings = postings.filter(_.posting_date.year() == year)
     accounts = backend.table("accounts").select("function_code", "sector_area")
     areas = backend.table("sector_areas").select("sector_area", "name")
-    booked = postings.join(accounts, "function_code").group_by("sector_area").aggregate(
-        expenditure=_.amount.sum(),
-        registered=_.amount.sum(where=_.citizen.notnull()),
+    booked = (
+        postings.join(accounts, "function_code")
+        .group_by("sector_area")
+        .aggregate(
+            expenditure=_.amount.sum(),
+            registered=_.amount.sum(where=_.citizen.notnull()),
+        )
     )
     return (
         areas.left_join(booked, "sector_area")
@@ -68,7 +72,9 @@ def expenditure_by_area(backend: Backend, year: int | None = None) -> ibis.Table
 
 def summarise(backend: Backend, year: int | None = None) -> Summary:
     citizens = backend.table("citizens")
-    counts = citizens.aggregate(n=_.count(), families=_.family.nunique()).to_pyarrow().to_pylist()[0]
+    counts = (
+        citizens.aggregate(n=_.count(), families=_.family.nunique()).to_pyarrow().to_pylist()[0]
+    )
     postings = backend.table("postings")
     if year is not None:
         postings = postings.filter(_.posting_date.year() == year)
@@ -76,8 +82,9 @@ def summarise(backend: Backend, year: int | None = None) -> Summary:
     period = span.to_pyarrow().to_pylist()[0]
     rows = expenditure_by_area(backend, year).to_pyarrow().to_pylist()
     areas = [
-        AreaExpenditure(r["sector_area"], r["name"], Decimal(r["expenditure"]),
-                        Decimal(r["registered"]))  # fmt: skip
+        AreaExpenditure(
+            r["sector_area"], r["name"], Decimal(r["expenditure"]), Decimal(r["registered"])
+        )
         for r in rows
     ]
     return Summary(counts["n"], counts["families"], period["first"], period["last"], areas)

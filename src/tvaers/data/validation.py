@@ -54,16 +54,30 @@ class Staged:
 
 def _missing_columns(contract: Contract, found: dict[str, str], path: Path) -> list[Issue]:
     issues = [
-        Issue(path.name, 1, col.name, "", ErrorCode.COLUMN_MISSING,
-              f"Den påkrævede kolonne '{col.name}' mangler",
-              "Tilføj kolonnen i overskriftsrækken (se datakontrakten for navne og synonymer).")
+        Issue(
+            path.name,
+            1,
+            col.name,
+            "",
+            ErrorCode.COLUMN_MISSING,
+            f"Den påkrævede kolonne '{col.name}' mangler",
+            "Tilføj kolonnen i overskriftsrækken (se datakontrakten for navne og synonymer).",
+        )
         for col in contract.required
         if col.name not in found
-    ]  # fmt: skip
+    ]
     if contract.table == "postings" and not {"function_code", "account"} & found.keys():
-        issues.append(Issue(path.name, 1, "function_code", "", ErrorCode.COLUMN_MISSING,
-                            "Posteringerne skal have enten 'function_code' eller 'account'",
-                            "Tilføj funktionen (5.28.21) eller kontonummeret (528211003)."))  # fmt: skip
+        issues.append(
+            Issue(
+                path.name,
+                1,
+                "function_code",
+                "",
+                ErrorCode.COLUMN_MISSING,
+                "Posteringerne skal have enten 'function_code' eller 'account'",
+                "Tilføj funktionen (5.28.21) eller kontonummeret (528211003).",
+            )
+        )
     return issues
 
 
@@ -88,7 +102,10 @@ def stage(
     con.register(f"raw_{contract.table}", raw.table)
     parsed = [
         parse_column(
-            contract.column(name), text_sql(header), raw.style, header in raw.integer_columns
+            contract.column(name),
+            text_sql(raw.column_of(header)),
+            raw.style,
+            raw.column_of(header) in raw.integer_columns,
         )
         for name, header in found.items()
     ]
@@ -148,8 +165,16 @@ def _value_issues(
             sink.add_unlisted(staged.path.name, header, code, total - min(total, PER_KIND))
 
 
-def _report(con: DuckDBPyConnection, staged: Staged, sql: str, column: str, code: ErrorCode,
-            message: str, hint: str, sink: IssueSink) -> None:  # fmt: skip
+def _report(
+    con: DuckDBPyConnection,
+    staged: Staged,
+    sql: str,
+    column: str,
+    code: ErrorCode,
+    message: str,
+    hint: str,
+    sink: IssueSink,
+) -> None:
     """Add an issue per row returned by ``sql`` (columns: row, value, total)."""
     rows = con.execute(
         f"SELECT r, val, count(*) OVER () FROM ({sql}) ORDER BY r LIMIT {PER_KIND}"
@@ -174,37 +199,69 @@ def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> N
             for k in contract.key
             if k in staged.headers
         ]
-        shown = _v(contract.key[0]) if contract.column(contract.key[0]).kind is not Kind.CPR else "''"
+        shown = (
+            _v(contract.key[0]) if contract.column(contract.key[0]).kind is not Kind.CPR else "''"
+        )
         required = " AND ".join(f"{k} IS NOT NULL" for k in keys if "solution" not in k)
         _report(
-            con, staged,
+            con,
+            staged,
             f"SELECT {ROW} AS r, {shown} AS val, min({ROW}) OVER w AS first FROM {p} "
             f"WHERE {required} WINDOW w AS (PARTITION BY {', '.join(keys)}) QUALIFY r <> first",
-            contract.key[0], ErrorCode.DUPLICATE_KEY,
+            contract.key[0],
+            ErrorCode.DUPLICATE_KEY,
             "Rækken gentager en nøgle, der allerede findes tidligere i filen",
-            f"Hver række skal være entydig på {', '.join(contract.key)}; fjern dubletten.", sink,
-        )  # fmt: skip
+            f"Hver række skal være entydig på {', '.join(contract.key)}; fjern dubletten.",
+            sink,
+        )
     if contract.table == "postings":
         empty = " AND ".join(
-            f"t_{c} IS NULL" if c in staged.headers else "TRUE" for c in ("function_code", "account")
+            f"t_{c} IS NULL" if c in staged.headers else "TRUE"
+            for c in ("function_code", "account")
         )
-        _report(con, staged, f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE {empty}",
-                "function_code", ErrorCode.VALUE_REQUIRED,
-                "Posteringen har hverken funktion eller konto",
-                "Udfyld funktionen (5.28.21) eller kontonummeret.", sink)  # fmt: skip
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE {empty}",
+            "function_code",
+            ErrorCode.VALUE_REQUIRED,
+            "Posteringen har hverken funktion eller konto",
+            "Udfyld funktionen (5.28.21) eller kontonummeret.",
+            sink,
+        )
     if contract.table == "unit_prices":
-        _report(con, staged, f"SELECT {ROW} AS r, t_price AS val FROM {p} WHERE v_price < 0",
-                "price", ErrorCode.NUMBER_INVALID, "En enhedspris kan ikke være negativ",
-                "Ret prisen.", sink)  # fmt: skip
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, t_price AS val FROM {p} WHERE v_price < 0",
+            "price",
+            ErrorCode.NUMBER_INVALID,
+            "En enhedspris kan ikke være negativ",
+            "Ret prisen.",
+            sink,
+        )
     if contract.table == "activities" and "end_date" in staged.headers:
-        _report(con, staged, f"SELECT {ROW} AS r, t_end_date AS val FROM {p} "
-                "WHERE v_end_date < v_start_date", "end_date", ErrorCode.PERIOD_REVERSED,
-                "Aktiviteten slutter, før den starter",
-                "Ret start- eller slutdatoen (slutdatoen er inklusiv).", sink)  # fmt: skip
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, t_end_date AS val FROM {p} WHERE v_end_date < v_start_date",
+            "end_date",
+            ErrorCode.PERIOD_REVERSED,
+            "Aktiviteten slutter, før den starter",
+            "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
+            sink,
+        )
     if contract.table == "relations":
-        _report(con, staged, f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE p_cpr = p_related_cpr",
-                "related_cpr", ErrorCode.CODE_INVALID, "En borger kan ikke være i relation til sig selv",
-                "Ret det relaterede CPR-nummer.", sink)  # fmt: skip
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE p_cpr = p_related_cpr",
+            "related_cpr",
+            ErrorCode.CODE_INVALID,
+            "En borger kan ikke være i relation til sig selv",
+            "Ret det relaterede CPR-nummer.",
+            sink,
+        )
 
 
 def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
@@ -228,11 +285,14 @@ def _create_typed(con: DuckDBPyConnection, staged: Staged) -> None:
     if table == "postings":
         account = _v("account") if "account" in staged.headers else "CAST(NULL AS VARCHAR)"
         digits = f"regexp_extract({account}, '^(\\d+)', 1)"
-        fn = (f"substr({digits}, 1, 1) || '.' || substr({digits}, 2, 2) || '.' || "
-              f"substr({digits}, 4, 2)")  # fmt: skip
+        fn = (
+            f"substr({digits}, 1, 1) || '.' || substr({digits}, 2, 2) || '.' || "
+            f"substr({digits}, 4, 2)"
+        )
         exprs["function_code"] = f"coalesce({exprs['function_code']}, {fn})"
         exprs["dranst"] = (
-            f"coalesce({exprs['dranst']}, try_cast(nullif(substr({digits}, 6, 1), '') AS INTEGER), 1)"
+            f"coalesce({exprs['dranst']}, "
+            f"try_cast(nullif(substr({digits}, 6, 1), '') AS INTEGER), 1)"
         )
         exprs["grouping"] = f"coalesce({exprs['grouping']}, nullif(substr({digits}, 7, 3), ''))"
     if table == "citizens":

@@ -35,8 +35,9 @@ class Sheet:
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                               "strings_to_urls": False})  # fmt: skip
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
     title_fmt = workbook.add_format({"bold": True, "font_size": 14})
     money = workbook.add_format({"num_format": "#,##0.00"})
@@ -69,8 +70,9 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     return path
 
 
-def _write(ws: Any, row: int, col: int, value: Any, money: Any, integer: Any, share: Any,
-           day: Any) -> None:  # fmt: skip
+def _write(
+    ws: Any, row: int, col: int, value: Any, money: Any, integer: Any, share: Any, day: Any
+) -> None:
     if value is None:
         ws.write_blank(row, col, None)
     elif isinstance(value, bool):

@@ -11,7 +11,9 @@ from tvaers.data.summary import Summary
 from tvaers.reports.excel import Sheet, write_workbook
 
 
-def write_summary(path: Path, summary: Summary, municipality: str, result: ImportResult | None) -> Path:
+def write_summary(
+    path: Path, summary: Summary, municipality: str, result: ImportResult | None
+) -> Path:
     areas = Sheet(
         "Udgift pr. område",
         ["Sektorområde", "Kode", "Udgift (kr.)", "CPR-registreret (kr.)", "CPR-registreret andel"],
@@ -29,24 +31,35 @@ def write_summary(path: Path, summary: Summary, municipality: str, result: Impor
     )
     sheets = [areas]
     if result is not None:
-        sheets.append(Sheet(
-            "Import",
-            ["Tabel", "Fil", "Rækker", "Indlæst i denne kørsel"],
-            [(t.table, t.file, t.rows, t.changed) for t in result.tables],
-            title=f"Importkørsel {result.batch_id or '(ingen ændringer)'}",
-        ))  # fmt: skip
+        sheets.append(
+            Sheet(
+                "Import",
+                ["Tabel", "Fil", "Rækker", "Indlæst i denne kørsel"],
+                [(t.table, t.file, t.rows, t.changed) for t in result.tables],
+                title=f"Importkørsel {result.batch_id or '(ingen ændringer)'}",
+            )
+        )
     return write_workbook(path, sheets)
 
 
 def write_validation_report(path: Path, issues: list[Issue], sink: IssueSink | None = None) -> Path:
-    rows = [(i.file, i.row or None, i.column, i.value, i.message, i.hint, str(i.code)) for i in issues]
+    rows = [
+        (i.file, i.row or None, i.column, i.value, i.message, i.hint, str(i.code)) for i in issues
+    ]
     notes = []
     if sink is not None:
         for (file, column, code), n in sink.hidden().items():
             notes.append(f"{file}, kolonne '{column}': {n} flere fejl af typen {code} (ikke vist)")
-    return write_workbook(path, [Sheet(
-        "Valideringsrapport",
-        ["Fil", "Række", "Kolonne", "Værdi", "Fejl", "Sådan retter du det", "Fejlkode"],
-        rows, title="Valideringsrapport: importen er afvist, intet er indlæst", notes=notes,
-        widths={0: 22, 4: 50, 5: 60},
-    )])  # fmt: skip
+    return write_workbook(
+        path,
+        [
+            Sheet(
+                "Valideringsrapport",
+                ["Fil", "Række", "Kolonne", "Værdi", "Fejl", "Sådan retter du det", "Fejlkode"],
+                rows,
+                title="Valideringsrapport: importen er afvist, intet er indlæst",
+                notes=notes,
+                widths={0: 22, 4: 50, 5: 60},
+            )
+        ],
+    )

@@ -140,14 +140,14 @@ INTERVENTIONS: tuple[Intervention, ...] = (
     Intervention("019012", "PPR-vurdering", _S, "piece", "Folkeskoleloven § 12", "3.22.07",
                  16_500, True, "egen pris", None, False, "001", _PPR),
     Intervention("019020", "Specialskole, kommunal", _S, "month", "Folkeskoleloven § 20, stk. 2",
-                 "3.22.08", 33_000, True, "egen pris", None, True, "001", _PPR),
+                 "3.22.08", 28_000, True, "egen pris", None, True, "001", _PPR),
     Intervention("019021", "Specialklasse", _S, "month", "Folkeskoleloven § 20, stk. 2",
                  "3.22.08", 21_000, True, "egen pris", None, True, "002", _PPR),
     Intervention("019022", "Specialundervisning i regionalt tilbud", _S, "month",
                  "Folkeskoleloven § 20, stk. 3", "3.22.05", 46_000, False, "leverandørtakst",
                  None, False, "001", _PPR),
     Intervention("019026", "Befordring til specialundervisning", _S, "piece",
-                 "Folkeskoleloven § 26", "3.22.06", 310, True, "kontraktpris", None, False,
+                 "Folkeskoleloven § 26", "3.22.06", 230, True, "kontraktpris", None, False,
                  "001", _PPR),
 )  # fmt: skip
 

@@ -127,12 +127,13 @@ def generate(
         raise ValueError("En syntetisk kommune skal have mindst 100 borgere")
     report = progress or (lambda step, fraction: None)
     window = Window.of(FIRST_DAY, as_of)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
+    seeds = np.random.SeedSequence(seed).spawn(11)
+    streams = [np.random.default_rng(s) for s in seeds[:10]]
 
     report("Danner borgere og familier", 0.0)
     population = generate_population(streams[0], citizens, window.as_of)
     report("Fordeler ydelser og indsatser", 0.10)
-    spells = generate_spells(streams[1], population, window)
+    spells = generate_spells(seeds[10], population, window)
     activities = service_spells(spells)
     prices = price_list(streams[2], window.years)
     priced = price_months(activities, prices, window)

@@ -57,16 +57,15 @@ _CHILD, _ADULT, _WORK = (0.0, 18.0), (18.0, 120.0), (18.0, 67.0)
 
 PROGRAMMES: tuple[Programme, ...] = (
     # Main benefit track, in this order; a person gets at most one of these.
-    _P("førtidspension", BENEFIT, ("førtidspension",), (18, 66), 0.024, 1.0, 7300, 0.5, _WORK,
+    _P("førtidspension", BENEFIT, ("førtidspension",), (18, 66), 0.012, 1.0, 7300, 0.5, _WORK,
        age_slope=0.9, exclusive=True),
     _P("ledighedsydelse", BENEFIT, ("ledighedsydelse",), (18, 66), 0.008, 0.8, 240, 0.8, _WORK,
        age_slope=0.4, exclusive=True),
     _P("ressourceforløb", BENEFIT, ("ressourceforløb",), (18, 66), 0.015, 1.3, 540, 0.6, _WORK,
        exclusive=True),
-    _P("kontanthjælp", BENEFIT, ("kontanthjælp", "uddannelseshjælp"), (18, 66), 0.065, 1.5, 300,
+    _P("kontanthjælp", BENEFIT, ("kontanthjælp", "uddannelseshjælp"), (18, 66), 0.085, 1.2, 300,
        1.0, _WORK, age_slope=-0.2, exclusive=True),
-    _P("sygedagpenge", BENEFIT, ("sygedagpenge",), (18, 66), 0.11, 0.4, 55, 1.0, _WORK,
-       age_slope=0.2),
+    _P("sygedagpenge", BENEFIT, ("sygedagpenge",), (18, 66), 0.11, 0.0, 150, 1.0, _WORK),
     _P("dagpenge", STATUS, ("dagpenge",), (18, 66), 0.08, 0.2, 120, 0.9, _WORK),
     # Employment measures for people on benefits
     _P("mentor", SERVICE, ("017031",), (18, 66), 0.0, 0.8, 180, 0.6, _WORK, (6, 16),
@@ -78,14 +77,14 @@ PROGRAMMES: tuple[Programme, ...] = (
        parents={"kontanthjælp": 0.08, "ledighedsydelse": 0.15}),
     # Children and young people
     _P("anbringelse", SERVICE, ("015025", "015015", "015023", "015008", "015031", "015019",
-                                "015030"), (0, 17), 0.0155, 1.7, 1460, 0.9, _CHILD),
-    _P("familiebehandling", SERVICE, ("015011",), (0, 17), 0.035, 1.3, 240, 0.6, _CHILD,
+                                "015030"), (0, 17), 0.018, 1.7, 1460, 0.9, _CHILD),
+    _P("familiebehandling", SERVICE, ("015011",), (0, 17), 0.05, 1.3, 240, 0.6, _CHILD,
        (10, 30)),
-    _P("konsulentbistand", SERVICE, ("015016",), (0, 17), 0.03, 0.9, 120, 0.5, _CHILD, (3, 8)),
+    _P("konsulentbistand", SERVICE, ("015016",), (0, 17), 0.05, 0.9, 120, 0.5, _CHILD, (3, 8)),
     _P("kontaktperson", SERVICE, ("015017",), (8, 17), 0.02, 1.4, 300, 0.6, _CHILD, (8, 20)),
     _P("merudgifter", BENEFIT, ("merudgifter",), (0, 17), 0.008, 0.3, 1800, 0.6, _CHILD),
     # Vulnerable adults and disability
-    _P("§85", SERVICE, ("016085",), (18, 80), 0.016, 1.3, 730, 0.9, _ADULT, (8, 40)),
+    _P("§85", SERVICE, ("016085",), (18, 66), 0.033, 0.6, 730, 0.9, _ADULT, (6, 36)),
     _P("§99", SERVICE, ("016099",), (18, 66), 0.006, 1.4, 365, 0.6, _ADULT, (6, 16)),
     _P("§101", SERVICE, ("016101",), (18, 66), 0.009, 1.5, 270, 0.7, _ADULT),
     _P("§101d", SERVICE, ("016102",), (18, 66), 0.0015, 1.8, 120, 0.4, _ADULT),
@@ -93,17 +92,17 @@ PROGRAMMES: tuple[Programme, ...] = (
     _P("§107", SERVICE, ("016107",), (18, 80), 0.0015, 1.6, 540, 0.7, _ADULT),
     _P("§108", SERVICE, ("016108", "016208"), (18, 90), 0.003, 1.4, 3650, 0.8, _ADULT),
     # Health and elderly
-    _P("hjemmehjælp", SERVICE, ("018083",), (18, 110), 0.022, 0.35, 720, 1.0, _ADULT, (4, 30),
-       age_slope=1.1, age_center=80),
-    _P("hjemmesygepleje", SERVICE, ("018138",), (18, 110), 0.035, 0.35, 150, 1.1, _ADULT,
-       (2, 12), age_slope=0.9, age_center=75),
-    _P("genoptræning", SERVICE, ("018140",), (18, 110), 0.03, 0.3, 75, 0.4, _ADULT, (4, 12),
-       step=1.0, age_slope=0.6, age_center=70),
+    _P("hjemmehjælp", SERVICE, ("018083",), (18, 110), 0.15, 0.15, 720, 1.0, _ADULT, (4, 30),
+       age_slope=2.0, age_center=82),
+    _P("hjemmesygepleje", SERVICE, ("018138",), (18, 110), 0.15, 0.15, 150, 1.1, _ADULT,
+       (2, 20), age_slope=2.0, age_center=78),
+    _P("genoptræning", SERVICE, ("018140",), (18, 110), 0.09, 0.1, 75, 0.4, _ADULT, (4, 12),
+       step=1.0, age_slope=1.8, age_center=70),
     # Special education and PPR
-    _P("specialskole", SERVICE, ("019020",), (6, 16), 0.018, 1.0, 1460, 0.7, (6.0, 17.0)),
-    _P("specialklasse", SERVICE, ("019021",), (6, 16), 0.015, 0.8, 1095, 0.7, (6.0, 17.0)),
-    _P("regionalt", SERVICE, ("019022",), (6, 16), 0.0015, 0.8, 1095, 0.6, (6.0, 17.0)),
-    _P("kørsel", SERVICE, ("019026",), (6, 16), 0.0, 0.0, 0, 0.0, (6.0, 17.0), (30, 44),
+    _P("specialskole", SERVICE, ("019020",), (6, 16), 0.03, 0.5, 1460, 0.7, (6.0, 17.0)),
+    _P("specialklasse", SERVICE, ("019021",), (6, 16), 0.03, 0.4, 1095, 0.7, (6.0, 17.0)),
+    _P("regionalt", SERVICE, ("019022",), (6, 16), 0.003, 0.8, 1095, 0.6, (6.0, 17.0)),
+    _P("kørsel", SERVICE, ("019026",), (6, 16), 0.0, 0.0, 0, 0.0, (6.0, 17.0), (20, 40),
        step=1.0, parents={"019020": 0.6, "019021": 0.25, "019022": 0.9}, follows_parent=True),
     _P("ppr", SERVICE, ("019012",), (3, 16), 0.08, 0.8, 25, 0.2, (3.0, 17.0), (1, 1)),
 )  # fmt: skip
@@ -194,8 +193,12 @@ def _clip_to_ages(
     return np.maximum(start, lo), np.minimum(end, hi)
 
 
-def generate_spells(rng: np.random.Generator, population: Population, window: Window) -> Spells:
-    """Every programme's spells overlapping the window."""
+def generate_spells(
+    seed: np.random.SeedSequence, population: Population, window: Window
+) -> Spells:
+    """Every programme's spells overlapping the window; each programme draws from its own
+    random stream, so changing one programme leaves the others as they were."""
+    streams = seed.spawn(len(PROGRAMMES))
     reference = (window.first + window.as_of) // 2
     age = age_on(population.birth, reference)
     vulnerability = population.vulnerability
@@ -204,6 +207,7 @@ def generate_spells(rng: np.random.Generator, population: Population, window: Wi
     parts: list[Spells] = []
     by_item: dict[str, Spells] = {}
     for number, programme in enumerate(PROGRAMMES):
+        rng = np.random.default_rng(streams[number])
         codes = _item_codes(programme)
         if programme.parents:
             spells = _dependent(rng, programme, number, codes, by_item, window)

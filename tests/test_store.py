@@ -1,0 +1,42 @@
+"""The operational store: migrations, and an audit log nobody can edit afterwards."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from tvaers.store import audit
+from tvaers.store.database import make_engine, sessions, upgrade
+
+
+def test_migrations_create_the_tables_and_are_repeatable(store_url: str) -> None:
+    engine = make_engine(store_url)
+    upgrade(engine)
+    upgrade(engine)  # a second run changes nothing
+    tables = set(inspect(engine).get_table_names())
+    assert {"municipalities", "import_batches", "users", "audit_log", "alembic_version"} <= tables
+    engine.dispose()
+
+
+def test_audit_log_is_append_only(store_url: str) -> None:
+    engine = make_engine(store_url)
+    upgrade(engine)
+    with sessions(engine)() as session:
+        audit.record(session, "sb01", "vis_familie", citizen="abcdefghijklmnopabcd",
+                     purpose="casework", basis="samtykke 2025-03-01", detail={"side": "familie"})  # fmt: skip
+        audit.record(
+            session, "sb01", "vis_borger", citizen="ponmlkjihgfedcbaponm", purpose="casework"
+        )
+        session.commit()
+        entries = audit.for_citizen(session, "abcdefghijklmnopabcd")
+        assert [(e.actor, e.action, e.basis) for e in entries] == [
+            ("sb01", "vis_familie", "samtykke 2025-03-01")
+        ]
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with engine.connect() as conn, pytest.raises(DBAPIError, match="kun til tilføjelse"):
+            conn.execute(text(statement))
+            conn.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 2
+    engine.dispose()

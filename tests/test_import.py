@@ -67,6 +67,7 @@ def test_changed_file_replaces_that_table_in_a_new_batch(settings: Settings, min
         stored = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id)))
         assert [(b.id, b.status) for b in stored] == [(1, "loaded"), (2, "loaded")]
         assert [t["table"] for t in stored[1].tables] == ["postings"]
+        assert stored[0].municipality_id == stored[1].municipality_id is not None
         assert session.scalar(select(AuditEntry).where(AuditEntry.action == "import")) is not None
     engine.dispose()
 

@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from duckdb import DuckDBPyConnection
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from tvaers.core.config import Settings
 from tvaers.core.cpr import Pseudonymiser
@@ -39,7 +40,7 @@ from tvaers.data.validation import Staged, stage
 from tvaers.engine.connection import connect, raw
 from tvaers.store import audit
 from tvaers.store.database import make_engine, sessions, upgrade
-from tvaers.store.models import ImportBatch, utcnow
+from tvaers.store.models import ImportBatch, Municipality, utcnow
 
 log = get_logger(__name__)
 Progress = Callable[[str, float], None]
@@ -175,7 +176,9 @@ def import_folder(
             log.warning("import_rejected", folder=str(folder), problems=sink.total)
             raise ImportRejected(sink.issues, sink.total)
         step("Indlæser", (len(changed) + 1) / (len(changed) + 2))
-        batch_id = _load(con, engine, folder, staged, user or getpass.getuser())
+        batch_id = _load(
+            con, engine, folder, staged, user or getpass.getuser(), settings.municipality
+        )
         result.batch_id = batch_id
         result.tables = sorted(
             [
@@ -191,8 +194,22 @@ def import_folder(
         con.close()
 
 
+def _municipality_id(session: Session, name: str) -> int:
+    found = session.scalar(select(Municipality).where(Municipality.name == name))
+    if found is None:
+        found = Municipality(name=name)
+        session.add(found)
+        session.flush()
+    return found.id
+
+
 def _load(
-    con: DuckDBPyConnection, engine: Engine, folder: Path, staged: dict[str, Staged], user: str
+    con: DuckDBPyConnection,
+    engine: Engine,
+    folder: Path,
+    staged: dict[str, Staged],
+    user: str,
+    municipality: str,
 ) -> int:
     tables = [
         {"table": t, "file": s.path.name, "sha256": s.sha256, "rows": s.rows}
@@ -201,7 +218,11 @@ def _load(
     make_session = sessions(engine)
     with make_session() as session:
         batch = ImportBatch(
-            source=str(folder.resolve()), user_name=user, status="loading", tables=tables
+            municipality_id=_municipality_id(session, municipality),
+            source=str(folder.resolve()),
+            user_name=user,
+            status="loading",
+            tables=tables,
         )
         session.add(batch)
         session.commit()

@@ -50,6 +50,7 @@ class Programme:
     exclusive: bool = False  # part of the main benefit track: one per person
     parents: Mapping[str, float] = field(default_factory=dict)  # item -> share (dependents)
     follows_parent: bool = False  # dependent spell = the parent spell (school transport)
+    max_days: int = 100 * 366  # the longest spell
 
 
 _P = Programme
@@ -57,7 +58,7 @@ _CHILD, _ADULT, _WORK = (0.0, 18.0), (18.0, 120.0), (18.0, 67.0)
 
 PROGRAMMES: tuple[Programme, ...] = (
     # Main benefit track, in this order; a person gets at most one of these.
-    _P("førtidspension", BENEFIT, ("førtidspension",), (18, 66), 0.012, 1.0, 7300, 0.5, _WORK,
+    _P("førtidspension", BENEFIT, ("førtidspension",), (18, 66), 0.009, 1.0, 7300, 0.5, _WORK,
        age_slope=0.9, exclusive=True),
     _P("ledighedsydelse", BENEFIT, ("ledighedsydelse",), (18, 66), 0.008, 0.8, 240, 0.8, _WORK,
        age_slope=0.4, exclusive=True),
@@ -85,6 +86,8 @@ PROGRAMMES: tuple[Programme, ...] = (
     _P("merudgifter", BENEFIT, ("merudgifter",), (0, 17), 0.008, 0.3, 1800, 0.6, _CHILD),
     # Vulnerable adults and disability
     _P("§85", SERVICE, ("016085",), (18, 66), 0.033, 0.6, 730, 0.9, _ADULT, (6, 36)),
+    _P("§85 bofællesskab", SERVICE, ("016085",), (18, 80), 0.0018, 1.2, 2200, 0.8, _ADULT,
+       (70, 150), step=1.0),
     _P("§99", SERVICE, ("016099",), (18, 66), 0.006, 1.4, 365, 0.6, _ADULT, (6, 16)),
     _P("§101", SERVICE, ("016101",), (18, 66), 0.009, 1.5, 270, 0.7, _ADULT),
     _P("§101d", SERVICE, ("016102",), (18, 66), 0.0015, 1.8, 120, 0.4, _ADULT),
@@ -213,7 +216,7 @@ def generate_spells(
             spells = _dependent(rng, programme, number, codes, by_item, window)
         else:
             eligible = (age >= programme.ages[0]) & (age <= programme.ages[1])
-            if programme.exclusive or programme.key == "sygedagpenge":
+            if programme.exclusive or programme.key in ("sygedagpenge", "dagpenge"):
                 eligible &= ~taken
             who = np.flatnonzero(eligible)
             score = programme.slope * vulnerability[who] + programme.age_slope * (
@@ -224,9 +227,9 @@ def generate_spells(
             person, score = who[chosen], score[chosen]
             if programme.exclusive:
                 taken[person] = True
-            length = np.maximum(
+            length = np.clip(
                 np.round(rng.lognormal(np.log(programme.median_days), programme.sigma,
-                                       person.size)), 1
+                                       person.size)), 1, programme.max_days
             ).astype(np.int64)
             start = window.first - length + np.floor(
                 rng.random(person.size) * (span + length)

@@ -91,19 +91,28 @@ def _caseworker_ids(rng: np.random.Generator, count: int) -> list[str]:
     return [str(w) for w in unique[:count]]
 
 
-def assign_caseworkers(rng: np.random.Generator, activities: Spells) -> tuple[list[str], IntArray]:
-    """A caseworker per (person, sector area); each caseworker carries 20-40 cases."""
+def assign_caseworkers(
+    rng: np.random.Generator, activities: Spells, window: Window
+) -> tuple[list[str], IntArray]:
+    """A caseworker per case (a person in a sector area). Each area has as many caseworkers as
+    it takes for each to carry about 30 open cases at a time (uneven: roughly 20-40)."""
     area = ITEM_AREA[activities.item]
     case_key = activities.person * len(AREAS) + area
     cases, case_of_activity = np.unique(case_key, return_inverse=True)
+    opened = np.full(cases.size, window.as_of, dtype=np.int64)
+    closed = np.full(cases.size, window.first, dtype=np.int64)
+    np.minimum.at(opened, case_of_activity, np.maximum(activities.start, window.first))
+    np.maximum.at(closed, case_of_activity, np.minimum(activities.end, window.as_of))
+    open_days = np.maximum(closed - opened + 1, 0)
+    span = window.as_of - window.first + 1
     case_area = cases % len(AREAS)
     worker_of_case = np.zeros(cases.size, dtype=np.int64)
     names_needed = 0
     for a in range(len(AREAS)):  # a loop over the five sector areas
         in_area = np.flatnonzero(case_area == a)
-        workers = max(1, int(np.ceil(in_area.size / 30.0)))
-        # Uneven caseloads: Dirichlet weights around 30 cases per caseworker.
-        weights = rng.gamma(40.0, 1.0, workers)
+        concurrent = open_days[in_area].sum() / span
+        workers = max(1, int(np.round(concurrent / 30.0)))
+        weights = rng.gamma(12.0, 1.0, workers)  # uneven caseloads
         worker_of_case[in_area] = names_needed + rng.choice(
             workers, size=in_area.size, p=weights / weights.sum()
         )
@@ -115,7 +124,7 @@ def assign_caseworkers(rng: np.random.Generator, activities: Spells) -> tuple[li
 def activities_table(
     rng: np.random.Generator, population: Population, activities: Spells, window: Window
 ) -> pa.Table:
-    names, worker = assign_caseworkers(rng, activities)
+    names, worker = assign_caseworkers(rng, activities, window)
     order = np.lexsort((activities.item, activities.start, activities.person))
     a = activities.take(order)
     worker = worker[order]

@@ -24,10 +24,16 @@ SEEDS = (1, 2, 3)
 S = SIZES["S"]
 YEAR = 2025
 
-# Column types to read the CSV files with, so that CPR numbers and codes keep leading zeros.
-TEXT_COLUMNS = {
-    "cpr", "related_cpr", "intervention", "function_code", "grouping", "art", "cost_centre",
-    "caseworker",
+# Column types to read the CSV files with: CPR numbers and codes keep their leading zeros,
+# money is exact.
+COLUMN_TYPES = {
+    **dict.fromkeys(
+        ["cpr", "related_cpr", "intervention", "function_code", "grouping", "art", "cost_centre",
+         "caseworker"],
+        "VARCHAR",
+    ),
+    "amount": "DECIMAL(18, 2)",
+    "price": "DECIMAL(18, 2)",
 }  # fmt: skip
 
 
@@ -36,7 +42,7 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     for table in TABLES:
         path = folder / f"{table}.csv"
         header = path.open(encoding="utf-8").readline().strip().split(",")
-        types = {c: "VARCHAR" for c in header if c in TEXT_COLUMNS}
+        types = {c: COLUMN_TYPES[c] for c in header if c in COLUMN_TYPES}
         con.execute(
             f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_csv('{path}', header = true, "
             f"types = {types!r})"
@@ -179,3 +185,419 @@ def calibrate(folder: Path, year: int = YEAR) -> Calibration:
         placements_per_1000=float(placements[0]),
         multi_area_families=int(multi[0]),
     )
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def municipality(tmp_path_factory: pytest.TempPathFactory):
+    """The S-size municipality of a seed, generated once per module (CSV)."""
+    made: dict[int, tuple[Path, object]] = {}
+
+    def get(seed: int) -> tuple[Path, object]:
+        if seed not in made:
+            out = tmp_path_factory.mktemp(f"synth_s{seed}")
+            made[seed] = (out, generate(S, seed, out))
+        return made[seed]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def calibrations(municipality) -> dict[int, Calibration]:
+    return {seed: calibrate(municipality(seed)[0]) for seed in SEEDS}
+
+
+@pytest.fixture(scope="module")
+def con(municipality) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    load(connection, municipality(1)[0])
+    return connection
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+# --- the tables --------------------------------------------------------------------------------
+
+
+def test_every_contract_table_is_written(municipality) -> None:
+    folder, summary = municipality(1)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    assert summary.citizens == S
+    assert 10_000 < summary.families < S
+    assert set(summary.rows) == set(TABLES)
+    assert all(summary.rows[t] > 0 for t in TABLES)
+    assert summary.rows["citizens"] == S
+    assert summary.first_day == date(2024, 1, 1) and summary.as_of == date(2026, 10, 31)
+
+
+def test_summary_matches_the_files(municipality, con) -> None:
+    _, summary = municipality(1)
+    total = scalar(con, "SELECT sum(amount) FROM postings WHERE dranst = 1")
+    registered = scalar(con, "SELECT sum(amount) FROM postings WHERE dranst = 1 AND cpr NOT NULL")
+    assert summary.total_expenditure == total
+    assert summary.registered_share == pytest.approx(float(registered) / float(total))
+    for table in TABLES:
+        assert scalar(con, f"SELECT count(*) FROM {table}") == summary.rows[table]
+
+
+def test_sector_areas_are_the_five_fixed_codes(con) -> None:
+    codes = {r[0] for r in con.execute("SELECT sector_area FROM sector_areas").fetchall()}
+    assert codes == {"employment", "children", "adults", "health", "special_education"}
+    unmapped = scalar(
+        con, "SELECT count(*) FROM accounts ANTI JOIN sector_areas USING (sector_area)"
+    )
+    assert unmapped == 0
+
+
+def test_every_posted_function_code_is_in_accounts(con) -> None:
+    missing = con.execute(
+        "SELECT DISTINCT function_code FROM postings ANTI JOIN accounts USING (function_code)"
+    ).fetchall()
+    assert missing == []
+    interventions = scalar(
+        con, "SELECT count(*) FROM interventions ANTI JOIN accounts USING (function_code)"
+    )
+    assert interventions == 0
+
+
+def test_postings_are_well_formed(con) -> None:
+    assert scalar(con, "SELECT count(*) - count(DISTINCT posting_id) FROM postings") == 0
+    assert (
+        scalar(
+            con,
+            "SELECT count(*) FROM postings WHERE posting_date < DATE '2024-01-01' "
+            "OR posting_date > DATE '2026-10-31'",
+        )
+        == 0
+    )
+    assert scalar(con, "SELECT count(*) FROM postings WHERE NOT regexp_full_match(grouping, "
+                       "'[0-9]{3}')") == 0  # fmt: skip
+    # State refunds: dranst 2, negative, never on a person; not expenditure.
+    refunds = con.execute(
+        "SELECT count(*), max(amount), count(cpr) FROM postings WHERE dranst = 2"
+    ).fetchone()
+    assert refunds is not None and refunds[0] > 0 and refunds[1] < 0 and refunds[2] == 0
+    # Registered purchases carry a known intervention; interventions only on registered rows.
+    unknown = scalar(
+        con,
+        "SELECT count(*) FROM postings p WHERE intervention IS NOT NULL "
+        "AND intervention NOT IN (SELECT intervention FROM interventions)",
+    )
+    assert unknown == 0
+    assert (
+        scalar(con, "SELECT count(*) FROM postings WHERE intervention NOT NULL AND cpr IS NULL")
+        == 0
+    )
+
+
+def test_no_cpr_number_in_posting_texts(con) -> None:
+    from tvaers.core.cpr import CPR_IN_TEXT_REGEX
+
+    hits = scalar(
+        con, f"SELECT count(*) FROM postings WHERE regexp_matches(text, '{CPR_IN_TEXT_REGEX}')"
+    )
+    assert hits == 0
+
+
+def test_cpr_numbers_are_valid_unique_and_match_birth_dates(con) -> None:
+    rows = con.execute("SELECT cpr, birth_date FROM citizens").fetchall()
+    assert len({cpr for cpr, _ in rows}) == len(rows)
+    for cpr, born in rows:
+        assert is_valid(cpr), cpr
+        assert birth_date(cpr) == born
+    known = {cpr for cpr, _ in rows}
+    for table, column in [("postings", "cpr"), ("activities", "cpr"), ("outcomes", "cpr"),
+                          ("relations", "cpr"), ("relations", "related_cpr")]:  # fmt: skip
+        values = {r[0] for r in con.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} NOT NULL").fetchall()}  # fmt: skip
+        assert all(is_valid(v) for v in values)
+        assert {v.replace("-", "") for v in values} <= known, table
+    dashed = scalar(con, "SELECT avg((cpr LIKE '%-%')::INT) FROM postings WHERE cpr NOT NULL")
+    assert 0.02 < float(dashed) < 0.08  # about 5 % written DDMMYY-SSSS
+
+
+def test_relations_agree_with_families(con) -> None:
+    outside = scalar(
+        con,
+        """SELECT count(*) FROM relations r
+           JOIN citizens a ON a.cpr = r.cpr JOIN citizens b ON b.cpr = r.related_cpr
+           WHERE a.family <> b.family""",
+    )
+    assert outside == 0
+    # partner_of is written in both directions.
+    one_way = scalar(
+        con,
+        """SELECT count(*) FROM relations r WHERE relation = 'partner_of' AND NOT EXISTS (
+               SELECT 1 FROM relations s WHERE s.relation = 'partner_of'
+               AND s.cpr = r.related_cpr AND s.related_cpr = r.cpr)""",
+    )
+    assert one_way == 0
+    # Children are under 18 and have a parent in the family; a family has at most two adults.
+    old_children = scalar(
+        con,
+        """SELECT count(*) FROM relations r JOIN citizens c ON c.cpr = r.related_cpr
+           WHERE r.relation = 'parent_of' AND c.birth_date <= DATE '2026-10-31' - INTERVAL 18 YEAR""",
+    )
+    assert old_children == 0
+    big = scalar(
+        con,
+        """SELECT count(*) FROM (SELECT c.family FROM citizens c
+           WHERE c.cpr NOT IN (SELECT related_cpr FROM relations WHERE relation = 'parent_of')
+           GROUP BY c.family HAVING count(*) > 2)""",
+    )
+    assert big == 0
+
+
+def test_activities_are_priced_on_every_day_they_are_used(con) -> None:
+    unpriced = scalar(
+        con,
+        """SELECT count(*) FROM activities a WHERE NOT EXISTS (
+               SELECT 1 FROM unit_prices p
+               WHERE p.intervention = a.intervention AND p.valid_from <= a.start_date)""",
+    )
+    assert unpriced == 0
+    assert scalar(con, "SELECT count(*) FROM activities WHERE end_date < start_date") == 0
+    assert (
+        scalar(con, "SELECT count(*) FROM activities ANTI JOIN interventions USING (intervention)")
+        == 0
+    )
+    # hour and piece units need units_per_month
+    missing = scalar(
+        con,
+        """SELECT count(*) FROM activities JOIN interventions USING (intervention)
+           WHERE unit IN ('hour', 'piece') AND units_per_month IS NULL""",
+    )
+    assert missing == 0
+    # Nobody gets an intervention before birth; children's measures end at 18, adults' begin.
+    wrong_age = con.execute(
+        """SELECT i.sector_area, count(*) FROM activities a
+           JOIN citizens c USING (cpr) JOIN interventions i USING (intervention)
+           WHERE a.start_date < c.birth_date
+              OR (i.sector_area IN ('children', 'special_education')
+                  AND coalesce(a.end_date, DATE '2026-10-31') >= c.birth_date + INTERVAL 18 YEAR)
+              OR (i.sector_area IN ('adults', 'employment')
+                  AND a.start_date < c.birth_date + INTERVAL 18 YEAR)
+           GROUP BY 1"""
+    ).fetchall()
+    assert wrong_age == []
+    prices = con.execute(
+        "SELECT intervention, count(*), min(valid_from) FROM unit_prices GROUP BY 1"
+    ).fetchall()
+    assert all(n == 4 and first == date(2015, 1, 1) for _, n, first in prices)
+
+
+def test_caseworkers_carry_twenty_to_forty_cases_on_average(con) -> None:
+    load_mid_2025 = scalar(
+        con,
+        """SELECT avg(n) FROM (SELECT caseworker, count(DISTINCT cpr) AS n FROM activities
+           WHERE start_date <= DATE '2025-06-30'
+             AND coalesce(end_date, DATE '9999-12-31') >= DATE '2025-06-30'
+           GROUP BY caseworker)""",
+    )
+    assert 20 <= float(load_mid_2025) <= 40
+
+
+def test_budgets_are_close_to_expenditure(con) -> None:
+    rows = con.execute(
+        """WITH spent AS (
+               SELECT year(posting_date) AS year, a.sector_area, sum(amount) AS amount,
+                      count(DISTINCT month(posting_date)) AS months
+               FROM postings JOIN accounts a USING (function_code) WHERE dranst = 1 GROUP BY ALL)
+           SELECT b.amount / (s.amount * 12 / s.months) FROM budgets b
+           JOIN spent s USING (year, sector_area)"""
+    ).fetchall()
+    assert len(rows) == 15
+    assert all(0.95 <= float(ratio) <= 1.05 for (ratio,) in rows)
+
+
+def test_outcomes_follow_benefits(con) -> None:
+    statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM outcomes").fetchall()}
+    expected = {
+        "benefit:kontanthjælp", "benefit:uddannelseshjælp", "benefit:sygedagpenge",
+        "benefit:ressourceforløb", "benefit:ledighedsydelse", "benefit:førtidspension",
+        "benefit:dagpenge", "internship", "job", "education",
+    }  # fmt: skip
+    assert statuses == expected
+    children = scalar(
+        con,
+        """SELECT count(*) FROM outcomes o JOIN citizens c USING (cpr)
+           WHERE o.date < c.birth_date + INTERVAL 18 YEAR""",
+    )
+    assert children == 0
+
+
+# --- calibration -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cost_concentration_matches_kl(calibrations, seed: int) -> None:
+    c = calibrations[seed]
+    assert 0.25 <= c.top_1 <= 0.35, c
+    assert 0.40 <= c.top_3 <= 0.55, c
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_registered_and_attributable_shares(calibrations, seed: int) -> None:
+    c = calibrations[seed]
+    assert 0.25 <= c.registered_share <= 0.40, c
+    assert 0.80 <= c.attributable_share <= 0.90, c
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_placements_per_thousand_children(calibrations, seed: int) -> None:
+    assert 6.0 <= calibrations[seed].placements_per_1000 <= 12.0, calibrations[seed]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_families_with_cases_in_several_areas(calibrations, seed: int) -> None:
+    # "A few hundred per 40,000 citizens": 100-800 per 40,000, scaled to the S size.
+    low, high = 100 * S / 40_000, 800 * S / 40_000
+    assert low <= calibrations[seed].multi_area_families <= high, calibrations[seed]
+
+
+# --- determinism and formats -------------------------------------------------------------------
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_same_seed_gives_byte_identical_files(municipality, tmp_path: Path) -> None:
+    folder, _ = municipality(1)
+    generate(S, 1, tmp_path / "again")
+    assert _digests(tmp_path / "again") == _digests(folder)
+    other, _ = municipality(2)
+    assert _digests(other)["postings.csv"] != _digests(folder)["postings.csv"]
+
+
+def test_progress_is_reported_in_danish(tmp_path: Path) -> None:
+    steps: list[tuple[str, float]] = []
+    generate(2_000, 7, tmp_path, progress=lambda step, done: steps.append((step, done)))
+    fractions = [done for _, done in steps]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert any("Skriver" in step for step, _ in steps)
+
+
+DANISH_DECIMAL = "CAST(replace(replace({c}, '.', ''), ',', '.') AS DECIMAL(18, 2))"
+DANISH_DATE = "strptime({c}, '%d-%m-%Y')::DATE"
+
+
+def _read_all_text(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
+        f"all_varchar = true, delim = '{delimiter}')"
+    )
+
+
+@pytest.fixture(scope="module")
+def danish_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth_dk")
+    generate(S, 1, out, fmt="csv-dk")
+    return out
+
+
+def test_danish_csv_round_trips_to_the_same_values(municipality, danish_folder: Path,
+                                                   tmp_path: Path) -> None:  # fmt: skip
+    folder, _ = municipality(1)
+    con = duckdb.connect()
+    money = {"postings": ["amount"], "unit_prices": ["price"], "budgets": ["amount"]}
+    dates = {
+        "postings": ["posting_date"], "unit_prices": ["valid_from"], "citizens": ["birth_date"],
+        "activities": ["start_date", "end_date"], "outcomes": ["date"],
+    }  # fmt: skip
+    for table in TABLES:
+        utf8 = tmp_path / f"{table}.csv"  # DuckDB reads UTF-8: transcode the Windows-1252 file
+        utf8.write_text((danish_folder / f"{table}.csv").read_text("cp1252"), "utf-8")
+        _read_all_text(con, folder / f"{table}.csv", ",", "plain")
+        _read_all_text(con, utf8, ";", "danish")
+        columns = [r[0] for r in con.execute("DESCRIBE plain").fetchall()]
+        plain_sql, danish_sql = [], []
+        for column in columns:
+            if column in money.get(table, []):
+                plain_sql.append(f"CAST({column} AS DECIMAL(18, 2))")
+                danish_sql.append(DANISH_DECIMAL.format(c=column))
+            elif column in dates.get(table, []):
+                plain_sql.append(f"CAST({column} AS DATE)")
+                danish_sql.append(DANISH_DATE.format(c=column))
+            elif column == "units_per_month":
+                plain_sql.append(f"CAST({column} AS DOUBLE)")
+                danish_sql.append(f"CAST(replace({column}, ',', '.') AS DOUBLE)")
+            else:
+                plain_sql.append(column)
+                danish_sql.append(column)
+        differences = scalar(
+            con,
+            f"SELECT count(*) FROM (SELECT {', '.join(plain_sql)} FROM plain "
+            f"EXCEPT ALL SELECT {', '.join(danish_sql)} FROM danish)",
+        )
+        assert differences == 0, table
+        assert scalar(con, "SELECT count(*) FROM danish") == scalar(
+            con, "SELECT count(*) FROM plain"
+        )
+
+
+def test_danish_csv_is_windows_1252_with_danish_number_format(danish_folder: Path) -> None:
+    raw = (danish_folder / "accounts.csv").read_bytes()
+    assert "Førtidspension".encode("cp1252") in raw  # ø as the single byte 0xF8
+    assert "ø".encode() not in raw  # not UTF-8
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    postings = (danish_folder / "postings.csv").read_bytes()
+    assert b";" in postings.splitlines()[0]
+    text = postings.decode("cp1252")
+    assert any(ch in text for ch in "æøå")
+    prices = (danish_folder / "unit_prices.csv").read_text("cp1252").splitlines()
+    assert "015025;01-01-2024;51.000,00;FLIS" in prices
+
+
+# --- writers -----------------------------------------------------------------------------------
+
+
+def test_danish_number_is_exact() -> None:
+    values = pa.array(
+        [Decimal("-1234567.5"), Decimal("0"), Decimal("0.05"), Decimal("-0.05"),
+         Decimal("999.99"), Decimal("1000"), Decimal("123456789012.34"), None],
+        pa.decimal128(18, 2),
+    )  # fmt: skip
+    assert danish_number(values).to_pylist() == [
+        "-1.234.567,50", "0,00", "0,05", "-0,05", "999,99", "1.000,00", "123.456.789.012,34", None,
+    ]  # fmt: skip
+    assert danish_number(pa.array([1234, -5], pa.int64()), thousands=False).to_pylist() == [
+        "1234", "-5",
+    ]  # fmt: skip
+
+
+def test_writers_round_trip_small_table(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    table = pa.table(
+        {
+            "cpr": ["0101901234", "3112059876"],
+            "amount": pa.array([Decimal("1234.50"), Decimal("-7.25")], pa.decimal128(18, 2)),
+            "day": pa.array([date(2025, 3, 31), None], pa.date32()),
+            "text": ["Plejefamilier, vederlag", "Støtte; særlig"],
+        }
+    )
+    csv = write_table(table, tmp_path, "t", "csv").read_text("utf-8")
+    assert csv.splitlines()[1] == '"0101901234",1234.50,2025-03-31,"Plejefamilier, vederlag"'
+    dk = write_table(table, tmp_path / "dk", "t", "csv-dk").read_text("cp1252").splitlines()
+    assert dk[0] == "cpr;amount;day;text"
+    # A value with the delimiter makes Arrow quote all text, the rendered numbers included.
+    assert dk[1] == '"0101901234";"1.234,50";"31-03-2025";"Plejefamilier, vederlag"'
+    assert dk[2] == '"3112059876";"-7,25";;"Støtte; særlig"'
+    parquet = write_table(table, tmp_path, "t", "parquet")
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(parquet).equals(table)
+    xlsx = write_table(table, tmp_path, "t", "xlsx")
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["cpr", "amount", "day", "text"]
+    assert rows[1] == ["0101901234", 1234.5, date(2025, 3, 31), "Plejefamilier, vederlag"]
+    with pytest.raises(ValueError, match="Ukendt filformat"):
+        write_table(table, tmp_path, "t", "json")

@@ -126,11 +126,15 @@ def synth(
 
     _settings()
     n = SIZES[size.upper()] if size else citizens
-    with _progress("Syntetisk kommune") as step:
-        summary = generate(n, seed, out, fmt=fmt, progress=step)
+    try:
+        with _progress("Syntetisk kommune") as step:
+            summary = generate(n, seed, out, fmt=fmt, progress=step)
+    except ValueError as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        raise typer.Exit(1) from exc
     console.print(
         f"Skrev {summary.citizens:,} borgere i {summary.families:,} familier til {out} "
-        f"(udgift {format_dkk(summary.expenditure)}, CPR-registreret "
+        f"(udgift {format_dkk(summary.total_expenditure)}, CPR-registreret "
         f"{summary.registered_share:.0%})".replace(",", ".")
     )
 

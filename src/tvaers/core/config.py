@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR")
     memory_limit: str = Field(default="", description="DuckDB's hukommelsesgrænse, fx 8GB")
     threads: int = Field(default=0, description="DuckDB-tråde; 0 = alle kerner")
+    host: str = Field(default="127.0.0.1", description="Webserverens adresse")
+    port: int = Field(default=8000, description="Webserverens port")
+    secret_key: str = Field(default="", description="Nøgle til at signere sessioner")
+    cookie_secure: bool = Field(default=True, description="Sessionscookie kun over HTTPS")
+    session_hours: int = Field(default=8, description="Timer før man skal logge ind igen")
+    oidc_issuer: str = Field(default="", description="OpenID Connect-udsteder (Keycloak, Entra ID)")
+    oidc_client_id: str = Field(default="", description="OIDC-klient-id")
+    oidc_client_secret: str = Field(default="", description="OIDC-klienthemmelighed")
+    oidc_role_claim: str = Field(default="roles", description="Claim med brugerens roller")
+    oidc_role_map: str = Field(
+        default="", description="Roller fra IdP til Tværs-roller: gruppe=rolle,gruppe=rolle"
+    )
 
     @property
     def analytics_path(self) -> Path:
@@ -56,13 +68,7 @@ class Settings(BaseSettings):
         if self.pseudonym_key:
             return self.pseudonym_key.encode()
         path = self.pseudonym_key_file or self.home / "hemmeligheder" / "pseudonym.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.parent.chmod(0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-        key = path.read_text().strip()
+        key = _secret_file(path)
         if len(key) < 32:
             raise ConfigError(
                 f"Nøglefilen {path} er for kort (mindst 32 tegn).",
@@ -70,9 +76,27 @@ class Settings(BaseSettings):
             )
         return key.encode()
 
+    @cached_property
+    def session_key(self) -> str:
+        """The key that signs session cookies: the setting, or a generated file."""
+        if self.secret_key:
+            return self.secret_key
+        return _secret_file(self.home / "hemmeligheder" / "session.key")
+
     def ensure_home(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_file(path: Path) -> str:
+    """Read a secret from ``path``; create it (mode 600) with 32 random bytes the first time."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def get_settings(**overrides: object) -> Settings:

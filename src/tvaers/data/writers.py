@@ -12,6 +12,7 @@ Everything but XLSX is vectorised with ``pyarrow.compute``: no Python loop over 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,6 +24,7 @@ FORMATS: dict[str, str] = {"csv": ".csv", "csv-dk": ".csv", "parquet": ".parquet
 DANISH_ENCODING = "cp1252"
 XLSX_MAX_ROWS = 1_048_575  # one row is the header
 _CHUNK_ROWS = 250_000
+_XLSX_CREATED = datetime(2024, 1, 1)
 
 
 def extension(fmt: str) -> str:
@@ -130,6 +132,7 @@ def _write_xlsx(table: pa.Table, path: Path, sheet: str) -> None:
             f"{XLSX_MAX_ROWS:,}. Brug csv eller parquet."
         )
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    workbook.set_properties({"created": _XLSX_CREATED})  # the same bytes for the same table
     try:
         header = workbook.add_format({"bold": True})
         date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})

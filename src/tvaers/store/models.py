@@ -6,10 +6,10 @@ that says why.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,3 +73,61 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(20))
     basis: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LegalBasis(Base):
+    """The recorded basis for casework access to one citizen's data (DOMAIN.md §3.7)."""
+
+    __tablename__ = "legal_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen: Mapped[str] = mapped_column(String(40), index=True)  # pseudonym only
+    kind: Mapped[str] = mapped_column(String(30))  # consent, legal_basis, overriding_interest
+    reference: Mapped[str] = mapped_column(Text)  # e.g. "Samtykke af 1. marts 2025, j.nr. …"
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Solution(Base):
+    """A cross-cutting solution; ``data`` is the current version (anchoring.model.SolutionData)."""
+
+    __tablename__ = "solutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    example: Mapped[bool] = mapped_column(default=False)  # loaded from the seeds by the demo
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SolutionVersion(Base):
+    """Every saved version of a solution: the full record, what changed, who, when."""
+
+    __tablename__ = "solution_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)  # field -> [old, new]
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReflectionAnswer(Base):
+    """An answer to a reflection question; every answer is kept, the newest is current."""
+
+    __tablename__ = "reflection_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
+    question: Mapped[str] = mapped_column(String(80))
+    answer: Mapped[str] = mapped_column(Text)
+    answered_by: Mapped[str] = mapped_column(String(100))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -20,7 +21,6 @@ import numpy as np
 import pyarrow as pa
 
 from tvaers.data.synth.timeline import IntArray, date_column, day, money_column
-from datetime import date
 
 PRICE_BASE_FROM = date(2015, 1, 1)
 PRICE_BASE_FACTOR = 0.87  # the 2015 price level relative to 2024
@@ -51,7 +51,8 @@ class Benefit:
     grouping: str
     monthly: int  # DKK per month, 2024 level, without children (or the maximum)
     monthly_with_children: int
-    refunded: bool = True
+    refunded: bool = True  # the state refunds part of it (dranst 2)
+    art: str = "5.2"  # transfers to persons
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ INTERVENTIONS: tuple[Intervention, ...] = (
                  "5.38.53", 480, True, "egen pris", 2, False, "001", _VOKSEN),
     Intervention("016085", "Socialpædagogisk støtte (§ 85)", _A, "hour", "SEL § 85",
                  "5.38.38", 520, True, "egen pris", 3, False, "003", _VOKSEN),
+    Intervention("016086", "Socialpædagogisk støtte i botilbudslignende tilbud (§ 85)", _A,
+                 "hour", "SEL § 85", "5.38.38", 520, True, "egen pris", 5, True, "004",
+                 _VOKSEN_V),
     Intervention("016101", "Ambulant stofmisbrugsbehandling (§ 101)", _A, "month", "SEL § 101",
                  "5.38.45", 6_800, True, "egen pris", 3, False, "001", _VOKSEN),
     Intervention("016102", "Døgnbehandling for stofmisbrug (§ 101)", _A, "month", "SEL § 101",
@@ -140,7 +144,7 @@ INTERVENTIONS: tuple[Intervention, ...] = (
     Intervention("019012", "PPR-vurdering", _S, "piece", "Folkeskoleloven § 12", "3.22.07",
                  16_500, True, "egen pris", None, False, "001", _PPR),
     Intervention("019020", "Specialskole, kommunal", _S, "month", "Folkeskoleloven § 20, stk. 2",
-                 "3.22.08", 28_000, True, "egen pris", None, True, "001", _PPR),
+                 "3.22.08", 25_000, True, "egen pris", None, True, "001", _PPR),
     Intervention("019021", "Specialklasse", _S, "month", "Folkeskoleloven § 20, stk. 2",
                  "3.22.08", 21_000, True, "egen pris", None, True, "002", _PPR),
     Intervention("019022", "Specialundervisning i regionalt tilbud", _S, "month",
@@ -160,31 +164,34 @@ BENEFITS: tuple[Benefit, ...] = (
     Benefit("ledighedsydelse", "Ledighedsydelse", "5.58.83", "001", 17_800, 17_800),
     Benefit("merudgifter", "Merudgifter til børn (SEL § 41)", "5.57.72", "009", 3_500, 3_500,
             refunded=False),
+    # The municipality's co-financing of an insured person's dagpenge, charged per person:
+    # the maximum rate times the municipal share, which grows with the weeks on support.
+    Benefit("dagpenge", "Medfinansiering af dagpenge", "5.57.78", "001", 19_730, 19_730,
+            refunded=False, art="4.6"),
 )  # fmt: skip
 
 OWN_UNITS: tuple[OwnUnit, ...] = (
-    OwnUnit("5.28.21", "Familiehuset", "42100", 1.35),
-    OwnUnit("5.38.38", "Bostøtten", "43100", 1.30),
-    OwnUnit("5.38.53", "Bostøtten, kontaktpersoner", "43110", 1.25),
-    OwnUnit("5.38.45", "Rusmiddelcentret", "43200", 1.45),
-    OwnUnit("5.38.42", "Forsorgshjemmet Nørrevang", "43500", 1.30),
-    OwnUnit("5.38.52", "Botilbuddet Egely", "43300", 1.20),
-    OwnUnit("5.38.50", "Bofællesskabet Lindely", "43400", 1.20),
-    OwnUnit("5.68.90", "Jobcentret, virksomhedsservice og mentorer", "41200", 1.60),
-    OwnUnit("5.30.26", "Hjemmeplejen", "44000", 1.25),
-    OwnUnit("4.62.84", "Hjemmesygeplejen", "44100", 1.30),
-    OwnUnit("4.62.82", "Træningscentret", "44200", 1.35),
-    OwnUnit("3.22.07", "PPR", "45000", 1.80),
-    OwnUnit("3.22.08", "Specialskolen Kastanjen", "45100", 1.25),
-    OwnUnit("3.22.06", "Kørselskontoret", "45200", 1.10),
+    OwnUnit("5.28.21", "Familiehuset", "42100", 1.6),
+    OwnUnit("5.38.38", "Bostøtten", "43100", 1.5),
+    OwnUnit("5.38.53", "Bostøtten, kontaktpersoner", "43110", 1.4),
+    OwnUnit("5.38.45", "Rusmiddelcentret", "43200", 1.6),
+    OwnUnit("5.38.42", "Forsorgshjemmet Nørrevang", "43500", 1.4),
+    OwnUnit("5.38.52", "Botilbuddet Egely", "43300", 1.3),
+    OwnUnit("5.38.50", "Bofællesskabet Lindely", "43400", 1.3),
+    OwnUnit("5.68.90", "Jobcentret, virksomhedsservice og mentorer", "41200", 3.0),
+    OwnUnit("5.30.26", "Hjemmeplejen", "44000", 1.4),
+    OwnUnit("4.62.84", "Hjemmesygeplejen", "44100", 1.5),
+    OwnUnit("4.62.82", "Træningscentret", "44200", 1.5),
+    OwnUnit("3.22.07", "PPR", "45000", 2.5),
+    OwnUnit("3.22.08", "Specialskolen Kastanjen", "45100", 1.4),
+    OwnUnit("3.22.06", "Kørselskontoret", "45200", 1.1),
 )
 
 GENERAL_COSTS: tuple[GeneralCost, ...] = (
-    GeneralCost("5.57.78", "Kommunal medfinansiering af dagpenge", "41000", 1_500, "4.6"),
-    GeneralCost("5.68.91", "Aktivering af forsikrede ledige", "41300", 520, "4.0"),
-    GeneralCost("5.38.59", "Værestedet Broen, aktivitets- og samværstilbud", "43600", 650, "1.1"),
-    GeneralCost("4.62.88", "Sundhedscentret, forebyggelse", "44300", 420, "1.1"),
-    GeneralCost("3.22.16", "Tidlig specialpædagogisk indsats", "45400", 260, "1.1"),
+    GeneralCost("5.68.91", "Aktivering af forsikrede ledige", "41300", 1_250, "4.0"),
+    GeneralCost("5.38.59", "Værestedet Broen, aktivitets- og samværstilbud", "43600", 1_050, "1.1"),
+    GeneralCost("4.62.88", "Sundhedscentret, forebyggelse", "44300", 850, "1.1"),
+    GeneralCost("3.22.16", "Tidlig specialpædagogisk indsats", "45400", 550, "1.1"),
 )
 
 # Cost centres of the authorities that pay registered benefits and purchases, per sector area.
@@ -204,14 +211,16 @@ def function_areas() -> dict[str, str]:
 
 def sector_areas_table() -> pa.Table:
     rows = _reference_rows("sector_areas.csv")
-    return pa.table({key: [row[key] for row in rows] for key in ("sector_area", "name",
-                                                                    "budget_holder")})
+    return pa.table(
+        {key: [row[key] for row in rows] for key in ("sector_area", "name", "budget_holder")}
+    )
 
 
 def accounts_table() -> pa.Table:
     rows = _reference_rows("accounts.csv")
-    return pa.table({key: [row[key] for row in rows] for key in ("function_code", "sector_area",
-                                                                    "name")})
+    return pa.table(
+        {key: [row[key] for row in rows] for key in ("function_code", "sector_area", "name")}
+    )
 
 
 def interventions_table(capacity: dict[str, int]) -> pa.Table:

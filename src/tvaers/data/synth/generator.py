@@ -177,4 +177,3 @@ def generate(
         as_of=as_of,
         files=tuple(files),
     )
-

@@ -44,6 +44,7 @@ from tvaers.data.synth.timeline import (
 )
 
 CPR_WITH_DASH_SHARE = 0.05
+REPAYMENT_SHARE = 0.005  # benefit payments partly paid back the month after
 REFUND_STEPS = ((1, 0.80), (6, 0.40), (12, 0.30), (10_000, 0.20))  # months on support -> rate
 # How an own unit's running costs split into posting lines: (share, art, grouping, text).
 POOL_LINES = (
@@ -54,6 +55,10 @@ POOL_LINES = (
     (0.08, "4.0", "001", "Tjenesteydelser"),
 )
 LINE_SIZE_ORE = 12_000_000  # a running-cost line is about 120,000 kr
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 class Lookup:
@@ -145,7 +150,8 @@ def benefit_payments(
     ledger: Ledger, rng: np.random.Generator, population: Population, spells: Spells,
     rates: tuple[IntArray, IntArray], years: list[int],
 ) -> None:  # fmt: skip
-    """Monthly benefit payments per person (art 5.2) and the monthly state refunds."""
+    """Monthly benefit payments per person (art 5.2; the co-financing of dagpenge art 4.6), a
+    few repayments, and the monthly state refunds (dranst 2)."""
     window = ledger.window
     benefits = spells.take(np.flatnonzero(spells.kind == BENEFIT))
     factor = np.ones(benefits.person.size)
@@ -153,6 +159,8 @@ def benefit_payments(
     factor[sick] = rng.uniform(0.55, 1.0, int(sick.sum()))  # part-time and lower wages
     extra = benefits.item == benefit_index("merudgifter")
     factor[extra] = rng.uniform(0.3, 1.8, int(extra.sum()))
+    insured = benefits.item == benefit_index("dagpenge")
+    factor[insured] = rng.uniform(0.75, 1.0, int(insured.sum()))  # some below the maximum
     has_children = np.isin(population.household_type[benefits.person],
                            [SINGLE_PARENT, COUPLE_WITH_CHILDREN])  # fmt: skip
     slices = explode_months(benefits.start, benefits.end, window.first, window.as_of)
@@ -160,11 +168,13 @@ def benefit_payments(
     year = np.clip(year_of(slices.first_active) - years[0], 0, len(years) - 1)
     plain, with_children = rates
     monthly = np.where(has_children[slices.spell], with_children[item, year], plain[item, year])
-    amount = np.rint(monthly * factor[slices.spell] * slices.month_share).astype(np.int64)
     months_on = slices.month - month_of(benefits.start)[slices.spell]
     refund_rate = np.select(
         [months_on < limit for limit, _ in REFUND_STEPS], [rate for _, rate in REFUND_STEPS]
     )
+    # Dagpenge: the municipality pays the part the state does not (the mirror of the refund).
+    share = np.where(item == benefit_index("dagpenge"), 1.0 - refund_rate, 1.0)
+    amount = np.rint(monthly * factor[slices.spell] * share * slices.month_share).astype(np.int64)
     positions = ledger.month_position(slices.month)
     n_months = window.months.size
     for b, spec in enumerate(BENEFITS):  # a loop over benefit types
@@ -176,10 +186,24 @@ def benefit_payments(
             function=spec.function,
             dranst=1,
             grouping=spec.grouping,
-            art="5.2",
+            art=spec.art,
             centre=AUTHORITY_COST_CENTRE["children" if spec.key == "merudgifter" else "employment"],
             text=ledger.month_texts(spec.name)[positions[mine]],
             person=benefits.person[slices.spell[mine]],
+        )
+        # A few payments are partly paid back the next month (art 7.x would be income; a
+        # repayment is a negative expenditure on the person, as the finance system books it).
+        back = mine[rng.random(mine.size) < REPAYMENT_SHARE]
+        ledger.add(
+            date=last_weekday(slices.month[back] + 1),
+            amount=-np.rint(amount[back] * rng.uniform(0.1, 1.0, back.size)).astype(np.int64),
+            function=spec.function,
+            dranst=1,
+            grouping=spec.grouping,
+            art=spec.art,
+            centre=AUTHORITY_COST_CENTRE["children" if spec.key == "merudgifter" else "employment"],
+            text=ledger.month_texts(f"Tilbagebetaling, {_lower_first(spec.name)}")[positions[back]],
+            person=benefits.person[slices.spell[back]],
         )
         if not spec.refunded:
             continue
@@ -193,7 +217,7 @@ def benefit_payments(
             grouping=spec.grouping,
             art="8.6",
             centre=AUTHORITY_COST_CENTRE["employment"],
-            text=ledger.month_texts(f"Statsrefusion, {spec.name.lower()}")[refund > 0],
+            text=ledger.month_texts(f"Statsrefusion, {_lower_first(spec.name)}")[refund > 0],
         )
 
 
@@ -224,7 +248,9 @@ def _split_lines(
             grouping=grouping,
             art=art,
             centre=centre,
-            text=ledger.month_texts(f"{label}, {unit}" if unit else label)[ledger.month_position(m)],
+            text=ledger.month_texts(f"{label}, {unit}" if unit else label)[
+                ledger.month_position(m)
+            ],
         )
 
 

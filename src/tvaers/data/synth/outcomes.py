@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from tvaers.data.synth.catalogue import BENEFITS, intervention_index
 from tvaers.data.synth.population import Population
-from tvaers.data.synth.programmes import BENEFIT, SERVICE, STATUS, STATUS_KEYS, Spells
+from tvaers.data.synth.programmes import BENEFIT, SERVICE, Spells
 from tvaers.data.synth.timeline import IntArray, Window, date_column, string_column
 
 # After a spell ends: probabilities of (job, education); the rest have no recorded status.
@@ -20,23 +20,18 @@ EXITS: dict[str, tuple[float, float]] = {
     "ledighedsydelse": (0.60, 0.00),
     "dagpenge": (0.72, 0.06),
 }
-_STATUS_BENEFITS = [b.key for b in BENEFITS if b.key != "merudgifter"] + list(STATUS_KEYS)
+_STATUS_BENEFITS = [b.key for b in BENEFITS if b.key != "merudgifter"]
 STATUSES = [f"benefit:{key}" for key in _STATUS_BENEFITS] + ["internship", "job", "education"]
 NOTES = ["Ydelse bevilget", "Virksomhedspraktik", "Ordinær beskæftigelse", "Påbegyndt uddannelse"]
 
 
 def _status_spells(spells: Spells) -> tuple[Spells, IntArray]:
-    """Benefit and status spells, with each one's index into ``_STATUS_BENEFITS``."""
+    """Benefit spells, with each one's index into ``_STATUS_BENEFITS``."""
     of_benefit = np.array(
         [_STATUS_BENEFITS.index(b.key) if b.key in _STATUS_BENEFITS else -1 for b in BENEFITS]
     )
-    of_status = np.array([_STATUS_BENEFITS.index(key) for key in STATUS_KEYS])
-    chosen = spells.take(np.flatnonzero((spells.kind == BENEFIT) | (spells.kind == STATUS)))
-    status = np.where(
-        chosen.kind == BENEFIT,
-        of_benefit[np.minimum(chosen.item, of_benefit.size - 1)],
-        of_status[np.minimum(chosen.item, of_status.size - 1)],
-    )
+    chosen = spells.take(np.flatnonzero(spells.kind == BENEFIT))
+    status = of_benefit[chosen.item]
     keep = np.flatnonzero(status >= 0)
     return chosen.take(keep), status[keep]
 
@@ -45,9 +40,12 @@ def outcomes_table(
     rng: np.random.Generator, population: Population, spells: Spells, window: Window
 ) -> pa.Table:
     status_spells, status = _status_spells(spells)
-    persons, dates, statuses, notes = [status_spells.person], [status_spells.start], [status], [
-        np.zeros(status.size, dtype=np.int64)
-    ]
+    persons, dates, statuses, notes = (
+        [status_spells.person],
+        [status_spells.start],
+        [status],
+        [np.zeros(status.size, dtype=np.int64)],
+    )
     ended = np.flatnonzero(status_spells.end < window.as_of)
     draw = rng.random(ended.size)
     job = np.zeros(ended.size, dtype=bool)

@@ -24,19 +24,17 @@ from tvaers.data.synth.timeline import (
 )
 
 SINGLE, COUPLE, SINGLE_PARENT, COUPLE_WITH_CHILDREN = range(4)
-HOUSEHOLD_SHARES = np.array([0.43, 0.34, 0.06, 0.17])
+HOUSEHOLD_SHARES = np.array([0.455, 0.335, 0.055, 0.155])
 CHILDREN_PER_FAMILY = (np.array([1, 2, 3, 4]), np.array([0.42, 0.42, 0.13, 0.03]))
 VULNERABILITY_SHIFT = np.array([0.0, -0.25, 0.55, -0.05])  # per household type
 FAMILY_WEIGHT = 0.80  # loading of the family's vulnerability in a person's
 PERSON_WEIGHT = 0.60
 
-# Age of the first adult by household type: (lower, upper, weight) brackets, in years.
+# Age of the first adult of a family without children: (lower, upper, weight) brackets, years.
 _AGE_BRACKETS: dict[int, list[tuple[int, int, float]]] = {
-    SINGLE: [(18, 25, 0.21), (25, 35, 0.20), (35, 50, 0.14), (50, 65, 0.16), (65, 80, 0.17),
-             (80, 100, 0.12)],
-    COUPLE: [(20, 35, 0.15), (35, 50, 0.08), (50, 65, 0.33), (65, 80, 0.34), (80, 96, 0.10)],
-    SINGLE_PARENT: [(21, 30, 0.16), (30, 40, 0.36), (40, 50, 0.34), (50, 57, 0.14)],
-    COUPLE_WITH_CHILDREN: [(23, 30, 0.10), (30, 40, 0.42), (40, 50, 0.38), (50, 58, 0.10)],
+    SINGLE: [(18, 25, 0.24), (25, 35, 0.21), (35, 50, 0.14), (50, 65, 0.16), (65, 80, 0.14),
+             (80, 90, 0.08), (90, 100, 0.03)],
+    COUPLE: [(20, 35, 0.15), (35, 50, 0.08), (50, 65, 0.34), (65, 80, 0.34), (80, 92, 0.09)],
 }  # fmt: skip
 
 
@@ -104,12 +102,17 @@ def generate_population(rng: np.random.Generator, citizens: int, as_of: int) -> 
     position = np.arange(citizens, dtype=np.int64) - np.repeat(np.cumsum(size) - size, size)
     adult = position < np.repeat(n_adults, size)
 
+    # Children first (uniform 0-17), then parents old enough for the eldest: the first adult of a
+    # family with children was 20-40 at the eldest child's birth.
+    child_age = rng.random(citizens) * 18.0
+    eldest = np.zeros(households)
+    np.maximum.at(eldest, family[~adult], child_age[~adult])
     first_age = _bracket_ages(rng, kinds)
+    with_children = n_children > 0
+    first_age = np.where(with_children, eldest + rng.uniform(20.0, 40.0, households), first_age)
     second_age = np.clip(first_age + rng.normal(-1.5, 3.5, households), 18.0, 99.0)
-    youngest_adult = np.where(n_adults == 2, np.minimum(first_age, second_age), first_age)
-    oldest_child = np.clip(np.floor(youngest_adult - 18.5), 0, 17)
+    second_age = np.where(with_children, np.maximum(second_age, eldest + 18.5), second_age)
     age = np.where(position == 0, np.repeat(first_age, size), np.repeat(second_age, size))
-    child_age = rng.random(citizens) * (np.repeat(oldest_child, size) + 1.0)
     age = np.where(adult, age, child_age)
     birth = as_of - np.floor(age * DAYS_PER_YEAR).astype(np.int64)
 

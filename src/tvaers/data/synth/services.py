@@ -32,6 +32,10 @@ UNIT_CODES = {"day": 0, "week": 1, "month": 2, "hour": 3, "piece": 4}
 ITEM_AREA = np.array([AREAS.index(i.area) for i in INTERVENTIONS], dtype=np.int64)
 ITEM_UNIT = np.array([UNIT_CODES[i.unit] for i in INTERVENTIONS], dtype=np.int64)
 ITEM_OWN = np.array([i.own for i in INTERVENTIONS], dtype=bool)
+PLACEMENTS = np.array(
+    [n for n, i in enumerate(INTERVENTIONS) if i.legal_basis == "SEL § 52, stk. 3, nr. 7"]
+)
+PLACEMENT_WITHOUT_CONSENT = "Børn og unge-udvalget"
 _INITIAL_LETTERS = "ABDEFHIJKLMNOPRSTU"  # common Danish initials
 _INITIAL_WEIGHTS = np.array([6, 4, 2, 3, 2, 5, 2, 6, 5, 6, 8, 4, 1, 3, 2, 5, 4, 1], dtype=float)
 
@@ -130,8 +134,11 @@ def activities_table(
     worker = worker[order]
     ongoing = a.end > window.as_of
     units = pa.array(a.units, type=pa.float64(), from_pandas=True)
-    deciders = sorted({i.decided_by for i in INTERVENTIONS})
-    decided_index = np.array([deciders.index(i.decided_by) for i in INTERVENTIONS])
+    deciders = sorted({i.decided_by for i in INTERVENTIONS} | {PLACEMENT_WITHOUT_CONSENT})
+    decided = np.array([deciders.index(i.decided_by) for i in INTERVENTIONS])[a.item]
+    # About one placement in six is made without consent, by the children and youth committee.
+    placement = np.isin(a.item, PLACEMENTS) & (rng.random(a.item.size) < 1 / 6)
+    decided[placement] = deciders.index(PLACEMENT_WITHOUT_CONSENT)
     return pa.table(
         {
             "cpr": population.cpr.take(pa.array(a.person)),
@@ -140,7 +147,7 @@ def activities_table(
             "end_date": date_column(np.minimum(a.end, window.as_of), ~ongoing),
             "units_per_month": units,
             "caseworker": string_column(names, worker),
-            "decided_by": string_column(deciders, decided_index[a.item]),
+            "decided_by": string_column(deciders, decided),
         }
     )
 
@@ -152,8 +159,9 @@ def capacities(activities: Spells, window: Window) -> dict[str, int]:
         if not item.capacity_limited:
             continue
         rows = np.flatnonzero(activities.item == position)
-        slices = explode_months(activities.start[rows], activities.end[rows], window.first,
-                                window.as_of)
+        slices = explode_months(
+            activities.start[rows], activities.end[rows], window.first, window.as_of
+        )
         counts = np.bincount(slices.month - slices.month.min()) if slices.month.size else [0]
         result[item.code] = int(np.ceil(max(int(np.max(counts)), 1) * 1.05))
     return result

@@ -32,18 +32,16 @@ def month_of(days: IntArray) -> IntArray:
 
 
 def month_first_day(months: IntArray) -> IntArray:
-    return np.asarray(months, dtype=np.int64).astype("datetime64[M]").astype("datetime64[D]").astype(
-        np.int64
+    return (
+        np.asarray(months, dtype=np.int64)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int64)
     )
 
 
 def year_of(days: IntArray) -> IntArray:
     return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-
-
-def add_years(days: IntArray, years: float | IntArray) -> IntArray:
-    """Approximately ``years`` later (whole days); good enough for age limits."""
-    return (days + np.round(np.asarray(years) * DAYS_PER_YEAR)).astype(np.int64)
 
 
 def age_on(birth: IntArray, on_day: int) -> IntArray:
@@ -57,7 +55,7 @@ def age_on(birth: IntArray, on_day: int) -> IntArray:
     om = int(o.astype("datetime64[M]").astype(np.int64)) - oy * 12
     od = int((o - o.astype("datetime64[M]")).astype(np.int64))
     before_birthday = (om < bm) | ((om == bm) & (od < bd))
-    return (oy - by - before_birthday).astype(np.int64)
+    return np.asarray(oy - by - before_birthday, dtype=np.int64)
 
 
 def last_weekday(months: IntArray) -> IntArray:
@@ -117,7 +115,9 @@ def explode_months(start: IntArray, end: IntArray, lo: int, hi: int) -> MonthSli
     m0, m1 = month_of(s), month_of(e)
     count = m1 - m0 + 1
     spell = np.repeat(keep, count)
-    offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(count) - count, count
+    )
     month = np.repeat(m0, count) + offset
     month_start = month_first_day(month)
     month_end = month_first_day(month + 1) - 1

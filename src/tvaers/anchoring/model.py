@@ -1,0 +1,141 @@
+"""Focus points 1 and 3: a solution's anchoring and organisation, and the reflection questions.
+
+Pure rules and types (pydantic for validation); no I/O except reading the packaged YAML.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+
+class OrganisationModel(StrEnum):
+    UNIT = "unit"  # særskilt enhed
+    NETWORK = "network"  # netværksorganisering
+    MATRIX = "matrix"
+
+
+class StaffGroup(BaseModel):
+    staff_type: str = Field(min_length=1, max_length=100)
+    number: Decimal = Field(ge=0, le=10_000)
+
+
+class SolutionData(BaseModel):
+    """Everything recorded about a solution's anchoring (focus point 1) and organisation (3)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    municipality: str = Field(default="", max_length=100)
+    target_group: str = Field(default="", max_length=4000)
+    families: int | None = Field(default=None, ge=0, le=100_000)
+    strategy: str = Field(default="", max_length=4000)
+    political_approval_date: date | None = None
+    political_approval_body: str = Field(default="", max_length=200)
+    project_start: date | None = None
+    project_end: date | None = None
+    in_operation: date | None = None
+    directorate_owner: str = Field(default="", max_length=200)
+    steering_group: list[str] = Field(default_factory=list)
+    chief_forum: list[str] = Field(default_factory=list)
+    chief_forum_cadence: str = Field(default="", max_length=200)
+    organisation_model: OrganisationModel | None = None
+    staff: list[StaffGroup] = Field(default_factory=list)
+    interventions_delivered: list[str] = Field(default_factory=list)
+    coordinating_caseworker: bool = False
+    coordinator_may_grant: bool = False
+    annual_economy: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    notes: str = Field(default="", max_length=8000)
+
+    @field_validator("name", "municipality", "target_group", "strategy", "notes")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("steering_group", "chief_forum", "interventions_delivered")
+    @classmethod
+    def _clean_list(cls, values: list[str]) -> list[str]:
+        return [v.strip() for v in values if v.strip()]
+
+    @model_validator(mode="after")
+    def _periods(self) -> SolutionData:
+        if self.project_start and self.project_end and self.project_end < self.project_start:
+            raise ValueError("project_end_before_start")
+        if self.coordinator_may_grant and not self.coordinating_caseworker:
+            raise ValueError("grant_without_coordinator")
+        return self
+
+    def stored(self) -> dict[str, Any]:
+        """JSON-safe form for the database."""
+        return self.model_dump(mode="json")
+
+
+def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
+    """Field -> [old value, new value] for every field that differs (all fields when new)."""
+    before = old or {}
+    return {
+        key: [before.get(key), value]
+        for key, value in new.items()
+        if before.get(key) != value and not (old is None and value in (None, "", [], False))
+    }
+
+
+class Question(BaseModel):
+    key: str
+    text: str
+    kind: str = "text"
+    choices: list[str] = Field(default_factory=list)
+    source: str = ""
+
+
+class FocusPoint(BaseModel):
+    number: int
+    title: str
+    summary: str = ""
+    questions: list[Question]
+
+
+@cache
+def focus_points() -> tuple[FocusPoint, ...]:
+    """The six focus points with their reflection questions (seed 000, VIVE 2018)."""
+    text = (resources.files("tvaers.anchoring") / "reflection_questions.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    items = raw["focus_points"] if isinstance(raw, dict) else raw
+    return tuple(FocusPoint.model_validate(item) for item in items)
+
+
+def question(key: str) -> Question | None:
+    for point in focus_points():
+        for q in point.questions:
+            if q.key == key:
+                return q
+    return None
+
+
+class FocusStatus(BaseModel):
+    number: int
+    title: str
+    answered: int
+    total: int
+
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.answered == self.total
+
+
+def status(answers: dict[str, str]) -> list[FocusStatus]:
+    """Per focus point: how many of its questions have a (non-empty) current answer."""
+    return [
+        FocusStatus(
+            number=p.number,
+            title=p.title,
+            answered=sum(1 for q in p.questions if answers.get(q.key, "").strip()),
+            total=len(p.questions),
+        )
+        for p in focus_points()
+    ]

@@ -1,0 +1,124 @@
+"""Use cases for solutions and reflection answers: the only place that writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tvaers.anchoring.model import SolutionData, changes, question
+from tvaers.core.errors import TvaersError
+from tvaers.store.models import ReflectionAnswer, Solution, SolutionVersion, utcnow
+
+
+class NotFound(TvaersError):
+    pass
+
+
+def create(session: Session, data: SolutionData, actor: str, *, example: bool = False) -> Solution:
+    stored = data.stored()
+    solution = Solution(name=data.name, version=1, data=stored, example=example)
+    session.add(solution)
+    session.flush()
+    session.add(
+        SolutionVersion(
+            solution_id=solution.id,
+            version=1,
+            data=stored,
+            changes=changes(None, stored),
+            changed_by=actor,
+        )
+    )
+    session.flush()
+    return solution
+
+
+def update(session: Session, solution_id: int, data: SolutionData, actor: str) -> Solution:
+    """Save a new version when something changed; nothing happens when nothing did."""
+    solution = get(session, solution_id)
+    stored = data.stored()
+    diff = changes(solution.data, stored)
+    if not diff:
+        return solution
+    solution.version += 1
+    solution.data, solution.name, solution.updated_at = stored, data.name, utcnow()
+    session.add(
+        SolutionVersion(
+            solution_id=solution.id,
+            version=solution.version,
+            data=stored,
+            changes=diff,
+            changed_by=actor,
+        )
+    )
+    session.flush()
+    return solution
+
+
+def get(session: Session, solution_id: int) -> Solution:
+    solution = session.get(Solution, solution_id)
+    if solution is None:
+        raise NotFound(f"Løsning nr. {solution_id} findes ikke")
+    return solution
+
+
+def all_solutions(session: Session) -> list[Solution]:
+    return list(session.scalars(select(Solution).order_by(Solution.name)))
+
+
+def versions(session: Session, solution_id: int) -> list[SolutionVersion]:
+    query = (
+        select(SolutionVersion)
+        .where(SolutionVersion.solution_id == solution_id)
+        .order_by(SolutionVersion.version.desc())
+    )
+    return list(session.scalars(query))
+
+
+def answer(
+    session: Session, solution_id: int, key: str, text: str, actor: str
+) -> ReflectionAnswer | None:
+    """Record an answer; a new version only when it differs from the current one."""
+    get(session, solution_id)
+    if question(key) is None:
+        raise NotFound(f"Spørgsmålet '{key}' findes ikke")
+    text = text.strip()
+    if current_answers(session, solution_id).get(key, "") == text:
+        return None
+    entry = ReflectionAnswer(solution_id=solution_id, question=key, answer=text, answered_by=actor)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def current_answers(session: Session, solution_id: int) -> dict[str, str]:
+    newest = (
+        select(ReflectionAnswer.question, func.max(ReflectionAnswer.id).label("id"))
+        .where(ReflectionAnswer.solution_id == solution_id)
+        .group_by(ReflectionAnswer.question)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ReflectionAnswer.question, ReflectionAnswer.answer).join(
+            newest, ReflectionAnswer.id == newest.c.id
+        )
+    )
+    return {key: text for key, text in rows}
+
+
+def answer_history(session: Session, solution_id: int) -> list[ReflectionAnswer]:
+    query = (
+        select(ReflectionAnswer)
+        .where(ReflectionAnswer.solution_id == solution_id)
+        .order_by(ReflectionAnswer.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def as_data(solution: Solution) -> SolutionData:
+    return SolutionData.model_validate(solution.data)
+
+
+def field_values(solution: Solution) -> dict[str, Any]:
+    return dict(solution.data)

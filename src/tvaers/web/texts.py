@@ -1,0 +1,146 @@
+"""Every text the web app shows, in Danish, in one place. Templates use them as ``T.name``."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from tvaers.web.roles import PURPOSE_LABELS, ROLE_LABELS
+
+APP = "Tværs"
+TAGLINE = "Økonomistyring af tværgående løsninger"
+
+FOCUS_POINTS = {
+    1: "Organisatorisk forankring og ledelsesopbakning",
+    2: "Udvælgelse af familier",
+    3: "Organisering af løsning",
+    4: "Økonomistyringsprincipper",
+    5: "Budgetlægning",
+    6: "Økonomisk opfølgning og styringsinformation",
+}
+
+SOLUTION_FIELDS = {
+    "name": "Navn",
+    "municipality": "Kommune",
+    "target_group": "Målgruppe",
+    "families": "Antal familier (mål)",
+    "strategy": "Strategi, løsningen er forankret i",
+    "political_approval_date": "Politisk godkendt (dato)",
+    "political_approval_body": "Godkendt af (udvalg/byråd)",
+    "project_start": "Projektperiode fra",
+    "project_end": "Projektperiode til",
+    "in_operation": "I drift fra",
+    "directorate_owner": "Ejer i direktionen",
+    "steering_group": "Styregruppe (én pr. linje)",
+    "chief_forum": "Chefforum (én pr. linje)",
+    "chief_forum_cadence": "Chefforum mødes",
+    "organisation_model": "Organisering",
+    "staff": "Medarbejdere (type: antal, én pr. linje)",
+    "interventions_delivered": "Indsatser løsningen selv leverer (én pr. linje)",
+    "coordinating_caseworker": "Koordinerende sagsbehandler/familiekontaktperson",
+    "coordinator_may_grant": "Koordinatoren har visitationskompetence",
+    "annual_economy": "Årlig økonomi (kr.)",
+    "notes": "Noter",
+}
+SOLUTION_HINTS = {
+    "strategy": "Fx kommunens beskæftigelsesstrategi eller en tværgående børne- og ungepolitik.",
+    "staff": "Fx «Sagsbehandlere: 4» og «Familiebehandlere: 2».",
+    "chief_forum_cadence": "Fx «hver 14. dag» eller «månedligt».",
+    "annual_economy": "Hele kroner eller med øre, fx 6.000.000 eller 6000000,00.",
+}
+ORGANISATION_MODELS = {
+    "unit": "Særskilt enhed",
+    "network": "Netværksorganisering",
+    "matrix": "Matrixorganisering",
+}
+ORGANISATION_HINTS = {
+    "unit": "Medarbejderne samles i én enhed, ofte med eget budget. Risiko: visitation og "
+    "betaling adskilles.",
+    "network": "Medarbejderne bliver i deres områder; visitation og betaling følges ad, men "
+    "økonomien er spredt.",
+    "matrix": "Tværgående teams oven på den eksisterende struktur med et tværgående chefforum.",
+}
+VALIDATION = {
+    "missing": "Feltet skal udfyldes.",
+    "string_too_short": "Feltet skal udfyldes.",
+    "string_too_long": "Teksten er for lang.",
+    "date_from_datetime_parsing": "Skriv en gyldig dato (dd-mm-åååå).",
+    "date_parsing": "Skriv en gyldig dato (dd-mm-åååå).",
+    "date_from_datetime_inexact": "Skriv en gyldig dato (dd-mm-åååå).",
+    "int_parsing": "Skriv et helt tal.",
+    "decimal_parsing": "Skriv et tal.",
+    "greater_than_equal": "Tallet må ikke være negativt.",
+    "less_than_equal": "Tallet er for stort.",
+    "decimal_max_places": "Højst to decimaler (øre).",
+    "enum": "Vælg en af mulighederne.",
+    "project_end_before_start": "Projektperioden slutter, før den starter.",
+    "grant_without_coordinator": "Visitationskompetence kræver en koordinerende sagsbehandler.",
+    "staff_line": "Skriv hver linje som «type: antal», fx «Sagsbehandlere: 4».",
+    "default": "Ugyldig værdi.",
+}
+BASIS_KINDS = {
+    "consent": "Samtykke fra borgeren",
+    "legal_basis": "Hjemmel i lovgivningen",
+    "overriding_interest": "Dokumenteret væsentlig interesse",
+}
+
+T = SimpleNamespace(
+    app=APP,
+    tagline=TAGLINE,
+    skip="Gå til sidens indhold",
+    nav_label="Hovedmenu",
+    home="Forside",
+    solutions="Tværgående løsninger",
+    new_solution="Opret løsning",
+    edit="Redigér",
+    save="Gem",
+    cancel="Annullér",
+    history="Versionshistorik",
+    reflection="Refleksionsspørgsmål",
+    data="Data",
+    citizens="Borgeropslag",
+    admin_users="Brugere",
+    admin_log="Indsigt i log",
+    sign_in="Log ind",
+    sign_out="Log ud",
+    sign_in_oidc="Log ind med kommunens login",
+    username="Brugernavn",
+    password="Adgangskode",
+    purpose="Formål",
+    change_purpose="Skift formål",
+    role="Rolle",
+    signed_in_as="Logget ind som",
+    excel="Hent som Excel",
+    version="Version",
+    changed_by="Ændret af",
+    changed_at="Tidspunkt",
+    changes="Ændringer",
+    field="Felt",
+    before="Før",
+    after="Efter",
+    answered="besvaret",
+    open="åben",
+    yes="Ja",
+    no="Nej",
+    none="—",
+    suppressed="<5",
+    suppressed_note="Celler med færre end 5 borgere er skjult, og så mange andre, at de ikke kan "
+    "regnes ud fra totalerne.",
+    login_failed="Forkert brugernavn eller adgangskode.",
+    login_locked="Kontoen er spærret efter 3 mislykkede forsøg. Kontakt en administrator.",
+    login_inactive="Kontoen er deaktiveret. Kontakt en administrator.",
+    forbidden_title="Ingen adgang",
+    csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
+    not_found="Siden findes ikke.",
+    saved="Ændringerne er gemt.",
+    no_changes="Der var ingen ændringer at gemme.",
+    fix_errors="Ret fejlene herunder.",
+    focus_points=FOCUS_POINTS,
+    fields=SOLUTION_FIELDS,
+    hints=SOLUTION_HINTS,
+    organisation_models=ORGANISATION_MODELS,
+    organisation_hints=ORGANISATION_HINTS,
+    roles={str(k): v for k, v in ROLE_LABELS.items()},
+    purposes={str(k): v for k, v in PURPOSE_LABELS.items()},
+    basis_kinds=BASIS_KINDS,
+    validation=VALIDATION,
+)

@@ -47,7 +47,9 @@ print(json.dumps({table: state[3] for table, state in loaded_state(con).items()}
 
 def run(step: str, size: str, argv: list[str], env: dict[str, str]) -> dict:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     out = proc.stdout.read() if proc.stdout else ""
@@ -55,8 +57,13 @@ def run(step: str, size: str, argv: list[str], env: dict[str, str]) -> dict:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{step} {size} fejlede ({code}):\n{out[-2000:]}\n{err[-2000:]}")
-    return {"step": step, "size": size, "seconds": round(seconds, 2),
-            "peak_memory_mb": round(usage.ru_maxrss / 1024, 1), "stdout": out}
+    return {
+        "step": step,
+        "size": size,
+        "seconds": round(seconds, 2),
+        "peak_memory_mb": round(usage.ru_maxrss / 1024, 1),
+        "stdout": out,
+    }
 
 
 def main() -> None:
@@ -73,10 +80,29 @@ def main() -> None:
         folder = workdir / f"{size}-data"
         home = workdir / f"{size}-home"
         shutil.rmtree(home, ignore_errors=True)
-        env = {**os.environ, "TVAERS_HOME": str(home), "TVAERS_PSEUDONYM_KEY": KEY,
-               "TVAERS_LOG_LEVEL": "WARNING"}
-        synth = run("synth", size, [tvaers, "synth", "--size", size, "--seed", "1", "--out",
-                                    str(folder), "--format", args.format], env)
+        env = {
+            **os.environ,
+            "TVAERS_HOME": str(home),
+            "TVAERS_PSEUDONYM_KEY": KEY,
+            "TVAERS_LOG_LEVEL": "WARNING",
+        }
+        synth = run(
+            "synth",
+            size,
+            [
+                tvaers,
+                "synth",
+                "--size",
+                size,
+                "--seed",
+                "1",
+                "--out",
+                str(folder),
+                "--format",
+                args.format,
+            ],
+            env,
+        )
         files_mb = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
         imported = run("import", size, [tvaers, "import", str(folder)], env)
         rows = json.loads(run("rows", size, [sys.executable, "-c", ROWS], env)["stdout"])
@@ -86,8 +112,12 @@ def main() -> None:
         for entry in (synth, imported, aggregate):
             entry.pop("stdout")
         synth.update(citizens=SIZES[size], files_mb=round(files_mb, 1))
-        imported.update(rows=total_rows, rows_per_second=round(total_rows / imported["seconds"]),
-                        postings=rows.get("postings"), activities=rows.get("activities"))
+        imported.update(
+            rows=total_rows,
+            rows_per_second=round(total_rows / imported["seconds"]),
+            postings=rows.get("postings"),
+            activities=rows.get("activities"),
+        )
         aggregate.update(rows=inner["postings"], seconds_query=round(inner["seconds_inner"], 3))
         for entry in (synth, imported, aggregate):
             print(json.dumps(entry), flush=True)

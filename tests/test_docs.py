@@ -41,7 +41,9 @@ def test_every_cli_command_is_documented() -> None:
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs" / "settings.md").read_text()
     for name in Settings.model_fields:
-        assert f"`TVAERS_{name.upper()}`" in text, f"TVAERS_{name.upper()} mangler i docs/settings.md"
+        assert f"`TVAERS_{name.upper()}`" in text, (
+            f"TVAERS_{name.upper()} mangler i docs/settings.md"
+        )
 
 
 def test_every_contract_column_and_synonym_is_documented() -> None:

@@ -136,19 +136,26 @@ Icons: use the sprite \`dkfds/img/all-svg-icons.svg#<name>\` or the single files
 ## Using them in a page
 
 \`\`\`html
-<link rel="stylesheet" href="/static/vendor/dkfds/css/dkfds.min.css">
-<script src="/static/vendor/htmx/htmx.min.js" defer></script>
-<script src="/static/vendor/vega/vega.min.js" defer></script>
-<script src="/static/vendor/vega-lite/vega-lite.min.js" defer></script>
-<script src="/static/vendor/vega-embed/vega-embed.min.js" defer></script>
-<!-- last in <body>: -->
-<script src="/static/vendor/dkfds/js/dkfds.min.js"></script>
-<script>DKFDS.init();</script>
+<head>
+  <link rel="stylesheet" href="/static/vendor/dkfds/css/dkfds.min.css">
+  <script src="/static/vendor/htmx/htmx.min.js"></script>
+</head>
+<body>
+  ...
+  <!-- end of <body>; chart scripts come after these three -->
+  <script src="/static/vendor/vega/vega.min.js"></script>
+  <script src="/static/vendor/vega-lite/vega-lite.min.js"></script>
+  <script src="/static/vendor/vega-embed/vega-embed.min.js"></script>
+  <script src="/static/vendor/dkfds/js/dkfds.min.js"></script>
+  <script>DKFDS.init();</script>
+</body>
 \`\`\`
 
 Order matters for the charts: vega, then vega-lite, then vega-embed (UMD globals
-\`vega\`, \`vegaLite\`, \`vegaEmbed\`). axe is injected by the browser tests
-(\`/static/vendor/axe/axe.min.js\`), not linked from pages.
+\`vega\`, \`vegaLite\`, \`vegaEmbed\`). \`DKFDS.init()\` wires accordions, navigation,
+tables etc.; for content swapped in by htmx, \`DKFDS.init({scope: element})\` (note that
+it re-initialises the global navigation each time). axe is injected by the browser
+tests (\`/static/vendor/axe/axe.min.js\`), not linked from pages.
 
 ## Refreshing
 

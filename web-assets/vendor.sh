@@ -82,6 +82,22 @@ copy "$nm/vega-lite/build/vega-lite.min.js" "$out/vega-lite/vega-lite.min.js"
 copy "$nm/vega-lite/LICENSE" "$out/vega-lite/LICENSE"
 copy "$nm/vega-embed/build/vega-embed.min.js" "$out/vega-embed/vega-embed.min.js"
 copy "$nm/vega-embed/LICENSE" "$out/vega-embed/LICENSE"
+# CSP without 'unsafe-eval': Vega expressions are interpreted, not compiled
+# (an ES module importing vega-util; the UMD vega bundle carries vega-util, so it becomes a
+# classic script that reads vega-util from window.vega and sets vega.expressionInterpreter)
+mkdir -p "$out/vega-interpreter"
+{
+  echo "/* vega-interpreter, wrapped as a classic script by web-assets/vendor.sh */"
+  echo "(function (vega) {"
+  sed -e "s#^import { \(.*\) } from 'vega-util';#const { \1 } = vega;#" \
+      -e "s#^export { expression as expressionInterpreter };#vega.expressionInterpreter = expression;#" \
+      -e "/^\/\/# sourceMappingURL/d" \
+      "$nm/vega-interpreter/build/vega-interpreter.js"
+  echo "})(window.vega);"
+} > "$out/vega-interpreter/vega-interpreter.js"
+grep -q "vega.expressionInterpreter = expression" "$out/vega-interpreter/vega-interpreter.js" \
+  || { echo "vega-interpreter: could not wrap the module" >&2; exit 1; }
+copy "$nm/vega-interpreter/LICENSE" "$out/vega-interpreter/LICENSE"
 copy "$nm/axe-core/axe.min.js" "$out/axe/axe.min.js"
 copy "$nm/axe-core/LICENSE" "$out/axe/LICENSE"
 copy "$nm/axe-core/LICENSE-3RD-PARTY.txt" "$out/axe/LICENSE-3RD-PARTY.txt"
@@ -98,6 +114,7 @@ done <<< "$refs"
 v_dkfds="$(version_of dkfds)"; v_htmx="$(version_of htmx.org)"
 v_vega="$(version_of vega)"; v_vl="$(version_of vega-lite)"
 v_embed="$(version_of vega-embed)"; v_axe="$(version_of axe-core)"
+v_interp="$(version_of vega-interpreter)"
 
 pkg_of() { # map a vendored path to "package version"
   case "$1" in
@@ -106,6 +123,7 @@ pkg_of() { # map a vendored path to "package version"
     vega/*) echo "vega $v_vega" ;;
     vega-lite/*) echo "vega-lite $v_vl" ;;
     vega-embed/*) echo "vega-embed $v_embed" ;;
+    vega-interpreter/*) echo "vega-interpreter $v_interp" ;;
     axe/*) echo "axe-core $v_axe" ;;
   esac
 }
@@ -124,6 +142,7 @@ The app serves these files itself, so pages work with no network at run time.
 | vega | $v_vega | $(license_of vega) (\`vega/LICENSE\`) | \`vega/\` |
 | vega-lite | $v_vl | $(license_of vega-lite) (\`vega-lite/LICENSE\`) | \`vega-lite/\` |
 | vega-embed | $v_embed | $(license_of vega-embed) (\`vega-embed/LICENSE\`) | \`vega-embed/\` |
+| vega-interpreter | $v_interp | $(license_of vega-interpreter) (\`vega-interpreter/LICENSE\`) | \`vega-interpreter/\` (lets charts run under a CSP without 'unsafe-eval') |
 | axe-core | $v_axe | $(license_of axe-core) (\`axe/LICENSE\`) | \`axe/\` (browser tests only) |
 
 DKFDS theme: \`dkfds/css/dkfds.min.css\` is the neutral default theme (placeholder logo,

@@ -21,6 +21,8 @@ from tvaers.core.money import format_dkk
 app = typer.Typer(help="Tværs: økonomistyring af tværgående løsninger.", no_args_is_help=True)
 db_app = typer.Typer(help="Driftsdatabasen.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="Brugere (lokale brugere med adgangskode).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 console = Console()
 err = Console(stderr=True)
 SIZES = {"S": 27_500, "M": 63_000, "L": 650_000}
@@ -209,6 +211,38 @@ def _print_summary(settings: Settings, year: int | None, out: Path | None, resul
         console.print(f"Oversigten er skrevet til {out}")
 
 
+DEMO_USERS = (
+    ("admin", "Ada Administrator", "administrator"),
+    ("okonomi", "Ole Økonomikonsulent", "finance_consultant"),
+    ("fagchef", "Frida Fagchef", "area_chief"),
+    ("leder", "Lars Leder", "solution_leader"),
+    ("sagsbehandler", "Sofie Sagsbehandler", "caseworker"),
+    ("analytiker", "Anna Analytiker", "analyst"),
+)
+
+
+def _demo_users(settings: Settings) -> list[tuple[str, str, str]]:
+    """One user per role with a fresh random password (printed; not stored anywhere in clear)."""
+    import secrets
+
+    from tvaers.anchoring import examples
+    from tvaers.store import users
+
+    created = []
+    with _store_session(settings) as session:
+        examples.load(session)
+        for username, name, role in DEMO_USERS:
+            password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+            try:
+                users.add(session, username, name, role, password, actor="demo")
+            except users.UserError:
+                users.set_password(session, username, password, actor="demo")
+                users.unlock(session, username, actor="demo")
+            created.append((username, role, password))
+        session.commit()
+    return created
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Frø for den syntetiske kommune")] = 1,
@@ -216,8 +250,11 @@ def demo(
     out: Annotated[
         Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")
     ] = None,
+    serve_app: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start webappen til sidst")
+    ] = True,
 ) -> None:
-    """Hovedjobbet: generér en S-kommune, importér den, vis og gem en oversigt i Excel."""
+    """Hovedjobbet: generér en S-kommune, importér den, vis oversigten, start webappen."""
     from tvaers.data.importer import import_folder
     from tvaers.data.synth import generate
 
@@ -232,6 +269,16 @@ def demo(
         return
     excel = out or settings.home / "demo" / "oversigt.xlsx"
     _print_summary(settings, None, excel, result)
+    accounts = _demo_users(settings)
+    table = Table(title="Demo-brugere (adgangskoderne er nye for hver kørsel)")
+    for heading in ("Brugernavn", "Rolle", "Adgangskode"):
+        table.add_column(heading)
+    for username, role, password in accounts:
+        table.add_row(username, role, password)
+    console.print(table)
+    console.print("De fem kommuners løsninger fra VIVE (2018) er indlæst som eksempler.")
+    if serve_app:
+        _serve(settings, None, None)
 
 
 @db_app.command("upgrade")
@@ -242,6 +289,106 @@ def db_upgrade() -> None:
     settings = _settings()
     upgrade(make_engine(settings.store_url))
     console.print("Driftsdatabasen er opdateret.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Adresse (standard TVAERS_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (standard TVAERS_PORT)")] = None,
+) -> None:
+    """Start webappen (FastAPI) på den lokale maskine."""
+    settings = _settings()
+    _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from tvaers.web.app import create_app
+
+    address, number = host or settings.host, port or settings.port
+    console.print(f"Tværs kører på http://{address}:{number}/  (stop med Ctrl+C)")
+    uvicorn.run(create_app(settings), host=address, port=number, log_level="warning")
+
+
+def _store_session(settings: Settings):  # type: ignore[no-untyped-def]
+    from tvaers.store.database import make_engine, sessions, upgrade
+
+    engine = make_engine(settings.store_url)
+    upgrade(engine)
+    return sessions(engine)()
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Brugernavn")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="administrator, finance_consultant, area_chief, "
+            "solution_leader, caseworker eller analyst"
+        ),
+    ],
+    name: Annotated[str, typer.Option(help="Fulde navn")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Læs adgangskoden fra standard input")
+    ] = False,
+) -> None:
+    """Opret en lokal bruger; adgangskoden spørges der om (mindst 12 tegn)."""
+    from tvaers.store import users
+    from tvaers.web.roles import Role
+
+    settings = _settings()
+    try:
+        chosen = Role(role)
+    except ValueError:
+        err.print(
+            f"[red]Ukendt rolle '{role}'.[/red] Brug en af: {', '.join(r.value for r in Role)}"
+        )
+        raise typer.Exit(1) from None
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    )
+    with _store_session(settings) as session:
+        try:
+            users.add(session, username, name, chosen, password, actor="cli")
+        except users.UserError as exc:
+            _fail(exc)
+        session.commit()
+    console.print(f"Brugeren {username} er oprettet med rollen {chosen.value}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Vis brugerne, deres roller og om de er spærret."""
+    from tvaers.store import users
+
+    settings = _settings()
+    table = Table(title="Brugere")
+    for heading in ("Brugernavn", "Navn", "Rolle", "Status"):
+        table.add_column(heading)
+    with _store_session(settings) as session:
+        for u in users.all_users(session):
+            state = "spærret" if u.locked_at else ("aktiv" if u.active else "deaktiveret")
+            table.add_row(u.username, u.full_name, u.role, state)
+    console.print(table)
+
+
+@user_app.command("unlock")
+def user_unlock(username: Annotated[str, typer.Argument(help="Brugernavn")]) -> None:
+    """Lås en spærret bruger op (efter 3 mislykkede forsøg)."""
+    from tvaers.store import users
+
+    settings = _settings()
+    with _store_session(settings) as session:
+        try:
+            users.unlock(session, username, actor="cli")
+        except users.UserError as exc:
+            _fail(exc)
+        session.commit()
+    console.print(f"Brugeren {username} er låst op.")
 
 
 def main() -> None:  # pragma: no cover

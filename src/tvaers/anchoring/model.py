@@ -85,12 +85,36 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[A
     }
 
 
+class Choice(BaseModel):
+    value: str
+    label: str
+    source: str = ""
+
+
 class Question(BaseModel):
+    """A reflection question; ``choice`` answers are stable values the system can configure by."""
+
     key: str
     text: str
     kind: str = "text"
-    choices: list[str] = Field(default_factory=list)
+    multiple: bool = False
+    choices: list[Choice] = Field(default_factory=list)
     source: str = ""
+
+    def valid(self, answer: str) -> bool:
+        """Free text always; a choice answer only with known values (comma-separated if many)."""
+        if self.kind != "choice" or not answer:
+            return True
+        values = answer.split(",") if self.multiple else [answer]
+        known = {c.value for c in self.choices}
+        return all(v in known for v in values)
+
+    def shown(self, answer: str) -> str:
+        """The answer as the user reads it: choice values as their Danish labels."""
+        if self.kind != "choice" or not answer:
+            return answer
+        labels = {c.value: c.label for c in self.choices}
+        return ", ".join(labels.get(v, v) for v in answer.split(","))
 
 
 class FocusPoint(BaseModel):

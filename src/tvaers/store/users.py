@@ -28,8 +28,14 @@ class SignIn:
     reason: str  # ok, unknown, wrong_password, locked, inactive, no_password
 
 
-def add(session: Session, username: str, full_name: str, role: str, password: str | None,
-        actor: str = "system") -> User:  # fmt: skip
+def add(
+    session: Session,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str | None,
+    actor: str = "system",
+) -> User:
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise UserError("Brugernavnet må kun indeholde bogstaver, tal, punktum, - og _")
@@ -38,9 +44,13 @@ def add(session: Session, username: str, full_name: str, role: str, password: st
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn")
     user = User(
-        username=username, full_name=full_name.strip() or username, role=role,
-        password_hash=_hasher.hash(password) if password else None, active=True, failed_logins=0,
-    )  # fmt: skip
+        username=username,
+        full_name=full_name.strip() or username,
+        role=role,
+        password_hash=_hasher.hash(password) if password else None,
+        active=True,
+        failed_logins=0,
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor, "bruger_oprettet", detail={"bruger": username, "rolle": role})
@@ -71,10 +81,15 @@ def authenticate(session: Session, username: str, password: str) -> SignIn:
             user.locked_at = utcnow()
             reason = "locked"
         audit.record(
-            session, user.username, "log_ind_fejlet",
-            detail={"grund": "forkert_adgangskode", "forsoeg": user.failed_logins,
-                    "spaerret": user.locked_at is not None},
-        )  # fmt: skip
+            session,
+            user.username,
+            "log_ind_fejlet",
+            detail={
+                "grund": "forkert_adgangskode",
+                "forsoeg": user.failed_logins,
+                "spaerret": user.locked_at is not None,
+            },
+        )
         return SignIn(user, reason)
     user.failed_logins = 0
     if _hasher.check_needs_rehash(user.password_hash):

@@ -1,0 +1,68 @@
+"""The FastAPI app: Danish pages on DKFDS, sessions, CSRF, security headers, one page module per
+feature (``web/pages``)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from tvaers.core.config import Settings
+from tvaers.core.logging import get_logger
+from tvaers.store.database import make_engine, sessions, upgrade
+from tvaers.web import filters
+from tvaers.web.deps import Forbidden, SignInRequired, render
+from tvaers.web.pages import admin, auth, citizens, data, focus, home, solutions
+from tvaers.web.security import CsrfMiddleware, SecurityHeadersMiddleware
+from tvaers.web.texts import T
+
+log = get_logger(__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    settings.ensure_home()
+    engine = make_engine(settings.store_url)
+    upgrade(engine)
+    app = FastAPI(title="Tværs", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions(engine)
+    folder = resources.files("tvaers.web")
+    templates = Jinja2Templates(directory=str(folder / "templates"))
+    filters.install(templates.env)
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
+    for module in (auth, home, solutions, focus, citizens, data, admin):
+        app.include_router(module.router)
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_key,
+        session_cookie="tvaers_session",
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _exc: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(f"/log-ind?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
+        who = getattr(request.state, "who", None)
+        return render(request, "forbidden.html", who, status_code=403, reason=exc.reason)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        who = getattr(request.state, "who", None)
+        message = T.not_found if exc.status_code == 404 else str(exc.detail)
+        return render(request, "error.html", who, status_code=exc.status_code, message=message)
+
+    return app

@@ -1,0 +1,124 @@
+"""Request dependencies: the database session, the signed-in user, rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from tvaers.core.config import Settings
+from tvaers.store.models import User
+from tvaers.web.roles import Purpose, Role, purposes_for
+from tvaers.web.security import csrf_token
+from tvaers.web.texts import T
+
+
+class SignInRequired(Exception):
+    """Raised when a page needs a signed-in user; answered with a redirect to the sign-in page."""
+
+
+class Forbidden(Exception):
+    """Raised when the user may not see the page; answered with 403 and the reason in Danish."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, and under which purpose."""
+
+    user_id: int
+    username: str
+    full_name: str
+    role: Role
+    purpose: Purpose
+
+    @property
+    def casework(self) -> bool:
+        return self.purpose is Purpose.CASEWORK
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the page succeeds, rolled back otherwise."""
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def viewer(request: Request, session: Session = Depends(db)) -> Viewer:
+    user_id = request.session.get("user_id")
+    started = request.session.get("since", 0)
+    hours = settings_of(request).session_hours
+    if not user_id or datetime.now(UTC).timestamp() - started > hours * 3600:
+        request.session.clear()
+        raise SignInRequired
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.locked_at is not None:
+        request.session.clear()
+        raise SignInRequired
+    role = Role(user.role)
+    purpose = Purpose(request.session.get("purpose", Purpose.STATISTICAL))
+    if purpose not in purposes_for(role):
+        purpose = Purpose.STATISTICAL
+    who = Viewer(user.id, user.username, user.full_name, role, purpose)
+    request.state.who = who
+    return who
+
+
+def require(*roles: Role) -> Any:
+    """A dependency that lets only ``roles`` through."""
+
+    def check(who: Viewer = Depends(viewer)) -> Viewer:
+        if who.role not in roles:
+            allowed = ", ".join(T.roles[r] for r in roles)
+            raise Forbidden(f"Siden kræver en af rollerne: {allowed}.")
+        return who
+
+    return check
+
+
+def templates(request: Request) -> Jinja2Templates:
+    return request.app.state.templates  # type: ignore[no-any-return]
+
+
+def render(
+    request: Request, name: str, who: Viewer | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render a page with the common context: texts, user, purpose, CSRF token, navigation."""
+    base = {
+        "request": request,
+        "T": T,
+        "who": who,
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        "flash": request.session.pop("flash", None),
+    }
+    return templates(request).TemplateResponse(
+        request, name, {**base, **context}, status_code=status_code
+    )
+
+
+def flash(request: Request, message: str) -> None:
+    request.session["flash"] = message
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,1 @@
+"""One module per page group; each has a ``router``."""

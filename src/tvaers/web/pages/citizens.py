@@ -1,0 +1,188 @@
+"""Person-level pages: look up a citizen, record a basis, see the citizen's loaded data.
+
+Only under the casework purpose, for a role that allows it, with a recorded basis; every view and
+export leaves one audit entry (web.access). The CPR number is pseudonymised at once and never
+appears in a URL or a log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import duckdb
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.store import audit
+from tvaers.store.models import LegalBasis
+from tvaers.web.access import active_basis, person_access
+from tvaers.web.deps import Forbidden, Viewer, db, flash, redirect, render, settings_of, viewer
+from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/borgere")
+
+
+def _casework(who: Viewer) -> None:
+    if who.role not in CASEWORK_ROLES:
+        raise Forbidden("Din rolle giver ikke adgang til oplysninger om enkelte borgere.")
+    if not who.casework:
+        raise Forbidden(
+            "Borgeropslag kræver sagsbehandlingsformål. Data brugt til statistik må aldrig "
+            "bruges i sagsbehandling. Skift formål øverst på siden."
+        )
+
+
+@router.get("", response_class=HTMLResponse)
+def search_page(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
+    _casework(who)
+    return render(request, "citizens/search.html", who, error=None)
+
+
+@router.post("", response_class=HTMLResponse)
+def search(
+    request: Request,
+    cpr: Annotated[str, Form()],
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    _casework(who)
+    try:
+        birth_date(cpr)
+    except InvalidCpr as exc:
+        return render(request, "citizens/search.html", who, status_code=422, error=str(exc))
+    pseudonym = Pseudonymiser(settings_of(request).key_bytes).pseudonym(cpr)
+    audit.record(session, who.username, "borger_soegt", citizen=pseudonym, purpose=who.purpose)
+    return redirect(f"/borgere/{pseudonym}")
+
+
+@router.post("/{citizen}/grundlag", response_class=HTMLResponse)
+def record_basis(
+    request: Request,
+    citizen: str,
+    kind: Annotated[str, Form()],
+    reference: Annotated[str, Form()],
+    valid_from: Annotated[date, Form()],
+    valid_to: Annotated[date | None, Form()] = None,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    _casework(who)
+    if who.role not in BASIS_RECORDERS:
+        raise Forbidden("Din rolle kan ikke registrere grundlag for adgang.")
+    if kind not in T.basis_kinds or not reference.strip():
+        flash(request, "Vælg grundlagets type og beskriv det (fx dato og journalnummer).")
+        return redirect(f"/borgere/{citizen}")
+    session.add(
+        LegalBasis(
+            citizen=citizen,
+            kind=kind,
+            reference=reference.strip()[:2000],
+            valid_from=valid_from,
+            valid_to=valid_to,
+            recorded_by=who.username,
+        )
+    )
+    audit.record(
+        session,
+        who.username,
+        "grundlag_registreret",
+        citizen=citizen,
+        purpose=who.purpose,
+        basis=f"{kind}: {reference.strip()[:200]}",
+    )
+    flash(request, "Grundlaget er registreret.")
+    return redirect(f"/borgere/{citizen}")
+
+
+def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
+    settings = settings_of(request)
+    if not settings.analytics_path.exists():
+        return {"citizen": [], "postings": [], "activities": [], "outcomes": []}
+    con = duckdb.connect(str(settings.analytics_path), read_only=True)
+    try:
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            cursor = con.execute(sql, [citizen])
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+        return {
+            "citizen": rows("SELECT family, birth_date FROM citizens WHERE citizen = ?"),
+            "postings": rows(
+                "SELECT posting_date, amount, function_code, intervention, text FROM postings "
+                "WHERE citizen = ? ORDER BY posting_date"
+            ),
+            "activities": rows(
+                "SELECT a.intervention, i.name, a.start_date, a.end_date, a.units_per_month, "
+                "a.decided_by FROM activities a LEFT JOIN interventions i USING (intervention) "
+                "WHERE a.citizen = ? ORDER BY a.start_date"
+            ),
+            "outcomes": rows(
+                "SELECT date, status, note FROM outcomes WHERE citizen = ? ORDER BY date"
+            ),
+        }
+    finally:
+        con.close()
+
+
+@router.get("/{citizen}", response_class=HTMLResponse)
+def citizen_page(
+    request: Request, citizen: str, who: Viewer = Depends(viewer), session: Session = Depends(db)
+) -> Response:
+    _casework(who)
+    if active_basis(session, citizen) is None:
+        return render(
+            request,
+            "citizens/no_basis.html",
+            who,
+            status_code=403,
+            citizen=citizen,
+            can_record=who.role in BASIS_RECORDERS,
+            today=date.today(),
+        )
+    export = wants_excel(request)
+    basis = person_access(session, who, citizen, "borger_eksporteret" if export else "borger_vist")
+    data = _loaded(request, citizen)
+    postings = DataTable(
+        title="Posteringer på borgeren",
+        columns=[
+            Column("posting_date", "Dato", "date"),
+            Column("amount", "Beløb", "money"),
+            Column("function_code", "Funktion"),
+            Column("intervention", "Indsats"),
+            Column("text", "Tekst"),
+        ],
+        rows=data["postings"],
+        filename=f"borger-{citizen[:8]}-posteringer",
+    )
+    if export:
+        return excel_response(postings)
+    activities = DataTable(
+        title="Aktiviteter",
+        columns=[
+            Column("intervention", "Indsats"),
+            Column("name", "Navn"),
+            Column("start_date", "Start", "date"),
+            Column("end_date", "Slut", "date"),
+            Column("units_per_month", "Enheder pr. måned"),
+            Column("decided_by", "Bevilget af"),
+        ],
+        rows=data["activities"],
+        filename="aktiviteter",
+    )
+    return render(
+        request,
+        "citizens/citizen.html",
+        who,
+        citizen=citizen,
+        basis=basis,
+        facts=(data["citizen"] or [{}])[0],
+        postings=postings,
+        activities=activities,
+        outcomes=data["outcomes"],
+    )

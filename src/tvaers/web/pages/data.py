@@ -1,0 +1,153 @@
+"""What is loaded: tables and import batches, and expenditure by sector area (statistical).
+
+Aggregates only, with small cells suppressed: the number of citizens behind each area's
+CPR-registered expenditure decides whether the area's figures may be shown.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tvaers.core.suppression import TOTAL, suppress_groups
+from tvaers.store.models import ImportBatch
+from tvaers.web.charts import bar_chart
+from tvaers.web.deps import Viewer, db, render, settings_of, viewer
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/data")
+
+AREA_SQL = """
+WITH booked AS (
+    SELECT a.sector_area, p.amount, p.citizen
+    FROM postings p JOIN accounts a USING (function_code)
+    WHERE p.dranst = 1 AND year(p.posting_date) = ?
+)
+SELECT s.sector_area, s.name,
+       coalesce(sum(b.amount), 0) AS expenditure,
+       coalesce(sum(b.amount) FILTER (WHERE b.citizen IS NOT NULL), 0) AS registered,
+       count(DISTINCT b.citizen) AS citizens
+FROM sector_areas s LEFT JOIN booked b USING (sector_area)
+GROUP BY ALL ORDER BY expenditure DESC
+"""
+
+
+def _query(request: Request, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    path = settings_of(request).analytics_path
+    if not path.exists():
+        return []
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except duckdb.CatalogException:
+        return []
+    finally:
+        con.close()
+
+
+def area_table(request: Request, year: int) -> tuple[DataTable, list[dict[str, Any]]]:
+    rows = _query(request, AREA_SQL, [year])
+    names = {r["sector_area"]: r["name"] for r in rows}
+    table = (
+        suppress_groups(
+            {r["name"]: int(r["citizens"]) for r in rows},
+            {
+                "expenditure": {r["name"]: Decimal(r["expenditure"]) for r in rows},
+                "registered": {r["name"]: Decimal(r["registered"]) for r in rows},
+            },
+        )
+        if rows
+        else None
+    )
+    shown: list[dict[str, Any]] = []
+    for label in [*names.values(), TOTAL] if table else []:
+        cell = table.cell(label)  # type: ignore[union-attr]
+        m = cell.measures or {}
+        shown.append(
+            {
+                "name": label,
+                "citizens": cell.count if cell.published else T.suppressed,
+                "expenditure": m.get("expenditure"),
+                "registered": m.get("registered"),
+                "share": float(m["registered"] / m["expenditure"])
+                if m.get("expenditure")
+                else None,
+            }
+        )
+    data = DataTable(
+        title=f"Driftsudgifter pr. sektorområde {year}",
+        columns=[
+            Column("name", "Sektorområde"),
+            Column("expenditure", "Udgift", "money"),
+            Column("registered", "CPR-registreret", "money"),
+            Column("share", "CPR-registreret andel", "share"),
+            Column("citizens", "Borgere med CPR-registreret udgift", "int"),
+        ],
+        rows=shown,
+        filename=f"udgift-pr-omraade-{year}",
+        notes=[T.suppressed_note],
+    )
+    chart_rows = [
+        {"area": r["name"], "amount": float(r["expenditure"]) / 1e6}
+        for r in shown
+        if r["name"] != TOTAL and r["expenditure"] is not None
+    ]
+    return data, chart_rows
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(
+    request: Request,
+    year: int | None = None,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    years = [
+        r["y"]
+        for r in _query(
+            request, "SELECT DISTINCT year(posting_date) AS y FROM postings ORDER BY y", []
+        )
+    ]
+    chosen = year if year in years else (years[-2] if len(years) > 1 else (years or [None])[-1])
+    areas, chart_rows = area_table(request, chosen) if chosen else (None, [])
+    if wants_excel(request) and areas is not None:
+        return excel_response(areas)
+    batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)))
+    loaded = _query(
+        request,
+        "SELECT table_name, file_name, rows, batch_id, loaded_at "
+        "FROM import_state ORDER BY table_name",
+        [],
+    )
+    chart = (
+        bar_chart(
+            chart_rows,
+            "area",
+            "amount",
+            title=f"Driftsudgifter {chosen} (mio. kr.)",
+            category_title="Sektorområde",
+            value_title="Mio. kr.",
+        )
+        if chart_rows
+        else None
+    )
+    return render(
+        request,
+        "data.html",
+        who,
+        areas=areas,
+        chart=chart,
+        years=years,
+        year=chosen,
+        batches=batches,
+        loaded=loaded,
+    )

@@ -1,0 +1,301 @@
+"""Focus points 1 and 3: solutions, their versions, and the reflection checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from tvaers.anchoring import service
+from tvaers.anchoring.model import focus_points, status
+from tvaers.store.models import Solution
+from tvaers.web.deps import Viewer, db, flash, redirect, render, require, viewer
+from tvaers.web.forms import form_values, solution_from_form
+from tvaers.web.roles import SOLUTION_EDITORS
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/loesninger")
+editor = require(*SOLUTION_EDITORS)
+
+
+def _solution(session: Session, solution_id: int) -> Solution:
+    try:
+        return service.get(session, solution_id)
+    except service.NotFound as exc:
+        raise HTTPException(404) from exc
+
+
+def _list_table(solutions: list[Solution], session: Session) -> DataTable:
+    rows = []
+    for s in solutions:
+        answers = service.current_answers(session, s.id)
+        done = sum(1 for st in status(answers) if st.done)
+        rows.append(
+            {
+                "name": s.name,
+                "municipality": s.data.get("municipality"),
+                "organisation_model": T.organisation_models.get(
+                    s.data.get("organisation_model") or "", ""
+                ),
+                "families": s.data.get("families"),
+                "version": s.version,
+                "focus": f"{done} af 6",
+                "updated_at": s.updated_at,
+                "id": s.id,
+            }
+        )
+    return DataTable(
+        title="Tværgående løsninger",
+        columns=[
+            Column("name", T.fields["name"]),
+            Column("municipality", T.fields["municipality"]),
+            Column("organisation_model", T.fields["organisation_model"]),
+            Column("families", "Familier", "int"),
+            Column("focus", "Fokuspunkter besvaret"),
+            Column("version", T.version, "int"),
+            Column("updated_at", "Senest ændret", "datetime"),
+        ],
+        rows=rows,
+        filename="tvaergaaende-loesninger",
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def list_solutions(
+    request: Request, who: Viewer = Depends(viewer), session: Session = Depends(db)
+) -> Response:
+    table = _list_table(service.all_solutions(session), session)
+    if wants_excel(request):
+        return excel_response(table)
+    return render(
+        request, "solutions/list.html", who, table=table, can_edit=who.role in SOLUTION_EDITORS
+    )
+
+
+@router.get("/ny", response_class=HTMLResponse)
+def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
+    return render(request, "solutions/form.html", who, values={}, errors={}, solution=None)
+
+
+@router.post("/ny", response_class=HTMLResponse)
+async def create(
+    request: Request, who: Viewer = Depends(editor), session: Session = Depends(db)
+) -> Response:
+    data, values, errors = solution_from_form(await request.form())
+    if data is None:
+        return render(
+            request,
+            "solutions/form.html",
+            who,
+            status_code=422,
+            values=values,
+            errors=errors,
+            solution=None,
+        )
+    solution = service.create(session, data, who.username)
+    flash(request, f"Løsningen «{solution.name}» er oprettet.")
+    return redirect(f"/loesninger/{solution.id}")
+
+
+@router.get("/{solution_id}", response_class=HTMLResponse)
+def view(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    solution = _solution(session, solution_id)
+    answers = service.current_answers(session, solution_id)
+    table = DataTable(
+        title=solution.name,
+        columns=[Column("field", T.field), Column("value", "Værdi")],
+        rows=[
+            {"field": T.fields[k], "value": _shown(k, v)}
+            for k, v in solution.data.items()
+            if k in T.fields
+        ],
+        filename=f"loesning-{solution.id}",
+    )
+    if wants_excel(request):
+        return excel_response(table)
+    return render(
+        request,
+        "solutions/view.html",
+        who,
+        solution=solution,
+        table=table,
+        status=status(answers),
+        can_edit=who.role in SOLUTION_EDITORS,
+    )
+
+
+def _shown(key: str, value: Any) -> Any:
+    if key == "organisation_model":
+        return T.organisation_models.get(value or "", value)
+    if key == "staff":
+        return "; ".join(f"{s['staff_type']}: {s['number']}" for s in value or []) or None
+    if isinstance(value, list):
+        return "; ".join(value) or None
+    if isinstance(value, bool):
+        return T.yes if value else T.no
+    return value
+
+
+@router.get("/{solution_id}/rediger", response_class=HTMLResponse)
+def edit_form(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    solution = _solution(session, solution_id)
+    return render(
+        request,
+        "solutions/form.html",
+        who,
+        values=form_values(solution.data),
+        errors={},
+        solution=solution,
+    )
+
+
+@router.post("/{solution_id}/rediger", response_class=HTMLResponse)
+async def save(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db),
+) -> Response:
+    solution = _solution(session, solution_id)
+    data, values, errors = solution_from_form(await request.form())
+    if data is None:
+        return render(
+            request,
+            "solutions/form.html",
+            who,
+            status_code=422,
+            values=values,
+            errors=errors,
+            solution=solution,
+        )
+    before = solution.version
+    service.update(session, solution_id, data, who.username)
+    flash(request, T.saved if solution.version != before else T.no_changes)
+    return redirect(f"/loesninger/{solution_id}")
+
+
+@router.get("/{solution_id}/historik", response_class=HTMLResponse)
+def history(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    solution = _solution(session, solution_id)
+    rows = [
+        {
+            "version": v.version,
+            "changed_at": v.changed_at,
+            "changed_by": v.changed_by,
+            "field": T.fields.get(field, field),
+            "before": _shown(field, old),
+            "after": _shown(field, new),
+        }
+        for v in service.versions(session, solution_id)
+        for field, (old, new) in v.changes.items()
+    ]
+    table = DataTable(
+        title=f"Versionshistorik: {solution.name}",
+        columns=[
+            Column("version", T.version, "int"),
+            Column("changed_at", T.changed_at, "datetime"),
+            Column("changed_by", T.changed_by),
+            Column("field", T.field),
+            Column("before", T.before),
+            Column("after", T.after),
+        ],
+        rows=rows,
+        filename=f"historik-loesning-{solution.id}",
+    )
+    if wants_excel(request):
+        return excel_response(table)
+    return render(request, "solutions/history.html", who, solution=solution, table=table)
+
+
+@router.get("/{solution_id}/refleksion", response_class=HTMLResponse)
+def reflection(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    solution = _solution(session, solution_id)
+    answers = service.current_answers(session, solution_id)
+    history = service.answer_history(session, solution_id)
+    questions = {q.key: q for p in focus_points() for q in p.questions}
+    table = DataTable(
+        title=f"Refleksionsspørgsmål: {solution.name}",
+        columns=[
+            Column("focus", "Fokuspunkt"),
+            Column("question", "Spørgsmål"),
+            Column("answer", "Svar"),
+            Column("answered_by", "Besvaret af"),
+            Column("answered_at", T.changed_at, "datetime"),
+        ],
+        rows=[
+            {
+                "focus": p.number,
+                "question": q.text,
+                "answer": q.shown(answers.get(q.key, "")),
+                "answered_by": next((h.answered_by for h in history if h.question == q.key), None),
+                "answered_at": next((h.answered_at for h in history if h.question == q.key), None),
+            }
+            for p in focus_points()
+            for q in p.questions
+        ],
+        filename=f"refleksion-loesning-{solution.id}",
+    )
+    if wants_excel(request):
+        return excel_response(table)
+    return render(
+        request,
+        "solutions/reflection.html",
+        who,
+        solution=solution,
+        points=focus_points(),
+        answers=answers,
+        status=status(answers),
+        history=history,
+        questions=questions,
+        can_edit=who.role in SOLUTION_EDITORS,
+    )
+
+
+@router.post("/{solution_id}/refleksion", response_class=HTMLResponse)
+async def answer(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db),
+) -> RedirectResponse:
+    _solution(session, solution_id)
+    form = await request.form()
+    changed = 0
+    shown = set(str(form.get("questions", "")).split())
+    for point in focus_points():
+        for q in point.questions:
+            if q.key not in shown:
+                continue
+            value = (
+                ",".join(str(v) for v in form.getlist(q.key))
+                if q.multiple
+                else str(form.get(q.key, ""))
+            )
+            if q.valid(value) and service.answer(session, solution_id, q.key, value, who.username):
+                changed += 1
+    flash(request, f"{changed} svar er gemt." if changed else T.no_changes)
+    anchor = str(form.get("focus", ""))
+    return redirect(f"/loesninger/{solution_id}/refleksion" + (f"#fp{anchor}" if anchor else ""))

@@ -1,0 +1,102 @@
+"""One table definition for the page and its Excel download (``?format=xlsx``)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from tvaers.core.money import format_dkk
+from tvaers.reports.excel import Sheet, write_workbook
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, int, money, date, datetime, share, bool
+
+
+@dataclass
+class DataTable:
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    filename: str
+    notes: list[str] = field(default_factory=list)
+    caption: str = ""
+
+    def cell(self, row: dict[str, Any], column: Column) -> str:
+        return display(row.get(column.key), column.kind)
+
+
+def display(value: Any, kind: str = "text") -> str:
+    """A value as a Danish reader expects it."""
+    if value is None or value == "":
+        return "—"
+    if kind == "money" and isinstance(value, Decimal | int | float):
+        return format_dkk(Decimal(str(value)))
+    if kind == "share" and isinstance(value, float | Decimal):
+        return f"{float(value):.1%}".replace(".", ",")
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if kind == "bool":
+        return "Ja" if value else "Nej"
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def wants_excel(request: Request) -> bool:
+    return request.query_params.get("format") == "xlsx"
+
+
+def excel_response(table: DataTable) -> FileResponse:
+    folder = Path(tempfile.mkdtemp(prefix="tvaers-xlsx-"))
+    safe = re.sub(r"[^A-Za-z0-9æøåÆØÅ_-]+", "-", table.filename).strip("-") or "tabel"
+    path = folder / f"{safe}.xlsx"
+    rows = [[_excel_value(r.get(c.key), c.kind) for c in table.columns] for r in table.rows]
+    write_workbook(
+        path,
+        [
+            Sheet(
+                table.title[:31],
+                [c.label for c in table.columns],
+                rows,
+                title=table.title,
+                notes=table.notes,
+            )
+        ],
+    )
+    return FileResponse(
+        path,
+        filename=path.name,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(_cleanup, folder),
+    )
+
+
+def _excel_value(value: Any, kind: str) -> Any:
+    if kind == "bool" and value is not None:
+        return bool(value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
+def _cleanup(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()

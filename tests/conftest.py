@@ -125,3 +125,56 @@ def analytics_rows(settings: Settings, table: str, columns: str = "*") -> list[t
 
 
 ALL_TABLES = tuple(CONTRACTS)
+
+
+# --- the web app -----------------------------------------------------------------------------
+
+PASSWORD = "korrekt-hest-batteri-hæfteklamme"
+ROLES = ("administrator", "finance_consultant", "area_chief", "solution_leader", "caseworker",
+         "analyst")  # fmt: skip
+
+
+@pytest.fixture
+def web(settings: Settings):
+    """The app with one user per role, the five example solutions and the mini municipality."""
+    from tvaers.anchoring import examples
+    from tvaers.data.importer import import_folder
+    from tvaers.store import users
+    from tvaers.web.app import create_app
+
+    import_folder(FIXTURES / "mini", settings)
+    app = create_app(settings)
+    with app.state.sessions() as session:
+        for role in ROLES:
+            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
+        examples.load(session)
+        session.commit()
+    yield app
+    app.state.engine.dispose()
+
+
+def client_for(app, role: str | None = None, purpose: str = "statistical"):
+    """A client over HTTPS (secure cookies), signed in as the user of ``role`` under ``purpose``."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, base_url="https://testserver")
+    if role is None:
+        return client
+    page = client.get("/log-ind")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    signed = client.post("/log-ind", data={"username": role.replace("_", "-"), "password": PASSWORD,
+                                           "csrf_token": token, "next": "/"})  # fmt: skip
+    assert signed.status_code == 200, signed.text[:500]
+    # signing in starts a new session with a new CSRF token (no session fixation)
+    fresh = re.search(r'name="csrf-token" content="([^"]+)"', signed.text).group(1)
+    assert fresh != token
+    client.headers["X-CSRF-Token"] = fresh
+    if purpose != "statistical":
+        client.post("/formaal", data={"purpose": purpose})
+    return client
+
+
+def csrf_of(client) -> str:
+    return client.headers["X-CSRF-Token"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 DANISH_MONTHS = (
     "januar",
@@ -99,3 +102,9 @@ def months_between(first: date, last: date) -> list[Month]:
 def age_on(birth: date, day: date) -> int:
     """Whole years of age on ``day``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored moment as Danish wall-clock time, without tzinfo (naive values are UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(DANISH_TIME).replace(tzinfo=None)

@@ -14,9 +14,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import re
+
 import xlsxwriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A valid, unique worksheet name: no []:*?/\\ and at most 31 characters."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")[:31] or "Ark"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
 
 
 def safe_text(value: str) -> str:
@@ -44,8 +57,9 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     integer = workbook.add_format({"num_format": "#,##0"})
     share = workbook.add_format({"num_format": "0.0%"})
     day = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    taken: set[str] = set()
     for sheet in sheets:
-        ws = workbook.add_worksheet(sheet.name[:31])
+        ws = workbook.add_worksheet(sheet_name(sheet.name, taken))
         row = 0
         if sheet.title:
             ws.write_string(row, 0, safe_text(sheet.title), title_fmt)

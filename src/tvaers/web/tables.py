@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from tvaers.core.money import format_dkk
+from tvaers.core.periods import local_time
 from tvaers.reports.excel import Sheet, write_workbook
 
 
@@ -51,7 +52,7 @@ def display(value: Any, kind: str = "text") -> str:
     if kind == "bool":
         return "Ja" if value else "Nej"
     if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
+        return local_time(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)
@@ -87,6 +88,8 @@ def excel_response(table: DataTable) -> FileResponse:
 
 
 def _excel_value(value: Any, kind: str) -> Any:
+    if isinstance(value, datetime):
+        return local_time(value)
     if kind == "bool" and value is not None:
         return bool(value)
     if isinstance(value, list):

@@ -77,6 +77,21 @@ VALIDATION = {
     "staff_line": "Skriv hver linje som «type: antal», fx «Sagsbehandlere: 4».",
     "default": "Ugyldig værdi.",
 }
+AUDIT_ACTIONS = {
+    "borger_vist": "Så borgerens oplysninger",
+    "borger_eksporteret": "Hentede borgerens oplysninger i Excel",
+    "borger_soegt": "Slog borgeren op",
+    "grundlag_registreret": "Registrerede grundlag for adgang",
+    "indsigt_i_log": "Så loggen for borgeren (indsigtsret)",
+    "import": "Importerede data",
+    "log_ind": "Loggede ind",
+    "log_ud": "Loggede ud",
+    "log_ind_fejlet": "Mislykket log ind",
+    "formaal_valgt": "Skiftede formål",
+    "bruger_oprettet": "Oprettede bruger",
+    "bruger_laast_op": "Låste bruger op",
+    "adgangskode_sat": "Satte adgangskode",
+}
 BASIS_KINDS = {
     "consent": "Samtykke fra borgeren",
     "legal_basis": "Hjemmel i lovgivningen",
@@ -142,5 +157,6 @@ T = SimpleNamespace(
     roles={str(k): v for k, v in ROLE_LABELS.items()},
     purposes={str(k): v for k, v in PURPOSE_LABELS.items()},
     basis_kinds=BASIS_KINDS,
+    audit_actions=AUDIT_ACTIONS,
     validation=VALIDATION,
 )

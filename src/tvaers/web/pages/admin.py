@@ -129,7 +129,7 @@ async def log_for_citizen(
             {
                 "at": e.at,
                 "actor": e.actor,
-                "action": e.action,
+                "action": T.audit_actions.get(e.action, e.action),
                 "purpose": T.purposes.get(e.purpose or "", e.purpose),
                 "basis": e.basis,
             }

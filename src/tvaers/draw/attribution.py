@@ -1,0 +1,101 @@
+"""Run the attribution once and keep its results as DuckDB temporary tables.
+
+Everything the draw reports (draw rows, coverage, concentration, contacts, baseline) reads the
+three tables made here, so the work is done once per period and configuration:
+
+* ``lines``: ``citizen, sector_area, month, function_code, intervention, method, amount``;
+* ``unattributed``: ``sector_area, function_code, month, reason, amount``;
+* ``expenditure``: ``sector_area, month, expenditure``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+import ibis.expr.types as ir
+from ibis import _
+from ibis.backends.duckdb import Backend
+
+from tvaers.core.errors import NoData
+from tvaers.draw import queries as q
+from tvaers.draw.model import AttributionConfig, Period
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The attribution of one period; the tables live as long as the backend's connection."""
+
+    backend: Backend
+    period: Period
+    config: AttributionConfig
+    lines: ir.Table
+    unattributed: ir.Table
+    expenditure: ir.Table
+
+    def table(self, name: str) -> ir.Table:
+        return self.backend.table(name)
+
+
+def data_span(backend: Backend) -> tuple[date, date]:
+    """First and last posting date of the loaded data."""
+    span = (
+        backend.table("postings")
+        .aggregate(first=_.posting_date.min(), last=_.posting_date.max())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    if span["first"] is None:
+        raise NoData(
+            "Der er ingen posteringer at opgøre ressourcetrækket af.",
+            hint="Indlæs kommunens data først: tvaers import MAPPE",
+        )
+    return span["first"], span["last"]
+
+
+def resolve_period(backend: Backend, year: int | None, period: Period | None = None) -> Period:
+    """The months to compute: the year (or the given period) within the data's span.
+
+    Months after the last posting are left out, so that an ongoing activity is not priced for
+    months the books do not cover yet.
+    """
+    first, last = data_span(backend)
+    wanted = period or (Period.year(year) if year is not None else Period.between(first, last))
+    clipped = wanted.clip(first, last)
+    if clipped is None:
+        raise NoData(
+            f"Der er ingen posteringer i perioden {wanted}.",
+            hint=f"Data dækker {first} til {last}.",
+        )
+    return clipped
+
+
+def attribute(
+    backend: Backend, period: Period, config: AttributionConfig | None = None
+) -> Attribution:
+    """Attribute the period's expenditure to citizens; materialise the results."""
+    config = config or AttributionConfig()
+    priced = config.priced_functions
+    t = backend.table
+    exp = q.expenditure(t("postings"), t("accounts"), t("interventions"), period)
+    suffix = next(_counter)
+    exp_table = backend.create_table(f"_draw_exp_{suffix}", exp, temp=True)
+    pool = q.pools(exp_table)
+    months = q.activity_months(
+        t("activities"), t("interventions"), t("unit_prices"), q.months_table(period)
+    )
+    weight = backend.create_table(f"_draw_weight_{suffix}", q.weights(months, exp_table), temp=True)
+    parts = [q.registered_lines(exp_table), q.pooled_lines(pool, weight, priced)]
+    priced_part = q.priced_lines(weight, t("accounts"), priced) if priced else None
+    if priced_part is not None:
+        parts.append(priced_part)
+    lines = backend.create_table(f"_draw_lines_{suffix}", q.lines(parts), temp=True)
+    rest = q.unattributed(pool, weight, t("interventions"), priced_part, priced)
+    unattributed = backend.create_table(f"_draw_unattributed_{suffix}", rest, temp=True)
+    totals = backend.create_table(
+        f"_draw_expenditure_{suffix}", q.expenditure_totals(exp_table), temp=True
+    )
+    return Attribution(backend, period, config, lines, unattributed, totals)

@@ -1,0 +1,403 @@
+"""The attribution as Ibis expressions (``Table -> Table``): expenditure, activity months, pools,
+the largest-remainder split, priced lines and what stays unattributed.
+
+Money is exact. Amounts are turned into whole øre (``int64``) where they are split or priced, and
+back to ``DECIMAL(18,2)`` at the end. Integer division is done without floating point error: for
+``a >= 0, b > 0`` the remainder ``a % b`` is exact, ``a - a % b`` is a multiple of ``b``, and the
+quotient of the two is an integer small enough (< 2^50) that rounding the engine's division
+gives it exactly (see :func:`exact_quotient`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+from ibis import _
+
+from tvaers.draw.model import Method, Period, Reason
+
+MONEY = "decimal(18,2)"
+WIDE = "decimal(38,0)"  # products of øre amounts and weights: no overflow before 10^38
+FAR_FUTURE = date(9999, 12, 31)
+LINE_COLUMNS = ("citizen", "sector_area", "month", "function_code", "intervention", "method")
+
+
+def months_table(period: Period) -> ir.Table:
+    """One row per month of the period: first day, last day, number of days."""
+    months = period.months()
+    return ibis.memtable(
+        {
+            "month": [m.first_day for m in months],
+            "month_end": [m.last_day for m in months],
+            "days": [m.days for m in months],
+        },
+        schema={"month": "date", "month_end": "date", "days": "int64"},
+    )
+
+
+def to_ore(amount: ir.NumericValue) -> ir.IntegerValue:
+    """Kroner (two decimals) as whole øre."""
+    return (amount * 100).cast("int64")
+
+
+def from_ore(ore: ir.IntegerValue) -> ir.DecimalValue:
+    """Whole øre as kroner, exactly (a multiplication, never a division)."""
+    cent = ibis.literal(Decimal("0.01")).cast(MONEY)
+    return (ore.cast(MONEY) * cent).cast(MONEY)
+
+
+def exact_quotient(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.IntegerValue:
+    """``floor(numerator / denominator)`` for ``numerator >= 0, denominator > 0``, exactly."""
+    remainder = numerator % denominator
+    return ((numerator - remainder) / denominator).round().cast("int64")
+
+
+def round_half_even(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.IntegerValue:
+    """``numerator / denominator`` rounded to an integer, half to even (as core.money)."""
+    magnitude = numerator.abs()
+    quotient = exact_quotient(magnitude, denominator)
+    twice = (magnitude % denominator) * 2
+    up = (twice > denominator) | ((twice == denominator) & (quotient % 2 == 1))
+    rounded = quotient + up.cast("int64")
+    return ibis.ifelse(numerator < 0, -rounded, rounded)
+
+
+# --- expenditure ------------------------------------------------------------------------------
+
+
+def expenditure(
+    postings: ir.Table, accounts: ir.Table, interventions: ir.Table, period: Period
+) -> ir.Table:
+    """Operating expenditure (dranst 1) of the period, each posting with its area and month.
+
+    The area comes from the function code (``accounts``), else from the posting's intervention.
+    """
+    p = postings.filter(
+        _.dranst == 1, _.posting_date.between(period.first_day, period.last_day)
+    ).select("citizen", "intervention", "function_code", "posting_date", "amount")
+    acc = accounts.select(account_code="function_code", account_area="sector_area")
+    itv = interventions.select(itv_code="intervention", itv_area="sector_area")
+    with_area = p.left_join(acc, p.function_code == acc.account_code).select(
+        "citizen", "intervention", "function_code", "posting_date", "amount", "account_area"
+    )
+    joined = with_area.left_join(itv, with_area.intervention == itv.itv_code)
+    return joined.select(
+        "citizen",
+        "intervention",
+        "function_code",
+        sector_area=ibis.coalesce(joined.account_area, joined.itv_area),
+        month=joined.posting_date.truncate("M").cast("date"),
+        amount=joined.amount,
+    )
+
+
+def expenditure_totals(exp: ir.Table) -> ir.Table:
+    """Expenditure per area and month."""
+    return exp.group_by("sector_area", "month").aggregate(expenditure=_.amount.sum().cast(MONEY))
+
+
+def registered_lines(exp: ir.Table) -> ir.Table:
+    """CPR-registered expenditure: the citizen's, in its month and area (method ``registered``)."""
+    return (
+        exp.filter(_.citizen.notnull())
+        .group_by("citizen", "sector_area", "month", "function_code", "intervention")
+        .aggregate(amount=_.amount.sum().cast(MONEY))
+        .mutate(method=ibis.literal(Method.REGISTERED.value))
+    )
+
+
+def pools(exp: ir.Table) -> ir.Table:
+    """Unregistered expenditure per area, function code and month: what attribution splits."""
+    return (
+        exp.filter(_.citizen.isnull())
+        .group_by("sector_area", "function_code", "month")
+        .aggregate(pool=_.amount.sum().cast(MONEY))
+    )
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+def price_periods(unit_prices: ir.Table) -> ir.Table:
+    """Each price with the day its successor takes over (``NULL``: still valid)."""
+    return unit_prices.select(
+        price_intervention="intervention",
+        valid_from="valid_from",
+        valid_to=_.valid_from.lead().over(group_by="intervention", order_by="valid_from"),
+        price_ore=to_ore(_.price),
+    )
+
+
+def activity_months(
+    activities: ir.Table, interventions: ir.Table, unit_prices: ir.Table, months: ir.Table
+) -> ir.Table:
+    """One row per activity and month of the period it is active in, priced in whole øre.
+
+    Units by the data contract: ``units_per_month`` prorated by active days / days in month;
+    else ``day`` = active days, ``week`` = active days / 7, ``month`` = active days / days in
+    month; ``hour`` and ``piece`` need ``units_per_month``. The price is the one valid on the
+    first active day of the month. ``cost_ore`` (units x price, rounded half to even) is NULL when
+    there is no price or no units.
+    """
+    a = activities.select(
+        "citizen",
+        "intervention",
+        "start_date",
+        "units_per_month",
+        stop=_.end_date.fill_null(FAR_FUTURE),
+    )
+    spans = a.join(months, [a.start_date <= months.month_end, a.stop >= months.month])
+    spans = spans.select(
+        "citizen",
+        "intervention",
+        "units_per_month",
+        "month",
+        "days",
+        first_active=ibis.greatest(spans.start_date, spans.month),
+        last_active=ibis.least(spans.stop, spans.month_end),
+    )
+    itv = interventions.select(
+        itv_code="intervention", function_code="function_code", unit="unit", area="sector_area"
+    )
+    prices = price_periods(unit_prices)
+    typed = (
+        spans.join(itv, spans.intervention == itv.itv_code)
+        .select(
+            "citizen",
+            "intervention",
+            "units_per_month",
+            "month",
+            "days",
+            "first_active",
+            "last_active",
+            "function_code",
+            "unit",
+            "area",
+        )
+        .view()
+    )  # a fresh relation: Ibis cannot join on computed columns of a projection
+    joined = typed.left_join(
+        prices,
+        [
+            typed.intervention == prices.price_intervention,
+            prices.valid_from <= typed.first_active,
+            prices.valid_to.isnull() | (typed.first_active < prices.valid_to),
+        ],
+    )
+    active = joined.last_active.delta(joined.first_active, unit="day") + 1
+    given = joined.units_per_month.notnull()
+    ten_thousandths = (joined.units_per_month * 10_000).cast("int64")
+    numerator = (
+        ibis.ifelse(given, ten_thousandths * joined.price_ore, joined.price_ore.cast("int64"))
+        * active
+    )
+    denominator = (
+        ibis.cases(
+            (given, joined.days * 10_000),
+            (joined.unit == "day", 1),
+            (joined.unit == "week", 7),
+            (joined.unit == "month", joined.days),
+            else_=ibis.null("int64"),
+        )
+    ).cast("int64")
+    return joined.select(
+        "citizen",
+        "intervention",
+        "function_code",
+        "month",
+        sector_area=joined.area,
+        active_days=active,
+        cost_ore=round_half_even(numerator, denominator),
+    )
+
+
+def weights(months_priced: ir.Table, exp: ir.Table) -> ir.Table:
+    """Priced cost per citizen, intervention and month, without what is already registered.
+
+    No krone twice: a citizen-month-intervention with CPR-registered postings for that
+    intervention, or registered postings without an intervention on its function code, is left
+    out. ``weight`` is NULL when none of the rows has a price.
+    """
+    registered = exp.filter(_.citizen.notnull())
+    by_intervention = (
+        registered.filter(_.intervention.notnull())
+        .select(x_citizen="citizen", x_code="intervention", x_month="month")
+        .distinct()
+    )
+    by_function = (
+        registered.filter(_.intervention.isnull())
+        .select(x_citizen="citizen", x_code="function_code", x_month="month")
+        .distinct()
+    )
+    m = months_priced
+    kept = m.anti_join(
+        by_intervention,
+        [
+            m.citizen == by_intervention.x_citizen,
+            m.intervention == by_intervention.x_code,
+            m.month == by_intervention.x_month,
+        ],
+    )
+    kept = kept.anti_join(
+        by_function,
+        [
+            kept.citizen == by_function.x_citizen,
+            kept.function_code == by_function.x_code,
+            kept.month == by_function.x_month,
+        ],
+    )
+    return (
+        kept.filter(_.function_code.notnull())
+        .group_by("citizen", "intervention", "function_code", "sector_area", "month")
+        .aggregate(weight=_.cost_ore.sum())
+    )
+
+
+# --- splitting and pricing --------------------------------------------------------------------
+
+
+def largest_remainder(
+    parts: ir.Table, keys: Sequence[str], total: str, weight: str, order: Sequence[str]
+) -> ir.Table:
+    """Split each group's ``total`` (whole øre) over its rows in proportion to ``weight``.
+
+    Every row gets the floor of its exact share; the øre left over go one each to the rows with
+    the largest remainders, ties broken by ``order`` (the Python reference is
+    ``core.money.split_largest_remainder``). A negative total is split by its magnitude. Weights
+    must be non-negative with a positive sum per group. Adds the column ``part`` (øre).
+    """
+    group = list(keys)
+    magnitude = parts[total].abs().cast(WIDE)
+    share = magnitude * parts[weight].cast(WIDE)
+    weight_sum = parts[weight].cast(WIDE).sum().over(group_by=group)
+    step = parts.mutate(
+        _floor=exact_quotient(share, weight_sum),
+        _remainder=share % weight_sum,
+        _magnitude=magnitude,
+    )
+    step = step.mutate(_leftover=step._magnitude - step._floor.sum().over(group_by=group))
+    rank = ibis.row_number().over(
+        group_by=group, order_by=[ibis.desc(step._remainder), *[step[c] for c in order]]
+    )
+    step = step.mutate(_rank=rank)
+    unsigned = step._floor + (step._rank < step._leftover).cast("int64")
+    signed = ibis.ifelse(step[total] < 0, -unsigned, unsigned)
+    return step.mutate(part=signed).drop("_floor", "_remainder", "_magnitude", "_leftover", "_rank")
+
+
+def pooled_lines(pool: ir.Table, weight: ir.Table, priced: Sequence[str]) -> ir.Table:
+    """Each pooled function's unregistered expenditure split over the citizens active on its
+    interventions in the month, by priced cost: the lines sum exactly to the pool."""
+    w = weight.filter(_.weight > 0)
+    if priced:
+        w = w.filter(~_.function_code.isin(list(priced)))
+    pl = pool.select(
+        p_area="sector_area", p_code="function_code", p_month="month", pool_ore=to_ore(_.pool)
+    )
+    joined = pl.join(w, [pl.p_code == w.function_code, pl.p_month == w.month])
+    split = largest_remainder(
+        joined,
+        keys=("p_area", "p_code", "p_month"),
+        total="pool_ore",
+        weight="weight",
+        order=("citizen", "intervention"),
+    )
+    return split.select(
+        "citizen",
+        sector_area="p_area",
+        month="p_month",
+        function_code="p_code",
+        intervention="intervention",
+        method=ibis.literal(Method.POOLED.value),
+        amount=from_ore(split.part),
+    )
+
+
+def priced_lines(weight: ir.Table, accounts: ir.Table, priced: Sequence[str]) -> ir.Table:
+    """Priced functions: each citizen gets units x price, in the function code's area."""
+    w = weight.filter(_.function_code.isin(list(priced)), _.weight.notnull())
+    acc = accounts.select(a_code="function_code", a_area="sector_area")
+    joined = w.left_join(acc, w.function_code == acc.a_code)
+    return joined.select(
+        "citizen",
+        sector_area=ibis.coalesce(joined.a_area, joined.sector_area),
+        month="month",
+        function_code="function_code",
+        intervention="intervention",
+        method=ibis.literal(Method.PRICED.value),
+        amount=from_ore(joined.weight),
+    )
+
+
+def unattributed(
+    pool: ir.Table,
+    weight: ir.Table,
+    interventions: ir.Table,
+    priced_line: ir.Table | None,
+    priced: Sequence[str],
+) -> ir.Table:
+    """What stays unattributed per area, function code and month, with the reason."""
+    booked_on = (
+        interventions.filter(_.function_code.notnull())
+        .select(b_code="function_code")
+        .distinct()
+        .mutate(has_interventions=True)
+    )
+    activity = weight.group_by(w_code="function_code", w_month="month").aggregate(
+        active=_.count(), priced_weight=(_.weight.fill_null(0) > 0).any()
+    )
+    p = pool
+    if priced:
+        p = p.filter(~_.function_code.isin(list(priced)))
+    booked = p.left_join(booked_on, p.function_code == booked_on.b_code).select(
+        "sector_area", "function_code", "month", "pool", "has_interventions"
+    )
+    joined = booked.left_join(
+        activity, [booked.function_code == activity.w_code, booked.month == activity.w_month]
+    )
+    reason = ibis.cases(
+        (joined.has_interventions.isnull(), Reason.NO_POOL.value),
+        (joined.active.isnull(), Reason.NO_ACTIVITY.value),
+        (~joined.priced_weight, Reason.NO_PRICE.value),
+        else_=ibis.null("string"),
+    )
+    pooled = joined.select(
+        "sector_area", "function_code", "month", reason=reason, amount=joined.pool
+    ).filter(_.reason.notnull())
+    if not priced or priced_line is None:
+        return pooled
+    books = pool.filter(_.function_code.isin(list(priced))).select(
+        "sector_area", "function_code", "month", amount="pool"
+    )
+    calculated = priced_line.select("sector_area", "function_code", "month", amount=-_.amount)
+    difference = (
+        books.union(calculated)
+        .group_by("sector_area", "function_code", "month")
+        .aggregate(amount=_.amount.sum().cast(MONEY))
+        .mutate(reason=ibis.literal(Reason.PRICED_DIFFERENCE.value))
+        .filter(_.amount != 0)
+    )
+    return pooled.union(
+        difference.select("sector_area", "function_code", "month", "reason", "amount")
+    )
+
+
+def lines(parts: Sequence[ir.Table]) -> ir.Table:
+    """The attributed and registered amounts as one table, one method per row."""
+    shaped = [
+        t.select(
+            citizen=t.citizen.cast("string"),
+            sector_area=t.sector_area.cast("string"),
+            month=t.month.cast("date"),
+            function_code=t.function_code.cast("string"),
+            intervention=t.intervention.cast("string"),
+            method=t.method.cast("string"),
+            amount=t.amount.cast(MONEY),
+        )
+        for t in parts
+    ]
+    return ibis.union(*shaped).filter(_.amount != 0)

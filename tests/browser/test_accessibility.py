@@ -1,0 +1,205 @@
+"""Every page passes axe-core's WCAG 2.1 A/AA rules, as the role that really sees its content.
+
+Each test walks the pages one role sees (signed out, solution leader, caseworker under the
+casework purpose, administrator, analyst), including forms with validation errors, the no-basis
+page, the 403 and 404 pages; then a few pages at 400 px width. The failure message lists every
+violation: rule, impact, help and the offending nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import axe_violations, choose_purpose, describe, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _expect() -> Any:
+    from playwright.sync_api import expect
+
+    return expect
+
+
+class Walk:
+    """Collects axe violations (and script errors) page by page; asserts once at the end."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.found: dict[str, list[dict[str, Any]]] = {}
+        self.walked: list[str] = []
+
+    def check(self, label: str, heading: str | re.Pattern[str]) -> None:
+        """Check the page now shown; ``heading`` is its expected h1 (proves the content is there)."""
+        _expect()(self.page.get_by_role("heading", level=1)).to_have_text(heading)
+        self.walked.append(label)
+        violations = axe_violations(self.page)
+        if violations:
+            self.found[f"{label} ({self.page.url})"] = violations
+        errors = [*self.page.errors, *self.page.console_errors]
+        if errors:
+            self.found[f"{label} ({self.page.url})"] = [
+                {"id": "script-error", "impact": "serious", "help": e, "helpUrl": "", "nodes": []}
+                for e in errors
+            ]
+            self.page.errors.clear()
+            self.page.console_errors.clear()
+
+    def visit(self, label: str, url: str, heading: str | re.Pattern[str]) -> None:
+        self.page.goto(url)
+        self.check(label, heading)
+
+    def assert_clean(self) -> None:
+        report = "\n".join(f"{page}:\n{describe(v)}" for page, v in self.found.items())
+        assert not self.found, f"axe fandt problemer på {len(self.found)} sider:\n{report}"
+
+
+def _solution_id(page: Any, name: str) -> int:
+    page.goto("/loesninger")
+    href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
+    return int(href.rsplit("/", 1)[1])
+
+
+def test_pages_signed_out(page: Any) -> None:
+    walk = Walk(page)
+    walk.visit("log ind", "/log-ind", "Log ind")
+    page.get_by_label("Brugernavn").fill("leder")
+    page.get_by_label("Adgangskode").fill("forkert-adgangskode")
+    page.get_by_role("button", name="Log ind").click()
+    _expect()(page.get_by_role("alert")).to_contain_text("Forkert brugernavn eller adgangskode.")
+    walk.check("log ind, mislykket", "Log ind")
+    walk.visit("side der ikke findes", "/findes-ikke", "Siden findes ikke.")
+    walk.assert_clean()
+
+
+def test_pages_of_a_solution_leader(page: Any) -> None:
+    expect = _expect()
+    walk = Walk(page)
+    sign_in(page, "solution_leader")
+    walk.check("forside", "Tværgående løsninger – økonomi og styring")
+    walk.visit("løsninger", "/loesninger", "Tværgående løsninger")
+    expect(page.get_by_role("table", name="Tværgående løsninger")).to_contain_text("Job og Familie")
+    walk.visit("ny løsning", "/loesninger/ny", "Opret løsning")
+
+    # The empty form, sent as a browser without client-side validation would send it.
+    page.locator("main form").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Ret fejlene herunder.")
+    walk.check("ny løsning, tom formular", "Opret løsning")
+    page.get_by_label("Navn (skal udfyldes)").fill("Fejlfyldt løsning")
+    page.get_by_label("Projektperiode fra").fill("2025-06-01")
+    page.get_by_label("Projektperiode til").fill("2025-01-01")
+    page.get_by_label("Medarbejdere (type: antal, én pr. linje)").fill("Sagsbehandlere fire")
+    page.get_by_label("Koordinatoren har visitationskompetence").check()
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.locator("#staff-error")).to_contain_text("Skriv hver linje som «type: antal»")
+    walk.check("ny løsning, ugyldige felter", "Opret løsning")
+
+    solution = _solution_id(page, "Tværgående løsning i Furesø")
+    walk.visit("løsning", f"/loesninger/{solution}", "Tværgående løsning i Furesø")
+    walk.visit("redigér løsning", f"/loesninger/{solution}/rediger", re.compile("^Redigér: "))
+    walk.visit("versionshistorik", f"/loesninger/{solution}/historik", "Versionshistorik")
+    expect(page.get_by_role("table").get_by_role("row")).not_to_have_count(2)
+    walk.visit("refleksionsspørgsmål", f"/loesninger/{solution}/refleksion", "Refleksionsspørgsmål")
+    walk.visit("fokuspunkter", "/fokuspunkter", "VIVEs seks fokuspunkter")
+    for number in range(1, 7):
+        walk.visit(f"fokuspunkt {number}", f"/fokuspunkter/{number}", re.compile(f"^{number}\\. "))
+    walk.visit("data", "/data", "Indlæste data")
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    walk.check("data med diagram", "Indlæste data")
+    walk.visit("løsning findes ikke", "/loesninger/999999", "Siden findes ikke.")
+    walk.visit("ingen adgang (403)", "/admin/brugere", "Ingen adgang")
+    walk.assert_clean()
+
+
+def test_pages_of_a_caseworker_under_the_casework_purpose(page: Any) -> None:
+    expect = _expect()
+    walk = Walk(page)
+    sign_in(page, "caseworker")
+    choose_purpose(page, "Sagsbehandlingsformål")
+    walk.check("forside, sagsbehandlingsformål", "Tværgående løsninger – økonomi og styring")
+    walk.visit("borgeropslag", "/borgere", "Borgeropslag")
+    page.get_by_label("CPR-nummer").fill("12345")
+    page.get_by_role("button", name="Slå op").click()
+    expect(page.locator("#cpr-error")).to_be_visible()
+    walk.check("borgeropslag, ugyldigt CPR", "Borgeropslag")
+
+    page.get_by_label("CPR-nummer").fill("120715-4007")
+    page.get_by_role("button", name="Slå op").click()
+    walk.check("borger uden grundlag", "Der mangler et grundlag")
+    page.get_by_role("radio", name="Hjemmel i lovgivningen").check()
+    page.get_by_label("Beskrivelse").fill("Servicelovens § 50, journalnr. 27.00.00-A00-1-25")
+    page.get_by_role("button", name="Registrér grundlag").click()
+    expect(page.get_by_role("table", name="Posteringer på borgeren")).to_be_visible()
+    walk.check("borger med grundlag", re.compile("^Borger "))
+    walk.assert_clean()
+
+
+def test_pages_of_an_administrator(page: Any) -> None:
+    expect = _expect()
+    walk = Walk(page)
+    sign_in(page, "administrator")
+    walk.visit("brugere", "/admin/brugere", "Brugere")
+    expect(page.get_by_role("table", name="Brugere")).to_contain_text("sagsbehandler")
+    page.get_by_label("Brugernavn").fill("ny.bruger")
+    page.get_by_label("Navn", exact=True).fill("Ny Bruger")
+    page.get_by_label("Adgangskode").fill("kort")
+    page.locator("main form").last.evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Opret bruger").click()
+    expect(page.get_by_role("alert")).to_contain_text("mindst 12 tegn")
+    walk.check("brugere, fejl", "Brugere")
+    walk.visit("indsigt i log", "/admin/log", "Indsigt i log")
+    page.get_by_label("CPR-nummer").fill("0000000000")
+    page.get_by_role("button", name="Vis log").click()
+    expect(page.locator("#cpr-error")).to_be_visible()
+    walk.check("indsigt i log, ugyldigt CPR", "Indsigt i log")
+    page.get_by_label("CPR-nummer").fill("1503851236")
+    page.get_by_role("button", name="Vis log").click()
+    expect(page.get_by_role("table", name="Adgang til borgerens oplysninger")).to_be_visible()
+    walk.check("indsigt i log for en borger", "Indsigt i log")
+    walk.assert_clean()
+
+
+def test_pages_of_an_analyst(page: Any) -> None:
+    walk = Walk(page)
+    sign_in(page, "analyst")
+    choose_purpose(page, "Sagsbehandlingsformål")
+    walk.check("forside, formål afvist", "Tværgående løsninger – økonomi og styring")
+    walk.visit("borgeropslag (403)", "/borgere", "Ingen adgang")
+    walk.assert_clean()
+
+
+@pytest.mark.parametrize("role", ["solution_leader"])
+def test_mobile_width(new_page: Any, role: str) -> None:
+    """At 400 px: no violations, nothing wider than the screen, the menu opens."""
+    expect = _expect()
+    page = new_page(width=400, height=800)
+    walk = Walk(page)
+    walk.visit("log ind (mobil)", "/log-ind", "Log ind")
+    sign_in(page, role)
+    solution = _solution_id(page, "Job og Familie")
+    pages = [
+        ("forside (mobil)", "/", "Tværgående løsninger – økonomi og styring"),
+        ("løsninger (mobil)", "/loesninger", "Tværgående løsninger"),
+        ("løsning (mobil)", f"/loesninger/{solution}", "Job og Familie"),
+        ("ny løsning (mobil)", "/loesninger/ny", "Opret løsning"),
+        ("refleksion (mobil)", f"/loesninger/{solution}/refleksion", "Refleksionsspørgsmål"),
+        ("data (mobil)", "/data", "Indlæste data"),
+    ]
+    too_wide = []
+    for label, url, heading in pages:
+        walk.visit(label, url, heading)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 400:
+            too_wide.append(f"{label}: {width} px")
+    page.goto("/")
+    page.get_by_role("button", name="Menu").click()
+    drawer = page.get_by_role("dialog", name="Menu")
+    expect(drawer).to_be_visible()
+    expect(drawer.get_by_role("link", name="Tværgående løsninger")).to_be_visible()
+    walk.check("menu åben (mobil)", "Tværgående løsninger – økonomi og styring")
+    walk.assert_clean()
+    assert not too_wide, "Siden er bredere end skærmen: " + ", ".join(too_wide)

@@ -1,0 +1,149 @@
+"""Who may see what: every route for every role and purpose (the matrix in the README), and
+exactly one audit entry for every allowed person-level access."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tvaers.core.cpr import Pseudonymiser
+from tvaers.store.models import AuditEntry, LegalBasis
+
+from .conftest import ROLES, TEST_KEY, client_for
+
+ALL = set(ROLES)
+EDITORS = {"administrator", "solution_leader", "area_chief", "finance_consultant"}
+CASEWORK = {"caseworker", "solution_leader", "area_chief", "finance_consultant"}
+ADMIN = {"administrator"}
+WITH_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("1503851236")
+WITHOUT_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("2505901122")
+
+# (path, who may see it, needs the casework purpose, is person-level)
+MATRIX = [
+    ("/", ALL, False, False),
+    ("/loesninger", ALL, False, False),
+    ("/loesninger?format=xlsx", ALL, False, False),
+    ("/loesninger/1", ALL, False, False),
+    ("/loesninger/1?format=xlsx", ALL, False, False),
+    ("/loesninger/1/historik", ALL, False, False),
+    ("/loesninger/1/historik?format=xlsx", ALL, False, False),
+    ("/loesninger/1/refleksion", ALL, False, False),
+    ("/loesninger/1/refleksion?format=xlsx", ALL, False, False),
+    ("/fokuspunkter", ALL, False, False),
+    ("/fokuspunkter/4", ALL, False, False),
+    ("/fokuspunkter/4?format=xlsx", ALL, False, False),
+    ("/data", ALL, False, False),
+    ("/data?format=xlsx", ALL, False, False),
+    ("/loesninger/ny", EDITORS, False, False),
+    ("/loesninger/1/rediger", EDITORS, False, False),
+    ("/borgere", CASEWORK, True, False),
+    (f"/borgere/{WITH_BASIS}", CASEWORK, True, True),
+    (f"/borgere/{WITH_BASIS}?format=xlsx", CASEWORK, True, True),
+    (f"/borgere/{WITHOUT_BASIS}", set(), True, True),
+    ("/admin/brugere", ADMIN, False, False),
+    ("/admin/brugere?format=xlsx", ADMIN, False, False),
+    ("/admin/log", ADMIN, False, False),
+]
+
+
+def _audit_count(app, citizen: str) -> int:
+    with app.state.sessions() as session:
+        return session.scalar(select(func.count()).where(AuditEntry.citizen == citizen)) or 0
+
+
+@pytest.fixture
+def with_basis(web):
+    with web.state.sessions() as session:
+        session.add(LegalBasis(citizen=WITH_BASIS, kind="consent", reference="Samtykke 1-3-2025",
+                               valid_from=date(2025, 3, 1), recorded_by="test"))  # fmt: skip
+        session.commit()
+    return web
+
+
+def test_signed_out_users_are_sent_to_sign_in(web) -> None:
+    client = client_for(web)
+    for path, *_ in MATRIX:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/log-ind")
+
+
+@pytest.mark.parametrize("purpose", ["statistical", "casework"])
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(with_basis, role: str, purpose: str) -> None:
+    app = with_basis
+    client = client_for(app, role, purpose)
+    casework_now = purpose == "casework" and role in CASEWORK
+    for path, allowed, needs_casework, person_level in MATRIX:
+        expected = role in allowed and (casework_now or not needs_casework)
+        before = _audit_count(app, WITH_BASIS)
+        response = client.get(path)
+        assert response.status_code == (200 if expected else 403), (role, purpose, path)
+        if person_level and WITH_BASIS in path:
+            assert _audit_count(app, WITH_BASIS) - before == (1 if expected else 0), path
+
+
+def test_analyst_and_administrator_never_get_casework(web) -> None:
+    for role in ("analyst", "administrator"):
+        client = client_for(web, role, "casework")
+        page = client.get("/")
+        assert 'value="casework" selected' not in page.text
+        assert client.get("/borgere").status_code == 403
+
+
+def test_refusal_says_why_in_danish(with_basis) -> None:
+    client = client_for(with_basis, "caseworker")
+    page = client.get(f"/borgere/{WITH_BASIS}")
+    assert page.status_code == 403
+    assert "sagsbehandlingsformål" in page.text
+    casework = client_for(with_basis, "caseworker", "casework")
+    page = casework.get(f"/borgere/{WITHOUT_BASIS}")
+    assert page.status_code == 403 and "grundlag" in page.text
+
+
+def test_citizen_lookup_records_basis_and_logs_each_view(web) -> None:
+    client = client_for(web, "caseworker", "casework")
+    found = client.post("/borgere", data={"cpr": "250590-1122"}, follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == f"/borgere/{WITHOUT_BASIS}"
+    assert "250590" not in found.headers["location"]
+    assert client.get(f"/borgere/{WITHOUT_BASIS}").status_code == 403
+    recorded = client.post(f"/borgere/{WITHOUT_BASIS}/grundlag", data={
+        "kind": "legal_basis", "reference": "Serviceloven § 11, j.nr. 27.12.04-G01-1-25",
+        "valid_from": "2025-01-01"})  # fmt: skip
+    assert recorded.status_code == 200
+    before = _audit_count(web, WITHOUT_BASIS)
+    page = client.get(f"/borgere/{WITHOUT_BASIS}")
+    assert page.status_code == 200 and "Serviceloven § 11" in page.text
+    assert "31.200,00" not in page.text  # unregistered postings are not the citizen's
+    assert _audit_count(web, WITHOUT_BASIS) == before + 1
+    with web.state.sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.citizen == WITHOUT_BASIS)
+                                .order_by(AuditEntry.id.desc())).first()  # fmt: skip
+        assert (entry.actor, entry.action, entry.purpose) == (
+            "caseworker",
+            "borger_vist",
+            "casework",
+        )
+        assert entry.basis.startswith("legal_basis: Serviceloven")
+
+
+def test_administrator_lists_the_log_for_one_citizen(with_basis) -> None:
+    client_for(with_basis, "caseworker", "casework").get(f"/borgere/{WITH_BASIS}")
+    admin = client_for(with_basis, "administrator")
+    page = admin.post("/admin/log", data={"cpr": "150385-1236"})
+    assert page.status_code == 200
+    assert "Så borgerens oplysninger" in page.text and "caseworker" in page.text
+    assert "1236" not in page.text.split("Log for borger")[1][:40]
+    excel = admin.post("/admin/log", data={"cpr": "1503851236", "format": "xlsx"})
+    assert excel.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+def test_purpose_switch_is_logged(web) -> None:
+    client_for(web, "caseworker", "casework")
+    with web.state.sessions() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "formaal_valgt")
+        ).first()
+        assert entry is not None and entry.purpose == "casework"

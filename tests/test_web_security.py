@@ -1,0 +1,124 @@
+"""Sign-in lockout, CSRF, escaping (page and Excel), security headers, safe redirects."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from fastapi.testclient import TestClient
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+
+from tvaers.store.models import AuditEntry, User
+
+from .conftest import PASSWORD, client_for
+
+
+def _token(client: TestClient) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/log-ind").text).group(1)
+
+
+def _sign_in(client: TestClient, username: str, password: str, next_: str = "/"):
+    return client.post("/log-ind", data={"username": username, "password": password,
+                                         "csrf_token": _token(client), "next": next_},
+                       follow_redirects=False)  # fmt: skip
+
+
+def test_three_failed_sign_ins_lock_the_account(web) -> None:
+    client = TestClient(web, base_url="https://testserver")
+    for attempt in range(3):
+        response = _sign_in(client, "analyst", "forkert-adgangskode")
+        assert response.status_code == 401
+        assert ("spærret" in response.text) == (attempt == 2)
+    locked = _sign_in(client, "analyst", PASSWORD)
+    assert locked.status_code == 401 and "spærret efter 3 mislykkede forsøg" in locked.text
+    with web.state.sessions() as session:
+        user = session.scalar(select(User).where(User.username == "analyst"))
+        assert user.locked_at is not None
+        failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "log_ind_fejlet",
+                                                            AuditEntry.actor == "analyst")).all()  # fmt: skip
+        assert len(failures) == 4
+    admin = client_for(web, "administrator")
+    assert admin.post("/admin/brugere/analyst/laas-op").status_code == 200
+    assert (
+        _sign_in(TestClient(web, base_url="https://testserver"), "analyst", PASSWORD).status_code
+        == 303
+    )
+
+
+def test_a_success_resets_the_count(web) -> None:
+    client = TestClient(web, base_url="https://testserver")
+    for _ in range(2):
+        _sign_in(client, "caseworker", "forkert-adgangskode")
+    assert _sign_in(client, "caseworker", PASSWORD).status_code == 303
+    for _ in range(2):
+        _sign_in(client, "caseworker", "forkert-adgangskode")
+    assert _sign_in(client, "caseworker", PASSWORD).status_code == 303
+
+
+def test_posts_without_a_valid_csrf_token_are_refused(web) -> None:
+    client = client_for(web, "solution_leader")
+    form = {"name": "Ny løsning"}
+    del client.headers["X-CSRF-Token"]
+    assert client.post("/loesninger/ny", data=form).status_code == 403
+    assert client.post("/loesninger/ny", data={**form, "csrf_token": "forkert"}).status_code == 403
+    assert client.post("/log-ud").status_code == 403
+    bare = TestClient(web, base_url="https://testserver")
+    assert bare.post("/log-ind", data={"username": "x", "password": "y"}).status_code == 403
+    page = client.get("/loesninger/ny")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    created = client.post(
+        "/loesninger/ny", data={**form, "csrf_token": token}, follow_redirects=False
+    )
+    assert created.status_code == 303
+
+
+def test_user_input_is_escaped_in_pages_and_neutralised_in_excel(web) -> None:
+    client = client_for(web, "solution_leader")
+    name = "<script>alert(1)</script>"
+    created = client.post("/loesninger/ny", data={"name": name, "target_group": "=HYPERLINK(\"x\")"},
+                          follow_redirects=False)  # fmt: skip
+    sid = created.headers["location"].rsplit("/", 1)[1]
+    page = client.get(f"/loesninger/{sid}")
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    listing = client.get("/loesninger")
+    assert "&lt;script&gt;" in listing.text and "<script>alert" not in listing.text
+    excel = client.get(f"/loesninger/{sid}?format=xlsx")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(excel.content)).get_sheet_by_index(0).to_python()
+    )
+    values = [str(v) for row in rows for v in row]
+    assert name in values  # text, as text
+    assert '\'=HYPERLINK("x")' in values  # a leading = is neutralised
+    assert not any(v.startswith(("=", "+", "@")) for v in values)
+
+
+def test_security_headers_and_cookie_flags(web) -> None:
+    client = TestClient(web, base_url="https://testserver")
+    page = client.get("/log-ind")
+    headers = page.headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "unsafe-eval" not in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["strict-transport-security"].startswith("max-age=")
+    signed = _sign_in(client, "caseworker", PASSWORD)
+    cookie = signed.headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_sign_in_never_redirects_to_another_site(web) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        client = TestClient(web, base_url="https://testserver")
+        response = _sign_in(client, "caseworker", PASSWORD, next_=target)
+        assert response.headers["location"] == "/"
+    client = TestClient(web, base_url="https://testserver")
+    assert _sign_in(client, "caseworker", PASSWORD, "/data").headers["location"] == "/data"
+
+
+def test_sign_out_ends_the_session(web) -> None:
+    client = client_for(web, "caseworker")
+    assert client.get("/").status_code == 200
+    client.post("/log-ud")
+    assert client.get("/", follow_redirects=False).status_code == 303

@@ -20,7 +20,6 @@ from tvaers.anchoring import examples
 from tvaers.core.config import Settings
 from tvaers.data.importer import import_folder
 from tvaers.store import users
-from tvaers.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"

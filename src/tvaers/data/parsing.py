@@ -39,6 +39,7 @@ class ParsedColumn:
     text: str  # SQL of the trimmed text, NULL when empty
     typed: str  # SQL of the typed value
     error: str  # SQL of the error key, NULL when fine
+    stored_as_integer: bool = False
 
 
 def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
@@ -173,4 +174,6 @@ def parse_column(
         typed, error = t, "NULL"
     required = f"'{ErrorCode.VALUE_REQUIRED}'" if col.required else "NULL"
     full_error = f"CASE WHEN {t} IS NULL THEN {required} ELSE ({error}) END"
-    return ParsedColumn(col, t, f"CASE WHEN {t} IS NOT NULL THEN {typed} END", full_error)
+    return ParsedColumn(
+        col, t, f"CASE WHEN {t} IS NOT NULL THEN {typed} END", full_error, stored_as_integer
+    )

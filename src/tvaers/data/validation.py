@@ -108,7 +108,7 @@ def stage(
             raw.column_of(header) in raw.integer_columns,
         )
         for name, header in found.items()
-    ]
+    ]  # ``text`` reads the raw column; the typed parse is rebuilt on the trimmed text
     _create_parsed(con, staged, parsed, pads)
     con.unregister(f"raw_{contract.table}")
     _value_issues(con, staged, parsed, sink)
@@ -117,26 +117,60 @@ def stage(
     return staged
 
 
+# Kinds with few distinct values per file (or an expensive parse): parsed once per distinct
+# value in a small dictionary table and joined back, instead of once per row.
+DICTIONARY_KINDS = frozenset(
+    {Kind.DATE, Kind.CPR, Kind.FUNCTION_CODE, Kind.ACCOUNT, Kind.CHOICE, Kind.INTEGER}
+)
+
+
 def _create_parsed(
     con: DuckDBPyConnection, staged: Staged, parsed: list[ParsedColumn], pads: tuple[bytes, bytes]
 ) -> None:
-    inner = ", ".join(
-        f"{p.text} AS {q('t_' + p.column.name)}, {p.typed} AS {q('v_' + p.column.name)}, "
-        f"{p.error} AS {q('e_' + p.column.name)}"
-        for p in parsed
-    )
-    cprs = [p.column.name for p in parsed if p.column.kind is Kind.CPR]
-    pseudonyms = "".join(
-        f", CASE WHEN {q('v_' + n)} IS NOT NULL THEN {pseudonym_sql(q('v_' + n))} END "
-        f"AS {q('p_' + n)}"
-        for n in cprs
-    )
-    params = [pad for _ in cprs for pad in pads]
+    """``parsed_<table>``: per column its text ``t_``, typed value ``v_``, error key ``e_`` and,
+    for CPR columns, the pseudonym ``p_``. Clear CPR numbers stay in temporary tables."""
+    table = staged.table
+    texts = ", ".join(f"{p.text} AS {q('t_' + p.column.name)}" for p in parsed)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {staged.parsed} AS SELECT *{pseudonyms} FROM "
-        f"(SELECT {ROW}, {inner} FROM raw_{staged.table})",
-        params,
+        f"CREATE OR REPLACE TEMP TABLE text_{table} AS SELECT {ROW}, {texts} FROM raw_{table}"
     )
+    selects = [f"x.{ROW}"]
+    joins = []
+    for p in parsed:
+        name = p.column.name
+        t, v, e = q("t_" + name), q("v_" + name), q("e_" + name)
+        # the parse expressions were built on the trimmed text; here that text is column t_<name>
+        column = parse_column(p.column, t, staged.style, p.stored_as_integer)
+        if p.column.kind not in DICTIONARY_KINDS:
+            selects += [f"x.{t}", f"{column.typed} AS {v}", f"{column.error} AS {e}"]
+            continue
+        dictionary = f"dict_{table}_{name}"
+        pseudonym = ""
+        params: list[bytes] = []
+        if p.column.kind is Kind.CPR:
+            pseudonym = (
+                f", CASE WHEN {v} IS NOT NULL THEN {pseudonym_sql(v)} END AS {q('p_' + name)}"
+            )
+            params = list(pads)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {dictionary} AS SELECT *{pseudonym} FROM "
+            f"(SELECT {t}, {column.typed} AS {v}, {column.error} AS {e} "
+            f"FROM (SELECT DISTINCT {t} FROM text_{table}))",
+            params,
+        )
+        alias = f"d_{name}"
+        joins.append(f"LEFT JOIN {dictionary} {alias} ON x.{t} IS NOT DISTINCT FROM {alias}.{t}")
+        selects += [f"x.{t}", f"{alias}.{v}", f"{alias}.{e}"]
+        if p.column.kind is Kind.CPR:
+            selects.append(f"{alias}.{q('p_' + name)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {staged.parsed} AS SELECT {', '.join(selects)} "
+        f"FROM text_{table} x {' '.join(joins)}"
+    )
+    for p in parsed:
+        if p.column.kind in DICTIONARY_KINDS:
+            con.execute(f"DROP TABLE IF EXISTS dict_{table}_{p.column.name}")
+    con.execute(f"DROP TABLE IF EXISTS text_{table}")
 
 
 def _value_issues(

@@ -7,6 +7,7 @@ injection).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Sheet:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
+    image: bytes | None = None  # a chart as PNG, placed below the table
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
@@ -78,6 +80,9 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
                 _write(ws, row, col, value, money, integer, share, day)
         if row > header_row:
             ws.autofilter(header_row, 0, row, max(0, len(sheet.headings) - 1))
+        if sheet.image is not None:
+            ws.insert_image(row + 2, 0, "diagram.png",
+                            {"image_data": io.BytesIO(sheet.image), "x_scale": 0.5, "y_scale": 0.5})
         ws.freeze_panes(header_row + 1, 0)
     workbook.close()
     return path

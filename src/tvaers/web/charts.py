@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 DANISH_NUMBER = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
@@ -44,10 +46,14 @@ def bar_chart(
     }
 
 
-def png(spec: dict[str, Any]) -> bytes | None:
-    """The chart as PNG (vl-convert), or None when the converter is not installed."""
-    try:
-        import vl_convert
-    except ImportError:  # pragma: no cover - optional at run time
-        return None
-    return bytes(vl_convert.vegalite_to_png(spec, scale=2))
+def png(spec: dict[str, Any], width: int = 720) -> bytes:
+    """The same chart as PNG for Excel and reports (vl-convert, no browser, no network)."""
+    fixed = {**spec, "width": width} if spec.get("width") == "container" else spec
+    return _render(json.dumps(fixed, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=64)
+def _render(spec_json: str) -> bytes:
+    import vl_convert
+
+    return bytes(vl_convert.vegalite_to_png(json.loads(spec_json), scale=2))

@@ -17,6 +17,7 @@ from starlette.background import BackgroundTask
 from tvaers.core.money import format_dkk
 from tvaers.core.periods import local_time
 from tvaers.reports.excel import Sheet, write_workbook
+from tvaers.web.charts import png
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class DataTable:
     filename: str
     notes: list[str] = field(default_factory=list)
     caption: str = ""
+    chart: dict[str, Any] | None = None  # a Vega-Lite spec shown with the table
 
     def cell(self, row: dict[str, Any], column: Column) -> str:
         return display(row.get(column.key), column.kind)
@@ -67,6 +69,7 @@ def excel_response(table: DataTable) -> FileResponse:
     safe = re.sub(r"[^A-Za-z0-9æøåÆØÅ_-]+", "-", table.filename).strip("-") or "tabel"
     path = folder / f"{safe}.xlsx"
     rows = [[_excel_value(r.get(c.key), c.kind) for c in table.columns] for r in table.rows]
+    image = png(table.chart) if table.chart else None
     write_workbook(
         path,
         [
@@ -76,6 +79,7 @@ def excel_response(table: DataTable) -> FileResponse:
                 rows,
                 title=table.title,
                 notes=table.notes,
+                image=image,
             )
         ],
     )

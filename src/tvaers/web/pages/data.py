@@ -119,8 +119,6 @@ def overview(
     ]
     chosen = year if year in years else (years[-2] if len(years) > 1 else (years or [None])[-1])
     areas, chart_rows = area_table(request, chosen) if chosen else (None, [])
-    if wants_excel(request) and areas is not None:
-        return excel_response(areas)
     batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)))
     loaded = _query(
         request,
@@ -140,6 +138,15 @@ def overview(
         if chart_rows
         else None
     )
+    if areas is not None and chart is not None:
+        areas.chart = chart
+    tables = {"loaded": _loaded_table(loaded), "batches": _batches_table(batches)}
+    if areas is not None:
+        tables["areas"] = areas
+    if wants_excel(request):
+        chosen_table = tables.get(request.query_params.get("table", "areas"))
+        if chosen_table is not None:
+            return excel_response(chosen_table)
     return render(
         request,
         "data.html",
@@ -150,4 +157,47 @@ def overview(
         year=chosen,
         batches=batches,
         loaded=loaded,
+        tables=tables,
+    )
+
+
+STATUS = {"loaded": "indlæst", "loading": "indlæser", "failed": "fejlet"}
+
+
+def _loaded_table(loaded: list[dict[str, Any]]) -> DataTable:
+    return DataTable(
+        title="Indlæste tabeller",
+        columns=[
+            Column("table_name", "Tabel"),
+            Column("file_name", "Fil"),
+            Column("rows", "Rækker", "int"),
+            Column("batch_id", "Import nr."),
+            Column("loaded_at", "Indlæst", "datetime"),
+        ],
+        rows=loaded,
+        filename="indlaeste-tabeller",
+    )
+
+
+def _batches_table(batches: list[ImportBatch]) -> DataTable:
+    return DataTable(
+        title="Importkørsler",
+        columns=[
+            Column("id", "Nr."),
+            Column("status", "Status"),
+            Column("user_name", "Af"),
+            Column("started_at", "Start", "datetime"),
+            Column("tables", "Tabeller"),
+        ],
+        rows=[
+            {
+                "id": b.id,
+                "status": STATUS.get(b.status, b.status),
+                "user_name": b.user_name,
+                "started_at": b.started_at,
+                "tables": ", ".join(t["table"] for t in b.tables),
+            }
+            for b in batches
+        ],
+        filename="importkoersler",
     )

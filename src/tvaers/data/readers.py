@@ -80,8 +80,13 @@ def read_raw(path: Path) -> RawTable:
     )
 
 
+def _file_issue(path: Path, code: ErrorCode, message: str, hint: str) -> Issue:
+    """A problem with the file as a whole (row 0, no column)."""
+    return Issue(path.name, 0, "", "", code, message, hint)
+
+
 def _failed(path: Path, style: NumberStyle, code: ErrorCode, message: str, hint: str) -> RawTable:
-    return RawTable(path, None, style, issues=[Issue(path.name, 0, "", "", code, message, hint)])
+    return RawTable(path, None, style, issues=[_file_issue(path, code, message, hint)])
 
 
 def detect_encoding(path: Path) -> str:
@@ -203,11 +208,8 @@ def read_csv(path: Path) -> RawTable:
         )
     if table.num_rows == 0 and not skipped:
         issues.append(
-            Issue(
-                path.name,
-                0,
-                "",
-                "",
+            _file_issue(
+                path,
                 ErrorCode.FILE_EMPTY,
                 "Filen har en overskriftsrække, men ingen data",
                 "Eksportér filen igen med data.",
@@ -298,11 +300,8 @@ def read_excel(path: Path) -> RawTable:
     issues = []
     if table.num_rows == 0:
         issues.append(
-            Issue(
-                path.name,
-                0,
-                "",
-                "",
+            _file_issue(
+                path,
                 ErrorCode.FILE_EMPTY,
                 "Regnearket har en overskriftsrække, men ingen data",
                 "Læg data i det første ark.",
@@ -337,11 +336,8 @@ def read_parquet(path: Path) -> RawTable:
     issues = []
     if typed.num_rows == 0:
         issues.append(
-            Issue(
-                path.name,
-                0,
-                "",
-                "",
+            _file_issue(
+                path,
                 ErrorCode.FILE_EMPTY,
                 "Parquet-filen har ingen rækker",
                 "Eksportér filen igen med data.",

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from tvaers.data.contracts import TABLE_ORDER
 from tvaers.data.synth.catalogue import (
     accounts_table,
     benefit_rates,
@@ -43,18 +44,7 @@ from tvaers.data.writers import write_table
 SIZES: dict[str, int] = {"S": 27_500, "M": 63_000, "L": 650_000}
 FIRST_DAY = date(2024, 1, 1)
 DEFAULT_AS_OF = date(2026, 10, 31)
-TABLES = (
-    "sector_areas",
-    "accounts",
-    "interventions",
-    "unit_prices",
-    "citizens",
-    "relations",
-    "postings",
-    "activities",
-    "outcomes",
-    "budgets",
-)
+TABLES = TABLE_ORDER  # every contract table, in loading order
 Progress = Callable[[str, float], None]
 
 

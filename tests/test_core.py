@@ -42,6 +42,9 @@ def test_split_examples() -> None:
     assert split_largest_remainder(100, [1, 1, 1]) == [34, 33, 33]
     assert split_largest_remainder(-100, [1, 1, 1]) == [-34, -33, -33]
     assert split_largest_remainder(1_500_000_00, [3, 1]) == [1_125_000_00, 375_000_00]
+    # exact ties: 2 x 4/6 = 1 1/3 and 2 x 1/6 = 1/3 -> remainders 1/3, 1/3, 1/3: first wins
+    assert split_largest_remainder(2, [4, 1, 1]) == [2, 0, 0]
+    assert split_largest_remainder(1, [Decimal("0.1"), Decimal("0.2"), Decimal("0.7")]) == [0, 0, 1]
     with pytest.raises(ValueError, match="summer til 0"):
         split_largest_remainder(100, [0, 0])
 

@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     NO_DATA = "ingen_data"
     CONFIG_INVALID = "konfiguration_ugyldig"
     STORE_UNAVAILABLE = "database_utilgaengelig"
+    ACCESS_REFUSED = "adgang_naegtet"
 
 
 class TvaersError(Exception):
@@ -104,6 +105,12 @@ class ImportRejected(TvaersError):
 
 class ConfigError(TvaersError):
     code = ErrorCode.CONFIG_INVALID
+
+
+class AccessRefused(TvaersError):
+    """Person-level output without the casework purpose, a role or a recorded basis."""
+
+    code = ErrorCode.ACCESS_REFUSED
 
 
 class NoData(TvaersError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from fractions import Fraction
 
 ORE_PER_KRONE = 100
 TWO_PLACES = Decimal("0.01")
@@ -53,15 +54,15 @@ def split_largest_remainder(total_ore: int, weights: Sequence[int | Decimal]) ->
     """
     if not weights:
         raise ValueError("Der skal være mindst én vægt at fordele efter")
-    exact_weights = [Decimal(w) for w in weights]
+    exact_weights = [Fraction(w) for w in weights]  # exact: Decimal division would round
     if any(w < 0 for w in exact_weights):
         raise ValueError("Vægte i en fordeling må ikke være negative")
-    weight_sum = sum(exact_weights, Decimal(0))
+    weight_sum = sum(exact_weights, Fraction(0))
     if weight_sum == 0:
         raise ValueError("Vægtene i en fordeling summer til 0; intet at fordele efter")
     sign = -1 if total_ore < 0 else 1
     magnitude = abs(total_ore)
-    shares = [Decimal(magnitude) * w / weight_sum for w in exact_weights]
+    shares = [magnitude * w / weight_sum for w in exact_weights]
     floors = [int(share) for share in shares]  # shares are non-negative: int() floors
     leftover = magnitude - sum(floors)
     order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))

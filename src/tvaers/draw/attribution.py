@@ -1,11 +1,15 @@
 """Run the attribution once and keep its results as DuckDB temporary tables.
 
-Everything the draw reports (draw rows, coverage, concentration, contacts, baseline) reads the
-three tables made here, so the work is done once per period and configuration:
+Everything the draw reports (draw rows, coverage, concentration, contacts, baseline) reads what
+is made here, so the work is done once per period and configuration:
 
-* ``lines``: ``citizen, sector_area, month, function_code, intervention, method, amount``;
-* ``unattributed``: ``sector_area, function_code, month, reason, amount``;
-* ``expenditure``: ``sector_area, month, expenditure``.
+* ``lines`` (a temporary table): ``citizen, sector_area, month, function_code, intervention,
+  method, amount``;
+* ``unattributed`` (an expression over temporary tables, small): ``sector_area, function_code,
+  month, reason, amount``;
+* ``expenditure`` (likewise): ``sector_area, month, expenditure``.
+
+The expenditure postings of the period and the weights are temporary tables too.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ class Attribution:
 
     def table(self, name: str) -> ir.Table:
         return self.backend.table(name)
+
+
+def materialise(backend: Backend, stem: str, expr: ir.Table) -> ir.Table:
+    """Compute ``expr`` once into a temporary table (gone when the connection closes)."""
+    return backend.create_table(f"_draw_{stem}_{next(_counter)}", expr, temp=True)
 
 
 def data_span(backend: Backend) -> tuple[date, date]:
@@ -81,21 +90,17 @@ def attribute(
     priced = config.priced_functions
     t = backend.table
     exp = q.expenditure(t("postings"), t("accounts"), t("interventions"), period)
-    suffix = next(_counter)
-    exp_table = backend.create_table(f"_draw_exp_{suffix}", exp, temp=True)
+    exp_table = materialise(backend, "expenditure_postings", exp)
     pool = q.pools(exp_table)
     months = q.activity_months(
         t("activities"), t("interventions"), t("unit_prices"), q.months_table(period)
     )
-    weight = backend.create_table(f"_draw_weight_{suffix}", q.weights(months, exp_table), temp=True)
+    weight = materialise(backend, "weights", q.weights(months, exp_table, t("interventions")))
     parts = [q.registered_lines(exp_table), q.pooled_lines(pool, weight, priced)]
     priced_part = q.priced_lines(weight, t("accounts"), priced) if priced else None
     if priced_part is not None:
         parts.append(priced_part)
-    lines = backend.create_table(f"_draw_lines_{suffix}", q.lines(parts), temp=True)
+    lines = materialise(backend, "lines", q.lines(parts))
     rest = q.unattributed(pool, weight, t("interventions"), priced_part, priced)
-    unattributed = backend.create_table(f"_draw_unattributed_{suffix}", rest, temp=True)
-    totals = backend.create_table(
-        f"_draw_expenditure_{suffix}", q.expenditure_totals(exp_table), temp=True
-    )
-    return Attribution(backend, period, config, lines, unattributed, totals)
+    totals = q.expenditure_totals(exp_table)
+    return Attribution(backend, period, config, lines, rest, totals)

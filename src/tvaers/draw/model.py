@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from tvaers.core.errors import ConfigError
 from tvaers.core.periods import Month, months_between
@@ -112,6 +113,12 @@ LABELS: dict[str, str] = {
     "baseline": "nulpunktsmåling",
     "archetype_estimate": "arketypeskøn",
     "difference": "forskel",
+    "per_member": "pr. medlem",
+    "level": "niveau",
+    "unit": "enhed",
+    "note": "bemærkning",
+    "citizens_cost": "udgift, borgere",
+    "families_cost": "udgift, familier",
     **{r.value: f"ikke fordelt: {label}" for r, label in REASON_LABELS.items()},
 }
 
@@ -232,9 +239,8 @@ class Selector:
 
 
 def like_pattern(pattern: str) -> str:
-    """A ``*`` wildcard pattern as an SQL LIKE pattern (``%`` and ``_`` taken literally)."""
-    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped.replace("*", "%")
+    """A ``*`` wildcard pattern as an SQL (I)LIKE pattern."""
+    return pattern.replace("*", "%")
 
 
 @dataclass(frozen=True)
@@ -251,13 +257,18 @@ class OverlapRule:
     second: Selector
 
 
-MENTOR = Selector(legal_bases=("LAB § 31*",), names=("*mentor*",))
+def _paragraph(law: str) -> tuple[str, ...]:
+    """Patterns for a paragraph and its subsections, not for a longer number (§ 31, not § 310)."""
+    return (law, f"{law},*", f"{law} *")
+
+
+MENTOR = Selector(legal_bases=_paragraph("LAB § 31"), names=("*mentor*",))
 SUPPORT_CONTACT = Selector(
-    legal_bases=("SEL § 99*",),
+    legal_bases=(*_paragraph("SEL § 99"), *_paragraph("SEL § 85")),
     names=("*støttekontaktperson*", "*støtte- og kontaktperson*"),
 )
 TRANSPORT = Selector(
-    legal_bases=("Folkeskoleloven § 26*",),
+    legal_bases=_paragraph("Folkeskoleloven § 26"),
     names=("*befordring*", "*kørsel*", "*transport*"),
 )
 DEFAULT_OVERLAPS: tuple[OverlapRule, ...] = (
@@ -330,10 +341,6 @@ def top_count(units: int, percent: int) -> int:
     return max(1, math.ceil(units * percent / 100)) if units else 0
 
 
-def area_group(areas: int) -> str:
-    return AREA_GROUPS[min(areas, len(AREA_GROUPS) - 1)]
-
-
 def lorenz_steps(units: int, threshold: int = SMALL_CELL, most: int = 100) -> int:
     """How many equal steps the Lorenz curve gets: at most ``most``, each at least ``threshold``
     units, so that no step describes fewer persons than a published cell may."""
@@ -353,7 +360,7 @@ class Concentration:
     top_10_share: float | None
     gini: float | None
     lorenz: list[tuple[float, float]]  # (population share, cost share), from (0, 0) to (1, 1)
-    by_areas: list[dict[str, object]]  # areas, units, cost, share (suppressed)
+    by_areas: list[dict[str, Any]]  # areas, units, cost, share (suppressed)
 
 
 # --- contacts ---------------------------------------------------------------------------------
@@ -364,14 +371,6 @@ CONTACT_GROUPS: dict[str, tuple[tuple[int, str], ...]] = {
     "simultaneous_interventions": ((0, "0"), (1, "1"), (2, "2"), (3, "3-4"), (5, "5-7"), (8, "8+")),
     "caseworkers": ((0, "0"), (1, "1"), (2, "2"), (3, "3-4"), (5, "5+")),
 }
-
-
-def contact_group(measure: str, value: int) -> str:
-    label = CONTACT_GROUPS[measure][0][1]
-    for bound, name in CONTACT_GROUPS[measure]:
-        if value >= bound:
-            label = name
-    return label
 
 
 # --- baseline ---------------------------------------------------------------------------------

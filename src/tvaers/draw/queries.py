@@ -1,29 +1,26 @@
-"""The attribution as Ibis expressions (``Table -> Table``): expenditure, activity months, pools,
-the largest-remainder split, priced lines and what stays unattributed.
-
-Money is exact. Amounts are turned into whole øre (``int64``) where they are split or priced, and
-back to ``DECIMAL(18,2)`` at the end. Integer division is done without floating point error: for
-``a >= 0, b > 0`` the remainder ``a % b`` is exact, ``a - a % b`` is a multiple of ``b``, and the
-quotient of the two is an integer small enough (< 2^50) that rounding the engine's division
-gives it exactly (see :func:`exact_quotient`).
-"""
+"""The attribution as Ibis expressions (``Table -> Table``): expenditure, activity months,
+weights, pools, pooled and priced lines and what stays unattributed. Exact money arithmetic and
+the largest-remainder split are in ``queries_money``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
 from ibis import _
 
 from tvaers.draw.model import Method, Period, Reason
+from tvaers.draw.queries_money import (
+    MONEY,
+    from_ore,
+    largest_remainder,
+    round_half_even,
+    to_ore,
+)
 
-MONEY = "decimal(18,2)"
-WIDE = "decimal(38,0)"  # products of øre amounts and weights: no overflow before 10^38
 FAR_FUTURE = date(9999, 12, 31)
-LINE_COLUMNS = ("citizen", "sector_area", "month", "function_code", "intervention", "method")
 
 
 def months_table(period: Period) -> ir.Table:
@@ -37,36 +34,6 @@ def months_table(period: Period) -> ir.Table:
         },
         schema={"month": "date", "month_end": "date", "days": "int64"},
     )
-
-
-def to_ore(amount: ir.NumericValue) -> ir.IntegerValue:
-    """Kroner (two decimals) as whole øre."""
-    return (amount * 100).cast("int64")
-
-
-def from_ore(ore: ir.IntegerValue) -> ir.DecimalValue:
-    """Whole øre as kroner, exactly (a multiplication, never a division)."""
-    cent = ibis.literal(Decimal("0.01")).cast(MONEY)
-    return (ore.cast(MONEY) * cent).cast(MONEY)
-
-
-def exact_quotient(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.IntegerValue:
-    """``floor(numerator / denominator)`` for ``numerator >= 0, denominator > 0``, exactly."""
-    remainder = numerator % denominator
-    return ((numerator - remainder) / denominator).round().cast("int64")
-
-
-def round_half_even(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.IntegerValue:
-    """``numerator / denominator`` rounded to an integer, half to even (as core.money)."""
-    magnitude = numerator.abs()
-    quotient = exact_quotient(magnitude, denominator)
-    twice = (magnitude % denominator) * 2
-    up = (twice > denominator) | ((twice == denominator) & (quotient % 2 == 1))
-    rounded = quotient + up.cast("int64")
-    return ibis.ifelse(numerator < 0, -rounded, rounded)
-
-
-# --- expenditure ------------------------------------------------------------------------------
 
 
 def expenditure(
@@ -215,7 +182,7 @@ def activity_months(
     )
 
 
-def weights(months_priced: ir.Table, exp: ir.Table) -> ir.Table:
+def weights(months_priced: ir.Table, exp: ir.Table, interventions: ir.Table) -> ir.Table:
     """Priced cost per citizen, intervention and month, without what is already registered.
 
     No krone twice: a citizen-month-intervention with CPR-registered postings for that
@@ -228,12 +195,14 @@ def weights(months_priced: ir.Table, exp: ir.Table) -> ir.Table:
         .select(x_citizen="citizen", x_code="intervention", x_month="month")
         .distinct()
     )
+    booked_on = interventions.filter(_.function_code.notnull()).select(b_code="function_code")
     by_function = (
         registered.filter(_.intervention.isnull())
+        .semi_join(booked_on, _.function_code == booked_on.b_code)  # the rest cannot match
         .select(x_citizen="citizen", x_code="function_code", x_month="month")
         .distinct()
     )
-    m = months_priced
+    m = months_priced.filter(_.function_code.notnull())
     kept = m.anti_join(
         by_intervention,
         [
@@ -241,7 +210,7 @@ def weights(months_priced: ir.Table, exp: ir.Table) -> ir.Table:
             m.intervention == by_intervention.x_code,
             m.month == by_intervention.x_month,
         ],
-    )
+    ).view()
     kept = kept.anti_join(
         by_function,
         [
@@ -250,70 +219,55 @@ def weights(months_priced: ir.Table, exp: ir.Table) -> ir.Table:
             kept.month == by_function.x_month,
         ],
     )
-    return (
-        kept.filter(_.function_code.notnull())
-        .group_by("citizen", "intervention", "function_code", "sector_area", "month")
-        .aggregate(weight=_.cost_ore.sum())
+    sums = kept.group_by("citizen", "intervention", "month").aggregate(weight=_.cost_ore.sum())
+    itv = interventions.select(
+        i_code="intervention", function_code="function_code", sector_area="sector_area"
+    )
+    joined = sums.join(itv, sums.intervention == itv.i_code)
+    return joined.select(
+        "citizen", "intervention", "function_code", "sector_area", "month", "weight"
     )
 
 
 # --- splitting and pricing --------------------------------------------------------------------
 
 
-def largest_remainder(
-    parts: ir.Table, keys: Sequence[str], total: str, weight: str, order: Sequence[str]
-) -> ir.Table:
-    """Split each group's ``total`` (whole øre) over its rows in proportion to ``weight``.
-
-    Every row gets the floor of its exact share; the øre left over go one each to the rows with
-    the largest remainders, ties broken by ``order`` (the Python reference is
-    ``core.money.split_largest_remainder``). A negative total is split by its magnitude. Weights
-    must be non-negative with a positive sum per group. Adds the column ``part`` (øre).
-    """
-    group = list(keys)
-    magnitude = parts[total].abs().cast(WIDE)
-    share = magnitude * parts[weight].cast(WIDE)
-    weight_sum = parts[weight].cast(WIDE).sum().over(group_by=group)
-    step = parts.mutate(
-        _floor=exact_quotient(share, weight_sum),
-        _remainder=share % weight_sum,
-        _magnitude=magnitude,
-    )
-    step = step.mutate(_leftover=step._magnitude - step._floor.sum().over(group_by=group))
-    rank = ibis.row_number().over(
-        group_by=group, order_by=[ibis.desc(step._remainder), *[step[c] for c in order]]
-    )
-    step = step.mutate(_rank=rank)
-    unsigned = step._floor + (step._rank < step._leftover).cast("int64")
-    signed = ibis.ifelse(step[total] < 0, -unsigned, unsigned)
-    return step.mutate(part=signed).drop("_floor", "_remainder", "_magnitude", "_leftover", "_rank")
-
-
 def pooled_lines(pool: ir.Table, weight: ir.Table, priced: Sequence[str]) -> ir.Table:
     """Each pooled function's unregistered expenditure split over the citizens active on its
-    interventions in the month, by priced cost: the lines sum exactly to the pool."""
+    interventions in the month, by priced cost: the lines sum exactly to the pool.
+
+    Each pool gets a number so that the split works on narrow rows with an integer key."""
     w = weight.filter(_.weight > 0)
+    p = pool
     if priced:
         w = w.filter(~_.function_code.isin(list(priced)))
-    pl = pool.select(
-        p_area="sector_area", p_code="function_code", p_month="month", pool_ore=to_ore(_.pool)
+        p = p.filter(~_.function_code.isin(list(priced)))
+    pl = p.select(
+        pool_id=ibis.row_number().over(order_by=["sector_area", "function_code", "month"]),
+        p_area="sector_area",
+        p_code="function_code",
+        p_month="month",
+        pool_ore=to_ore(_.pool),
+    ).view()
+    rows = w.join(pl, [w.function_code == pl.p_code, w.month == pl.p_month]).select(
+        "pool_id", "pool_ore", "citizen", "intervention", "weight"
     )
-    joined = pl.join(w, [pl.p_code == w.function_code, pl.p_month == w.month])
     split = largest_remainder(
-        joined,
-        keys=("p_area", "p_code", "p_month"),
+        rows,
+        keys=("pool_id",),
         total="pool_ore",
         weight="weight",
         order=("citizen", "intervention"),
-    )
-    return split.select(
+    ).select("pool_id", "citizen", "intervention", "part")
+    named = split.join(pl, split.pool_id == pl.pool_id)
+    return named.select(
         "citizen",
-        sector_area="p_area",
-        month="p_month",
-        function_code="p_code",
-        intervention="intervention",
+        sector_area=named.p_area,
+        month=named.p_month,
+        function_code=named.p_code,
+        intervention=named.intervention,
         method=ibis.literal(Method.POOLED.value),
-        amount=from_ore(split.part),
+        amount=from_ore(named.part),
     )
 
 

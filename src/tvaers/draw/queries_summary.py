@@ -10,7 +10,7 @@ import ibis.expr.types as ir
 from ibis import _
 
 from tvaers.draw.model import AREA_GROUPS, Method, Reason, Unit
-from tvaers.draw.queries import MONEY
+from tvaers.draw.queries_money import MONEY
 
 
 def with_unit(lines: ir.Table, citizens: ir.Table, unit: Unit) -> ir.Table:
@@ -25,7 +25,7 @@ def with_unit(lines: ir.Table, citizens: ir.Table, unit: Unit) -> ir.Table:
 
 
 def _sum_of(method: Method) -> ir.Scalar:
-    return _.amount.sum(where=_.method == method.value).fill_null(0).cast(MONEY)  # type: ignore[no-any-return]
+    return _.amount.sum(where=_.method == method.value).fill_null(0).cast(MONEY)
 
 
 def method_sums(table: ir.Table, keys: Sequence[str]) -> ir.Table:
@@ -41,11 +41,11 @@ def method_sums(table: ir.Table, keys: Sequence[str]) -> ir.Table:
     )
 
 
-def draw_rows(lines: ir.Table, citizens: ir.Table, unit: Unit) -> ir.Table:
+def draw_rows(lines: ir.Table, citizens: ir.Table, unit: Unit, ordered: bool = True) -> ir.Table:
     """One row per citizen (or family) x sector area x month (``YYYY-MM``)."""
     keyed = with_unit(lines, citizens, unit)
     sums = method_sums(keyed, ("unit", "sector_area", "month"))
-    return sums.select(
+    rows = sums.select(
         sums.unit.name(unit.value),
         "sector_area",
         month=sums.month.strftime("%Y-%m"),
@@ -54,7 +54,8 @@ def draw_rows(lines: ir.Table, citizens: ir.Table, unit: Unit) -> ir.Table:
         priced="priced",
         attributed="attributed",
         total="total",
-    ).order_by(unit.value, "sector_area", "month")
+    )
+    return rows.order_by(unit.value, "sector_area", "month") if ordered else rows
 
 
 def area_month_rows(lines: ir.Table) -> ir.Table:
@@ -63,9 +64,7 @@ def area_month_rows(lines: ir.Table) -> ir.Table:
     counts = lines.group_by(c_area="sector_area", c_month="month").aggregate(
         citizens=_.citizen.nunique()
     )
-    joined = sums.join(
-        counts, [sums.sector_area == counts.c_area, sums.month == counts.c_month]
-    )
+    joined = sums.join(counts, [sums.sector_area == counts.c_area, sums.month == counts.c_month])
     return joined.select(
         "sector_area",
         month=joined.month.strftime("%Y-%m"),
@@ -97,9 +96,7 @@ def coverage(
     step = step.left_join(rest, step.sector_area == rest.u_area).select(
         *step.columns, *(r.value for r in Reason)
     )
-    step = step.left_join(names, step.sector_area == names.n_area).select(
-        *step.columns, "name"
-    )
+    step = step.left_join(names, step.sector_area == names.n_area).select(*step.columns, "name")
     zero = ibis.literal(0).cast(MONEY)
     return step.select(
         sector_area=step.sector_area.fill_null("?"),
@@ -133,36 +130,26 @@ def unit_totals(lines: ir.Table, citizens: ir.Table, unit: Unit) -> ir.Table:
 
 
 def ranked(totals: ir.Table) -> ir.Table:
-    """Units ranked by total, most expensive first (``rank`` from 1), ties by unit."""
+    """Units in ascending order of total: ``up`` from 1 and the cumulative total ``cost`` of the
+    ``up`` cheapest. Ties put the later unit first, so that the last ``k`` rows are the ``k``
+    most expensive units with ties broken by unit. One sort serves both windows."""
+    order = [ibis.asc("total"), ibis.desc("unit")]
     return totals.mutate(
-        rank=ibis.row_number().over(order_by=[ibis.desc("total"), "unit"]) + 1
+        up=ibis.row_number().over(order_by=order) + 1,
+        cost=_.total.sum().over(order_by=order, rows=(None, 0)),
     )
 
 
-def top_sums(ranked_totals: ir.Table, counts: Sequence[int]) -> ir.Table:
-    """The sum of the ``count`` most expensive units, for each count, with the overall sum."""
+def rank_summary(ranked_totals: ir.Table) -> ir.Table:
+    """Number of units, their total and the sum of ``up x total`` (for the Gini coefficient)."""
     return ranked_totals.aggregate(
-        all=_.total.sum(),
-        **{f"top_{n}": _.total.sum(where=_.rank <= n) for n in counts},
+        units=_.count(), all=_.total.sum(), weighted=(_.total * _.up).sum()
     )
 
 
-def gini(ranked_totals: ir.Table, units: int) -> ir.Table:
-    """The Gini coefficient: sum((2i - n - 1) x_i) / (n sum x), i ascending from 1."""
-    ascending = units + 1 - ranked_totals["rank"]
-    weighted = ((2 * ascending - units - 1).cast("float64") * ranked_totals.total.cast("float64"))
-    return ranked_totals.aggregate(
-        numerator=weighted.sum(), denominator=ranked_totals.total.sum().cast("float64") * units
-    )
-
-
-def lorenz(ranked_totals: ir.Table, units: int, ranks: Sequence[int]) -> ir.Table:
-    """Cumulative cost share of the cheapest ``r`` units, for each ``r`` in ``ranks``."""
-    ascending = ranked_totals.mutate(up=units + 1 - _["rank"])
-    cumulative = ascending.mutate(
-        cost=_.total.cast("float64").sum().over(order_by="up", rows=(None, 0))
-    )
-    return cumulative.filter(_.up.isin(list(ranks))).select("up", "cost").order_by("up")
+def cumulative_at(ranked_totals: ir.Table, ups: Sequence[int]) -> ir.Table:
+    """The cumulative total of the ``up`` cheapest units, for each ``up`` asked for."""
+    return ranked_totals.filter(_.up.isin(list(ups))).select("up", "cost")
 
 
 def area_groups(totals: ir.Table) -> ir.Table:

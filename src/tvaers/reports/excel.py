@@ -81,8 +81,12 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
         if row > header_row:
             ws.autofilter(header_row, 0, row, max(0, len(sheet.headings) - 1))
         if sheet.image is not None:
-            ws.insert_image(row + 2, 0, "diagram.png",
-                            {"image_data": io.BytesIO(sheet.image), "x_scale": 0.5, "y_scale": 0.5})
+            ws.insert_image(
+                row + 2,
+                0,
+                "diagram.png",
+                {"image_data": io.BytesIO(sheet.image), "x_scale": 0.5, "y_scale": 0.5},
+            )
         ws.freeze_panes(header_row + 1, 0)
     workbook.close()
     return path

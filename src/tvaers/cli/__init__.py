@@ -211,6 +211,25 @@ def _print_summary(settings: Settings, year: int | None, out: Path | None, resul
         console.print(f"Oversigten er skrevet til {out}")
 
 
+def _print_draw_figures(settings: Settings) -> None:
+    """The resource draw in two figures: coverage and the top 1 % share (tvaers.draw)."""
+    from tvaers.draw import service
+
+    def percent(value: float | None) -> str:
+        return "(skjult)" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+    try:
+        figures = service.key_figures(settings)
+    except TvaersError as exc:
+        err.print(f"Ressourcetrækket kunne ikke opgøres: {exc}")
+        return
+    console.print(
+        f"Ressourcetræk {figures.year}: {percent(figures.coverage)} af driftsudgiften er fordelt "
+        f"på borgere (dækningsgrad); de dyreste 1 % af borgerne bruger "
+        f"{percent(figures.top_1_share)} af den."
+    )
+
+
 DEMO_USERS = (
     ("admin", "Ada Administrator", "administrator"),
     ("okonomi", "Ole Økonomikonsulent", "finance_consultant"),
@@ -269,6 +288,7 @@ def demo(
         return
     excel = out or settings.home / "demo" / "oversigt.xlsx"
     _print_summary(settings, None, excel, result)
+    _print_draw_figures(settings)
     accounts = _demo_users(settings)
     table = Table(title="Demo-brugere (adgangskoderne er nye for hver kørsel)")
     for heading in ("Brugernavn", "Rolle", "Adgangskode"):
@@ -389,6 +409,10 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Brugernavn")]) -> 
             _fail(exc)
         session.commit()
     console.print(f"Brugeren {username} er låst op.")
+
+
+# The resource-draw commands live in their own module and register on ``app`` when imported.
+from tvaers.cli import draw as _draw  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover

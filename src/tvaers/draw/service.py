@@ -1,0 +1,323 @@
+"""Use cases of the resource draw: they open the analytics database, run the attribution once
+and return plain results (Arrow tables for person-level rows, dicts for aggregates).
+
+Person-level results (rows per citizen or family) are for the casework purpose only; the caller
+checks :func:`tvaers.draw.model.person_level_refusal` first and records every run with
+:func:`log_person_level`. Aggregates of persons pass small-cell suppression here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+from ibis.backends.duckdb import Backend
+
+from tvaers.core.config import Settings
+from tvaers.core.errors import NoData
+from tvaers.core.suppression import TOTAL, suppress_counts, suppress_groups
+from tvaers.draw import queries_summary as qs
+from tvaers.draw.attribution import (
+    Attribution,
+    attribute,
+    data_span,
+    materialise,
+    resolve_period,
+)
+from tvaers.draw.model import (
+    AREA_GROUPS,
+    DEFAULT_OVERLAPS,
+    METHODS_FILE,
+    OVERLAPS_FILE,
+    SMALL_CELL,
+    TOP_SHARES,
+    TOTAL_AREA,
+    AttributionConfig,
+    Concentration,
+    OverlapRule,
+    Period,
+    Reason,
+    Unit,
+    lorenz_steps,
+    parse_methods,
+    parse_overlaps,
+    top_count,
+)
+from tvaers.draw.service_contacts import contacts, contacts_per_unit
+from tvaers.engine.connection import connect
+from tvaers.store import audit
+from tvaers.store.database import make_engine, sessions, upgrade
+
+__all__ = [
+    "Attribution",
+    "DrawConfig",
+    "KeyFigures",
+    "attribute",
+    "concentration",
+    "contacts",
+    "contacts_per_unit",
+    "coverage",
+    "draw_by_area",
+    "draw_rows",
+    "key_figures",
+    "latest_full_year",
+    "load_config",
+    "log_person_level",
+    "open_backend",
+    "run",
+    "session",
+]
+
+
+@dataclass(frozen=True)
+class DrawConfig:
+    """The municipality's configuration of the draw (files under ``TVAERS_HOME/konfiguration``)."""
+
+    attribution: AttributionConfig = field(default_factory=AttributionConfig)
+    overlaps: tuple[OverlapRule, ...] = DEFAULT_OVERLAPS
+
+
+def load_config(settings: Settings) -> DrawConfig:
+    """Read ``individfordeling.csv`` and ``overlap.csv`` when present; defaults otherwise."""
+    folder = settings.home / "konfiguration"
+    methods, overlaps = folder / METHODS_FILE, folder / OVERLAPS_FILE
+    return DrawConfig(
+        attribution=parse_methods(methods.read_text("utf-8-sig"), str(methods))
+        if methods.exists()
+        else AttributionConfig(),
+        overlaps=parse_overlaps(overlaps.read_text("utf-8-sig"), str(overlaps))
+        if overlaps.exists()
+        else DEFAULT_OVERLAPS,
+    )
+
+
+def open_backend(settings: Settings) -> Backend:
+    """The analytics database, read-only (results go to temporary tables)."""
+    if not settings.analytics_path.exists():
+        raise NoData(
+            "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
+        )
+    return connect(
+        settings.analytics_path,
+        read_only=True,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        temp_directory=settings.scratch_dir,
+    )
+
+
+@contextmanager
+def session(settings: Settings) -> Iterator[Backend]:
+    backend = open_backend(settings)
+    try:
+        yield backend
+    finally:
+        backend.disconnect()
+
+
+def run(
+    backend: Backend,
+    year: int | None = None,
+    config: DrawConfig | None = None,
+    period: Period | None = None,
+) -> Attribution:
+    """Attribute the year's (or period's, or all loaded data's) expenditure."""
+    chosen = resolve_period(backend, year, period)
+    return attribute(backend, chosen, (config or DrawConfig()).attribution)
+
+
+# --- the draw ---------------------------------------------------------------------------------
+
+
+def draw_rows(
+    attribution: Attribution,
+    unit: Unit,
+    ordered: bool = True,
+    only: Sequence[str] | None = None,
+) -> pa.Table:
+    """Person-level: one row per citizen (family) x sector area x month, ordered by unit, area
+    and month unless ``ordered`` is false; ``only`` these citizens (families) when given, e.g.
+    the one a web page shows. Casework only."""
+    expr = qs.draw_rows(attribution.lines, attribution.table("citizens"), unit, ordered)
+    if only is not None:
+        expr = expr.filter(expr[unit.value].isin(list(only)))
+    return expr.to_pyarrow()
+
+
+def draw_by_area(attribution: Attribution) -> list[dict[str, Any]]:
+    """Per sector area and month: citizens, registered, attributed, total; cells with fewer than
+    five citizens are hidden (with their amounts), and so are the cells that would reveal them."""
+    rows = qs.area_month_rows(attribution.lines).to_pyarrow().to_pylist()
+    if not rows:
+        return []
+    measures = ("registered", "attributed", "total")
+    table = suppress_counts(
+        {(r["sector_area"], r["month"]): r["citizens"] for r in rows},
+        measures={m: {(r["sector_area"], r["month"]): r[m] for r in rows} for m in measures},
+        threshold=SMALL_CELL,
+    )
+    result = []
+    for (area, month), cell in table.cells.items():
+        result.append(
+            {
+                "sector_area": TOTAL_AREA if area == TOTAL else area,
+                "month": TOTAL_AREA if month == TOTAL else month,
+                "citizens": cell.count,
+                **{m: cell.measures[m] if cell.measures else None for m in measures},
+                "note": cell.note,
+            }
+        )
+    return result
+
+
+def coverage(attribution: Attribution) -> list[dict[str, Any]]:
+    """Per sector area and in total: expenditure, registered, attributed (pooled, priced),
+    unattributed with the reasons, and coverage = (registered + attributed) / expenditure."""
+    rows = (
+        qs.coverage(
+            attribution.expenditure,
+            attribution.lines,
+            attribution.unattributed,
+            attribution.table("sector_areas"),
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    money = ("expenditure", "registered", "pooled", "priced", *(r.value for r in Reason))
+    total: dict[str, Any] = {"sector_area": TOTAL_AREA, "name": "I alt"}
+    for key in money:  # a loop over the handful of areas
+        total[key] = sum((r[key] for r in rows), Decimal(0))
+    result = []
+    for row in [*rows, total]:
+        attributed = row["pooled"] + row["priced"]
+        unattributed = sum((row[r.value] for r in Reason), Decimal(0))
+        covered = row["registered"] + attributed
+        result.append(
+            {
+                "sector_area": row["sector_area"],
+                "name": row["name"],
+                "expenditure": row["expenditure"],
+                "registered": row["registered"],
+                "pooled": row["pooled"],
+                "priced": row["priced"],
+                "attributed": attributed,
+                "unattributed": unattributed,
+                "coverage": float(covered / row["expenditure"]) if row["expenditure"] else None,
+                **{r.value: row[r.value] for r in Reason},
+            }
+        )
+    return result
+
+
+# --- concentration ----------------------------------------------------------------------------
+
+
+def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concentration:
+    """Shares of the most expensive 1 %, 3 %, 10 %, the Gini coefficient, the Lorenz curve and
+    the cost by number of sector areas, over every citizen (family) in the municipality."""
+    totals = qs.unit_totals(attribution.lines, attribution.table("citizens"), unit)
+    ranked = materialise(attribution.backend, f"ranked_{unit.value}", qs.ranked(totals))
+    summary = qs.rank_summary(ranked).to_pyarrow().to_pylist()[0]
+    units = int(summary["units"])
+    grand = Decimal(summary["all"] or 0)
+    counts = {p: top_count(units, p) for p in TOP_SHARES}
+    steps = lorenz_steps(units)
+    lorenz_ups = sorted({-(-units * k // steps) for k in range(1, steps + 1)}) if steps else []
+    wanted = {units - n for n in counts.values() if units > n} | set(lorenz_ups)
+    found = qs.cumulative_at(ranked, sorted(wanted)).to_pyarrow().to_pylist() if wanted else []
+    below = {int(r["up"]): Decimal(r["cost"]) for r in found}
+
+    def share(percent: int) -> float | None:
+        n = counts[percent]
+        if n < SMALL_CELL or not grand:
+            return None
+        return float((grand - below.get(units - n, Decimal(0))) / grand)
+
+    curve: list[tuple[float, float]] = [(0.0, 0.0)]
+    if grand:
+        curve += [(up / units, float(below[up] / grand)) for up in lorenz_ups]
+    gini = None
+    if units >= SMALL_CELL and grand:
+        # sum((2i - n - 1) x_i) / (n sum x) = (2 sum(i x_i) - (n + 1) sum x) / (n sum x)
+        weighted = Decimal(summary["weighted"])
+        gini = float((2 * weighted - (units + 1) * grand) / (units * grand))
+    groups = {r["group"]: r for r in qs.area_groups(ranked).to_pyarrow().to_pylist()}
+    table = suppress_groups(
+        {g: groups[g]["units"] if g in groups else 0 for g in AREA_GROUPS},
+        {"cost": {g: groups[g]["cost"] if g in groups else Decimal("0.00") for g in AREA_GROUPS}},
+        threshold=SMALL_CELL,
+        unit="familier" if unit is Unit.FAMILY else "borgere",
+    )
+    by_areas = []
+    for (group,), cell in table.cells.items():
+        cost = cell.measures["cost"] if cell.measures else None
+        by_areas.append(
+            {
+                "areas": TOTAL_AREA if group == TOTAL else group,
+                "units": cell.count,
+                "cost": cost,
+                "share": float(cost / grand) if cost is not None and grand else None,
+                "note": cell.note,
+            }
+        )
+    return Concentration(
+        unit=unit,
+        units=units,
+        total=grand,
+        top_1_share=share(1),
+        top_3_share=share(3),
+        top_10_share=share(10),
+        gini=gini,
+        lorenz=curve,
+        by_areas=by_areas,
+    )
+
+
+# --- personal data and the demo ---------------------------------------------------------------
+
+
+def log_person_level(
+    settings: Settings,
+    actor: str,
+    action: str,
+    *,
+    purpose: str,
+    basis: str,
+    detail: dict[str, Any],
+) -> None:
+    """One audit entry for a run that gave out person-level rows (who, when, why, how many)."""
+    engine = make_engine(settings.store_url)
+    try:
+        upgrade(engine)
+        with sessions(engine)() as store:
+            audit.record(store, actor, action, purpose=purpose, basis=basis, detail=detail)
+            store.commit()
+    finally:
+        engine.dispose()
+
+
+def latest_full_year(backend: Backend) -> int:
+    """The last calendar year the data cover to its end (else the last year with data)."""
+    first, last = data_span(backend)
+    year = last.year if (last.month, last.day) >= (12, 1) else last.year - 1
+    return max(year, first.year)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    year: int
+    coverage: float | None
+    top_1_share: float | None
+
+
+def key_figures(settings: Settings, year: int | None = None) -> KeyFigures:
+    """Coverage in total and the top 1 % share at citizen level (the demo prints them)."""
+    with session(settings) as backend:
+        chosen = year or latest_full_year(backend)
+        attribution = run(backend, chosen, load_config(settings))
+        total = coverage(attribution)[-1]
+        return KeyFigures(chosen, total["coverage"], concentration(attribution).top_1_share)

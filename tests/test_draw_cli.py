@@ -1,0 +1,169 @@
+"""The five resource-draw commands: formats, refusal of person-level rows without the casework
+purpose and a basis, and one audit entry per run that gives them out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from tvaers.cli import app
+from tvaers.core.config import Settings
+from tvaers.store.database import make_engine, sessions
+from tvaers.store.models import AuditEntry
+
+from .conftest import TEST_KEY
+from .test_draw import CPR, EXPECTED_DRAW, PSEUDONYM, town_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return town_settings(tmp_path_factory.mktemp("draw_cli"))
+
+
+def tvaers(town: Settings, *args: str):  # type: ignore[no-untyped-def]
+    env = {"TVAERS_HOME": str(town.home), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
+           "TVAERS_LOG_LEVEL": "WARNING"}  # fmt: skip
+    return runner.invoke(app, list(args), env=env)
+
+
+def audit_entries(town: Settings) -> list[AuditEntry]:
+    engine = make_engine(town.store_url)
+    try:
+        with sessions(engine)() as session:
+            query = select(AuditEntry).where(AuditEntry.action.like("cli_%"))
+            return list(session.scalars(query.order_by(AuditEntry.id)))
+    finally:
+        engine.dispose()
+
+
+def test_coverage_as_csv_json_and_excel(town: Settings, tmp_path: Path) -> None:
+    result = tvaers(town, "coverage", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("sector_area,name,expenditure,registered,pooled,priced,attributed,"
+                               "unattributed,coverage")  # fmt: skip
+    assert any(line.startswith("total,I alt,412849.75,186500.00,") for line in lines)
+    result = tvaers(town, "coverage", "--format", "json")
+    rows = json.loads(result.stdout)["coverage"]
+    assert rows[-1]["sector_area"] == "total" and rows[-1]["expenditure"] == 412849.75
+    out = tmp_path / "dækning.xlsx"
+    result = tvaers(town, "coverage", "--format", "xlsx", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("coverage").to_python()
+    assert "sektorområde" in sheet[2] and "dækningsgrad" in sheet[2]
+
+
+def test_excel_needs_a_file(town: Settings) -> None:
+    result = tvaers(town, "coverage", "--format", "xlsx")
+    assert result.exit_code == 1
+    assert "--out" in result.output
+
+
+def test_aggregated_draw_needs_no_purpose(town: Settings) -> None:
+    result = tvaers(town, "draw", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.stdout.splitlines()
+    assert header == "sector_area,month,citizens,registered,attributed,total,note"
+    # children in February: two citizens, fewer than five: hidden with its amounts.
+    assert "children,2025-02,,,,,Skjult: færre end 5 borgere" in rows
+    assert not any(p in result.stdout for p in PSEUDONYM.values())
+
+
+@pytest.mark.parametrize(
+    "command", [["draw", "--by", "citizen"], ["contacts", "--by", "family"],
+                ["draw", "--by", "citizen", "--purpose", "casework"],
+                ["contacts", "--by", "citizen", "--basis", "j.nr. 1"]],
+)  # fmt: skip
+def test_person_level_rows_are_refused_without_casework_and_a_basis(
+    town: Settings, command: list[str]
+) -> None:
+    before = len(audit_entries(town))
+    result = tvaers(town, *command)
+    assert result.exit_code == 1
+    assert "sagsbehandlingsformål" in result.output
+    assert "Udelad --by" in result.output
+    assert not any(p in result.output for p in PSEUDONYM.values())
+    assert len(audit_entries(town)) == before
+
+
+def test_person_level_draw_is_given_and_logged(town: Settings) -> None:
+    before = len(audit_entries(town))
+    result = tvaers(town, "draw", "--year", "2025", "--by", "citizen", "--purpose", "casework",
+                    "--basis", "Samtykke 1/3-2025, j.nr. 27.12.00-A00-1-25", "--user", "sofie",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["draw"]
+    assert len(rows) == len(EXPECTED_DRAW) == 22
+    assert {r["citizen"] for r in rows} == set(PSEUDONYM.values())
+    assert not any(cpr in result.stdout for cpr in CPR.values())
+    entries = audit_entries(town)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry.actor, entry.action, entry.purpose) == ("sofie", "cli_draw", "casework")
+    assert entry.basis == "Samtykke 1/3-2025, j.nr. 27.12.00-A00-1-25"
+    assert entry.detail is not None
+    assert entry.detail["rows"] == 22 and entry.detail["by"] == "citizen"
+
+
+def test_concentration_writes_figures_lorenz_and_areas(town: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "koncentration.csv"
+    result = tvaers(town, "concentration", "--by", "family", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[0] == (
+        "unit,units,total,top_1_share,top_3_share,top_10_share,gini"
+    )
+    assert out.read_text().splitlines()[1].startswith("family,4,387972.33,,,,")
+    assert (tmp_path / "koncentration-lorenz.csv").exists()
+    assert (tmp_path / "koncentration-by_areas.csv").exists()
+    stdout = tvaers(town, "concentration", "--format", "json").stdout
+    assert set(json.loads(stdout)) == {"concentration", "lorenz", "by_areas"}
+
+
+def test_contacts_aggregated_and_per_citizen(town: Settings, tmp_path: Path) -> None:
+    result = tvaers(town, "contacts")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("level,measure,group,units,note\n")
+    assert "\n# overlaps\nrule,label,citizens,citizens_cost,families,families_cost,note\n" in (
+        result.stdout
+    )
+    out = tmp_path / "kontakt.xlsx"
+    result = tvaers(town, "contacts", "--by", "citizen", "--purpose", "casework", "--basis",
+                    "j.nr. 2", "--format", "xlsx", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert audit_entries(town)[-1].action == "cli_contacts"
+
+
+def test_baseline_from_a_file_of_cpr_numbers(town: Settings, tmp_path: Path) -> None:
+    members = tmp_path / "gruppe.csv"
+    members.write_text(f"cpr;reference_date\n{CPR['carl']};01-04-2025\n{CPR['dina']};2025-03-01\n")
+    result = tvaers(town, "baseline", "--members", str(members), "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert set(found) == {"baseline", "archetypes", "comparison"}
+    result = tvaers(town, "baseline", "--members", str(members), "--by", "citizen", "--purpose",
+                    "casework", "--basis", "j.nr. 3", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["members"]
+    assert {(r["citizen"], r["sector_area"], r["total"]) for r in rows} == {
+        (PSEUDONYM["carl"], "employment", 22914.29), (PSEUDONYM["carl"], "adults", 7122.58),
+        (PSEUDONYM["dina"], "children", 5638.06),
+        (PSEUDONYM["dina"], "special_education", 4600.0),
+    }  # fmt: skip
+    assert audit_entries(town)[-1].action == "cli_baseline"
+
+
+def test_baseline_refuses_a_bad_cpr_number(town: Settings, tmp_path: Path) -> None:
+    members = tmp_path / "gruppe.csv"
+    members.write_text("cpr\n3213991234\n")
+    result = tvaers(town, "baseline", "--members", str(members), "--year", "2025")
+    assert result.exit_code == 1
+    assert "række 2" in result.output

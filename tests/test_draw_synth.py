@@ -1,0 +1,94 @@
+"""The resource draw on the synthetic S municipality (27,500 citizens, seed 1), year 2025:
+KL's stylised facts come out, and the books reconcile to the øre."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tvaers.core.config import Settings
+from tvaers.data.importer import import_folder
+from tvaers.data.synth import SIZES, generate
+from tvaers.draw import service
+from tvaers.draw.attribution import Attribution
+from tvaers.draw.model import Unit
+
+from .conftest import TEST_KEY
+from .test_draw_properties import pool_breaches, reconciliation_gaps
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def municipality(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("draw_synth")
+    generate(SIZES["S"], 1, root / "data")
+    settings = Settings(home=root / "home", pseudonym_key=TEST_KEY)
+    import_folder(root / "data", settings, user="test")
+    return settings
+
+
+@pytest.fixture(scope="module")
+def attribution(municipality: Settings) -> Iterator[Attribution]:
+    backend = service.open_backend(municipality)
+    try:
+        yield service.run(backend, YEAR)
+    finally:
+        backend.disconnect()
+
+
+def test_coverage_is_80_to_90_percent(attribution: Attribution) -> None:
+    total = service.coverage(attribution)[-1]
+    assert total["sector_area"] == "total"
+    assert 0.80 <= total["coverage"] <= 0.90, total
+    assert (
+        total["registered"] + total["attributed"] + total["unattributed"] == (total["expenditure"])
+    )
+
+
+def test_the_most_expensive_one_percent_use_a_quarter_to_a_third(attribution: Attribution) -> None:
+    c = service.concentration(attribution, Unit.CITIZEN)
+    assert c.units == SIZES["S"]
+    assert c.top_1_share is not None and 0.25 <= c.top_1_share <= 0.35, c.top_1_share
+    assert c.top_3_share is not None and 0.40 <= c.top_3_share <= 0.55, c.top_3_share
+    assert c.top_1_share < c.top_3_share < (c.top_10_share or 0) <= 1
+    assert c.gini is not None and 0 < c.gini < 1
+    shares = [s for _, s in c.lorenz]
+    assert shares == sorted(shares) and len(c.lorenz) == 101
+    assert c.lorenz[-1] == (1.0, pytest.approx(1.0))
+
+
+def test_the_books_reconcile_to_the_ore(attribution: Attribution) -> None:
+    assert reconciliation_gaps(attribution) == []
+    assert pool_breaches(attribution) == []
+
+
+def test_the_default_overlap_rules_find_real_overlaps(attribution: Attribution) -> None:
+    overlaps = {r["rule"]: r for r in service.contacts(attribution)["overlaps"]}
+    mentor = overlaps["mentor_support_contact"]
+    assert mentor["citizens"] is not None and mentor["citizens"] >= 5, mentor
+    assert mentor["citizens_cost"] > 0
+
+
+def test_the_demo_figures_are_the_service_figures(municipality: Settings) -> None:
+    figures = service.key_figures(municipality, YEAR)
+    assert figures.year == YEAR
+    assert figures.coverage is not None and 0.80 <= figures.coverage <= 0.90
+    assert figures.top_1_share is not None and 0.25 <= figures.top_1_share <= 0.35
+
+
+def test_without_a_year_the_demo_takes_the_last_full_year(municipality: Settings) -> None:
+    backend = service.open_backend(municipality)
+    try:
+        assert service.latest_full_year(backend) == 2025  # data run to 31 October 2026
+    finally:
+        backend.disconnect()
+
+
+def test_draw_rows_per_family_sum_to_the_citizens(attribution: Attribution, tmp_path: Path) -> None:
+    citizens = service.draw_rows(attribution, Unit.CITIZEN, ordered=False)
+    families = service.draw_rows(attribution, Unit.FAMILY, ordered=False)
+    assert sum(citizens["total"].to_pylist()) == sum(families["total"].to_pylist())
+    assert families.num_rows < citizens.num_rows

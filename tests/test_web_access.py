@@ -19,10 +19,13 @@ CASEWORK = {"caseworker", "solution_leader", "area_chief", "finance_consultant"}
 ADMIN = {"administrator"}
 WITH_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("1503851236")
 WITHOUT_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("2505901122")
+# a family is named after its first member's pseudonym: here the family of WITH_BASIS
+FAMILY_WITH_BASIS = f"F-{Pseudonymiser(TEST_KEY.encode()).pseudonym('0303184012')[:12]}"
 
 # (path, who may see it, needs the casework purpose, is person-level)
 MATRIX = [
     ("/", ALL, False, False),
+    ("/?format=xlsx", ALL, False, False),
     ("/loesninger", ALL, False, False),
     ("/loesninger?format=xlsx", ALL, False, False),
     ("/loesninger/1", ALL, False, False),
@@ -36,12 +39,17 @@ MATRIX = [
     ("/fokuspunkter/4?format=xlsx", ALL, False, False),
     ("/data", ALL, False, False),
     ("/data?format=xlsx", ALL, False, False),
+    ("/ressourcetraek", ALL, False, False),
+    ("/ressourcetraek?format=xlsx&table=lorenz", ALL, False, False),
     ("/loesninger/ny", EDITORS, False, False),
     ("/loesninger/1/rediger", EDITORS, False, False),
     ("/borgere", CASEWORK, True, False),
     (f"/borgere/{WITH_BASIS}", CASEWORK, True, True),
     (f"/borgere/{WITH_BASIS}?format=xlsx", CASEWORK, True, True),
     (f"/borgere/{WITHOUT_BASIS}", set(), True, True),
+    (f"/ressourcetraek/familie/{FAMILY_WITH_BASIS}", CASEWORK, True, True),
+    (f"/ressourcetraek/familie/{FAMILY_WITH_BASIS}?format=xlsx", CASEWORK, True, True),
+    (f"/ressourcetraek/familie/F-{WITHOUT_BASIS[:12]}", set(), True, True),
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),
@@ -126,7 +134,7 @@ def test_citizen_lookup_records_basis_and_logs_each_view(web) -> None:
             "borger_vist",
             "casework",
         )
-        assert entry.basis.startswith("legal_basis: Serviceloven")
+        assert entry.basis.startswith("Hjemmel i lovgivningen: Serviceloven")
 
 
 def test_administrator_lists_the_log_for_one_citizen(with_basis) -> None:

@@ -131,14 +131,20 @@ def test_every_table_on_the_data_page_downloads_and_the_chart_comes_along(web) -
     areas = client.get("/data?format=xlsx")
     book = zipfile.ZipFile(io.BytesIO(areas.content))
     assert any(name.startswith("xl/media/") and name.endswith(".png") for name in book.namelist())
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(areas.content)).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(areas.content)).get_sheet_by_index(0).to_python()
+    )
     children = next(row for row in rows if row and row[0] == "Udsatte børn og unge")
     # one citizen behind the children's registered cost in the mini municipality: the Excel file
     # suppresses exactly as the page does — no amounts, the marker instead of the count
     assert children[1:4] == ["", "", ""] and children[4] == "<5"
     assert not any(219421.1 in row for row in rows)
     for table, first in (("loaded", "Tabel"), ("batches", "Nr.")):
-        sheet = CalamineWorkbook.from_filelike(
-            io.BytesIO(client.get(f"/data?format=xlsx&table={table}").content)
-        ).get_sheet_by_index(0).to_python()
+        sheet = (
+            CalamineWorkbook.from_filelike(
+                io.BytesIO(client.get(f"/data?format=xlsx&table={table}").content)
+            )
+            .get_sheet_by_index(0)
+            .to_python()
+        )
         assert any(row and row[0] == first for row in sheet)

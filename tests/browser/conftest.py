@@ -19,7 +19,7 @@ import pytest
 
 from tests.browser import live
 
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 15_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,18 +37,24 @@ def _require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[live.LiveServer]:
-    """The live server's base URL is ``server.url``."""
-    _require_browser()
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The app with a temporary home, seeded: users, example solutions, the mini municipality."""
     from tvaers.web.app import create_app
 
     home = tmp_path_factory.mktemp("browser") / "home"
     settings = live.settings_for(home)
-    app = create_app(settings)
-    live.seed(app, settings)
-    with live.LiveServer(app) as running:
+    application = create_app(settings)
+    live.seed(application, settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(request: pytest.FixtureRequest) -> Iterator[live.LiveServer]:
+    """The live server's base URL is ``server.url``."""
+    _require_browser()
+    with live.LiveServer(request.getfixturevalue("app")) as running:
         yield running
-    app.state.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -118,15 +124,15 @@ def sign_in(page: Any, role: str) -> Any:
 
 
 def choose_purpose(page: Any, label: str) -> None:
-    """Switch purpose with the selector in the header (``label`` is the Danish option text)."""
-    page.get_by_label("Formål", exact=True).select_option(label=label)
+    """Switch purpose with the selector in the header (``label`` is the Danish option text).
+
+    Returns when the answer is shown: the switch, or its refusal, is always a one-off message.
+    """
+    from playwright.sync_api import expect
+
+    page.get_by_role("combobox", name="Formål", exact=True).select_option(label=label)
     page.get_by_role("button", name="Skift formål").click()
-    page.wait_for_load_state()
-
-
-@pytest.fixture
-def signed_in(page: Any) -> Callable[[str], Any]:
-    return lambda role: sign_in(page, role)
+    expect(page.locator("main [role=status]")).to_contain_text(re.compile("formål"))
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

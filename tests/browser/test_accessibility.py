@@ -96,6 +96,13 @@ def test_pages_of_a_solution_leader(page: Any) -> None:
     page.get_by_label("Koordinatoren har visitationskompetence").check()
     page.get_by_role("button", name="Gem", exact=True).click()
     expect(page.locator("#staff-error")).to_contain_text("Skriv hver linje som «type: antal»")
+    # The error summary follows the form's order, and every link leads to its field.
+    summary = page.get_by_role("alert").get_by_role("link")
+    expect(summary).to_have_text(
+        [re.compile("^Projektperiode til: "), re.compile("^Medarbejdere .*: Skriv hver linje")]
+    )
+    for href in summary.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        expect(page.locator(href)).to_have_count(1)
     walk.check("ny løsning, ugyldige felter", "Opret løsning")
 
     solution = _solution_id(page, "Tværgående løsning i Furesø")
@@ -110,6 +117,10 @@ def test_pages_of_a_solution_leader(page: Any) -> None:
     walk.visit("data", "/data", "Indlæste data")
     expect(page.locator("[data-chart] svg")).to_be_visible()
     walk.check("data med diagram", "Indlæste data")
+    walk.visit("ressourcetræk", "/ressourcetraek", "Ressourcetræk")
+    expect(page.get_by_role("table", name=re.compile("^Udgift og dækning"))).to_be_visible()
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    walk.check("ressourcetræk med diagram", "Ressourcetræk")
     walk.visit("løsning findes ikke", "/loesninger/999999", "Siden findes ikke.")
     walk.visit("ingen adgang (403)", "/admin/brugere", "Ingen adgang")
     walk.assert_clean()
@@ -135,6 +146,10 @@ def test_pages_of_a_caseworker_under_the_casework_purpose(page: Any) -> None:
     page.get_by_role("button", name="Registrér grundlag").click()
     expect(page.get_by_role("table", name="Posteringer på borgeren")).to_be_visible()
     walk.check("borger med grundlag", re.compile("^Borger "))
+    page.get_by_role("link", name="Se familiens ressourcetræk").click()
+    expect(page.get_by_role("table", name=re.compile("^Ressourcetræk pr. borger"))).to_be_visible()
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    walk.check("familiens ressourcetræk", "Familiens ressourcetræk")
     walk.assert_clean()
 
 
@@ -188,6 +203,7 @@ def test_mobile_width(new_page: Any, role: str) -> None:
         ("ny løsning (mobil)", "/loesninger/ny", "Opret løsning"),
         ("refleksion (mobil)", f"/loesninger/{solution}/refleksion", "Refleksionsspørgsmål"),
         ("data (mobil)", "/data", "Indlæste data"),
+        ("ressourcetræk (mobil)", "/ressourcetraek", "Ressourcetræk"),
     ]
     too_wide = []
     for label, url, heading in pages:
@@ -200,6 +216,29 @@ def test_mobile_width(new_page: Any, role: str) -> None:
     drawer = page.get_by_role("dialog", name="Menu")
     expect(drawer).to_be_visible()
     expect(drawer.get_by_role("link", name="Tværgående løsninger")).to_be_visible()
+    # On a phone the header's purpose switch and sign-out live in the menu.
+    expect(drawer.get_by_role("combobox", name="Formål")).to_be_visible()
+    expect(drawer.get_by_role("button", name="Log ud")).to_be_visible()
     walk.check("menu åben (mobil)", "Tværgående løsninger – økonomi og styring")
+    drawer.get_by_role("combobox", name="Formål").select_option(label="Sagsbehandlingsformål")
+    drawer.get_by_role("button", name="Skift formål").click()
+    expect(page.locator("main [role=status]")).to_have_text(
+        "Du arbejder nu under sagsbehandlingsformål."
+    )
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("dialog", name="Menu").get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
     walk.assert_clean()
     assert not too_wide, "Siden er bredere end skærmen: " + ", ".join(too_wide)
+
+
+def test_axe_really_runs_and_reports(page: Any) -> None:
+    """Guard against a silent pass: an image without alt text added to the page is reported."""
+    page.goto("/log-ind")
+    page.evaluate(
+        """() => { const img = document.createElement("img"); img.src = "/static/favicon.svg";
+                   document.querySelector("main").appendChild(img); }"""
+    )
+    violations = axe_violations(page)
+    assert [v["id"] for v in violations] == ["image-alt"], describe(violations)
+    assert "image-alt (critical)" in describe(violations)

@@ -172,6 +172,9 @@ def test_caseworker_looks_up_a_citizen_with_a_recorded_basis(page: Any) -> None:
     expect(postings).to_contain_text("15.874,00")
     expect(postings).to_contain_text("Statsrefusion 40 %")
     expect(postings.get_by_role("row")).to_have_count(1 + 3)
+    outcomes = page.get_by_role("heading", name="Beskæftigelsesstatus").locator("+ ul")
+    expect(outcomes).to_contain_text("Ydelse: kontanthjælp")
+    expect(outcomes).to_contain_text("Virksomhedspraktik")
     assert page.errors == []
 
 
@@ -182,7 +185,7 @@ def test_analyst_cannot_choose_the_casework_purpose(page: Any) -> None:
     expect(_flash(page)).to_have_text(
         "Rollen Analytiker kan ikke arbejde under sagsbehandlingsformål."
     )
-    expect(page.get_by_label("Formål", exact=True)).to_have_value("statistical")
+    expect(page.get_by_role("combobox", name="Formål", exact=True)).to_have_value("statistical")
     expect(page.locator("footer")).to_contain_text("Formål: Statistisk formål")
     menu = _menu(page)
     expect(menu.get_by_role("link", name="Borgeropslag")).to_have_count(0)
@@ -218,3 +221,23 @@ def test_a_solution_named_like_a_script_is_shown_as_text(page: Any) -> None:
     assert page.locator("main img").count() == 0
     assert dialogs == []
     assert page.errors == []
+
+
+def test_an_edit_records_only_the_field_that_was_changed(page: Any) -> None:
+    """The example solutions have notes over several lines; saving one field changes only it."""
+    expect = _expect()
+    sign_in(page, "solution_leader")
+    page.goto("/loesninger")
+    page.get_by_role("link", name="Fælles om målet", exact=True).click()
+    page.get_by_role("link", name="Redigér").click()
+    page.get_by_label("Chefforum mødes").fill("hver 14. dag")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(_flash(page)).to_have_text("Ændringerne er gemt.")
+    page.get_by_role("link", name="Versionshistorik").click()
+    newest = (
+        page.get_by_role("table")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("cell", name="2", exact=True))
+    )
+    expect(newest.first).to_contain_text("Chefforum mødes")
+    assert newest.all_inner_texts() == [newest.first.inner_text()], newest.all_inner_texts()

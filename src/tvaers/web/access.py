@@ -17,6 +17,7 @@ from tvaers.store import audit
 from tvaers.store.models import LegalBasis
 from tvaers.web.deps import Forbidden, Viewer
 from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
+from tvaers.web.texts import T
 
 
 def active_basis(session: Session, citizen: str, on: date | None = None) -> LegalBasis | None:
@@ -58,7 +59,7 @@ def person_access(
         action,
         citizen=citizen,
         purpose=who.purpose,
-        basis=f"{basis.kind}: {basis.reference}",
+        basis=f"{T.basis_kinds.get(basis.kind, basis.kind)}: {basis.reference}",
         detail=detail,
     )
     return basis

@@ -17,7 +17,7 @@ from tvaers.core.logging import get_logger
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.web import filters
 from tvaers.web.deps import Forbidden, SignInRequired, render
-from tvaers.web.pages import admin, auth, citizens, data, focus, home, solutions
+from tvaers.web.pages import admin, auth, citizens, data, draw, focus, home, solutions
 from tvaers.web.security import CsrfMiddleware, SecurityHeadersMiddleware
 from tvaers.web.texts import T
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
     filters.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
-    for module in (auth, home, solutions, focus, citizens, data, admin):
+    for module in (auth, home, solutions, focus, citizens, data, draw, admin):
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(

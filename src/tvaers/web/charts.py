@@ -46,6 +46,100 @@ def bar_chart(
     }
 
 
+def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """Lorenz curves (``level``, ``population_share``, ``cost_share``, shares 0..1) with the line of
+    equality; the points must already respect the small-cell rule (steps of at least 5 units)."""
+    axis = {"format": ".0%"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": 320,
+        "layer": [
+            {
+                "data": {"values": [{"x": 0, "y": 0}, {"x": 1, "y": 1}]},
+                "mark": {"type": "line", "color": "#747474", "strokeDash": [4, 4]},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": {
+                        "field": "population_share",
+                        "type": "quantitative",
+                        "title": "Andel af enhederne (billigste først)",
+                        "axis": axis,
+                        "scale": {"domain": [0, 1]},
+                    },
+                    "y": {
+                        "field": "cost_share",
+                        "type": "quantitative",
+                        "title": "Andel af udgiften",
+                        "axis": axis,
+                        "scale": {"domain": [0, 1]},
+                    },
+                    "color": {
+                        "field": "level",
+                        "type": "nominal",
+                        "title": "Niveau",
+                        "scale": {"range": ["#0059b3", "#b35900"]},
+                    },
+                    "tooltip": [
+                        {"field": "level", "type": "nominal", "title": "Niveau"},
+                        {
+                            "field": "population_share",
+                            "type": "quantitative",
+                            "title": "Andel af enhederne",
+                            "format": ".1%",
+                        },
+                        {
+                            "field": "cost_share",
+                            "type": "quantitative",
+                            "title": "Andel af udgiften",
+                            "format": ".1%",
+                        },
+                    ],
+                },
+            },
+        ],
+        "config": {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"},
+    }
+
+
+def timeline_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """A Gantt chart of activities: ``label`` (one bar per row), ``member``, ``start`` and ``end``
+    as ISO dates (``end`` inclusive; an ongoing activity ends where the period ends)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": {"step": 28},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "cornerRadius": 2},
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "title": "Borger og indsats", "sort": None},
+            "x": {"field": "start", "type": "temporal", "title": "Periode"},
+            "x2": {"field": "end"},
+            "color": {"field": "member", "type": "nominal", "title": "Borger"},
+            "tooltip": [
+                {"field": "member", "type": "nominal", "title": "Borger"},
+                {"field": "intervention", "type": "nominal", "title": "Indsats"},
+                {"field": "start", "type": "temporal", "title": "Start", "format": "%d-%m-%Y"},
+                {"field": "end", "type": "temporal", "title": "Slut", "format": "%d-%m-%Y"},
+            ],
+        },
+        "config": {
+            "locale": {"number": DANISH_NUMBER},
+            "font": "IBM Plex Sans",
+            "axis": {"labelLimit": 320},
+        },
+    }
+
+
 def png(spec: dict[str, Any], width: int = 720) -> bytes:
     """The same chart as PNG for Excel and reports (vl-convert, no browser, no network)."""
     fixed = {**spec, "width": width} if spec.get("width") == "container" else spec

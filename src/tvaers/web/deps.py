@@ -51,7 +51,10 @@ def settings_of(request: Request) -> Settings:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the page succeeds, rolled back otherwise."""
+    """One transaction per request: committed when the page succeeds, rolled back otherwise.
+
+    Always declared with ``scope="function"``, so the commit happens before the response is
+    sent: a browser following a redirect must see what the POST saved."""
     session: Session = request.app.state.sessions()
     try:
         yield session
@@ -63,7 +66,7 @@ def db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def viewer(request: Request, session: Session = Depends(db)) -> Viewer:
+def viewer(request: Request, session: Session = Depends(db, scope="function")) -> Viewer:
     user_id = request.session.get("user_id")
     started = request.session.get("since", 0)
     hours = settings_of(request).session_hours

@@ -37,7 +37,10 @@ def solution_from_form(
     form: FormData,
 ) -> tuple[SolutionData | None, dict[str, Any], dict[str, str]]:
     """(record or None, the values to show again, field -> Danish error)."""
-    values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    # browsers send textarea line breaks as CRLF; store LF so an unchanged text stays unchanged
+    values: dict[str, Any] = {
+        k: str(v).replace("\r\n", "\n") for k, v in form.items() if k != "csrf_token"
+    }
     raw: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for key, value in values.items():

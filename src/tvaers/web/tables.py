@@ -51,6 +51,9 @@ def display(value: Any, kind: str = "text") -> str:
         return f"{float(value):.1%}".replace(".", ",")
     if kind == "int" and isinstance(value, int):
         return f"{value:,}".replace(",", ".")
+    if kind == "decimal" and isinstance(value, Decimal | int | float):
+        text = f"{Decimal(str(value)).normalize():,f}"
+        return text.replace(",", "X").replace(".", ",").replace("X", ".")
     if kind == "bool":
         return "Ja" if value else "Nej"
     if isinstance(value, datetime):

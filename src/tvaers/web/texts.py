@@ -77,6 +77,16 @@ VALIDATION = {
     "staff_line": "Skriv hver linje som «type: antal», fx «Sagsbehandlere: 4».",
     "default": "Ugyldig værdi.",
 }
+OUTCOMES = {"job": "I job", "education": "I uddannelse", "internship": "Virksomhedspraktik"}
+
+
+def outcome(status: str) -> str:
+    """A labour-market status from the outcomes file, in Danish."""
+    if status.startswith("benefit:"):
+        return f"Ydelse: {status.removeprefix('benefit:')}"
+    return OUTCOMES.get(status, status)
+
+
 AUDIT_ACTIONS = {
     "borger_vist": "Så borgerens oplysninger",
     "borger_eksporteret": "Hentede borgerens oplysninger i Excel",
@@ -91,6 +101,52 @@ AUDIT_ACTIONS = {
     "bruger_oprettet": "Oprettede bruger",
     "bruger_laast_op": "Låste bruger op",
     "adgangskode_sat": "Satte adgangskode",
+    "familie_traek_vist": "Så familiens ressourcetræk",
+    "familie_traek_eksporteret": "Hentede familiens ressourcetræk i Excel",
+}
+DRAW = {
+    "title": "Ressourcetræk",
+    "lead": "Hvad koster kommunens borgere og familier på tværs af sektorområderne? Udgiften "
+    "fordeles på borgere efter reglerne i docs/draw.md. Kun sammentællinger; celler med færre "
+    "end 5 borgere eller familier er skjult.",
+    "year": "Regnskabsår",
+    "show": "Vis",
+    "period": "Perioden er de hele måneder i året, som der er bogført i",
+    "no_data": "Der er ikke indlæst data at opgøre ressourcetrækket af.",
+    "coverage": "Udgift og dækning pr. sektorområde",
+    "coverage_hint": "Dækningsgraden er den del af udgiften, der er henført til borgere "
+    "(CPR-registreret, fordelt pulje eller beregnet). Resten står som ikke fordelt med årsagen.",
+    "area_month": "Ressourcetræk pr. sektorområde og måned",
+    "concentration": "Koncentration af udgiften",
+    "concentration_hint": "Andelen af udgiften, som de dyreste 1, 3 og 10 % af borgerne "
+    "(familierne) står for, og Gini-koefficienten (0 = alle koster det samme, 1 = én står for "
+    "det hele). Alle kommunens borgere tælles med, også dem uden udgift.",
+    "lorenz": "Lorenzkurve",
+    "lorenz_label": "Linjediagram: Lorenzkurven for borgere og familier. Jo længere under den "
+    "stiplede lighedslinje, jo mere er udgiften samlet hos få. Punkterne står i tabellen "
+    "herunder.",
+    "by_areas": "Udgift efter antal sektorområder",
+    "contacts": "Kontaktpunkter",
+    "contacts_hint": "Borgere (familier) med mindst ét kontaktpunkt, efter antal sektorområder, "
+    "samtidige indsatser og sagsbehandlere.",
+    "overlaps": "Overlap mellem indsatser",
+    "family": "Familiens ressourcetræk",
+    "family_link": "Se familiens ressourcetræk",
+    "members": "Familiens medlemmer",
+    "family_total": "Familiens ressourcetræk pr. sektorområde",
+    "member_draw": "Ressourcetræk pr. borger, sektorområde og måned",
+    "timeline": "Indsatser over tid",
+    "timeline_label": "Tidslinje: familiemedlemmernes indsatser fra start til slut. Datoerne "
+    "står i tabellen herunder.",
+    "activities": "Indsatser",
+    "logged": "Visningen er logget. Grundlag",
+    "ongoing": "løbende",
+}
+LEVELS = {"citizen": "Borgere", "family": "Familier"}
+CONTACT_MEASURES = {
+    "sector_areas": "Sektorområder",
+    "simultaneous_interventions": "Samtidige indsatser",
+    "caseworkers": "Sagsbehandlere",
 }
 BASIS_KINDS = {
     "consent": "Samtykke fra borgeren",
@@ -112,6 +168,10 @@ T = SimpleNamespace(
     history="Versionshistorik",
     reflection="Refleksionsspørgsmål",
     data="Data",
+    draw_nav="Ressourcetræk",
+    draw=DRAW,
+    levels=LEVELS,
+    contact_measures=CONTACT_MEASURES,
     citizens="Borgeropslag",
     admin_users="Brugere",
     admin_log="Indsigt i log",
@@ -158,5 +218,6 @@ T = SimpleNamespace(
     purposes={str(k): v for k, v in PURPOSE_LABELS.items()},
     basis_kinds=BASIS_KINDS,
     audit_actions=AUDIT_ACTIONS,
+    outcome=outcome,
     validation=VALIDATION,
 )

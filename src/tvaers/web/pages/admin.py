@@ -48,7 +48,7 @@ def _users_table(session: Session) -> DataTable:
 
 @router.get("/brugere", response_class=HTMLResponse)
 def user_list(
-    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db)
+    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db, scope="function")
 ) -> Response:
     table = _users_table(session)
     if wants_excel(request):
@@ -64,7 +64,7 @@ def user_add(
     role: Annotated[str, Form()],
     password: Annotated[str, Form()],
     who: Viewer = Depends(admin),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     try:
         users.add(session, username, full_name, Role(role), password, actor=who.username)
@@ -84,7 +84,10 @@ def user_add(
 
 @router.post("/brugere/{username}/laas-op")
 def user_unlock(
-    request: Request, username: str, who: Viewer = Depends(admin), session: Session = Depends(db)
+    request: Request,
+    username: str,
+    who: Viewer = Depends(admin),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     users.unlock(session, username, who.username)
     flash(request, f"Brugeren {username} er låst op.")
@@ -98,7 +101,7 @@ def log_page(request: Request, who: Viewer = Depends(admin)) -> HTMLResponse:
 
 @router.post("/log", response_class=HTMLResponse)
 async def log_for_citizen(
-    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db)
+    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db, scope="function")
 ) -> Response:
     """Who has seen this citizen's data (the data subject's right of access). Itself logged."""
     form = await request.form()

@@ -49,7 +49,7 @@ def sign_in(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     result = users.authenticate(session, username, password)
     if result.reason != "ok" or result.user is None:
@@ -71,7 +71,9 @@ def sign_in(
 
 
 @router.post("/log-ud")
-def sign_out(request: Request, session: Session = Depends(db)) -> RedirectResponse:
+def sign_out(
+    request: Request, session: Session = Depends(db, scope="function")
+) -> RedirectResponse:
     user_id = request.session.get("user_id")
     user = session.get(User, user_id) if user_id else None
     if user is not None:
@@ -85,7 +87,7 @@ def choose_purpose(
     request: Request,
     purpose: Annotated[str, Form()],
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> RedirectResponse:
     """Switch purpose; the analyst can never choose casework. Every switch is logged."""
     try:
@@ -107,7 +109,9 @@ async def oidc_start(request: Request) -> RedirectResponse:
 
 
 @router.get("/log-ind/oidc/svar", response_class=HTMLResponse)
-async def oidc_callback(request: Request, session: Session = Depends(db)) -> Response:
+async def oidc_callback(
+    request: Request, session: Session = Depends(db, scope="function")
+) -> Response:
     user, problem = await oidc.finish(request, session)
     if user is None:
         return render(

@@ -48,7 +48,7 @@ def search(
     request: Request,
     cpr: Annotated[str, Form()],
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     _casework(who)
     try:
@@ -69,7 +69,7 @@ def record_basis(
     valid_from: Annotated[date, Form()],
     valid_to: Annotated[date | None, Form()] = None,
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     _casework(who)
     if who.role not in BASIS_RECORDERS:
@@ -93,7 +93,7 @@ def record_basis(
         "grundlag_registreret",
         citizen=citizen,
         purpose=who.purpose,
-        basis=f"{kind}: {reference.strip()[:200]}",
+        basis=f"{T.basis_kinds[kind]}: {reference.strip()[:200]}",
     )
     flash(request, "Grundlaget er registreret.")
     return redirect(f"/borgere/{citizen}")
@@ -132,7 +132,10 @@ def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
 
 @router.get("/{citizen}", response_class=HTMLResponse)
 def citizen_page(
-    request: Request, citizen: str, who: Viewer = Depends(viewer), session: Session = Depends(db)
+    request: Request,
+    citizen: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     _casework(who)
     if active_basis(session, citizen) is None:
@@ -169,7 +172,7 @@ def citizen_page(
             Column("name", "Navn"),
             Column("start_date", "Start", "date"),
             Column("end_date", "Slut", "date"),
-            Column("units_per_month", "Enheder pr. måned"),
+            Column("units_per_month", "Enheder pr. måned", "decimal"),
             Column("decided_by", "Bevilget af"),
         ],
         rows=data["activities"],

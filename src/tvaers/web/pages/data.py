@@ -109,7 +109,7 @@ def overview(
     request: Request,
     year: int | None = None,
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     years = [
         r["y"]

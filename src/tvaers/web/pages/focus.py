@@ -21,7 +21,10 @@ def index(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
 
 @router.get("/{number}", response_class=HTMLResponse)
 def focus_point(
-    request: Request, number: int, who: Viewer = Depends(viewer), session: Session = Depends(db)
+    request: Request,
+    number: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     point = next((p for p in focus_points() if p.number == number), None)
     if point is None:

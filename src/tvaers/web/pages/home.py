@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
 from tvaers.web.deps import Viewer, db, render, viewer
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(
-    request: Request, who: Viewer = Depends(viewer), session: Session = Depends(db)
-) -> HTMLResponse:
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
     solutions = service.all_solutions(session)
     overview = [(s, status(service.current_answers(session, s.id))) for s in solutions]
+    if wants_excel(request):
+        return excel_response(
+            DataTable(
+                title="Løsningernes status pr. fokuspunkt",
+                columns=[Column("name", "Løsning")]
+                + [Column(f"fp{p.number}", f"{p.number}. {p.title}") for p in focus_points()],
+                rows=[
+                    {"name": s.name, **{f"fp{x.number}": f"{x.answered} af {x.total}" for x in st}}
+                    for s, st in overview
+                ],
+                filename="status-pr-fokuspunkt",
+            )
+        )
     return render(request, "home.html", who, points=focus_points(), overview=overview)

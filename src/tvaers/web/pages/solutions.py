@@ -65,7 +65,9 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
 
 @router.get("", response_class=HTMLResponse)
 def list_solutions(
-    request: Request, who: Viewer = Depends(viewer), session: Session = Depends(db)
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     table = _list_table(service.all_solutions(session), session)
     if wants_excel(request):
@@ -82,7 +84,9 @@ def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
 
 @router.post("/ny", response_class=HTMLResponse)
 async def create(
-    request: Request, who: Viewer = Depends(editor), session: Session = Depends(db)
+    request: Request,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     data, values, errors = solution_from_form(await request.form())
     if data is None:
@@ -105,7 +109,7 @@ def view(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
     answers = service.current_answers(session, solution_id)
@@ -149,7 +153,7 @@ def edit_form(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(editor),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     solution = _solution(session, solution_id)
     return render(
@@ -167,7 +171,7 @@ async def save(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(editor),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
     data, values, errors = solution_from_form(await request.form())
@@ -192,7 +196,7 @@ def history(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
     rows = [
@@ -230,7 +234,7 @@ def reflection(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(viewer),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
     answers = service.current_answers(session, solution_id)
@@ -279,7 +283,7 @@ async def answer(
     request: Request,
     solution_id: int,
     who: Viewer = Depends(editor),
-    session: Session = Depends(db),
+    session: Session = Depends(db, scope="function"),
 ) -> RedirectResponse:
     _solution(session, solution_id)
     form = await request.form()

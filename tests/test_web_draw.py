@@ -1,0 +1,201 @@
+"""The resource-draw pages: the overview shows the service's figures, suppressed; the family page
+is person-level (casework + role + basis) and leaves exactly one audit entry per view or export."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from tvaers.core.money import format_dkk
+from tvaers.draw import service
+from tvaers.draw.model import SMALL_CELL, Unit
+from tvaers.store.models import AuditEntry, LegalBasis
+from tvaers.web.pages.draw import overview_figures
+from tvaers.web.tables import display
+
+from .conftest import client_for
+from .test_web_access import WITH_BASIS, WITHOUT_BASIS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _family_of(app: FastAPI, citizen: str) -> str:
+    with service.session(app.state.settings) as backend:
+        citizens = backend.table("citizens")
+        rows = citizens.filter(citizens.citizen == citizen).to_pyarrow().to_pylist()
+    return str(rows[0]["family"])
+
+
+def _xlsx_text(content: bytes) -> str:
+    """Shared strings and the first sheet's cells, as one text to search."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return (
+            book.read("xl/sharedStrings.xml").decode()
+            + book.read("xl/worksheets/sheet1.xml").decode()
+        )
+
+
+def _entries(app: FastAPI, action_prefix: str = "familie_traek") -> list[AuditEntry]:
+    with app.state.sessions() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action.startswith(action_prefix))
+                .order_by(AuditEntry.id)
+            )
+        )
+
+
+@pytest.fixture
+def with_basis(web: FastAPI) -> FastAPI:
+    with web.state.sessions() as session:
+        session.add(LegalBasis(citizen=WITH_BASIS, kind="consent", reference="Samtykke 1-3-2025",
+                               valid_from=date(2025, 3, 1), recorded_by="test"))  # fmt: skip
+        session.commit()
+    return web
+
+
+def test_overview_shows_the_services_figures(web: FastAPI) -> None:
+    settings = web.state.settings
+    with service.session(settings) as backend:
+        year = service.latest_full_year(backend)
+        attribution = service.run(backend, year, service.load_config(settings))
+        coverage = service.coverage(attribution)
+        citizens = service.concentration(attribution, Unit.CITIZEN)
+        families = service.concentration(attribution, Unit.FAMILY)
+    page = client_for(web, "analyst").get("/ressourcetraek")
+    assert page.status_code == 200
+    assert f'<option value="{year}" selected>' in page.text
+    for row in coverage:  # every amount of the coverage table, in Danish format
+        for key in ("expenditure", "registered", "pooled", "attributed", "unattributed"):
+            assert format_dkk(row[key]) in page.text, (row["name"], key)
+    assert citizens.gini is not None and families.gini is None  # 6 citizens, 3 families
+    gini = display(Decimal(f"{citizens.gini:.3f}"), "decimal")
+    assert re.search(rf">{re.escape(gini)}</td>", page.text)
+    assert "Ressourcetræk" in page.text and 'href="/ressourcetraek"' in page.text
+
+
+def test_every_count_on_the_overview_is_suppressed(web: FastAPI) -> None:
+    settings = web.state.settings
+    with service.session(settings) as backend:
+        year = service.latest_full_year(backend)
+        config = service.load_config(settings)
+        figures = overview_figures(service.run(backend, year, config), year, config)
+    counted = 0
+    for key, table in figures.tables.items():
+        for column in table.columns:
+            if column.kind != "int":
+                continue
+            for row in table.rows:
+                value = row.get(column.key)
+                counted += 1
+                assert value is None or value == 0 or value >= SMALL_CELL, (key, column.key, row)
+    assert counted > 20
+    families = next(r for r in figures.tables["concentration"].rows if r["level"] == "Familier")
+    assert families["units"] is None and families["total"] is None  # 3 families: hidden
+    page = client_for(web, "caseworker").get("/ressourcetraek")
+    assert "Skjult: færre end 5 familier" in page.text
+    # no table cell on the page shows a count of 1-4 next to a hidden note
+    for cell in re.findall(r'<td class="align-text-right nowrap">(\d+)</td>', page.text):
+        assert not 1 <= int(cell) < SMALL_CELL
+
+
+@pytest.mark.parametrize(
+    "table", ["coverage", "area_month", "concentration", "lorenz", "by_areas", "contacts",
+              "overlaps"],
+)  # fmt: skip
+def test_overview_excel_downloads(web: FastAPI, table: str) -> None:
+    response = client_for(web, "analyst").get(f"/ressourcetraek?format=xlsx&table={table}")
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    text = _xlsx_text(response.content)
+    if table == "coverage":
+        assert "303118.85" in text and "Udsatte børn og unge" in text
+
+
+def test_unknown_excel_table_is_not_found(web: FastAPI) -> None:
+    response = client_for(web, "analyst").get("/ressourcetraek?format=xlsx&table=nope")
+    assert response.status_code == 404
+
+
+def test_family_page_is_refused_without_casework_or_basis(with_basis: FastAPI) -> None:
+    family = _family_of(with_basis, WITH_BASIS)
+    lone = _family_of(with_basis, WITHOUT_BASIS)
+    for role, purpose, path, reason in [
+        ("analyst", "casework", family, "rolle"),
+        ("caseworker", "statistical", family, "sagsbehandlingsformål"),
+        ("caseworker", "casework", lone, "grundlag"),
+    ]:
+        page = client_for(with_basis, role, purpose).get(f"/ressourcetraek/familie/{path}")
+        assert page.status_code == 403 and reason in page.text, (role, purpose)
+        excel = client_for(with_basis, role, purpose).get(
+            f"/ressourcetraek/familie/{path}?format=xlsx"
+        )
+        assert excel.status_code == 403
+    assert _entries(with_basis) == []
+
+
+def test_unknown_family(with_basis: FastAPI) -> None:
+    assert client_for(with_basis, "analyst").get("/ressourcetraek/familie/F-x").status_code == 403
+    casework = client_for(with_basis, "caseworker", "casework")
+    assert casework.get("/ressourcetraek/familie/F-x").status_code == 404
+
+
+def test_family_page_shows_the_draw_and_logs_once(with_basis: FastAPI) -> None:
+    app = with_basis
+    family = _family_of(app, WITH_BASIS)
+    settings = app.state.settings
+    with service.session(settings) as backend:
+        year = service.latest_full_year(backend)
+        attribution = service.run(backend, year, service.load_config(settings))
+        family_rows = service.draw_rows(attribution, Unit.FAMILY, only=[family]).to_pylist()
+        member_rows = service.draw_rows(attribution, Unit.CITIZEN).to_pylist()
+    client = client_for(app, "caseworker", "casework")
+    page = client.get(f"/ressourcetraek/familie/{family}")
+    assert page.status_code == 200
+    total = sum((r["total"] for r in family_rows), Decimal(0))
+    assert total > 0 and format_dkk(total) in page.text
+    members = {r["citizen"] for r in member_rows if r["citizen"] in page.text}
+    assert WITH_BASIS in members and len(members) == 4
+    for row in member_rows:
+        if row["citizen"] in members:
+            assert format_dkk(row["total"]) in page.text
+    assert "Mentor" in page.text and "Plejefamilie" in page.text  # the interventions
+    assert 'data-chart="chart-timeline"' in page.text
+    entries = _entries(app)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry.actor, entry.action, entry.citizen, entry.purpose) == (
+        "caseworker",
+        "familie_traek_vist",
+        WITH_BASIS,
+        "casework",
+    )
+    assert entry.detail == {"familie": family}
+    assert (entry.basis or "").startswith("Samtykke")
+
+    excel = client.get(f"/ressourcetraek/familie/{family}?format=xlsx&table=draw&year={year}")
+    assert excel.status_code == 200 and excel.headers["content-type"] == XLSX
+    text = _xlsx_text(excel.content)
+    assert WITH_BASIS in text
+    entries = _entries(app)
+    assert len(entries) == 2 and entries[-1].action == "familie_traek_eksporteret"
+    assert entries[-1].detail == {"familie": family}
+    timeline = client.get(f"/ressourcetraek/familie/{family}?format=xlsx&table=activities")
+    assert timeline.headers["content-type"] == XLSX and "Plejefamilie" in _xlsx_text(
+        timeline.content
+    )
+    assert len(_entries(app)) == 3  # every export is logged, once
+
+
+def test_citizen_page_links_to_the_family(with_basis: FastAPI) -> None:
+    family = _family_of(with_basis, WITH_BASIS)
+    page = client_for(with_basis, "caseworker", "casework").get(f"/borgere/{WITH_BASIS}")
+    assert f'href="/ressourcetraek/familie/{family}"' in page.text
+    assert "Se familiens ressourcetræk" in page.text

@@ -92,3 +92,17 @@ def test_draw_rows_per_family_sum_to_the_citizens(attribution: Attribution, tmp_
     families = service.draw_rows(attribution, Unit.FAMILY, ordered=False)
     assert sum(citizens["total"].to_pylist()) == sum(families["total"].to_pylist())
     assert families.num_rows < citizens.num_rows
+
+
+def test_published_coverage_hides_only_areas_resting_on_few_citizens(
+    attribution: Attribution,
+) -> None:
+    """On a realistic municipality every area rests on many citizens: nothing is hidden, and the
+    published figures are exactly the unsuppressed ones."""
+    from tvaers.draw import service
+
+    published = service.coverage_published(attribution)
+    plain = service.coverage(attribution)
+    assert all(row["citizens"] >= 5 for row in published)
+    for shown, full in zip(published, plain, strict=True):
+        assert {k: v for k, v in shown.items() if k != "citizens"} == full

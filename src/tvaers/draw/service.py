@@ -213,6 +213,35 @@ def coverage(attribution: Attribution) -> list[dict[str, Any]]:
     return result
 
 
+def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
+    """:func:`coverage` for statistical display: each area carries the number of citizens its
+    person-related money rests on, and an area with 1-4 such citizens (and, by secondary
+    suppression, as many others as needed) shows no amounts at all."""
+    lines = attribution.lines
+    counted = (
+        lines.group_by("sector_area")
+        .aggregate(citizens=lines.citizen.nunique())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    citizens = {r["sector_area"]: int(r["citizens"]) for r in counted}
+    rows = coverage(attribution)
+    areas = [r for r in rows if r["sector_area"] != TOTAL_AREA]
+    money = [k for k, v in areas[0].items() if isinstance(v, Decimal)] if areas else []
+    table = suppress_groups(
+        {r["name"]: citizens.get(r["sector_area"], 0) for r in areas},
+        {key: {r["name"]: r[key] for r in areas} for key in money},
+    )
+    published = []
+    for row in rows:
+        cell = table.cell(row["name"] if row["sector_area"] != TOTAL_AREA else TOTAL)
+        shown = dict(row, citizens=cell.count)
+        if not cell.published:
+            shown.update(dict.fromkeys([*money, "coverage"]))
+        published.append(shown)
+    return published
+
+
 # --- concentration ----------------------------------------------------------------------------
 
 

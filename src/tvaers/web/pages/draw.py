@@ -94,8 +94,9 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
             Column("unattributed", "Ikke fordelt", "money"),
             Column("coverage", "Dækningsgrad", "share"),
             *(Column(r, LABELS[r].capitalize(), "money") for r in reasons),
+            Column("citizens", "Borgere med henført udgift", "int"),
         ],
-        rows=service.coverage(attribution),
+        rows=service.coverage_published(attribution),
         filename=f"ressourcetraek-daekning-{year}",
         notes=[T.draw["coverage_hint"]],
     )

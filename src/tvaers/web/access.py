@@ -35,10 +35,8 @@ def active_basis(session: Session, citizen: str, on: date | None = None) -> Lega
     return session.scalars(query).first()
 
 
-def person_access(
-    session: Session, who: Viewer, citizen: str, action: str, detail: dict[str, Any] | None = None
-) -> LegalBasis:
-    """Allow and log one person-level access, or refuse it with the reason."""
+def require_casework(who: Viewer) -> None:
+    """Refuse, with the reason in Danish, unless the role allows casework and it is chosen."""
     if who.role not in CASEWORK_ROLES:
         raise Forbidden("Din rolle giver ikke adgang til oplysninger om enkelte borgere.")
     if not who.casework:
@@ -46,6 +44,13 @@ def person_access(
             "Oplysninger om enkelte borgere kræver sagsbehandlingsformål. Data brugt til "
             "statistik må aldrig bruges i sagsbehandling. Skift formål øverst på siden."
         )
+
+
+def person_access(
+    session: Session, who: Viewer, citizen: str, action: str, detail: dict[str, Any] | None = None
+) -> LegalBasis:
+    """Allow and log one person-level access, or refuse it with the reason."""
+    require_casework(who)
     basis = active_basis(session, citizen)
     if basis is None:
         hint = " Registrér grundlaget først." if who.role in BASIS_RECORDERS else ""

@@ -18,28 +18,18 @@ from sqlalchemy.orm import Session
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.store import audit
 from tvaers.store.models import LegalBasis
-from tvaers.web.access import active_basis, person_access
+from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.deps import Forbidden, Viewer, db, flash, redirect, render, settings_of, viewer
-from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
+from tvaers.web.roles import BASIS_RECORDERS
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/borgere")
 
 
-def _casework(who: Viewer) -> None:
-    if who.role not in CASEWORK_ROLES:
-        raise Forbidden("Din rolle giver ikke adgang til oplysninger om enkelte borgere.")
-    if not who.casework:
-        raise Forbidden(
-            "Borgeropslag kræver sagsbehandlingsformål. Data brugt til statistik må aldrig "
-            "bruges i sagsbehandling. Skift formål øverst på siden."
-        )
-
-
 @router.get("", response_class=HTMLResponse)
 def search_page(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
-    _casework(who)
+    require_casework(who)
     return render(request, "citizens/search.html", who, error=None)
 
 
@@ -50,7 +40,7 @@ def search(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    _casework(who)
+    require_casework(who)
     try:
         birth_date(cpr)
     except InvalidCpr as exc:
@@ -71,7 +61,7 @@ def record_basis(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    _casework(who)
+    require_casework(who)
     if who.role not in BASIS_RECORDERS:
         raise Forbidden("Din rolle kan ikke registrere grundlag for adgang.")
     if kind not in T.basis_kinds or not reference.strip():
@@ -137,7 +127,7 @@ def citizen_page(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    _casework(who)
+    require_casework(who)
     if active_basis(session, citizen) is None:
         return render(
             request,

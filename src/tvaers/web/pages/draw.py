@@ -21,10 +21,9 @@ from tvaers.core.errors import NoData
 from tvaers.draw import service
 from tvaers.draw.attribution import Attribution, data_span
 from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Concentration, Unit
-from tvaers.web.access import active_basis, person_access
+from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.charts import lorenz_chart, timeline_chart
-from tvaers.web.deps import Forbidden, Viewer, db, render, settings_of, viewer
-from tvaers.web.roles import CASEWORK_ROLES
+from tvaers.web.deps import Viewer, db, render, settings_of, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -277,17 +276,6 @@ def overview(request: Request, year: int | None = None, who: Viewer = Depends(vi
 # --- a family ---------------------------------------------------------------------------------
 
 
-def _refuse_unless_casework(who: Viewer) -> None:
-    """The same refusals as :func:`person_access`, for a family that is not there."""
-    if who.role not in CASEWORK_ROLES:
-        raise Forbidden("Din rolle giver ikke adgang til oplysninger om enkelte borgere.")
-    if not who.casework:
-        raise Forbidden(
-            "Oplysninger om enkelte borgere kræver sagsbehandlingsformål. Data brugt til "
-            "statistik må aldrig bruges i sagsbehandling. Skift formål øverst på siden."
-        )
-
-
 def _members(backend: Backend, family: str) -> list[dict[str, Any]]:
     citizens = backend.table("citizens")
     return list(
@@ -452,7 +440,7 @@ def family_page(
         with service.session(settings) as backend:
             members = [m["citizen"] for m in _members(backend, family)]
             if not members:
-                _refuse_unless_casework(who)
+                require_casework(who)
                 raise HTTPException(404)
             # The member whose basis makes the view lawful; without one, person_access refuses.
             holder = next((m for m in members if active_basis(session, m)), members[0])

@@ -148,3 +148,18 @@ def test_every_table_on_the_data_page_downloads_and_the_chart_comes_along(web) -
             .to_python()
         )
         assert any(row and row[0] == first for row in sheet)
+
+
+def test_unreadable_form_fields_and_parameters_get_a_danish_page_and_save_nothing(web) -> None:
+    from tvaers.store.models import LegalBasis
+
+    client = client_for(web, "caseworker", "casework")
+    page = client.post("/borgere/abcdefghijklmnopabcd/grundlag",
+                       data={"kind": "consent", "reference": "Samtykke", "valid_from": "31-02-2025"})  # fmt: skip
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Gyldigt fra: Skriv en gyldig dato" in page.text and "Intet er gemt" in page.text
+    with web.state.sessions() as session:
+        assert session.scalars(select(LegalBasis)).first() is None
+    year = client.get("/data?year=tjue")
+    assert year.status_code == 422 and "Regnskabsår: Skriv et helt tal." in year.text

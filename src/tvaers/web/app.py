@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -58,6 +59,25 @@ def create_app(settings: Settings) -> FastAPI:
     async def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
         who = getattr(request.state, "who", None)
         return render(request, "forbidden.html", who, status_code=403, reason=exc.reason)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        """A form field or address parameter FastAPI could not read: say which, in Danish."""
+        who = getattr(request.state, "who", None)
+        problems = [
+            f"{T.field_label(str(e['loc'][-1]))}: "
+            f"{T.validation.get(e['type'], T.validation['default'])} "
+            f"(værdi: '{str(e.get('input', ''))[:40]}')"
+            for e in exc.errors()
+        ]
+        return render(
+            request,
+            "error.html",
+            who,
+            status_code=422,
+            message="Oplysningerne kunne ikke læses",
+            problems=problems,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> HTMLResponse:

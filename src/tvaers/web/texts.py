@@ -154,6 +154,25 @@ BASIS_KINDS = {
     "overriding_interest": "Dokumenteret væsentlig interesse",
 }
 
+FIELD_LABELS = {
+    **SOLUTION_FIELDS,
+    "valid_from": "Gyldigt fra",
+    "valid_to": "Gyldigt til",
+    "year": "Regnskabsår",
+    "kind": "Grundlag",
+    "reference": "Beskrivelse",
+    "cpr": "CPR-nummer",
+    "purpose": "Formål",
+    "username": "Brugernavn",
+    "password": "Adgangskode",
+}
+
+
+def field_label(name: str) -> str:
+    """The Danish label of a form field or parameter."""
+    return FIELD_LABELS.get(name, name)
+
+
 T = SimpleNamespace(
     app=APP,
     tagline=TAGLINE,
@@ -219,5 +238,6 @@ T = SimpleNamespace(
     basis_kinds=BASIS_KINDS,
     audit_actions=AUDIT_ACTIONS,
     outcome=outcome,
+    field_label=field_label,
     validation=VALIDATION,
 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-import duckdb
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.store import audit
 from tvaers.store.models import LegalBasis
 from tvaers.web.access import active_basis, person_access, require_casework
+from tvaers.web.analytics import reader
 from tvaers.web.deps import Forbidden, Viewer, db, flash, redirect, render, settings_of, viewer
 from tvaers.web.roles import BASIS_RECORDERS
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
@@ -90,34 +90,25 @@ def record_basis(
 
 
 def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
-    settings = settings_of(request)
-    if not settings.analytics_path.exists():
-        return {"citizen": [], "postings": [], "activities": [], "outcomes": []}
-    con = duckdb.connect(str(settings.analytics_path), read_only=True)
-    try:
-
-        def rows(sql: str) -> list[dict[str, Any]]:
-            cursor = con.execute(sql, [citizen])
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
+    with reader(request) as rows:
         return {
-            "citizen": rows("SELECT family, birth_date FROM citizens WHERE citizen = ?"),
+            "citizen": rows("SELECT family, birth_date FROM citizens WHERE citizen = ?", [citizen]),
             "postings": rows(
                 "SELECT posting_date, amount, function_code, intervention, text FROM postings "
-                "WHERE citizen = ? ORDER BY posting_date"
+                "WHERE citizen = ? ORDER BY posting_date",
+                [citizen],
             ),
             "activities": rows(
                 "SELECT a.intervention, i.name, a.start_date, a.end_date, a.units_per_month, "
                 "a.decided_by FROM activities a LEFT JOIN interventions i USING (intervention) "
-                "WHERE a.citizen = ? ORDER BY a.start_date"
+                "WHERE a.citizen = ? ORDER BY a.start_date",
+                [citizen],
             ),
             "outcomes": rows(
-                "SELECT date, status, note FROM outcomes WHERE citizen = ? ORDER BY date"
+                "SELECT date, status, note FROM outcomes WHERE citizen = ? ORDER BY date",
+                [citizen],
             ),
         }
-    finally:
-        con.close()
 
 
 @router.get("/{citizen}", response_class=HTMLResponse)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import duckdb
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
@@ -17,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from tvaers.core.suppression import TOTAL, suppress_groups
 from tvaers.store.models import ImportBatch
+from tvaers.web.analytics import reader
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import Viewer, db, render, settings_of, viewer
+from tvaers.web.deps import Viewer, db, render, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -40,18 +40,8 @@ GROUP BY ALL ORDER BY expenditure DESC
 
 
 def _query(request: Request, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    path = settings_of(request).analytics_path
-    if not path.exists():
-        return []
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.CatalogException:
-        return []
-    finally:
-        con.close()
+    with reader(request) as rows:
+        return rows(sql, params)
 
 
 def area_table(request: Request, year: int) -> tuple[DataTable, list[dict[str, Any]]]:

@@ -1,0 +1,1 @@
+"""The ready-made target-group rule sets (YAML), from the seeds."""

@@ -92,7 +92,7 @@ class Bounds:
             return f"{_num(self.min)}–{_num(self.max)}{suffix}"
         if self.min is not None:
             return f"mindst {_num(self.min)}{suffix}"
-        return f"højst {_num(self.max)}{suffix}"
+        return f"højst {_num(self.max or Decimal(0))}{suffix}"
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -324,7 +324,7 @@ class _Where:
     def item(self, index: int) -> _Where:
         return _Where(self.source, f"{self.path}[{index}]")
 
-    def fail(self, message: str, hint: str | None = None) -> ConfigError:
+    def fail(self, message: str, hint: str = "") -> ConfigError:
         place = f"{self.source}, {self.path}" if self.path else self.source
         return ConfigError(f"{place}: {message}", hint=hint)
 

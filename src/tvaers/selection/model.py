@@ -635,7 +635,10 @@ def rule_set_to_mapping(rule: RuleSet) -> dict[str, Any]:
 
 
 def rule_set_to_yaml(rule: RuleSet) -> str:
-    return yaml.safe_dump(rule_set_to_mapping(rule), allow_unicode=True, sort_keys=False, width=100)
+    text: str = yaml.safe_dump(
+        rule_set_to_mapping(rule), allow_unicode=True, sort_keys=False, width=100
+    )
+    return text
 
 
 def _condition_mapping(node: Condition) -> dict[str, Any]:

@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     CONFIG_INVALID = "konfiguration_ugyldig"
     STORE_UNAVAILABLE = "database_utilgaengelig"
     ACCESS_REFUSED = "adgang_naegtet"
+    NOT_FOUND = "findes_ikke"
+    CASEWORK_REFUSED = "sagsbehandling_afvist"
 
 
 class TvaersError(Exception):
@@ -115,3 +117,16 @@ class AccessRefused(TvaersError):
 
 class NoData(TvaersError):
     code = ErrorCode.NO_DATA
+
+
+class NotFound(TvaersError):
+    """The named record does not exist (a solution, a rule set, a version of it)."""
+
+    code = ErrorCode.NOT_FOUND
+
+
+class CaseworkRefused(TvaersError):
+    """A casework step (assessment, enrolment, discharge) that cannot be recorded as asked;
+    the message says why, and nothing is recorded."""
+
+    code = ErrorCode.CASEWORK_REFUSED

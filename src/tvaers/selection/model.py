@@ -32,6 +32,10 @@ RULESET_PACKAGE = "tvaers.selection.rulesets"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 ADULT_AGE = 18
 MAX_LOOKBACK = 60
+MAX_CONDITIONS = 500  # nodes under include/exclude; also stops YAML alias bombs
+MAX_DEPTH = 30  # nesting of all/any/not
+MAX_NUMBER = Decimal(10) ** 12
+MAX_DECIMALS = 6
 
 
 class Member(StrEnum):
@@ -302,6 +306,10 @@ def _drop(node: Condition | None, path: str) -> Condition | None:
         return None
     if isinstance(node, AllOf | AnyOf):
         kept = tuple(x for x in (_drop(i, path) for i in node.items) if x is not None)
+        if node.items and not kept:
+            # Its only condition was dropped: drop the combinator too. Otherwise an emptied
+            # ``any`` would be false and exclude everybody (or, under ``exclude``, nobody).
+            return None
         return replace(node, items=kept)
     if isinstance(node, NotOf):
         inner = _drop(node.item, path)
@@ -343,10 +351,47 @@ COMBINATORS = ("all", "any", "not")
 MEMBER_LEAVES = ("age", "benefit", "intervention")
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):  # type: ignore[misc]
+    pass
+
+
+class _RuleLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """Safe YAML that refuses a key given twice in one mapping (PyYAML keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                if key in seen:
+                    raise _DuplicateKey(
+                        None, None, f"nøglen '{key}' står to gange", key_node.start_mark
+                    )
+                seen.add(key)
+            except TypeError:
+                continue  # an unhashable key: the base class says so
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
 def parse_rule_set(text: str, source: str = "regelsæt") -> RuleSet:
     """YAML text to a rule set, or a :class:`ConfigError` naming the wrong part."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_RuleLoader)  # a safe loader that refuses duplicate keys
+    except RecursionError:
+        raise ConfigError(
+            f"{source}: filen er for dybt indlejret til at være et regelsæt.",
+            hint=f"Højst {MAX_DEPTH} niveauer af all/any/not.",
+        ) from None
+    except _DuplicateKey as exc:
+        mark = exc.problem_mark
+        where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        raise ConfigError(
+            f"{source}: {exc.problem}{where}.",
+            hint="Skriv hver nøgle én gang; flere betingelser skrives som en liste under all.",
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
@@ -378,8 +423,12 @@ def rule_set_from_mapping(data: Any, source: str = "regelsæt") -> RuleSet:
             "regelsættet skal have betingelser under 'include'.",
             hint="Skriv fx 'include: {all: [{sector_areas: {min: 2}}]}'.",
         )
+    _check_size(data["include"], top.at("include"))
     include = _condition(data["include"], top.at("include"), unit)
-    exclude = _condition(data["exclude"], top.at("exclude"), unit) if data.get("exclude") else None
+    exclude = None
+    if data.get("exclude") is not None:
+        _check_size(data["exclude"], top.at("exclude"))
+        exclude = _condition(data["exclude"], top.at("exclude"), unit)
     score = _score(data.get("score"), top.at("score"))
     return RuleSet(
         key=key,
@@ -392,6 +441,24 @@ def rule_set_from_mapping(data: Any, source: str = "regelsæt") -> RuleSet:
         exclude=exclude,
         score=score,
     )
+
+
+def _check_size(node: Any, where: _Where) -> None:
+    """Refuse a condition tree too large or too deeply nested (in mappings) to be a rule, before
+    walking it: YAML aliases can make a short text a huge tree."""
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_CONDITIONS:
+            raise where.fail(f"betingelserne er for mange (højst {MAX_CONDITIONS}).")
+        if depth > MAX_DEPTH:
+            raise where.fail(f"betingelserne er for dybt indlejret (højst {MAX_DEPTH} niveauer).")
+        if isinstance(item, dict):
+            stack.extend((value, depth + 1) for value in item.values())
+        elif isinstance(item, list):
+            stack.extend((value, depth) for value in item)
 
 
 def _condition(node: Any, where: _Where, unit: Unit) -> Condition:
@@ -513,7 +580,9 @@ def _score(node: Any, where: _Where) -> Score:
         raise where.fail("'score' skal have 'weights' og evt. 'min'.")
     _only(node, ("weights", "min"), where)
     weights: dict[Measure, Decimal] = {}
-    raw = node.get("weights") or {}
+    raw = node.get("weights")
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
         raise where.at("weights").fail("vægtene skal stå som 'mål: point', fx 'sector_areas: 2'.")
     for name, points in raw.items():
@@ -560,6 +629,10 @@ def _decimal(value: Any, where: _Where) -> Decimal:
         raise where.fail(f"'{value}' er ikke et tal.", hint="Skriv tal med punktum.") from None
     if not number.is_finite():
         raise where.fail(f"'{value}' er ikke et tal.")
+    if abs(number) >= MAX_NUMBER:
+        raise where.fail(f"'{value}' er for stort.", hint=f"Højst {_num(MAX_NUMBER - 1)}.")
+    if -number.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+        raise where.fail(f"'{value}' har for mange decimaler (højst {MAX_DECIMALS}).")
     return number
 
 

@@ -1,4 +1,4 @@
-"""The operational database: municipalities, import batches, users and the audit log.
+"""The operational database: municipalities, import batches, users, the audit log and casework.
 
 Changes to these models need an Alembic migration in ``migrations/versions`` with a docstring
 that says why.
@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -131,3 +143,130 @@ class ReflectionAnswer(Base):
     answer: Mapped[str] = mapped_column(Text)
     answered_by: Mapped[str] = mapped_column(String(100))
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- selection (issue 5): target-group rules, selection bases and the casework records -------
+
+
+class TargetGroupRule(Base):
+    """A target-group rule set (selection.model.RuleSet); ``version`` is the current version."""
+
+    __tablename__ = "target_group_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # the rule set's ``rule_set``
+    label: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(10))  # citizen, family
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    ready_made: Mapped[bool] = mapped_column(default=False)  # shipped from the seeds
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TargetGroupRuleVersion(Base):
+    """Every saved version of a rule set: the YAML exactly as given and its canonical form."""
+
+    __tablename__ = "target_group_rule_versions"
+    __table_args__ = (UniqueConstraint("rule_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("target_group_rules.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # exported byte for byte
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # selection.model.rule_set_to_mapping
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SelectionBasis(Base):
+    """The recorded basis for screening candidates for one solution (DOMAIN.md §3.7).
+
+    A candidate list covers many citizens, so its basis is recorded per solution, e.g. a legal
+    basis ('Retssikkerhedslovens § 11 c …') or the solution's consent process.
+    """
+
+    __tablename__ = "selection_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # consent, legal_basis, overriding_interest
+    reference: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SelectionDecision(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE): every professional assessment,
+    enrolment and discharge of a citizen or family for a solution, in the order recorded."""
+
+    __tablename__ = "selection_decisions"
+    __table_args__ = (
+        CheckConstraint("unit IN ('citizen', 'family')", name="ck_selection_decisions_unit"),
+        CheckConstraint(
+            "kind IN ('assessment', 'enrolment', 'discharge')", name="ck_selection_decisions_kind"
+        ),
+        CheckConstraint(
+            "decision IS NULL OR decision IN ('accepted', 'rejected', 'postponed')",
+            name="ck_selection_decisions_decision",
+        ),
+        Index("ix_selection_decisions_subject", "solution_id", "unit", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(10))  # citizen, family
+    subject: Mapped[str] = mapped_column(String(40))  # citizen pseudonym or family code
+    kind: Mapped[str] = mapped_column(String(20))  # assessment, enrolment, discharge
+    decision: Mapped[str | None] = mapped_column(String(20))  # accepted, rejected, postponed
+    motivation: Mapped[str | None] = mapped_column(String(10))  # high, medium, low, unknown
+    development_potential: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    event_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)  # the reason for a discharge
+    rule_key: Mapped[str | None] = mapped_column(String(60))  # the rule version behind the
+    rule_version: Mapped[int | None] = mapped_column(Integer)  # candidate, when known
+    score: Mapped[str | None] = mapped_column(String(40))  # exact decimal as text
+    decided_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Enrolment(Base):
+    """A period in a solution from enrolment to discharge (open while ``discharged_on`` is null).
+
+    At most one open enrolment per solution, unit and subject (a partial unique index); a new
+    enrolment after a discharge is a new row.
+    """
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        CheckConstraint("unit IN ('citizen', 'family')", name="ck_enrolments_unit"),
+        CheckConstraint(
+            "discharged_on IS NULL OR discharged_on >= enrolled_on", name="ck_enrolments_period"
+        ),
+        Index(
+            "uq_enrolments_open",
+            "solution_id",
+            "unit",
+            "subject",
+            unique=True,
+            sqlite_where=sql_text("discharged_on IS NULL"),
+            postgresql_where=sql_text("discharged_on IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(40))
+    enrolled_on: Mapped[date] = mapped_column(Date)
+    discharged_on: Mapped[date | None] = mapped_column(Date)
+    discharge_reason: Mapped[str | None] = mapped_column(Text)
+    rule_key: Mapped[str | None] = mapped_column(String(60))
+    rule_version: Mapped[int | None] = mapped_column(Integer)
+    enrolled_by: Mapped[str] = mapped_column(String(100))
+    discharged_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

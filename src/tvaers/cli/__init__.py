@@ -265,7 +265,9 @@ def _demo_users(settings: Settings) -> list[tuple[str, str, str]]:
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Frø for den syntetiske kommune")] = 1,
-    citizens: Annotated[int, typer.Option(help="Antal borgere (standard S = 27.500)")] = SIZES["S"],
+    citizens: Annotated[
+        int, typer.Option(help="Antal borgere (standard M = 63.000, Furesø-størrelse)")
+    ] = SIZES["M"],
     out: Annotated[
         Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")
     ] = None,
@@ -273,7 +275,9 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Start webappen til sidst")
     ] = True,
 ) -> None:
-    """Hovedjobbet: generér en S-kommune, importér den, vis oversigten, start webappen."""
+    """Hovedjobbet: generér en M-kommune, importér den, vis oversigten, udvælg og indskriv
+    Furesøs målgruppe, start webappen."""
+    from tvaers.cli.select import demo_selection
     from tvaers.data.importer import import_folder
     from tvaers.data.synth import generate
 
@@ -297,6 +301,7 @@ def demo(
         table.add_row(username, role, password)
     console.print(table)
     console.print("De fem kommuners løsninger fra VIVE (2018) er indlæst som eksempler.")
+    demo_selection(settings)
     if serve_app:
         _serve(settings, None, None)
 
@@ -413,6 +418,7 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Brugernavn")]) -> 
 
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import draw as _draw  # noqa: E402, F401
+from tvaers.cli import select as _select  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover

@@ -1,0 +1,529 @@
+"""Target-group selection from the command line (``tvaers select|enrol|discharge|enrolments``
+and ``tvaers rules list|import|export``), thin over :mod:`tvaers.selection`.
+
+``tvaers select`` gives the statistical summary (suppressed, no identities) by default; the
+candidate list only with ``--candidates --purpose casework --basis …``, and every such run is
+logged. A statistical run never turns into a candidate list (DOMAIN.md §3.7): the candidates
+are evaluated afresh under the casework purpose.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tvaers.cli import _fail, _settings, _store_session, app, console, err
+from tvaers.cli.draw import (
+    BasisOption,
+    FormatOption,
+    OutOption,
+    PurposeOption,
+    UserOption,
+    _emit,
+    _log_person_level,
+)
+from tvaers.core.config import Settings
+from tvaers.core.errors import ConfigError, TvaersError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from tvaers.selection.model import RuleSet
+
+rules_app = typer.Typer(help="Målgrupperegler (regelsæt i YAML).", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+RulesOption = Annotated[
+    str,
+    typer.Option("--rules", help="Regelsættets navn (fx furesoe) eller en YAML-fil"),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Skæringsdato, fx 2026-01-31 (standard: data's sidste dag)"),
+]
+SolutionOption = Annotated[
+    str, typer.Option("--solution", help="Den tværgående løsning: nummer eller navn")
+]
+CitizenOption = Annotated[
+    str | None, typer.Option("--citizen", help="Borgerens pseudonym (20 bogstaver)")
+]
+CprOption = Annotated[
+    str | None,
+    typer.Option("--cpr", help="Borgerens CPR-nummer (pseudonymiseres straks, gemmes ikke)"),
+]
+FamilyOption = Annotated[str | None, typer.Option("--family", help="Familiens kode")]
+DateOption = Annotated[str, typer.Option("--date", help="Datoen, fx 2026-02-01")]
+
+
+def _date(text: str | None, option: str) -> date | None:
+    return None if text is None else _day(text, option)
+
+
+def _day(text: str, option: str) -> date:
+    from tvaers.draw.service_baseline import parse_date
+
+    try:
+        return parse_date(text, option)
+    except ConfigError as exc:
+        err.print(f"[red]Fejl:[/red] {exc.message} {exc.hint}")
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[Session]:
+    session = _store_session(settings)
+    try:
+        yield session
+    except TvaersError as exc:
+        session.rollback()
+        _fail(exc)
+    finally:
+        session.close()
+
+
+def _actor(user: str | None) -> str:
+    return user or getpass.getuser()
+
+
+def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]:
+    """The rule set named ``text`` in the store (ready-made ones loaded first) or read from the
+    YAML file ``text``; with its stored version (None for a file)."""
+    from tvaers.selection import records
+    from tvaers.selection.model import parse_rule_set
+
+    path = Path(text)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise ConfigError(f"Filen {path} findes ikke.")
+        return parse_rule_set(path.read_text("utf-8-sig"), path.name), None
+    records.load_ready_made(session, actor)
+    session.commit()
+    rule, version = records.get_rule(session, text)
+    return rule, version.version
+
+
+def _solution_id(session: Session, text: str) -> int:
+    from sqlalchemy import select
+
+    from tvaers.core.errors import NotFound
+    from tvaers.store.models import Solution
+
+    if text.isdigit():
+        found = session.get(Solution, int(text))
+    else:
+        found = session.scalars(select(Solution).where(Solution.name == text)).first()
+    if found is None:
+        raise NotFound(
+            f"Løsningen '{text}' findes ikke.",
+            hint="Angiv løsningens nummer eller præcise navn (se siden Løsninger).",
+        )
+    return found.id
+
+
+def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: str | None
+             ) -> tuple[str, str]:  # fmt: skip
+    """(unit, subject) from exactly one of --citizen, --cpr, --family."""
+    from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+
+    given = [x for x in (citizen, cpr, family) if x]
+    if len(given) != 1:
+        err.print("[red]Fejl:[/red] angiv præcis én af --citizen, --cpr og --family.")
+        raise typer.Exit(1)
+    if family:
+        return "family", family.strip()
+    if cpr:
+        try:
+            birth_date(cpr)
+        except InvalidCpr as exc:
+            err.print(f"[red]Fejl:[/red] --cpr: {exc}")
+            raise typer.Exit(1) from None
+        return "citizen", Pseudonymiser(settings.key_bytes).pseudonym(cpr)
+    return "citizen", (citizen or "").strip()
+
+
+# --- tvaers select ----------------------------------------------------------------------------
+
+
+@app.command("select")
+def select_command(
+    rules: RulesOption,
+    as_of: AsOfOption = None,
+    candidates: Annotated[
+        bool,
+        typer.Option(
+            "--candidates", help="Kandidatlisten pr. borger/familie (kræver casework og --basis)"
+        ),
+    ] = False,
+    solution: Annotated[
+        str | None, typer.Option("--solution", help="Løsningen kandidaterne er til (logges)")
+    ] = None,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    purpose: PurposeOption = "statistical",
+    basis: BasisOption = None,
+    user: UserOption = None,
+) -> None:
+    """Målgruppe efter et regelsæt: størrelse, udgift og sammensætning (statistik, uden
+    identiteter) — eller kandidatlisten (--candidates, kun til sagsbehandling)."""
+    from tvaers.draw import service as draw_service
+    from tvaers.draw.model import person_level_refusal
+    from tvaers.reports.output import OutputTable
+    from tvaers.selection import service
+
+    settings = _settings()
+    day = _date(as_of, "--as-of")
+    if candidates:
+        refusal = person_level_refusal(purpose, basis)
+        if refusal is not None:
+            err.print(
+                f"[red]Afvist:[/red] {refusal} Et statistisk udtræk bliver aldrig til en "
+                "kandidatliste: kandidater udvælges på ny under sagsbehandlingsformål."
+            )
+            raise typer.Exit(1)
+    actor = _actor(user)
+    with _store(settings) as session:
+        rule, version = _rule(session, rules, actor)
+        solution_id = _solution_id(session, solution) if solution else None
+    try:
+        config = draw_service.load_config(settings)
+        with draw_service.session(settings) as backend:
+            evaluation = service.evaluate(backend, rule, day, config)
+            for warning in evaluation.warnings:
+                err.print(f"[yellow]Bemærk:[/yellow] {warning}")
+            if candidates:
+                rows = service.candidates(evaluation)
+                _log_person_level(
+                    settings, user, "select", purpose, basis,
+                    {"rule": rule.key, "version": version, "as_of": str(evaluation.as_of),
+                     "solution": solution_id, "candidates": rows.num_rows},
+                )  # fmt: skip
+                title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
+                tables = [OutputTable("candidates", rows, title, service.LABELS)]
+            else:
+                tables = _summary_tables(service.summary(evaluation), service.LABELS)
+    except TvaersError as exc:
+        _fail(exc)
+        return
+    _emit(tables, fmt, out)
+
+
+def _summary_tables(s: Any, labels: dict[str, str]) -> list[Any]:
+    from tvaers.reports.output import OutputTable
+
+    head = [
+        {
+            "rule": s.rule,
+            "label": s.label,
+            "unit": s.unit.value,
+            "as_of": s.as_of,
+            "window": str(s.window),
+            "population": s.population,
+            "units": s.units,
+            "citizens": s.citizens,
+            "cost": s.cost,
+            "note": s.note,
+        }
+    ]
+    names = {
+        **labels,
+        "rule": "regelsæt",
+        "unit": "enhed",
+        "as_of": "skæringsdato",
+        "window": "periode",
+        "population": "antal i kommunen",
+    }
+    title = f"Målgruppe: {s.label}"
+    return [
+        OutputTable("summary", head, title, names),
+        OutputTable("funnel", s.funnel, "Tragt", names),
+        OutputTable("what_if", s.what_if, "Hvad nu hvis", names),
+        OutputTable("cost_by_area", s.cost_by_area, "Udgift pr. sektorområde", names),
+        OutputTable("by_areas", s.by_areas, "Antal sektorområder", names),
+        OutputTable("by_age", s.by_age, "Alder", names),
+        OutputTable("by_benefit", s.by_benefit, "Ydelse", names),
+        OutputTable("by_score", s.by_score, "Kompleksitetsscore", names),
+    ]
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+@app.command("enrol")
+def enrol_command(
+    solution: SolutionOption,
+    on: DateOption,
+    basis: Annotated[str, typer.Option("--basis", help="Grundlaget, fx samtykke og j.nr.")],
+    citizen: CitizenOption = None,
+    cpr: CprOption = None,
+    family: FamilyOption = None,
+    assessed_on: Annotated[
+        str | None, typer.Option("--assessed-on", help="Dato for den faglige vurdering")
+    ] = None,
+    motivation: Annotated[
+        str, typer.Option("--motivation", help="high, medium, low eller unknown")
+    ] = "unknown",
+    potential: Annotated[
+        str,
+        typer.Option("--potential", help="Udviklingspotentiale: high, medium, low eller unknown"),
+    ] = "unknown",
+    note: Annotated[str | None, typer.Option("--note", help="Faglig bemærkning")] = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Regelsættet, borgeren blev fundet med")
+    ] = None,
+    user: UserOption = None,
+) -> None:
+    """Indskriv en borger eller familie i en løsning: faglig vurdering (optaget) og
+    indskrivningsdato. Logges."""
+    from tvaers.selection import records
+
+    settings = _settings()
+    day = _day(on, "--date")
+    assessed = _date(assessed_on, "--assessed-on") or day
+    unit, subject = _subject(settings, citizen, cpr, family)
+    actor = _actor(user)
+    with _store(settings) as session:
+        solution_id = _solution_id(session, solution)
+        records.assess(
+            session, solution_id, unit, subject, "accepted", motivation, potential, note,
+            actor, basis, enrol_on=day, rule_key=rules, assessed_on=assessed,
+        )  # fmt: skip
+        session.commit()
+    console.print(f"Indskrevet {records.danish_date(day)} (vurdering og indskrivning er logget).")
+
+
+@app.command("discharge")
+def discharge_command(
+    solution: SolutionOption,
+    on: DateOption,
+    reason: Annotated[str, typer.Option("--reason", help="Årsag, fx 'i job' eller 'fraflyttet'")],
+    basis: Annotated[str, typer.Option("--basis", help="Grundlaget, fx samtykke og j.nr.")],
+    citizen: CitizenOption = None,
+    cpr: CprOption = None,
+    family: FamilyOption = None,
+    user: UserOption = None,
+) -> None:
+    """Udskriv en borger eller familie af en løsning med dato og årsag. Logges."""
+    from tvaers.selection import records
+
+    settings = _settings()
+    day = _day(on, "--date")
+    unit, subject = _subject(settings, citizen, cpr, family)
+    with _store(settings) as session:
+        solution_id = _solution_id(session, solution)
+        records.discharge(
+            session,
+            solution_id,
+            unit,
+            subject,
+            day,
+            reason,
+            _actor(user),
+            basis,
+        )
+        session.commit()
+    console.print(f"Udskrevet {records.danish_date(day)} (logget).")
+
+
+@app.command("enrolments")
+def enrolments_command(
+    solution: SolutionOption,
+    active_on: Annotated[
+        str | None, typer.Option("--active-on", help="Kun de indskrevne på denne dato")
+    ] = None,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    purpose: PurposeOption = "statistical",
+    basis: BasisOption = None,
+    user: UserOption = None,
+) -> None:
+    """Løsningens indskrevne borgere og familier (kræver casework og --basis). Logges."""
+    from tvaers.draw.model import person_level_refusal
+    from tvaers.reports.output import OutputTable
+    from tvaers.selection import records
+
+    refusal = person_level_refusal(purpose, basis)
+    if refusal is not None:
+        err.print(f"[red]Afvist:[/red] {refusal}")
+        raise typer.Exit(1)
+    settings = _settings()
+    day = _date(active_on, "--active-on")
+    with _store(settings) as session:
+        solution_id = _solution_id(session, solution)
+        rows = [
+            {
+                "unit": e.unit,
+                "subject": e.subject,
+                "enrolled_on": e.enrolled_on,
+                "discharged_on": e.discharged_on,
+                "discharge_reason": e.discharge_reason,
+                "rule_key": e.rule_key,
+                "rule_version": e.rule_version,
+            }
+            for e in records.enrolments(session, solution_id, active_on=day)
+        ]
+    _log_person_level(
+        settings, user, "enrolments", purpose, basis,
+        {"solution": solution_id, "rows": len(rows)},
+    )  # fmt: skip
+    labels = {
+        "unit": "enhed",
+        "subject": "borger/familie",
+        "enrolled_on": "indskrevet",
+        "discharged_on": "udskrevet",
+        "discharge_reason": "årsag",
+        "rule_key": "regelsæt",
+        "rule_version": "version",
+    }
+    _emit([OutputTable("enrolments", rows, "Indskrevne", labels)], fmt, out)
+
+
+# --- tvaers rules -----------------------------------------------------------------------------
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """Regelsættene i driftsdatabasen (de færdige fra KL og Furesø indlæses første gang)."""
+    from rich.table import Table
+
+    from tvaers.selection import records
+
+    settings = _settings()
+    with _store(settings) as session:
+        records.load_ready_made(session, getpass.getuser())
+        session.commit()
+        table = Table(title="Målgrupperegler")
+        for heading in ("Navn", "Betegnelse", "Enhed", "Version"):
+            table.add_column(heading)
+        for rule in records.list_rules(session):
+            table.add_row(rule.key, rule.label, rule.unit, str(rule.version))
+    console.print(table)
+
+
+@rules_app.command("import")
+def rules_import(
+    file: Annotated[Path, typer.Argument(help="YAML-fil med ét regelsæt")],
+    note: Annotated[str, typer.Option("--note", help="Hvad er ændret")] = "",
+    user: UserOption = None,
+) -> None:
+    """Gem et regelsæt fra en YAML-fil (ny version, hvis det er ændret; uændret gør intet)."""
+    from tvaers.selection import records
+
+    settings = _settings()
+    if not file.exists():
+        err.print(f"[red]Fejl:[/red] filen {file} findes ikke.")
+        raise typer.Exit(1)
+    with _store(settings) as session:
+        row = records.save_rule(
+            session, file.read_text("utf-8-sig"), _actor(user), note, source=file.name
+        )
+        session.commit()
+        console.print(f"Regelsættet er gemt (version {row.version}).")
+
+
+@rules_app.command("export")
+def rules_export(
+    key: Annotated[str, typer.Argument(help="Regelsættets navn")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="Version (standard: nyeste)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Fil (standard: skærmen)")] = None,
+) -> None:
+    """Skriv et regelsæt som YAML, præcis som det blev gemt."""
+    import sys
+
+    from tvaers.selection import records
+
+    settings = _settings()
+    with _store(settings) as session:
+        records.load_ready_made(session, getpass.getuser())
+        session.commit()
+        text = records.export_rule(session, key, version)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, "utf-8")
+        err.print(f"Skrevet til {out}")
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+DEMO_RULE = "furesoe"
+DEMO_SOLUTION = "Tværgående løsning i Furesø"
+DEMO_AS_OF = date(2026, 1, 31)
+DEMO_ENROL_ON = date(2026, 2, 1)
+DEMO_BASIS = (
+    "Demo på syntetiske data uden rigtige borgere; i drift: kommunens hjemmel til "
+    "udveksling af oplysninger på tværs (retssikkerhedslovens § 11 c) og borgerens samtykke."
+)
+
+
+def demo_selection(settings: Settings) -> None:
+    """Select Furesø's target group in the demo municipality on 31 January 2026 and enrol it in
+    the Furesø example solution on 1 February (assessment and enrolment recorded and logged;
+    a second run enrols nobody twice). Prints the group's size and cost."""
+    from sqlalchemy import select
+
+    from tvaers.core.money import format_dkk
+    from tvaers.draw import service as draw_service
+    from tvaers.selection import records, service
+    from tvaers.store.models import Solution
+
+    actor = "demo"
+    with _store(settings) as session:
+        rule, version = _rule(session, DEMO_RULE, actor)
+        found = session.scalars(select(Solution).where(Solution.name == DEMO_SOLUTION)).first()
+        if found is None:
+            err.print(f"Demoens løsning '{DEMO_SOLUTION}' findes ikke; ingen indskrivning.")
+            return
+        solution_id = found.id
+        basis = records.active_selection_basis(session, solution_id, DEMO_AS_OF)
+        if basis is None:
+            basis = records.record_selection_basis(
+                session, solution_id, "legal_basis", DEMO_BASIS, date(2026, 1, 1), actor
+            )
+        basis_text = records.basis_text(basis)
+        session.commit()
+    try:
+        config = draw_service.load_config(settings)
+        with draw_service.session(settings) as backend:
+            evaluation = service.evaluate(backend, rule, DEMO_AS_OF, config)
+            figures = service.summary(evaluation)
+            rows = service.candidates(evaluation).to_pylist()
+    except TvaersError as exc:
+        err.print(f"Målgruppen kunne ikke udvælges: {exc}")
+        return
+    _log_person_level(
+        settings, actor, "demo_select", "casework", basis_text,
+        {"rule": rule.key, "version": version, "as_of": str(DEMO_AS_OF),
+         "solution": solution_id, "candidates": len(rows)},
+    )  # fmt: skip
+    unit = evaluation.unit.value
+    enrolled = 0
+    with _store(settings) as session:
+        for row in rows:  # operational records for the group's ~100 people, not analytics
+            subject = row[unit]
+            if records.current_enrolment(session, solution_id, unit, subject) is not None:
+                continue
+            records.assess(
+                session, solution_id, unit, subject, "accepted", "unknown", "unknown",
+                "Demo: udvalgt efter Furesøs regelsæt og kompleksitetsscore.", actor, basis_text,
+                enrol_on=DEMO_ENROL_ON, rule_key=rule.key, rule_version=version,
+                score=row["score"], assessed_on=DEMO_AS_OF,
+            )  # fmt: skip
+            enrolled += 1
+        session.commit()
+        active = len(records.enrolments(session, solution_id, active_on=DEMO_ENROL_ON))
+    size = "færre end 5" if figures.units is None else f"{figures.units:,}".replace(",", ".")
+    cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
+    console.print(
+        f"Furesøs målgruppe pr. {records.danish_date(DEMO_AS_OF)}: {size} borgere med et "
+        f"ressourcetræk på {cost} i perioden {figures.window}. {active} er indskrevet i "
+        f"'{DEMO_SOLUTION}' fra {records.danish_date(DEMO_ENROL_ON)}"
+        + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
+    )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tvaers.core.cpr import Pseudonymiser
-from tvaers.store.models import AuditEntry, LegalBasis
+from tvaers.store.models import AuditEntry, LegalBasis, SelectionBasis
 
 from .conftest import ROLES, TEST_KEY, client_for
 
@@ -17,6 +17,8 @@ ALL = set(ROLES)
 EDITORS = {"administrator", "solution_leader", "area_chief", "finance_consultant"}
 CASEWORK = {"caseworker", "solution_leader", "area_chief", "finance_consultant"}
 ADMIN = {"administrator"}
+RULE_EDITORS = EDITORS | {"analyst"}
+BASIS_RECORDERS = {"caseworker", "solution_leader", "area_chief"}
 WITH_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("1503851236")
 WITHOUT_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("2505901122")
 # a family is named after its first member's pseudonym: here the family of WITH_BASIS
@@ -50,6 +52,25 @@ MATRIX = [
     (f"/ressourcetraek/familie/{FAMILY_WITH_BASIS}", CASEWORK, True, True),
     (f"/ressourcetraek/familie/{FAMILY_WITH_BASIS}?format=xlsx", CASEWORK, True, True),
     (f"/ressourcetraek/familie/F-{WITHOUT_BASIS[:12]}", set(), True, True),
+    ("/maalgrupper", ALL, False, False),
+    ("/maalgrupper?format=xlsx", ALL, False, False),
+    ("/maalgrupper/furesoe", ALL, False, False),
+    ("/maalgrupper/furesoe?format=xlsx&table=funnel", ALL, False, False),
+    ("/maalgrupper/furesoe/versioner", ALL, False, False),
+    ("/maalgrupper/furesoe/versioner?format=xlsx", ALL, False, False),
+    ("/maalgrupper/furesoe/yaml", ALL, False, False),
+    ("/maalgrupper/ny", RULE_EDITORS, False, False),
+    ("/maalgrupper/furesoe/rediger", RULE_EDITORS, False, False),
+    # selection for solution 1 (which has a selection basis) and 2 (which has none)
+    ("/loesninger/1/udvaelgelse", CASEWORK, True, False),
+    ("/loesninger/1/udvaelgelse?regelsaet=furesoe", CASEWORK, True, False),
+    ("/loesninger/1/udvaelgelse?regelsaet=furesoe&format=xlsx", CASEWORK, True, False),
+    (f"/loesninger/1/udvaelgelse/citizen/{WITH_BASIS}?regelsaet=furesoe", CASEWORK, True, True),
+    ("/loesninger/1/indskrevne", CASEWORK, True, False),
+    ("/loesninger/1/indskrevne?format=xlsx", CASEWORK, True, False),
+    ("/loesninger/1/udvaelgelse/grundlag", BASIS_RECORDERS, True, False),
+    ("/loesninger/2/udvaelgelse?regelsaet=furesoe", set(), True, False),
+    ("/loesninger/2/indskrevne", set(), True, False),
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),
@@ -66,6 +87,8 @@ def with_basis(web):
     with web.state.sessions() as session:
         session.add(LegalBasis(citizen=WITH_BASIS, kind="consent", reference="Samtykke 1-3-2025",
                                valid_from=date(2025, 3, 1), recorded_by="test"))  # fmt: skip
+        session.add(SelectionBasis(solution_id=1, kind="legal_basis", reference="Rsl. § 11 c",
+                                   valid_from=date(2025, 1, 1), recorded_by="test"))  # fmt: skip
         session.commit()
     return web
 

@@ -57,6 +57,28 @@ class Walk:
         assert not self.found, f"axe fandt problemer på {len(self.found)} sider:\n{report}"
 
 
+# A rule set that finds candidates in the mini municipality (5 of its 6 citizens).
+ALL_ACTIVE = """\
+rule_set: alle_aktive
+label: "Alle med en indsats"
+unit: citizen
+include:
+  all:
+    - sector_areas: {min: 1}
+score:
+  weights: {sector_areas: 2, interventions: 1}
+"""
+
+
+def _seed_rule(app: Any) -> None:
+    """Store ALL_ACTIVE (saving the same text again changes nothing)."""
+    from tvaers.selection import records
+
+    with app.state.sessions() as session:
+        records.save_rule(session, ALL_ACTIVE, "test")
+        session.commit()
+
+
 def _solution_id(page: Any, name: str) -> int:
     page.goto("/loesninger")
     href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
@@ -153,6 +175,111 @@ def test_pages_of_a_caseworker_under_the_casework_purpose(page: Any) -> None:
     walk.assert_clean()
 
 
+def test_selection_pages_of_a_solution_leader(page: Any, app: Any) -> None:
+    """The target groups: list, statistical view, what-if, edit with an error, versions."""
+    expect = _expect()
+    _seed_rule(app)
+    walk = Walk(page)
+    sign_in(page, "solution_leader")
+    walk.visit("målgrupper", "/maalgrupper", "Målgrupper")
+    expect(page.get_by_role("table", name="Regelsæt")).to_contain_text("Furesø")
+    page.get_by_text("Hvorfor kan jeg ikke se, hvem der er i målgruppen?").click()
+    expect(page.get_by_text("Kandidater findes i stedet på ny")).to_be_visible()
+    walk.check("målgrupper, forklaring åben", "Målgrupper")
+    walk.visit("ny målgruppe", "/maalgrupper/ny", "Nyt regelsæt")
+    label = "KL: udsatte unge 17–25 år"
+    walk.visit("målgruppe (statistik)", "/maalgrupper/kl_udsatte_unge", label)
+    expect(page.get_by_role("table", name=re.compile("^Målgruppens størrelse"))).to_be_visible()
+    walk.visit("målgruppe med tal", "/maalgrupper/alle_aktive", "Alle med en indsats")
+    expect(page.get_by_role("table", name=re.compile("^Hvad betyder"))).to_be_visible()
+    yaml = page.get_by_label("Regelsættet i YAML")
+    yaml.fill(ALL_ACTIVE.replace("{min: 1}", "{min: 2}"))
+    page.get_by_role("button", name="Beregn variant").click()
+    expect(page.get_by_role("table", name=re.compile("^Grundregel og variant"))).to_be_visible()
+    walk.check("hvad nu hvis", "Alle med en indsats")
+    page.get_by_label("Regelsættet i YAML").fill(ALL_ACTIVE.replace("{min: 1}", "{min: x}"))
+    page.get_by_role("button", name="Beregn variant").click()
+    expect(page.get_by_role("alert")).to_contain_text("include.all[0].sector_areas.min")
+    walk.check("hvad nu hvis, fejl", "Alle med en indsats")
+    walk.visit("redigér målgruppe", "/maalgrupper/furesoe/rediger", re.compile("^Redigér: "))
+    text = page.get_by_label("Regelsættet i YAML").input_value()
+    page.get_by_label("Regelsættet i YAML").fill(text.replace("min: 2", "min: -2"))
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("include.all[1].sector_areas.min")
+    walk.check("redigér målgruppe, fejl", re.compile("^Redigér: "))
+    walk.visit("versioner", "/maalgrupper/furesoe/versioner", "Versionshistorik")
+    walk.assert_clean()
+
+
+def test_yaml_import_with_an_error_in_the_browser(page: Any) -> None:
+    """A file upload as a browser sends it (multipart, the CSRF token in the form)."""
+    expect = _expect()
+    walk = Walk(page)
+    sign_in(page, "solution_leader")
+    walk.visit("målgrupper", "/maalgrupper", "Målgrupper")
+    page.get_by_label("YAML-fil med et regelsæt").set_input_files(
+        files=[{"name": "fejl.yaml", "mimeType": "application/yaml",
+                "buffer": b"rule_set: fejl\nlabel: Fejl\ninclude: {all: []}\n"}]
+    )  # fmt: skip
+    page.get_by_role("button", name="Importér").click()
+    expect(page.get_by_role("alert")).to_contain_text("include.all")
+    walk.check("målgrupper, import med fejl", "Målgrupper")
+    walk.assert_clean()
+
+
+def test_selection_casework_of_a_caseworker(page: Any, app: Any) -> None:
+    """Per solution: refused without a basis, the basis, candidates, one candidate, enrolled."""
+    expect = _expect()
+    _seed_rule(app)
+    walk = Walk(page)
+    sign_in(page, "caseworker")
+    choose_purpose(page, "Sagsbehandlingsformål")
+    solution = _solution_id(page, "Familieplanen")
+    walk.visit("løsning med udvælgelse", f"/loesninger/{solution}", "Familieplanen")
+    page.get_by_role("link", name="Udvælgelse af kandidater").click()
+    walk.check("udvælgelse uden grundlag (403)", "Ingen adgang")
+    page.get_by_role("link", name="Registrér grundlaget for udvælgelse").click()
+    walk.check("grundlag for udvælgelse", "Grundlag for udvælgelse")
+    page.locator("main form").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Registrér grundlag").click()
+    expect(page.get_by_role("alert")).to_contain_text("Beskriv grundlaget")
+    walk.check("grundlag for udvælgelse, fejl", "Grundlag for udvælgelse")
+    page.get_by_label("Beskrivelse").fill("Retssikkerhedslovens § 11 c, j.nr. 27.00.00-A00-1-25")
+    page.get_by_role("button", name="Registrér grundlag").click()
+    walk.check("udvælgelse, vælg regelsæt", "Udvælgelse af kandidater")
+    page.get_by_label("Regelsæt").select_option(label="Alle med en indsats (borgere)")
+    page.get_by_role("button", name="Find kandidater").click()
+    candidates = page.get_by_role("table", name=re.compile("^Kandidater: "))
+    expect(candidates).to_be_visible()
+    walk.check("kandidatliste", "Udvælgelse af kandidater")
+    candidates.get_by_role("link").first.click()
+    expect(page.get_by_role("table", name="Scorens sammensætning")).to_be_visible()
+    walk.check("kandidat", re.compile("^Borger "))
+    page.get_by_role("radio", name="Afvises").check()
+    page.get_by_label("Indskrives fra (kun ved «optages»)").fill("2025-03-01")
+    page.get_by_role("button", name="Registrér vurdering").click()
+    expect(page.get_by_role("alert")).to_contain_text("kan kun indskrives")
+    walk.check("kandidat, fejl i vurdering", re.compile("^Borger "))
+    page.get_by_role("radio", name="Optages").check()
+    page.get_by_label("Vurderingens dato").fill("2025-03-01")
+    page.get_by_label("Indskrives fra (kun ved «optages»)").fill("2025-03-01")
+    page.get_by_role("button", name="Registrér vurdering").click()
+    expect(page.locator("main [role=status]")).to_contain_text("indskrevet")
+    walk.check("kandidat, vurderet", re.compile("^Borger "))
+    page.get_by_role("navigation", name="Brødkrumme").get_by_role(
+        "link", name="Familieplanen"
+    ).click()
+    page.get_by_role("link", name="Indskrevne").click()
+    expect(page.get_by_role("table", name=re.compile("^Indskrevne: "))).to_be_visible()
+    walk.check("indskrevne", "Indskrevne")
+    page.get_by_label(re.compile("^Udskrivningsdato")).fill("2025-01-01")
+    page.get_by_label(re.compile("^Årsag")).fill("Mål nået")
+    page.get_by_role("button", name=re.compile("^Udskriv")).click()
+    expect(page.get_by_role("alert")).to_contain_text("før indskrivningsdatoen")
+    walk.check("indskrevne, fejl i udskrivning", "Indskrevne")
+    walk.assert_clean()
+
+
 def test_pages_of_an_administrator(page: Any) -> None:
     expect = _expect()
     walk = Walk(page)
@@ -184,6 +311,10 @@ def test_pages_of_an_analyst(page: Any) -> None:
     choose_purpose(page, "Sagsbehandlingsformål")
     walk.check("forside, formål afvist", "Tværgående løsninger – økonomi og styring")
     walk.visit("borgeropslag (403)", "/borgere", "Ingen adgang")
+    walk.visit("målgruppe, analytiker", "/maalgrupper/furesoe", re.compile("^Furesø: "))
+    solution = _solution_id(page, "Job og Familie")
+    walk.visit("kandidater (403)", f"/loesninger/{solution}/udvaelgelse", "Ingen adgang")
+    _expect()(page.get_by_role("alert")).to_contain_text("Statistiske resultater må aldrig")
     walk.assert_clean()
 
 
@@ -204,6 +335,8 @@ def test_mobile_width(new_page: Any, role: str) -> None:
         ("refleksion (mobil)", f"/loesninger/{solution}/refleksion", "Refleksionsspørgsmål"),
         ("data (mobil)", "/data", "Indlæste data"),
         ("ressourcetræk (mobil)", "/ressourcetraek", "Ressourcetræk"),
+        ("målgrupper (mobil)", "/maalgrupper", "Målgrupper"),
+        ("målgruppe (mobil)", "/maalgrupper/furesoe", re.compile("^Furesø: ")),
     ]
     too_wide = []
     for label, url, heading in pages:

@@ -174,14 +174,18 @@ def load_ready_made(session: Session, actor: str) -> list[TargetGroupRuleVersion
         if find_rule(session, key) is not None:
             continue
         note = "Færdigt regelsæt leveret med Tværs"
-        row = save_rule(
-            session,
-            text,
-            actor,
-            f"{note}: {rule_set.source}" if rule_set.source else note,
-            source=f"{key}.yaml",
-        )
-        _rule(session, key).ready_made = True
+        try:
+            with session.begin_nested():  # another request may store it at the same moment
+                row = save_rule(
+                    session,
+                    text,
+                    actor,
+                    f"{note}: {rule_set.source}" if rule_set.source else note,
+                    source=f"{key}.yaml",
+                )
+                _rule(session, key).ready_made = True
+        except IntegrityError:
+            continue  # stored by the other one: nothing to add
         added.append(row)
     session.flush()
     return added

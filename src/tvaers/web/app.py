@@ -18,7 +18,20 @@ from tvaers.core.logging import get_logger
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.web import filters
 from tvaers.web.deps import Forbidden, SignInRequired, render
-from tvaers.web.pages import admin, auth, citizens, data, draw, focus, home, solutions
+from tvaers.web.pages import (
+    admin,
+    auth,
+    citizens,
+    data,
+    draw,
+    focus,
+    home,
+    selection,
+    selection_casework,
+    selection_enrolment,
+    selection_view,
+    solutions,
+)
 from tvaers.web.security import CsrfMiddleware, SecurityHeadersMiddleware
 from tvaers.web.texts import T
 
@@ -36,9 +49,12 @@ def create_app(settings: Settings) -> FastAPI:
     folder = resources.files("tvaers.web")
     templates = Jinja2Templates(directory=str(folder / "templates"))
     filters.install(templates.env)
+    selection_casework.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
-    for module in (auth, home, solutions, focus, citizens, data, draw, admin):
+    # selection before selection_view: /maalgrupper/ny is not a rule set's key
+    for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_view,
+                   selection_casework, selection_enrolment, admin):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(

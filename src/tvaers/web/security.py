@@ -49,6 +49,9 @@ class CsrfMiddleware(BaseHTTPMiddleware):
             elif sent is None and request.headers.get("content-type", "").startswith(
                 "multipart/form-data"
             ):
+                # Read the body first: Starlette then replays it to the route, which a bare
+                # ``request.form()`` would leave with an empty stream (and an empty form).
+                await request.body()
                 form = await request.form()
                 value = form.get(CSRF_FIELD)
                 sent = value if isinstance(value, str) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from tvaers.selection.records import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.web.roles import PURPOSE_LABELS, ROLE_LABELS
 
 APP = "Tværs"
@@ -103,6 +104,12 @@ AUDIT_ACTIONS = {
     "adgangskode_sat": "Satte adgangskode",
     "familie_traek_vist": "Så familiens ressourcetræk",
     "familie_traek_eksporteret": "Hentede familiens ressourcetræk i Excel",
+    "kandidatliste_vist": "Så en kandidatliste til en løsning",
+    "kandidatliste_eksporteret": "Hentede en kandidatliste i Excel",
+    "kandidat_vist": "Så en kandidats oplysninger",
+    "indskrevne_vist": "Så løsningens indskrevne",
+    "indskrevne_eksporteret": "Hentede løsningens indskrevne i Excel",
+    **SELECTION_AUDIT_ACTIONS,
 }
 DRAW = {
     "title": "Ressourcetræk",
@@ -142,6 +149,160 @@ DRAW = {
     "logged": "Visningen er logget. Grundlag",
     "ongoing": "løbende",
 }
+SELECTION = {
+    "nav": "Målgrupper",
+    "title": "Målgrupper",
+    "lead": "Regelsæt, der beskriver en målgruppe ud fra kommunens data: betingelser, "
+    "undtagelser og en kompleksitetsscore. Her ses kun sammentællinger; celler med færre end 5 "
+    "borgere eller familier er skjult.",
+    "rules": "Regelsæt",
+    "new": "Nyt regelsæt",
+    "import": "Importér YAML",
+    "import_file": "YAML-fil med et regelsæt",
+    "import_hint": "Filen gemmes som en ny version, hvis regelsættet findes i forvejen og er "
+    "ændret. Et regelsæt med fejl gemmes ikke.",
+    "import_button": "Importér",
+    "view": "Vis",
+    "export": "Hent YAML",
+    "edit": "Redigér",
+    "versions": "Versioner",
+    "label": "Betegnelse",
+    "key": "Navn (rule_set)",
+    "unit": "Enhed",
+    "units": {"citizen": "Borgere", "family": "Familier"},
+    "unit_one": {"citizen": "Borger", "family": "Familie"},
+    "ready_made": "Færdigt regelsæt",
+    "ready_made_actor": "Tværs",
+    "yaml": "Regelsættet i YAML",
+    "yaml_hint": "Formatet er beskrevet i docs/selection.md. Fejl vises med stedet i "
+    "regelsættet, fx include.all[0].benefit.types.",
+    "note": "Bemærkning til ændringen",
+    "note_hint": "Hvorfor ændres regelsættet? Vises i versionshistorikken.",
+    "saved_new": "Regelsættet «{label}» er gemt som version {version}.",
+    "unchanged": "Regelsættet «{label}» var uændret; der er ikke gemt en ny version.",
+    "not_saved": "Regelsættet er ikke gemt.",
+    "key_changed": "Regelsættets navn (rule_set) kan ikke ændres her: siden redigerer "
+    "'{key}'. Brug «Nyt regelsæt» for at oprette et regelsæt med et andet navn.",
+    "key_exists": "Der findes allerede et regelsæt med navnet '{key}'. Vælg et andet navn, "
+    "eller redigér det eksisterende.",
+    "key_reserved": "Navnet '{key}' bruges af Tværs' egne sider. Vælg et andet navn.",
+    "file_missing": "Vælg en fil.",
+    "file_unreadable": "Filen kunne ikke læses som tekst (UTF-8).",
+    "file_too_large": "Filen er for stor (højst 100 kB).",
+    "rule_text": "Reglen",
+    "include": "Betingelser (skal være opfyldt)",
+    "exclude": "Undtagelser (tages fra igen)",
+    "all": "alle disse",
+    "any": "mindst én af disse",
+    "not": "ikke",
+    "score": "Kompleksitetsscore",
+    "score_weights": "Point pr. enhed",
+    "score_min": "Mindste score for at høre til målgruppen",
+    "lookback": "Ser tilbage",
+    "description": "Beskrivelse",
+    "source": "Kilde",
+    "as_of": "Skæringsdato",
+    "as_of_hint": "Målgruppen opgøres på denne dato. Standard er sidste dag med data.",
+    "show": "Vis",
+    "no_data": "Der er ikke indlæst data at opgøre målgruppen af.",
+    "size": "Målgruppens størrelse og udgift",
+    "by_area": "Udgift pr. sektorområde",
+    "by_area_label": "Søjlediagram: målgruppens udgift pr. sektorområde. Tallene står i "
+    "tabellen herunder.",
+    "composition": "Sammensætning",
+    "funnel": "Tragt: fra betingelse til målgruppe",
+    "what_if": "Hvad betyder hvert kriterium?",
+    "what_if_hint": "Målgruppens størrelse og udgift, hvis et enkelt kriterium blev fjernet "
+    "(«uden dette kriterium»).",
+    "variant": "Hvad nu hvis?",
+    "variant_lead": "Ret reglen herunder og se, hvordan målgruppen ændrer sig. Intet gemmes.",
+    "variant_button": "Beregn variant",
+    "variant_excel": "Hent sammenligningen som Excel",
+    "compare": "Grundregel og variant",
+    "why_title": "Hvorfor kan jeg ikke se, hvem der er i målgruppen?",
+    "why": [
+        "Denne side er statistik: den viser kun sammentællinger, og små celler er skjult, så "
+        "ingen enkelt borger kan genkendes.",
+        "Data brugt til statistik må aldrig bruges til at udpege de borgere, der indgår i "
+        "analysen. Et statistisk resultat bliver derfor aldrig til en liste over kandidater.",
+        "Kandidater findes i stedet på ny under sagsbehandlingsformål, for én bestemt "
+        "tværgående løsning og med et registreret grundlag (samtykke, hjemmel eller væsentlig "
+        "interesse). Hver visning af en kandidatliste logges.",
+    ],
+    "why_link": "Find kandidater til en løsning under «Udvælgelse» på løsningens side.",
+    "candidates": "Udvælgelse af kandidater",
+    "candidates_lead": "Kandidater til løsningen efter et regelsæt, rangeret efter "
+    "kompleksitetsscore. Data er kun et forslag: den faglige vurdering afgør, hvem der optages.",
+    "choose_rule": "Regelsæt",
+    "choose": "Find kandidater",
+    "candidate": "Kandidat",
+    "candidate_list": "Kandidater",
+    "score_breakdown": "Scorens sammensætning",
+    "data_behind": "Data bag udvælgelsen",
+    "assessment": "Faglig vurdering",
+    "decision": "Beslutning",
+    "motivation": "Motivation",
+    "development_potential": "Udviklingspotentiale",
+    "assessment_note": "Notat",
+    "assessment_note_hint": "Skriv ikke CPR-numre; borgeren er identificeret ved sit pseudonym.",
+    "enrol_on": "Indskrives fra (kun ved «optages»)",
+    "enrol_on_hint": "Udfyld for at indskrive i løsningen med det samme. Lad feltet stå tomt "
+    "for at indskrive senere.",
+    "assessed_on": "Vurderingens dato",
+    "assess_button": "Registrér vurdering",
+    "assessed": "Vurderingen er registreret.",
+    "assessed_enrolled": "Vurderingen er registreret, og kandidaten er indskrevet fra {day}.",
+    "enrol": "Indskriv",
+    "enrol_button": "Indskriv i løsningen",
+    "enrolled": "Indskrevet fra {day}.",
+    "history": "Beslutninger",
+    "enrolments": "Indskrevne",
+    "enrolments_lead": "Borgere og familier, der er indskrevet i løsningen, og deres forløb.",
+    "discharge": "Udskriv",
+    "discharge_on": "Udskrivningsdato",
+    "discharge_reason": "Årsag",
+    "discharge_reason_hint": "Fx «mål nået», «fraflyttet kommunen» eller «ønsker ikke at deltage».",
+    "discharged": "{who} er udskrevet fra {day}.",
+    "basis": "Grundlag for udvælgelse",
+    "basis_lead": "Før der kan vises kandidater til løsningen, skal grundlaget for at behandle "
+    "oplysninger om borgerne registreres: samtykke, hjemmel i lovgivningen eller en "
+    "dokumenteret væsentlig interesse. Registreringen logges.",
+    "basis_reference_hint": "Fx «Retssikkerhedslovens § 11 c, j.nr. 27.00.00-A00-1-25» eller "
+    "løsningens samtykkeproces med dato.",
+    "basis_button": "Registrér grundlag",
+    "basis_recorded": "Grundlaget for udvælgelse er registreret.",
+    "basis_active": "Gældende grundlag",
+    "basis_none": "Der er ikke registreret et gældende grundlag for udvælgelse til løsningen.",
+    "basis_history": "Registrerede grundlag",
+    "logged": "Visningen er logget. Grundlag",
+    "refused_statistical": "Kandidatlister og oplysninger om enkelte borgere kræver "
+    "sagsbehandlingsformål. Data brugt til statistik må aldrig bruges i sagsbehandling, og et "
+    "statistisk resultat bliver aldrig til en kandidatliste. Skift formål til "
+    "«Sagsbehandlingsformål» øverst på siden, og åbn siden igen.",
+    "refused_role": "Din rolle giver ikke adgang til kandidater og oplysninger om enkelte "
+    "borgere. Målgruppernes statistik (kun sammentællinger) kan ses under «Målgrupper». "
+    "Statistiske resultater må aldrig bruges til at udpege borgere (de to formål holdes adskilt).",
+    "refused_basis": "Der er ikke registreret et gældende grundlag for at udvælge kandidater "
+    "til løsningen «{name}». Intet er vist, og intet er logget som visning.",
+    "refused_basis_recorder": "Registrér grundlaget for udvælgelse",
+    "refused_basis_other": "Bed en sagsbehandler, en fagchef eller løsningens leder om at "
+    "registrere grundlaget.",
+    "refused_recorder": "Din rolle kan ikke registrere grundlag for udvælgelse.",
+    "solution_links": "Udvælgelse af borgere og familier (fokuspunkt 2)",
+    "solution_links_hint": "Kræver sagsbehandlingsformål og et registreret grundlag. Hver "
+    "visning logges.",
+    "no_candidates": "Ingen kandidater efter regelsættet på skæringsdatoen.",
+    "not_candidate": "Enheden er ikke kandidat efter regelsættet på skæringsdatoen. "
+    "Tidligere beslutninger vises herunder.",
+    "ongoing": "indskrevet",
+}
+DECISION_LABELS = {"accepted": "Optages", "rejected": "Afvises", "postponed": "Udsættes"}
+LEVEL_LABELS = {"high": "Høj", "medium": "Middel", "low": "Lav", "unknown": "Ukendt"}
+DECISION_KINDS = {
+    "assessment": "Faglig vurdering",
+    "enrolment": "Indskrivning",
+    "discharge": "Udskrivning",
+}
 LEVELS = {"citizen": "Borgere", "family": "Familier"}
 CONTACT_MEASURES = {
     "sector_areas": "Sektorområder",
@@ -165,6 +326,10 @@ FIELD_LABELS = {
     "purpose": "Formål",
     "username": "Brugernavn",
     "password": "Adgangskode",
+    "version": "Version",
+    "regelsaet": "Regelsæt",
+    "dato": "Skæringsdato",
+    "solution_id": "Løsning",
 }
 
 
@@ -189,6 +354,10 @@ T = SimpleNamespace(
     data="Data",
     draw_nav="Ressourcetræk",
     draw=DRAW,
+    selection=SELECTION,
+    decisions=DECISION_LABELS,
+    assessment_levels=LEVEL_LABELS,
+    decision_kinds=DECISION_KINDS,
     levels=LEVELS,
     contact_measures=CONTACT_MEASURES,
     citizens="Borgeropslag",

@@ -1,0 +1,326 @@
+"""Focus point 2, the rules: the list of target-group rule sets, a new one, YAML import, editing
+with a note, the versions and the YAML download.
+
+Statistical purpose only: a rule set is a description, not data about anyone. Every signed-in
+role may read the rules; editors (SOLUTION_EDITORS and the analyst) may change them. A rule with
+an error is refused with the message of :mod:`tvaers.selection.model`, which names the wrong
+part (``include.all[0].benefit.types``); nothing is saved then.
+
+The statistical view of a rule set is in :mod:`tvaers.web.pages.selection_view`, the casework
+per solution in :mod:`tvaers.web.pages.selection_casework`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from tvaers.core.errors import ConfigError, NotFound
+from tvaers.selection import records
+from tvaers.selection.model import RuleSet, parse_rule_set
+from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
+from tvaers.web.deps import Viewer, db, flash, redirect, render, require, viewer
+from tvaers.web.roles import SOLUTION_EDITORS, Role
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/maalgrupper")
+RULE_EDITORS = frozenset({*SOLUTION_EDITORS, Role.ANALYST})
+editor = require(*RULE_EDITORS)
+S = T.selection
+# Paths of this module under /maalgrupper/: a rule set may not be named like one of them.
+RESERVED = frozenset({"ny", "importer"})
+MAX_UPLOAD = 100_000
+NEW_TEMPLATE = """\
+rule_set: min_maalgruppe
+label: "Min målgruppe"
+description: >-
+  Borgere i kontakt med mindst to sektorområder det seneste år.
+unit: citizen
+lookback_months: 12
+include:
+  all:
+    - sector_areas: {min: 2}
+score:
+  weights:
+    sector_areas: 2
+    interventions: 1
+"""
+
+
+def known_rule(session: Session, key: str) -> TargetGroupRule:
+    """The stored rule set ``key`` (the ready-made ones are stored on first use), or 404."""
+    rule = records.find_rule(session, key)
+    if rule is None:
+        records.load_ready_made(session, S["ready_made_actor"])
+        rule = records.find_rule(session, key)
+    if rule is None:
+        raise HTTPException(404)
+    return rule
+
+
+def stored(session: Session, key: str, version: int | None = None) -> tuple[RuleSet, Any]:
+    """(rule set, version row) of a stored rule set, or 404 (also for an unknown version)."""
+    known_rule(session, key)
+    try:
+        return records.get_rule(session, key, version)
+    except NotFound as exc:
+        raise HTTPException(404) from exc
+
+
+def _text(value: Any) -> str:
+    """A textarea's text as the user wrote it, with the browser's CRLF turned into LF."""
+    return str(value or "").replace("\r\n", "\n")
+
+
+def _save(
+    session: Session,
+    who: Viewer,
+    text: str,
+    note: str,
+    source: str,
+    *,
+    key: str | None = None,
+    new: bool = False,
+) -> tuple[TargetGroupRuleVersion | None, str | None]:
+    """Save a rule set: (version, None), or (None, the Danish error) with nothing saved."""
+    try:
+        rule = parse_rule_set(text, source)
+    except ConfigError as exc:
+        return None, str(exc)
+    if key is not None and rule.key != key:
+        return None, S["key_changed"].format(key=key)
+    if rule.key in RESERVED:
+        return None, S["key_reserved"].format(key=rule.key)
+    if new and records.find_rule(session, rule.key) is not None:
+        return None, S["key_exists"].format(key=rule.key)
+    try:
+        return records.save_rule(session, text, who.username, note, source=source), None
+    except ConfigError as exc:
+        return None, str(exc)
+
+
+def _saved_message(session: Session, row: TargetGroupRuleVersion, before: int | None) -> str:
+    rule = session.get(TargetGroupRule, row.rule_id)
+    label = rule.label if rule else ""
+    if before is not None and row.version == before:
+        return str(S["unchanged"]).format(label=label)
+    return str(S["saved_new"]).format(label=label, version=row.version)
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def _list_table(session: Session) -> DataTable:
+    rows = []
+    for rule in records.list_rules(session):
+        current = records.rule_versions(session, rule.key)[0]
+        rows.append(
+            {
+                "key": rule.key,
+                "label": rule.label,
+                "unit": S["units"].get(rule.unit, rule.unit),
+                "version": rule.version,
+                "ready_made": rule.ready_made,
+                "changed_by": current.changed_by,
+                "changed_at": current.changed_at,
+            }
+        )
+    return DataTable(
+        title=S["rules"],
+        columns=[
+            Column("label", S["label"]),
+            Column("key", S["key"]),
+            Column("unit", S["unit"]),
+            Column("version", T.version, "int"),
+            Column("ready_made", S["ready_made"], "bool"),
+            Column("changed_by", T.changed_by),
+            Column("changed_at", T.changed_at, "datetime"),
+        ],
+        rows=rows,
+        filename="maalgrupper-regelsaet",
+    )
+
+
+def _list_page(
+    request: Request, who: Viewer, session: Session, status_code: int = 200, **context: Any
+) -> Response:
+    records.load_ready_made(session, S["ready_made_actor"])
+    table = _list_table(session)
+    if wants_excel(request):
+        return excel_response(table)
+    context.setdefault("error", None)
+    context.setdefault("note", "")
+    return render(
+        request,
+        "selection/list.html",
+        who,
+        status_code=status_code,
+        table=table,
+        can_edit=who.role in RULE_EDITORS,
+        **context,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def list_rules(
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    return _list_page(request, who, session)
+
+
+@router.post("/importer", response_class=HTMLResponse)
+async def import_rule(
+    request: Request,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    form = await request.form()
+    upload = form.get("fil")
+    note = _text(form.get("note")).strip()
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _list_page(request, who, session, 422, error=S["file_missing"], note=note)
+    content = await upload.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        return _list_page(request, who, session, 422, error=S["file_too_large"], note=note)
+    try:
+        text = content.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return _list_page(request, who, session, 422, error=S["file_unreadable"], note=note)
+    name = upload.filename.rsplit("/", 1)[-1][:100]
+    before = _current_version(session, text)
+    row, error = _save(session, who, text, note, name)
+    if row is None:
+        return _list_page(request, who, session, 422, error=f"{S['not_saved']} {error}", note=note)
+    flash(request, _saved_message(session, row, before))
+    key = session.get(TargetGroupRule, row.rule_id).key  # type: ignore[union-attr]
+    return redirect(f"/maalgrupper/{key}")
+
+
+def _current_version(session: Session, text: str) -> int | None:
+    """The stored version of the rule set the text names, if it is stored (for the message)."""
+    try:
+        rule = records.find_rule(session, parse_rule_set(text).key)
+    except ConfigError:
+        return None
+    return rule.version if rule else None
+
+
+# --- new and edit -----------------------------------------------------------------------------
+
+
+@router.get("/ny", response_class=HTMLResponse)
+def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
+    return render(
+        request, "selection/edit.html", who, rule=None, text=NEW_TEMPLATE, note="", error=None
+    )
+
+
+@router.post("/ny", response_class=HTMLResponse)
+async def create(
+    request: Request,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    form = await request.form()
+    text, note = _text(form.get("yaml")), _text(form.get("note")).strip()
+    row, error = _save(session, who, text, note, "regelsæt", new=True)
+    if row is None:
+        return render(
+            request, "selection/edit.html", who, status_code=422, rule=None, text=text,
+            note=note, error=error,
+        )  # fmt: skip
+    flash(request, _saved_message(session, row, None))
+    key = session.get(TargetGroupRule, row.rule_id).key  # type: ignore[union-attr]
+    return redirect(f"/maalgrupper/{key}")
+
+
+@router.get("/{key}/rediger", response_class=HTMLResponse)
+def edit_form(
+    request: Request,
+    key: str,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db, scope="function"),
+) -> HTMLResponse:
+    rule = known_rule(session, key)
+    text = records.export_rule(session, key)
+    return render(request, "selection/edit.html", who, rule=rule, text=text, note="", error=None)
+
+
+@router.post("/{key}/rediger", response_class=HTMLResponse)
+async def save(
+    request: Request,
+    key: str,
+    who: Viewer = Depends(editor),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    rule = known_rule(session, key)
+    before = rule.version
+    form = await request.form()
+    text, note = _text(form.get("yaml")), _text(form.get("note")).strip()
+    row, error = _save(session, who, text, note, f"regelsæt '{key}'", key=key)
+    if row is None:
+        return render(
+            request, "selection/edit.html", who, status_code=422, rule=rule, text=text,
+            note=note, error=error,
+        )  # fmt: skip
+    flash(request, _saved_message(session, row, before))
+    return redirect(f"/maalgrupper/{key}")
+
+
+# --- versions and YAML ------------------------------------------------------------------------
+
+
+@router.get("/{key}/versioner", response_class=HTMLResponse)
+def versions(
+    request: Request,
+    key: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    rule = known_rule(session, key)
+    table = DataTable(
+        title=f"{T.history}: {rule.label}",
+        columns=[
+            Column("version", T.version, "int"),
+            Column("changed_at", T.changed_at, "datetime"),
+            Column("changed_by", T.changed_by),
+            Column("label", S["label"]),
+            Column("note", S["note"]),
+        ],
+        rows=[
+            {
+                "version": v.version,
+                "changed_at": v.changed_at,
+                "changed_by": v.changed_by,
+                "label": v.data.get("label"),
+                "note": v.note or None,
+            }
+            for v in records.rule_versions(session, key)
+        ],
+        filename=f"maalgruppe-{key}-versioner",
+    )
+    if wants_excel(request):
+        return excel_response(table)
+    return render(request, "selection/versions.html", who, rule=rule, table=table)
+
+
+@router.get("/{key}/yaml", dependencies=[Depends(viewer)])
+def download_yaml(
+    key: str,
+    version: int | None = None,
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    _, row = stored(session, key, version)
+    text = records.export_rule(session, key, row.version)
+    return Response(
+        text.encode("utf-8"),
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{key}-v{row.version}.yaml"'},
+    )

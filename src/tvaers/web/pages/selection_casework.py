@@ -1,0 +1,371 @@
+"""Focus point 2, the casework per solution: the candidate list and one candidate with the
+professional assessment and enrolment (the enrolled, discharge and the selection basis are in
+:mod:`.selection_enrolment`, on the same rules and helpers).
+
+Person-level throughout (DOMAIN.md §3.7): every page needs a role that may do casework, the
+casework purpose and a selection basis in force for the solution; otherwise it answers 403 with
+the reason in Danish, shows nothing and logs nothing. Every page that shows person-level data
+writes exactly one audit entry (the list: solution, rule key and version, number of candidates,
+basis; a candidate: the subject, as the audit log's citizen when the unit is a citizen). The
+assessment, enrolment and discharge are written and audited by :mod:`tvaers.selection.records`.
+
+Candidates are always drawn afresh here from a stored rule set; a statistical result is never
+turned into a candidate list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from tvaers.anchoring import service as solutions
+from tvaers.core.errors import CaseworkRefused, NoData, NotFound
+from tvaers.draw import service as draw_service
+from tvaers.draw.attribution import data_span
+from tvaers.draw.model import Unit
+from tvaers.selection import records, service
+from tvaers.selection.model import RuleSet
+from tvaers.store import audit
+from tvaers.store.models import SelectionBasis, Solution
+from tvaers.web.deps import Viewer, db, flash, redirect, render, settings_of, viewer
+from tvaers.web.pages.selection import known_rule, stored
+from tvaers.web.pages.selection_tables import (
+    candidate_table,
+    decision_table,
+    detail_tables,
+)
+from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
+from tvaers.web.tables import excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/loesninger")
+S = T.selection
+
+
+def install(env: Environment) -> None:
+    """The role sets the solution page needs to show the links only to those who can use them."""
+    env.globals["casework_roles"] = CASEWORK_ROLES
+    env.globals["basis_recorders"] = BASIS_RECORDERS
+
+
+def solution_or_404(session: Session, solution_id: int) -> Solution:
+    try:
+        return solutions.get(session, solution_id)
+    except solutions.NotFound as exc:
+        raise HTTPException(404) from exc
+
+
+def refused(
+    request: Request, who: Viewer, solution: Solution, reason: str, **extra: Any
+) -> HTMLResponse:
+    return render(
+        request, "selection/refused.html", who, status_code=403, reason=reason, solution=solution,
+        **extra,
+    )  # fmt: skip
+
+
+def gate(
+    request: Request, session: Session, who: Viewer, solution: Solution
+) -> SelectionBasis | HTMLResponse:
+    """The basis that makes person-level access lawful, or the 403 page saying why not."""
+    if who.role not in CASEWORK_ROLES:
+        return refused(request, who, solution, S["refused_role"])
+    if not who.casework:
+        return refused(request, who, solution, S["refused_statistical"])
+    basis = records.active_selection_basis(session, solution.id)
+    if basis is None:
+        return refused(
+            request, who, solution, S["refused_basis"].format(name=solution.name),
+            basis_link=who.role in BASIS_RECORDERS,
+        )  # fmt: skip
+    return basis
+
+
+def log_view(
+    session: Session, who: Viewer, basis: SelectionBasis, action: str, **detail: Any
+) -> None:
+    citizen = detail.pop("citizen", None)
+    audit.record(
+        session, who.username, action, citizen=citizen, purpose=who.purpose,
+        basis=records.basis_text(basis), detail={**detail, "selection_basis_id": basis.id},
+    )  # fmt: skip
+
+
+def parse_day(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text or "").strip()) if str(text or "").strip() else None
+    except ValueError:
+        return None
+
+
+def _rule_choice(session: Session, key: str | None, version: int | None) -> Any:
+    if not key:
+        return None, None
+    return stored(session, key, version)
+
+
+# --- the candidate list -----------------------------------------------------------------------
+
+
+@router.get("/{solution_id}/udvaelgelse", response_class=HTMLResponse)
+def candidates(
+    request: Request,
+    solution_id: int,
+    regelsaet: str | None = None,
+    dato: str | None = None,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    records.load_ready_made(session, S["ready_made_actor"])
+    rules = records.list_rules(session)
+    rule, version = _rule_choice(session, regelsaet, None)
+    settings = settings_of(request)
+    table, as_of, last, error = None, None, None, None
+    try:
+        with draw_service.session(settings) as backend:
+            _first, last = data_span(backend)
+            as_of = parse_day(dato) or last
+            if rule is not None:
+                evaluation = service.evaluate(
+                    backend, rule, as_of, draw_service.load_config(settings)
+                )
+                rows = service.candidates(evaluation).to_pylist()
+                names = backend.table("sector_areas").select("sector_area", "name")
+                table = candidate_table(
+                    rows,
+                    rule,
+                    version,
+                    solution,
+                    as_of,
+                    _status(session, solution, rule),
+                    {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()},
+                )
+    except NoData:
+        error = S["no_data"]
+    if table is not None and rule is not None:
+        export = wants_excel(request)
+        log_view(
+            session, who, basis,
+            "kandidatliste_eksporteret" if export else "kandidatliste_vist",
+            solution_id=solution.id, rule_key=rule.key, rule_version=version.version,
+            candidates=len(table.rows), as_of=str(as_of),
+        )  # fmt: skip
+        if export:
+            return excel_response(table)
+    elif wants_excel(request):
+        raise HTTPException(404)
+    return render(
+        request, "selection/candidates.html", who, solution=solution, basis=basis, rules=rules,
+        rule=rule, version=version, table=table, as_of=as_of, last=last, error=error,
+    )  # fmt: skip
+
+
+def _status(session: Session, solution: Solution, rule: RuleSet) -> dict[str, str]:
+    """Subject -> where it stands in the solution (enrolled, or the latest assessment)."""
+    found = {
+        subject: T.decisions.get(row.decision or "", row.decision or "")
+        for subject, row in records.latest_assessments(session, solution.id, rule.unit).items()
+    }
+    for period in records.enrolments(session, solution.id):
+        if period.unit == rule.unit.value and period.discharged_on is None:
+            found[period.subject] = S["ongoing"].capitalize()
+    return found
+
+
+# --- one candidate ----------------------------------------------------------------------------
+
+
+def _unit(unit: str) -> Unit:
+    try:
+        return Unit(unit)
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    who: Viewer,
+    solution: Solution,
+    basis: SelectionBasis,
+    unit: Unit,
+    subject: str,
+    key: str | None,
+    version_no: int | None,
+    dato: str | None,
+    *,
+    error: str | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    rule, version = _rule_choice(session, key, version_no)
+    if rule is not None and rule.unit is not unit:
+        raise HTTPException(404)
+    detail, as_of = None, None
+    if rule is not None:
+        settings = settings_of(request)
+        try:
+            with draw_service.session(settings) as backend:
+                as_of = parse_day(dato) or data_span(backend)[1]
+                evaluation = service.evaluate(
+                    backend, rule, as_of, draw_service.load_config(settings)
+                )
+                detail = service.candidate_detail(evaluation, subject)
+        except NotFound as exc:
+            raise HTTPException(404) from exc
+        except NoData:
+            detail = None
+    decisions = records.history(session, solution.id, unit.value, subject)
+    enrolment = records.current_enrolment(session, solution.id, unit.value, subject)
+    latest = next((d for d in reversed(decisions) if d.kind != "enrolment"), None)
+    log_view(
+        session, who, basis, "kandidat_vist", solution_id=solution.id, unit=unit.value,
+        citizen=subject if unit is Unit.CITIZEN else None,
+        **({"family": subject} if unit is Unit.FAMILY else {}),
+        rule_key=rule.key if rule else None, rule_version=version.version if version else None,
+        as_of=str(as_of) if as_of else None,
+    )  # fmt: skip
+    return render(
+        request, "selection/candidate.html", who, status_code=422 if error else 200,
+        solution=solution, basis=basis, unit=unit.value, subject=subject, rule=rule,
+        version=version, as_of=as_of, detail=detail,
+        tables=detail_tables(detail, unit, subject) if detail else {},
+        history=decision_table(decisions, f"{S['history']}: {subject}", f"beslutninger-{subject}"),
+        enrolment=enrolment,
+        can_enrol=enrolment is None and latest is not None and latest.kind == "assessment"
+        and latest.decision == "accepted",
+        error=error, values=values or {}, today=records.today(),
+    )  # fmt: skip
+
+
+@router.get("/{solution_id}/udvaelgelse/{unit}/{subject}", response_class=HTMLResponse)
+def candidate(
+    request: Request,
+    solution_id: int,
+    unit: str,
+    subject: str,
+    regelsaet: str | None = None,
+    version: int | None = None,
+    dato: str | None = None,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    kind = _unit(unit)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    return _detail_page(
+        request, session, who, solution, basis, kind, subject, regelsaet, version, dato
+    )
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def _form_version(form: FormData) -> int | None:
+    text = form_text(form, "version")
+    return int(text) if text.isdigit() else None
+
+
+@router.post("/{solution_id}/udvaelgelse/{unit}/{subject}", response_class=HTMLResponse)
+async def assess(
+    request: Request,
+    solution_id: int,
+    unit: str,
+    subject: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    kind = _unit(unit)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    form = await request.form()
+    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    key, version = values.get("regelsaet") or None, _form_version(form)
+    enrol_text = values.get("enrol_on", "")
+    enrol_on, assessed_on = parse_day(enrol_text), parse_day(values.get("assessed_on"))
+    try:
+        if (enrol_text and enrol_on is None) or (values.get("assessed_on") and not assessed_on):
+            raise CaseworkRefused(T.validation["date_parsing"])
+        if key:
+            known_rule(session, key)
+        records.assess(
+            session, solution.id, kind.value, subject, values.get("decision", ""),
+            values.get("motivation", ""), values.get("development_potential", ""),
+            values.get("note") or None, who.username, records.basis_text(basis),
+            enrol_on=enrol_on, rule_key=key, rule_version=version if key else None,
+            score=values.get("score") or None,
+            assessed_on=assessed_on,
+        )  # fmt: skip
+    except CaseworkRefused as exc:
+        return _detail_page(
+            request, session, who, solution, basis, kind, subject, key, version,
+            values.get("dato"), error=str(exc), values=values,
+        )  # fmt: skip
+    message = (
+        S["assessed_enrolled"].format(day=enrol_on.strftime("%d-%m-%Y"))
+        if enrol_on
+        else S["assessed"]
+    )
+    flash(request, message)
+    return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))
+
+
+def _detail_url(
+    solution_id: int, unit: str, subject: str, key: str | None, version: int | None,
+    values: dict[str, str],
+) -> str:  # fmt: skip
+    url = f"/loesninger/{solution_id}/udvaelgelse/{unit}/{subject}"
+    if key:
+        url += f"?regelsaet={key}" + (f"&version={version}" if version else "")
+        if values.get("dato"):
+            url += f"&dato={values['dato']}"
+    return url
+
+
+@router.post("/{solution_id}/udvaelgelse/{unit}/{subject}/indskriv", response_class=HTMLResponse)
+async def enrol(
+    request: Request,
+    solution_id: int,
+    unit: str,
+    subject: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    kind = _unit(unit)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    form = await request.form()
+    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    key, version = values.get("regelsaet") or None, _form_version(form)
+    on = parse_day(values.get("on"))
+    try:
+        if on is None:
+            raise CaseworkRefused(T.validation["date_parsing"])
+        records.enrol(
+            session, solution.id, kind.value, subject, on, who.username,
+            records.basis_text(basis),
+        )  # fmt: skip
+    except CaseworkRefused as exc:
+        return _detail_page(
+            request, session, who, solution, basis, kind, subject, key, version,
+            values.get("dato"), error=str(exc), values=values,
+        )  # fmt: skip
+    flash(request, S["enrolled"].format(day=on.strftime("%d-%m-%Y")))
+    return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))

@@ -1,0 +1,176 @@
+"""Focus point 2, the casework per solution, continued: the enrolled citizens/families with
+the discharge form and the decision history, and the selection basis for the solution.
+
+The same rules as :mod:`.selection_casework`: casework purpose, a role that allows it and a
+selection basis in force; one audit entry per view of the enrolled (the discharge and the
+recording of a basis are audited by :mod:`tvaers.selection.records`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from tvaers.core.errors import CaseworkRefused
+from tvaers.selection import records
+from tvaers.store.models import SelectionBasis, Solution
+from tvaers.web.deps import Viewer, db, flash, redirect, render, viewer
+from tvaers.web.pages.selection_casework import (
+    form_text,
+    gate,
+    log_view,
+    parse_day,
+    refused,
+    solution_or_404,
+)
+from tvaers.web.pages.selection_tables import decision_table, enrolment_rows
+from tvaers.web.roles import BASIS_RECORDERS
+from tvaers.web.tables import excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/loesninger")
+S = T.selection
+
+
+# --- the enrolled -----------------------------------------------------------------------------
+
+
+def _enrolled_page(
+    request: Request,
+    session: Session,
+    who: Viewer,
+    solution: Solution,
+    basis: SelectionBasis,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    periods = records.enrolments(session, solution.id)
+    table = enrolment_rows(periods, solution)
+    history = decision_table(
+        records.history(session, solution.id),
+        f"{S['history']}: {solution.name}",
+        f"loesning-{solution.id}-beslutninger",
+    )
+    export = wants_excel(request)
+    table_key = request.query_params.get("table", "enrolled")
+    log_view(
+        session, who, basis, "indskrevne_eksporteret" if export else "indskrevne_vist",
+        solution_id=solution.id, enrolled=sum(1 for p in periods if p.discharged_on is None),
+        rows=len(periods),
+    )  # fmt: skip
+    if export:
+        return excel_response(history if table_key == "history" else table)
+    return render(
+        request, "selection/enrolled.html", who, status_code=422 if error else 200,
+        solution=solution, basis=basis, table=table, history=history, error=error,
+        values=values or {}, today=records.today(),
+    )  # fmt: skip
+
+
+@router.get("/{solution_id}/indskrevne", response_class=HTMLResponse)
+def enrolled(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    return _enrolled_page(request, session, who, solution, basis)
+
+
+@router.post("/{solution_id}/indskrevne/udskriv", response_class=HTMLResponse)
+async def discharge(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    form = await request.form()
+    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    on = parse_day(values.get("on"))
+    try:
+        if on is None:
+            raise CaseworkRefused(T.validation["date_parsing"])
+        period = records.discharge(
+            session, solution.id, values.get("unit", ""), values.get("subject", ""), on,
+            values.get("reason", ""), who.username, records.basis_text(basis),
+        )  # fmt: skip
+    except CaseworkRefused as exc:
+        return _enrolled_page(request, session, who, solution, basis, str(exc), values)
+    who_text = f"{S['unit_one'].get(period.unit, period.unit)} {period.subject}"
+    flash(request, S["discharged"].format(who=who_text, day=on.strftime("%d-%m-%Y")))
+    return redirect(f"/loesninger/{solution.id}/indskrevne")
+
+
+# --- the selection basis ----------------------------------------------------------------------
+
+
+def _basis_page(
+    request: Request,
+    session: Session,
+    who: Viewer,
+    solution: Solution,
+    status_code: int = 200,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request, "selection/basis.html", who, status_code=status_code, solution=solution,
+        active=records.active_selection_basis(session, solution.id),
+        bases=records.selection_bases(session, solution.id), error=error,
+        values=values or {"valid_from": records.today().isoformat()},
+    )  # fmt: skip
+
+
+def _recorder(request: Request, who: Viewer, solution: Solution) -> HTMLResponse | None:
+    if who.role not in BASIS_RECORDERS:
+        return refused(request, who, solution, S["refused_recorder"])
+    if not who.casework:
+        return refused(request, who, solution, S["refused_statistical"])
+    return None
+
+
+@router.get("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
+def basis_form(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    return _recorder(request, who, solution) or _basis_page(request, session, who, solution)
+
+
+@router.post("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
+async def record_basis(
+    request: Request,
+    solution_id: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    solution = solution_or_404(session, solution_id)
+    refused = _recorder(request, who, solution)
+    if refused is not None:
+        return refused
+    form = await request.form()
+    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))
+    try:
+        if valid_from is None or (values.get("valid_to") and valid_to is None):
+            raise CaseworkRefused(T.validation["date_parsing"])
+        records.record_selection_basis(
+            session, solution.id, values.get("kind", ""), values.get("reference", ""),
+            valid_from, who.username, valid_to,
+        )  # fmt: skip
+    except CaseworkRefused as exc:
+        return _basis_page(request, session, who, solution, 422, str(exc), values)
+    flash(request, S["basis_recorded"])
+    return redirect(f"/loesninger/{solution.id}/udvaelgelse")

@@ -1,0 +1,367 @@
+"""Focus point 2, the statistical view of a target group: the rule in readable Danish, the
+group's size and cost, cost per sector area, composition, the funnel, what each criterion means
+(«uden dette kriterium») and a «Hvad nu hvis?» variant compared with the stored rule.
+
+Aggregates only, as :func:`tvaers.selection.service.summary` and
+:func:`~tvaers.selection.service.compare` publish them (cells of 1-4 hidden). No identity is
+ever shown here, and nothing here leads to a candidate list (DOMAIN.md §3.7): candidates are
+drawn afresh under the casework purpose, per solution (:mod:`.selection_casework`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from ibis.backends.duckdb import Backend
+from sqlalchemy.orm import Session
+
+from tvaers.core.errors import ConfigError, NoData
+from tvaers.draw import service as draw_service
+from tvaers.draw.attribution import data_span
+from tvaers.draw.model import TOTAL_AREA, Unit
+from tvaers.selection import records, service
+from tvaers.selection.model import (
+    MEASURE_LABELS,
+    AllOf,
+    AnyOf,
+    Condition,
+    Leaf,
+    NotOf,
+    RuleSet,
+    parse_rule_set,
+)
+from tvaers.store.models import TargetGroupRule
+from tvaers.web.charts import bar_chart
+from tvaers.web.deps import Viewer, db, render, settings_of, viewer
+from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
+from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.texts import T
+
+router = APIRouter(prefix="/maalgrupper")
+S = T.selection
+PARTS = {"include": "Betingelse", "exclude": "Undtagelse", "score": "Mindste score"}
+
+
+def _label(value: Any) -> Any:
+    return "I alt" if value in (TOTAL_AREA, "I alt") else value
+
+
+# --- the rule in Danish -----------------------------------------------------------------------
+
+
+def rule_tree(node: Condition | None) -> dict[str, Any] | None:
+    """A condition tree as the template shows it: nested lists of Danish sentences."""
+    if node is None:
+        return None
+    if isinstance(node, AllOf | AnyOf):
+        kind = "all" if isinstance(node, AllOf) else "any"
+        return {"kind": kind, "path": node.path, "items": [rule_tree(i) for i in node.items]}
+    if isinstance(node, NotOf):
+        return {"kind": "not", "path": node.path, "items": [rule_tree(node.item)]}
+    assert isinstance(node, Leaf)
+    return {"kind": "leaf", "path": node.path, "text": node.describe(), "items": []}
+
+
+def rule_facts(rule: RuleSet) -> dict[str, Any]:
+    return {
+        "include": rule_tree(rule.include),
+        "exclude": rule_tree(rule.exclude),
+        "weights": [(MEASURE_LABELS[m], w) for m, w in rule.score.weights.items()],
+        "score_min": rule.score.min,
+    }
+
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    as_of: date
+    first: date
+    last: date
+    period: str
+    population: int
+    tables: dict[str, DataTable] = field(default_factory=dict)
+    chart: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _noun(rule: RuleSet) -> str:
+    return str(S["units"][rule.unit.value])
+
+
+def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTable]:
+    """Every table of the statistical view, from the service's suppressed summary."""
+    noun, day = _noun(rule), summary.as_of.strftime("%d-%m-%Y")
+    families = rule.unit is Unit.FAMILY  # for citizens, units and citizens are the same count
+    stem = f"maalgruppe-{rule.key}-{summary.as_of.isoformat()}"
+    tables: dict[str, DataTable] = {}
+    tables["size"] = DataTable(
+        title=f"{S['size']} pr. {day}",
+        columns=[
+            Column("population", f"{noun} i kommunen", "int"),
+            Column("units", f"{noun} i målgruppen", "int"),
+            *([Column("citizens", "Borgere i målgruppen", "int")] if families else []),
+            Column("cost", f"Ressourcetræk {summary.window}", "money"),
+            Column("note", "Bemærkning"),
+        ],
+        rows=[
+            {
+                "population": summary.population,
+                "units": summary.units,
+                "citizens": summary.citizens,
+                "cost": summary.cost,
+                "note": summary.note,
+            }
+        ],
+        filename=f"{stem}-stoerrelse",
+        notes=[T.suppressed_note],
+    )
+    tables["by_area"] = DataTable(
+        title=f"{S['by_area']} {summary.window}",
+        columns=[
+            Column("name", "Sektorområde"),
+            Column("units", f"{noun} med udgift i området", "int"),
+            Column("cost", "Ressourcetræk", "money"),
+            Column("note", "Bemærkning"),
+        ],
+        rows=summary.cost_by_area,
+        filename=f"{stem}-sektoromraader",
+        notes=[
+            "En borger eller familie med udgift i flere områder tælles i hvert område; "
+            "totalen er målgruppen.",
+            T.suppressed_note,
+        ],
+    )
+    composition = [
+        ("by_areas", "Efter antal sektorområder", "areas", "Antal sektorområder", "units"),
+        ("by_age", "Borgere efter alder", "age", "Alder", "citizens"),
+        ("by_benefit", "Efter ydelse på skæringsdatoen", "benefit", "Ydelse", "units"),
+        ("by_score", "Efter kompleksitetsscore", "score", "Score (fra og med – til)", "units"),
+    ]
+    for key, title, group, group_label, count in composition:
+        rows = [dict(r, **{group: _label(r[group])}) for r in getattr(summary, key)]
+        columns = [
+            Column(group, group_label),
+            Column(count, "Borgere" if count == "citizens" else noun, "int"),
+        ]
+        if key == "by_areas":
+            columns.append(Column("cost", "Ressourcetræk", "money"))
+        tables[key] = DataTable(
+            title=f"{S['composition']}: {title.lower()}",
+            columns=[*columns, Column("note", "Bemærkning")],
+            rows=rows,
+            filename=f"{stem}-{key.replace('_', '-')}",
+            notes=[T.suppressed_note],
+        )
+    figure_columns = [
+        Column("units", noun, "int"),
+        *([Column("citizens", "Borgere", "int")] if families else []),
+        Column("cost", "Ressourcetræk", "money"),
+    ]
+    tables["funnel"] = DataTable(
+        title=S["funnel"],
+        columns=[Column("label", "Trin"), *figure_columns, Column("note", "Bemærkning")],
+        rows=summary.funnel,
+        filename=f"{stem}-tragt",
+        notes=[
+            "Et tal er også skjult, når det afviger med 1-4 fra et andet vist tal, så en lille "
+            "gruppe ikke kan regnes ud som forskellen.",
+        ],
+    )
+    tables["what_if"] = DataTable(
+        title=S["what_if"],
+        columns=[
+            Column("label", "Uden dette kriterium"),
+            Column("part", "Del"),
+            Column("path", "Sted i reglen"),
+            *figure_columns,
+            Column("difference", f"Forskel i {noun.lower()}", "int"),
+            Column("note", "Bemærkning"),
+        ],
+        rows=[dict(r, part=PARTS.get(r["part"], r["part"])) for r in summary.what_if],
+        filename=f"{stem}-hvad-hvis",
+        notes=[S["what_if_hint"]],
+    )
+    return tables
+
+
+def area_chart(summary: service.Summary) -> dict[str, Any] | None:
+    """The bar chart of the published (not hidden) sector areas, or None."""
+    rows = [
+        {"name": r["name"], "cost": float(r["cost"])}
+        for r in summary.cost_by_area
+        if r["sector_area"] != TOTAL_AREA and r["cost"] is not None
+    ]
+    if not rows:
+        return None
+    return bar_chart(
+        rows,
+        "name",
+        "cost",
+        title=f"{S['by_area']} {summary.window}",
+        category_title="Sektorområde",
+        value_title="Kr.",
+    )
+
+
+def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str, DataTable]:
+    noun = _noun(rule)
+    stem = f"maalgruppe-{rule.key}-variant-{comparison.as_of.isoformat()}"
+    rows = [
+        {"which": "Grundregel", **comparison.base},
+        {"which": "Variant", **comparison.variant},
+        {"which": "Forskel (variant − grundregel)", "label": None, **comparison.difference},
+    ]
+    pivot: dict[str, dict[str, Any]] = {}
+    for cell in comparison.overlap:
+        row = pivot.setdefault(_label(cell["base"]), {"base": _label(cell["base"])})
+        row[_label(cell["variant"])] = cell["units"]
+    return {
+        "compare": DataTable(
+            title=f"{S['compare']} pr. {comparison.as_of.strftime('%d-%m-%Y')}",
+            columns=[
+                Column("which", "Regel"),
+                Column("label", S["label"]),
+                Column("units", noun, "int"),
+                *([Column("citizens", "Borgere", "int")] if rule.unit is Unit.FAMILY else []),
+                Column("cost", "Ressourcetræk", "money"),
+                Column("note", "Bemærkning"),
+            ],
+            rows=rows,
+            filename=f"{stem}-sammenligning",
+            notes=[T.suppressed_note],
+        ),
+        "overlap": DataTable(
+            title=f"Overlap mellem grundregel og variant ({noun.lower()})",
+            columns=[
+                Column("base", "Grundregel"),
+                Column("i variant", "I variant", "int"),
+                Column("ikke i variant", "Ikke i variant", "int"),
+                Column("I alt", "I alt", "int"),
+            ],
+            rows=list(pivot.values()),
+            filename=f"{stem}-overlap",
+            notes=[T.suppressed_note],
+        ),
+    }
+
+
+def _reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, date, str | None]:
+    """(chosen date, data's first day, data's last day, Danish error or None)."""
+    first, last = data_span(backend)
+    if not wanted:
+        return last, first, last, None
+    try:
+        day = date.fromisoformat(wanted)
+    except ValueError:
+        return last, first, last, "Skæringsdatoen kunne ikke læses; skriv den som dd-mm-åååå."
+    if not first <= day <= last:
+        shown = f"{first.strftime('%d-%m-%Y')} og {last.strftime('%d-%m-%Y')}"
+        return last, first, last, f"Skæringsdatoen skal ligge mellem {shown} (data)."
+    return day, first, last, None
+
+
+def _figures(evaluation: service.Evaluation, first: date, last: date) -> Figures:
+    summary = service.summary(evaluation)
+    chart = area_chart(summary)
+    tables = summary_tables(summary, evaluation.rule)
+    tables["by_area"].chart = chart
+    return Figures(
+        as_of=summary.as_of,
+        first=first,
+        last=last,
+        period=str(summary.window),
+        population=summary.population,
+        tables=tables,
+        chart=chart,
+        warnings=summary.warnings,
+    )
+
+
+def _page(
+    request: Request,
+    who: Viewer,
+    session: Session,
+    key: str,
+    wanted: str | None,
+    variant_text: str | None = None,
+) -> Response:
+    """The statistical view; with ``variant_text`` also the variant compared with the rule."""
+    rule, row = stored(session, key)
+    settings = settings_of(request)
+    figures: Figures | None = None
+    date_error = variant_error = None
+    compared: dict[str, DataTable] | None = None
+    try:
+        with draw_service.session(settings) as backend:
+            as_of, first, last, date_error = _reference_date(backend, wanted)
+            config = draw_service.load_config(settings)
+            evaluation = service.evaluate(backend, rule, as_of, config)
+            figures = _figures(evaluation, first, last)
+            if variant_text is not None:
+                try:
+                    variant = parse_rule_set(variant_text, "variant")
+                    other = service.evaluate(backend, variant, as_of, config)
+                    compared = comparison_tables(service.compare(evaluation, other), rule)
+                except ConfigError as exc:
+                    variant_error = str(exc)
+    except NoData:
+        figures = None
+    table_key = request.query_params.get("table", "size")
+    if wants_excel(request):
+        source = compared if variant_text is not None else (figures.tables if figures else None)
+        table = (source or {}).get(table_key)
+        if table is None:
+            raise HTTPException(404)
+        return excel_response(table)
+    text = variant_text if variant_text is not None else records.export_rule(session, key)
+    return render(
+        request,
+        "selection/view.html",
+        who,
+        status_code=422 if (variant_error or date_error) else 200,
+        rule=rule,
+        stored_rule=_stored_rule(session, key),
+        version=row,
+        facts=rule_facts(rule),
+        figures=figures,
+        date_error=date_error,
+        wanted=wanted or "",
+        variant_text=text,
+        variant_error=variant_error,
+        compared=compared,
+        can_edit=who.role in RULE_EDITORS,
+    )
+
+
+def _stored_rule(session: Session, key: str) -> TargetGroupRule:
+    return known_rule(session, key)
+
+
+@router.get("/{key}", response_class=HTMLResponse)
+def view(
+    request: Request,
+    key: str,
+    dato: str | None = None,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    return _page(request, who, session, key, dato)
+
+
+@router.post("/{key}/hvad-nu-hvis", response_class=HTMLResponse)
+async def what_if(
+    request: Request,
+    key: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(db, scope="function"),
+) -> Response:
+    form = await request.form()
+    text = str(form.get("yaml") or "").replace("\r\n", "\n")
+    wanted = str(form.get("dato") or "") or None
+    return _page(request, who, session, key, wanted, variant_text=text)

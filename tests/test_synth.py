@@ -421,7 +421,7 @@ def test_outcomes_follow_benefits(con) -> None:
     expected = {
         "benefit:kontanthjælp", "benefit:uddannelseshjælp", "benefit:sygedagpenge",
         "benefit:ressourceforløb", "benefit:ledighedsydelse", "benefit:førtidspension",
-        "benefit:dagpenge", "internship", "job", "education",
+        "benefit:dagpenge", "internship", "job", "education", "self_supporting",
     }  # fmt: skip
     assert statuses == expected
     children = scalar(

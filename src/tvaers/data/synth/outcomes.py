@@ -21,8 +21,19 @@ EXITS: dict[str, tuple[float, float]] = {
     "dagpenge": (0.72, 0.06),
 }
 _STATUS_BENEFITS = [b.key for b in BENEFITS if b.key != "merudgifter"]
-STATUSES = [f"benefit:{key}" for key in _STATUS_BENEFITS] + ["internship", "job", "education"]
-NOTES = ["Ydelse bevilget", "Virksomhedspraktik", "Ordinær beskæftigelse", "Påbegyndt uddannelse"]
+STATUSES = [f"benefit:{key}" for key in _STATUS_BENEFITS] + [
+    "internship",
+    "job",
+    "education",
+    "self_supporting",
+]
+NOTES = [
+    "Ydelse bevilget",
+    "Virksomhedspraktik",
+    "Ordinær beskæftigelse",
+    "Påbegyndt uddannelse",
+    "Afgang til selvforsørgelse eller ukendt",
+]
 
 
 def _status_spells(spells: Spells) -> tuple[Spells, IntArray]:
@@ -54,12 +65,17 @@ def outcomes_table(
         mine = status[ended] == _STATUS_BENEFITS.index(key)
         job |= mine & (draw < p_job)
         education |= mine & (draw >= p_job) & (draw < p_job + p_education)
-    exit_status = np.where(job, STATUSES.index("job"), STATUSES.index("education"))
-    exits = ended[job | education]
-    persons.append(status_spells.person[exits])
-    dates.append(status_spells.end[exits] + 1)
-    statuses.append(exit_status[job | education])
-    notes.append(np.where(job[job | education], 2, 3))
+    # Every ended spell gets an exit: job, education, or (the rest) self-support or unknown, so
+    # that a benefit is not taken to run on after its last payment.
+    exit_status = np.select(
+        [job, education],
+        [STATUSES.index("job"), STATUSES.index("education")],
+        STATUSES.index("self_supporting"),
+    )
+    persons.append(status_spells.person[ended])
+    dates.append(status_spells.end[ended] + 1)
+    statuses.append(exit_status)
+    notes.append(np.select([job, education], [2, 3], 4))
 
     internships = np.flatnonzero(
         (spells.kind == SERVICE) & (spells.item == intervention_index("017042"))
@@ -74,6 +90,12 @@ def outcomes_table(
     what = np.concatenate(statuses)
     note = np.concatenate(notes)
     keep = when <= window.as_of
+    person, when, what, note = person[keep], when[keep], what[keep], note[keep]
+    # An exit to self-support on the day another status starts (a new benefit, a job) is no exit.
+    other = what != STATUSES.index("self_supporting")
+    day_key = person.astype(np.int64) * 1_000_000 + when.astype(np.int64)
+    busy = np.isin(day_key, day_key[other])
+    keep = other | ~busy
     person, when, what, note = person[keep], when[keep], what[keep], note[keep]
     order = np.lexsort((what, when, person))
     return pa.table(

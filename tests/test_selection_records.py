@@ -167,7 +167,7 @@ def test_the_municipalitys_change_to_a_ready_made_rule_is_kept(engine: Engine) -
     _, shipped = ready_made()["furesoe"]
     with sessions(engine)() as session:
         records.load_ready_made(session, "admin")
-        records.save_rule(session, shipped.replace("min: 10", "min: 12"), "lone", "strammere")
+        records.save_rule(session, shipped.replace("min: 7", "min: 12"), "lone", "strammere")
         assert records.load_ready_made(session, "admin") == []
         assert "min: 12" in records.export_rule(session, "furesoe")
         assert [v.version for v in records.rule_versions(session, "furesoe")] == [2, 1]

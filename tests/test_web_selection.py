@@ -36,8 +36,12 @@ from .conftest import FIXTURES, PASSWORD, ROLES, TEST_KEY, client_for, csrf_of
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOLUTION = 1
 ANNA = Pseudonymiser(TEST_KEY.encode()).pseudonym("0101851001")
-DINA = Pseudonymiser(TEST_KEY.encode()).pseudonym("0404781004")
 WITH_BASIS = ANNA  # the citizen the casework tests work on
+# Furesø's group in tests/fixtures/selection, worked out by hand in tests/test_selection_engine.py
+FURESOE = {Pseudonymiser(TEST_KEY.encode()).pseudonym(cpr) for cpr in (
+    "0101851001", "0404781004", "1010951010", "1506014013", "0111993014", "1503851018",
+    "1705721020", "2002024022",
+)}  # fmt: skip
 # Every citizen with an activity: 21 of the 22 citizens.
 ALL_ACTIVE = """\
 # Alle med mindst én indsats (testregel)
@@ -216,7 +220,7 @@ def test_a_malformed_rule_on_edit_shows_the_path_and_saves_nothing(web: FastAPI)
         assert 'aria-invalid="true"' in page.text
     assert _count(web, TargetGroupRuleVersion) == before
     # a good edit is a new version with its note; the old version can still be downloaded
-    changed = shipped.replace("min: 10", "min: 8").replace("\n", "\r\n")  # as a browser sends
+    changed = shipped.replace("min: 7", "min: 8").replace("\n", "\r\n")  # as a browser sends
     saved = client.post(
         "/maalgrupper/furesoe/rediger",
         data={"yaml": changed, "note": "Lavere grænse efter pilot"},
@@ -227,7 +231,7 @@ def test_a_malformed_rule_on_edit_shows_the_path_and_saves_nothing(web: FastAPI)
     assert "Lavere grænse efter pilot" in versions.text
     assert 'href="/maalgrupper/furesoe/yaml?version=1"' in versions.text
     assert client.get("/maalgrupper/furesoe/yaml?version=1").content == shipped.encode()
-    assert client.get("/maalgrupper/furesoe/yaml").text == shipped.replace("min: 10", "min: 8")
+    assert client.get("/maalgrupper/furesoe/yaml").text == shipped.replace("min: 7", "min: 8")
     assert client.get("/maalgrupper/furesoe/yaml?version=9").status_code == 404
     excel = client.get("/maalgrupper/furesoe/versioner?format=xlsx")
     assert excel.headers["content-type"] == XLSX
@@ -265,10 +269,13 @@ def _summary(app: FastAPI, key: str) -> service.Summary:
 def test_the_analyst_sees_only_suppressed_aggregates(rules: FastAPI) -> None:
     client = client_for(rules, "analyst")
     pseudonyms = _pseudonyms(rules)
-    # Furesø's group is anna and dina: the statistics hide it, and name nobody
+    # Furesø's group is 8 citizens: shown as a number, naming nobody; the substance-abuse group
+    # is one citizen (hans): hidden
     furesoe = client.get("/maalgrupper/furesoe")
     assert furesoe.status_code == 200
-    assert "Skjult: færre end 5 i målgruppen" in furesoe.text
+    assert "Skjult: færre end 5 i målgruppen" not in furesoe.text
+    small = client.get("/maalgrupper/kl_misbrug_og_overfoerselsindkomst")
+    assert "Skjult: færre end 5 i målgruppen" in small.text
     assert "ydelse uddannelseshjælp, kontanthjælp, ressourceforløb, ledighedsydelse" in (
         furesoe.text
     )  # the rule in Danish
@@ -289,7 +296,7 @@ def test_the_analyst_sees_only_suppressed_aggregates(rules: FastAPI) -> None:
     assert 'data-chart="chart-areas"' in text  # the bar chart of the published areas
     assert "Hvorfor kan jeg ikke se, hvem der er i målgruppen?" in text
     assert "uden dette kriterium" in text.lower()
-    for shown in (furesoe.text, text):
+    for shown in (furesoe.text, small.text, text):
         assert all(p not in shown for p in pseudonyms)
         for cell in re.findall(r'<td class="align-text-right nowrap">(-?\d+)</td>', shown):
             assert not 1 <= abs(int(cell)) < SMALL_CELL, cell
@@ -395,8 +402,8 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert _entries(rules, "kandidatliste_vist") == []  # nobody shown, nothing logged
     page = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe")
     assert page.status_code == 200
-    # the group the statistics hide is named here: anna and dina, and nobody else
-    assert {p for p in _pseudonyms(rules) if p in page.text} == {ANNA, DINA}
+    # the group the statistics only count is named here: the eight, and nobody else
+    assert {p for p in _pseudonyms(rules) if p in page.text} == FURESOE
     assert "Kompleksitetsscore" in page.text and "Point: sektorområder i kontakt" in page.text
     entries = _entries(rules, "kandidatliste_vist")
     assert len(entries) == 1
@@ -405,7 +412,7 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert entry.basis == "Hjemmel i lovgivningen: Retssikkerhedslovens § 11 c, j.nr. 1-25"
     assert entry.detail["solution_id"] == SOLUTION
     assert (entry.detail["rule_key"], entry.detail["rule_version"]) == ("furesoe", 1)
-    assert entry.detail["candidates"] == 2
+    assert entry.detail["candidates"] == 8
     excel = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&format=xlsx")
     assert excel.status_code == 200 and excel.headers["content-type"] == XLSX
     assert WITH_BASIS in _xlsx_text(excel.content)

@@ -365,3 +365,110 @@ def test_person_level_rows_need_casework_and_a_basis() -> None:
     assert person_level_refusal("casework", "  ") is not None
     assert person_level_refusal("casework", None) is not None
     assert person_level_refusal("casework", "Samtykke, j.nr. 1") is None
+
+
+# --- a group from a file (baseline --members) ----------------------------------------------------
+
+
+def test_a_members_file_is_pseudonymised_set_based(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tvaers.core import cpr as cpr_module
+    from tvaers.draw.service_baseline import read_members
+
+    key = TEST_KEY.encode()
+    numbers = [f"{day:02d}0{month}85{serial:04d}" for day in range(1, 29) for month in range(1, 10)
+               for serial in range(1000, 1040)]  # fmt: skip
+    expected = [Pseudonymiser(key).pseudonym(n) for n in numbers[:3]]
+    body = "\n".join(f"{n[:6]}-{n[6:]};01.0{1 + i % 9}.2025" for i, n in enumerate(numbers))
+
+    def per_row(*_args: object) -> str:
+        raise AssertionError("pseudonymised row by row in Python")
+
+    monkeypatch.setattr(cpr_module.Pseudonymiser, "pseudonym", per_row)
+    members, are_citizens = read_members(f"\ufeffCPR;Reference_Date\n{body}\n", key, None)
+    assert are_citizens and members.num_rows == len(numbers) == 10_080
+    rows = members.to_pylist()
+    assert [r["unit"] for r in rows[:3]] == expected  # the importer's pseudonyms, in file order
+    assert rows[0]["reference_date"] == date(2025, 1, 1)
+    assert rows[10]["reference_date"] == date(2025, 2, 1)
+    assert not any(n in str(rows) for n in numbers[:100])
+
+
+def test_a_members_file_of_families_or_pseudonyms_with_a_default_date() -> None:
+    from tvaers.draw.service_baseline import read_members
+
+    key = TEST_KEY.encode()
+    members, are_citizens = read_members("family\r\nF1\r\n\r\nF2\r\n", key, date(2025, 9, 1))
+    assert not are_citizens
+    assert members.to_pylist() == [
+        {"unit": "F1", "reference_date": date(2025, 9, 1)},
+        {"unit": "F2", "reference_date": date(2025, 9, 1)},
+    ]
+    members, are_citizens = read_members(
+        f"citizen,reference_date\n{PSEUDONYM['anna']},2025-03-01\n{PSEUDONYM['bo']},\n",
+        key,
+        date(2025, 9, 1),
+    )
+    assert are_citizens
+    assert [(r["unit"], r["reference_date"]) for r in members.to_pylist()] == [
+        (PSEUDONYM["anna"], date(2025, 3, 1)),
+        (PSEUDONYM["bo"], date(2025, 9, 1)),
+    ]
+
+
+def test_a_bad_members_file_is_refused_with_file_row_and_column() -> None:
+    from tvaers.core.errors import ConfigError
+    from tvaers.draw.service_baseline import read_members
+
+    key = TEST_KEY.encode()
+    bad = f"cpr;skæring\n{CPR['anna']};x\n"  # no reference_date column: every date missing
+    with pytest.raises(ConfigError) as found:
+        read_members(bad, key, None, "gruppe.csv")
+    assert "gruppe.csv, række 2, kolonne : skæringsdatoen mangler" not in str(found.value)
+    assert "gruppe.csv, række 2" in str(found.value) and "skæringsdatoen mangler" in str(
+        found.value
+    )
+    text = (
+        "CPR,Reference_date\n"
+        f"{CPR['anna']},2025-03-01\n"
+        "\n"  # an empty line keeps its row number
+        "3213991234,2025-03-01\n"  # no 32nd day
+        f"{CPR['bo']},2025-02-30\n"
+        f"{CPR['carl']},\n"
+        "12345,01-03-2025\n"
+    )
+    with pytest.raises(ConfigError) as found:
+        read_members(text, key, None, "gruppe.csv")
+    lines = str(found.value).splitlines()
+    assert lines[0].startswith(
+        "gruppe.csv, række 4, kolonne CPR: CPR-nummeret indeholder en fødselsdato, der ikke "
+        "findes ('321399-****')"
+    )
+    assert lines[1].startswith("gruppe.csv, række 5, kolonne Reference_date: Ugyldig dato "
+                               "('2025-02-30')")  # fmt: skip
+    assert lines[2].startswith(
+        "gruppe.csv, række 6, kolonne Reference_date: skæringsdatoen mangler"
+    )
+    assert lines[3].startswith("gruppe.csv, række 7, kolonne CPR: CPR-nummeret skal være 10 cifre")
+    assert "3213991234" not in str(found.value) and CPR["bo"] not in str(found.value)
+    many = "cpr\n" + "\n".join(["99"] * 12) + "\n"
+    with pytest.raises(ConfigError, match="og 7 fejl mere"):
+        read_members(many, key, date(2025, 1, 1), "gruppe.csv")
+    with pytest.raises(ConfigError, match="række 3: rækken har 3 felter"):
+        read_members(f"cpr;reference_date\n{CPR['anna']};2025-03-01\n{CPR['bo']};1;2\n", key,
+                     None, "gruppe.csv")  # fmt: skip
+    with pytest.raises(ConfigError, match="mangler en kolonne"):
+        read_members("navn\nAnna\n", key, None, "gruppe.csv")
+
+
+def test_the_cache_keeps_decimals_dates_and_shares_as_they_were() -> None:
+    from tvaers.draw import cache
+
+    document = {
+        "coverage": [{"expenditure": D("303118.85"), "coverage": 0.8123, "citizens": None}],
+        "period": "2025-01..2025-02",
+        "first": date(2025, 1, 1),
+        "lorenz": [[0.0, 0.0], [1.0, 1.0]],
+    }
+    assert cache.loads(cache.dumps(document)) == document
+    with pytest.raises(TypeError):
+        cache.dumps({"rows": {1, 2}})  # only plain values, never objects

@@ -48,6 +48,7 @@ def test_coverage_as_csv_json_and_excel(town: Settings, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("sector_area,name,expenditure,registered,pooled,priced,attributed,"
                                "unattributed,coverage")  # fmt: skip
+    assert lines[0].endswith(",citizens,note")
     assert any(line.startswith("total,I alt,412849.75,186500.00,") for line in lines)
     result = tvaers(town, "coverage", "--format", "json")
     rows = json.loads(result.stdout)["coverage"]
@@ -60,6 +61,59 @@ def test_coverage_as_csv_json_and_excel(town: Settings, tmp_path: Path) -> None:
 
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("coverage").to_python()
     assert "sektorområde" in sheet[2] and "dækningsgrad" in sheet[2]
+
+
+def test_coverage_hides_areas_resting_on_fewer_than_five_citizens(town: Settings) -> None:
+    """Every area of the hand-made town rests on 1-4 citizens: no area amount is printed, only
+    the total; e.g. not the children's area's 243,000.00 of expenditure."""
+    before = len(audit_entries(town))
+    result = tvaers(town, "coverage", "--year", "2025", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {r["sector_area"]: r for r in json.loads(result.stdout)["coverage"]}
+    assert set(rows) == {"children", "employment", "adults", "special_education", "total"}
+    for area in ("children", "employment", "adults", "special_education"):
+        row = rows[area]
+        assert row["citizens"] is None and row["note"] == "Skjult: færre end 5 borgere"
+        money = ("expenditure", "registered", "pooled", "priced", "attributed", "unattributed",
+                 "coverage", "no_pool", "no_activity", "no_price", "priced_difference")  # fmt: skip
+        assert all(row[key] is None for key in money), area
+    assert rows["total"]["expenditure"] == 412849.75
+    assert "243000" not in result.stdout
+    assert len(audit_entries(town)) == before  # the anonymous output is not person-level
+
+
+@pytest.mark.parametrize(
+    "extra", [["--purpose", "casework"], ["--purpose", "casework", "--basis", "  "],
+              ["--purpose", "sagsbehandling", "--basis", "j.nr. 1"]],
+)  # fmt: skip
+def test_coverage_with_every_amount_needs_casework_and_a_basis(
+    town: Settings, extra: list[str]
+) -> None:
+    before = len(audit_entries(town))
+    result = tvaers(town, "coverage", "--year", "2025", *extra)
+    assert result.exit_code == 1
+    assert "Afvist" in result.output and "casework" in result.output
+    assert "243000" not in result.output
+    assert len(audit_entries(town)) == before
+
+
+def test_coverage_with_every_amount_under_casework_is_logged(town: Settings) -> None:
+    before = len(audit_entries(town))
+    result = tvaers(town, "coverage", "--year", "2025", "--purpose", "casework", "--basis",
+                    "Hjemmel, j.nr. 27.12.00-A00-2-25", "--user", "sofie")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == (
+        "children,Udsatte børn og unge,243000.00,100000.00,140000.00,0.00,140000.00,3000.00,"
+        "0.9876543209876543,0.00,3000.00,0.00,0.00"
+    )
+    entries = audit_entries(town)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry.actor, entry.action, entry.purpose) == ("sofie", "cli_coverage", "casework")
+    assert entry.basis == "Hjemmel, j.nr. 27.12.00-A00-2-25"
+    assert entry.detail == {"command": "coverage", "year": 2025, "period": "2025-01..2025-03",
+                            "rows": 5}  # fmt: skip
 
 
 def test_excel_needs_a_file(town: Settings) -> None:

@@ -105,4 +105,5 @@ def test_published_coverage_hides_only_areas_resting_on_few_citizens(
     plain = service.coverage(attribution)
     assert all(row["citizens"] >= 5 for row in published)
     for shown, full in zip(published, plain, strict=True):
-        assert {k: v for k, v in shown.items() if k != "citizens"} == full
+        assert shown["note"] is None
+        assert {k: v for k, v in shown.items() if k not in ("citizens", "note")} == full

@@ -8,6 +8,7 @@ import re
 import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -207,3 +208,87 @@ def test_citizen_page_links_to_the_family(with_basis: FastAPI) -> None:
     page = client_for(with_basis, "caseworker", "casework").get(f"/borgere/{WITH_BASIS}")
     assert f'href="/ressourcetraek/familie/{family}"' in page.text
     assert "Se familiens ressourcetræk" in page.text
+
+
+# --- the overview's cache ---------------------------------------------------------------------
+
+
+def _count_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the attributions the pages run (each is the whole computation)."""
+    calls: list[int] = []
+    real = service.run
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "run", counted)
+    return calls
+
+
+def test_a_second_view_reads_the_cache_and_a_new_import_recomputes(
+    web: FastAPI, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tvaers.data.importer import import_folder
+    from tvaers.draw import cache
+
+    runs = _count_runs(monkeypatch)
+    client = client_for(web, "analyst")
+    first = client.get("/ressourcetraek")
+    assert first.status_code == 200 and len(runs) == 1
+    assert "303.118,85 kr." in first.text  # total expenditure, January-February 2025
+    second = client.get("/ressourcetraek")
+    assert second.status_code == 200 and len(runs) == 1  # not recomputed
+    assert second.text.count("303.118,85 kr.") == first.text.count("303.118,85 kr.")
+    excel = client.get("/ressourcetraek?format=xlsx&table=coverage")
+    assert excel.status_code == 200 and "303118.85" in _xlsx_text(excel.content)
+    assert len(runs) == 1  # the Excel export is the cached figures too
+    # another app on the same home (a restart, another worker) finds the entry on disk
+    from tvaers.web.app import create_app
+
+    other = create_app(web.state.settings)
+    try:
+        assert client_for(other, "analyst").get("/ressourcetraek").status_code == 200
+    finally:
+        other.state.engine.dispose()
+    assert len(runs) == 1
+    entries = list(cache.folder(web.state.settings).glob("oversigt-*.json"))
+    assert len(entries) == 1
+    # only published aggregates on disk: no pseudonym of any citizen
+    with service.session(web.state.settings) as backend:
+        pseudonyms = [r["citizen"] for r in backend.table("citizens").to_pyarrow().to_pylist()]
+    stored = entries[0].read_text("utf-8")
+    assert pseudonyms and not any(p in stored for p in pseudonyms)
+
+    # a new import with a changed amount: new figures, computed once more
+    postings = mini / "postings.csv"
+    postings.write_text(
+        postings.read_text("utf-8").replace("2025-02-28,31200.00", "2025-02-28,41200.00"),
+        "utf-8",
+    )
+    assert import_folder(mini, web.state.settings).batch_id is not None
+    third = client.get("/ressourcetraek")
+    assert len(runs) == 2
+    assert "313.118,85 kr." in third.text and "303.118,85 kr." not in third.text
+    assert [p.name for p in cache.folder(web.state.settings).glob("oversigt-*.json")] != [
+        entries[0].name
+    ]  # the old import's entry is gone
+    client.get("/ressourcetraek")
+    assert len(runs) == 2
+
+
+def test_the_cache_is_per_year_and_configuration(
+    web: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = _count_runs(monkeypatch)
+    client = client_for(web, "analyst")
+    client.get("/ressourcetraek")
+    client.get("/ressourcetraek?year=2024")  # not a year with data: the chosen year, cached
+    assert len(runs) == 1
+    folder = web.state.settings.home / "konfiguration"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "individfordeling.csv").write_text("function_code,method\n5.68.90,priced\n")
+    page = client.get("/ressourcetraek")
+    assert page.status_code == 200 and len(runs) == 2  # another configuration, other figures
+    client.get("/ressourcetraek")
+    assert len(runs) == 2

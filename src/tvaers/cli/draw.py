@@ -154,17 +154,40 @@ def draw_command(
 
 @app.command("coverage")
 def coverage_command(
-    year: YearOption = None, fmt: FormatOption = "csv", out: OutOption = None
+    year: YearOption = None,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    purpose: PurposeOption = "statistical",
+    basis: BasisOption = None,
+    user: UserOption = None,
 ) -> None:
-    """Dækningsgrad: andel af hvert sektorområdes udgift, der er fordelt på borgere."""
+    """Dækningsgrad: andel af hvert sektorområdes udgift, der er fordelt på borgere.
+
+    Områder, hvis henførte udgift hviler på færre end 5 borgere, vises uden beløb (og så mange
+    andre, at de ikke kan regnes ud); alle beløb kræver --purpose casework og --basis."""
     from tvaers.draw import service
-    from tvaers.draw.model import LABELS
+    from tvaers.draw.model import LABELS, unsuppressed_refusal
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    casework = purpose != "statistical"
+    if casework:  # all amounts, or an unknown purpose: refused without casework and a basis
+        refusal = unsuppressed_refusal(purpose, basis)
+        if refusal is not None:
+            err.print(f"[red]Afvist:[/red] {refusal}")
+            raise typer.Exit(1)
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
-        rows = service.coverage(attribution)
+        if casework:
+            rows = service.coverage(attribution)
+            detail: dict[str, object] = {
+                "year": year,
+                "period": str(attribution.period),
+                "rows": len(rows),
+            }
+            _log_person_level(settings, user, "coverage", purpose, basis, detail)
+        else:
+            rows = service.coverage_published(attribution)
     title = f"Dækningsgrad {attribution.period}"
     _emit([OutputTable("coverage", rows, title, LABELS)], fmt, out)
 

@@ -88,7 +88,13 @@ def attribute(
     """Attribute the period's expenditure to citizens; materialise the results."""
     config = config or AttributionConfig()
     priced = config.priced_functions
-    t = backend.table
+    tables: dict[str, ir.Table] = {}
+
+    def t(name: str) -> ir.Table:  # each table looked up once (a schema query each)
+        if name not in tables:
+            tables[name] = backend.table(name)
+        return tables[name]
+
     exp = q.expenditure(t("postings"), t("accounts"), t("interventions"), period)
     exp_table = materialise(backend, "expenditure_postings", exp)
     pool = q.pools(exp_table)

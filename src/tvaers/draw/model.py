@@ -330,6 +330,22 @@ def person_level_refusal(purpose: str | None, basis: str | None) -> str | None:
     return None
 
 
+UNSUPPRESSED_REFUSED = (
+    "Alle beløb, også for områder, der hviler på færre end 5 borgere, kræver "
+    'sagsbehandlingsformål og et grundlag: brug --purpose casework --basis "samtykke/hjemmel, '
+    'j.nr. …". Udelad --purpose for den anonyme opgørelse, hvor små celler er skjult.'
+)
+
+
+def unsuppressed_refusal(purpose: str | None, basis: str | None) -> str | None:
+    """Why an aggregate may not be given out without small-cell suppression, or ``None``."""
+    if purpose not in (Purpose.STATISTICAL, Purpose.CASEWORK):
+        return f"Formålet '{purpose}' findes ikke: brug statistical eller casework."
+    if purpose != Purpose.CASEWORK or not (basis or "").strip():
+        return UNSUPPRESSED_REFUSED
+    return None
+
+
 # --- concentration ----------------------------------------------------------------------------
 
 TOP_SHARES = (1, 3, 10)  # per cent

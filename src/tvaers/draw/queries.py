@@ -57,7 +57,8 @@ def expenditure(
         "intervention",
         "function_code",
         sector_area=ibis.coalesce(joined.account_area, joined.itv_area),
-        month=joined.posting_date.truncate("M").cast("date"),
+        # the first of the month as a DATE (DuckDB's date_trunc gives a TIMESTAMP)
+        month=ibis.date(joined.posting_date.year(), joined.posting_date.month(), 1),
         amount=joined.amount,
     )
 
@@ -171,14 +172,24 @@ def activity_months(
             else_=ibis.null("int64"),
         )
     ).cast("int64")
-    return joined.select(
+    fractions = joined.select(
         "citizen",
         "intervention",
         "function_code",
         "month",
         sector_area=joined.area,
         active_days=active,
-        cost_ore=round_half_even(numerator, denominator),
+        _numerator=numerator,
+        _denominator=denominator,
+    ).view()  # a relation of its own: the rounding refers to the two columns, not their formulas
+    return fractions.select(
+        "citizen",
+        "intervention",
+        "function_code",
+        "month",
+        "sector_area",
+        "active_days",
+        cost_ore=round_half_even(fractions._numerator, fractions._denominator),
     )
 
 

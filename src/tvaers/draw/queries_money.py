@@ -38,13 +38,14 @@ def exact_quotient(numerator: ir.NumericValue, denominator: ir.NumericValue) -> 
 
 
 def round_half_even(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.IntegerValue:
-    """``numerator / denominator`` rounded to an integer, half to even (as core.money)."""
+    """``numerator / denominator`` rounded to an integer, half to even (as core.money).
+
+    Pass columns, not formulas: each argument is used several times in the expression."""
     magnitude = numerator.abs()
     quotient = exact_quotient(magnitude, denominator)
     twice = (magnitude % denominator) * 2
     up = (twice > denominator) | ((twice == denominator) & (quotient % 2 == 1))
-    rounded = quotient + up.cast("int64")
-    return ibis.ifelse(numerator < 0, -rounded, rounded)
+    return (quotient + up.cast("int64")) * numerator.sign().cast("int64")
 
 
 # --- expenditure ------------------------------------------------------------------------------
@@ -64,25 +65,28 @@ def largest_remainder(
     ``core.money.split_largest_remainder``). A negative total is split by its magnitude. Weights
     must be non-negative with a positive sum per group. Adds the column ``part`` (øre).
     Products ``|total| x weight`` are ``DECIMAL(38,0)``: no overflow below 10^38.
+
+    The group sums are window aggregates over ``keys``: one pass over the rows, no group-by
+    joined back (which would compute ``parts`` again for each sum).
     """
     group = list(keys)
-    sums = parts.group_by(group).aggregate(_weight_sum=parts[weight].cast(WIDE).sum())
-    step = parts.join(sums, group)
-    magnitude = step[total].abs().cast(WIDE)
-    share = magnitude * step[weight].cast(WIDE)
-    step = step.mutate(
-        _floor=exact_quotient(share, step._weight_sum),
-        _remainder=share % step._weight_sum,
+    magnitude = parts[total].abs().cast(WIDE)
+    step = parts.mutate(
         _magnitude=magnitude,
+        _share=magnitude * parts[weight].cast(WIDE),
+        _weight_sum=parts[weight].cast(WIDE).sum().over(group_by=group),
     ).view()
-    given = step.group_by(group).aggregate(_given=step._floor.sum())
-    step = step.join(given, group)
-    rank = ibis.row_number().over(
-        group_by=group, order_by=[ibis.desc(step._remainder), *[step[c] for c in order]]
-    )
-    step = step.mutate(_rank=rank)
+    step = step.mutate(
+        _floor=exact_quotient(step._share, step._weight_sum),
+        _remainder=step._share % step._weight_sum,
+    ).view()
+    step = step.mutate(
+        _given=step._floor.sum().over(group_by=group),
+        _rank=ibis.row_number().over(
+            group_by=group, order_by=[ibis.desc(step._remainder), *[step[c] for c in order]]
+        ),
+    ).view()
     unsigned = step._floor + (step._rank < step._magnitude - step._given).cast("int64")
-    signed = ibis.ifelse(step[total] < 0, -unsigned, unsigned)
-    return step.mutate(part=signed).drop(
-        "_weight_sum", "_floor", "_remainder", "_magnitude", "_given", "_rank"
+    return step.mutate(part=unsigned * step[total].sign().cast("int64")).drop(
+        "_magnitude", "_share", "_weight_sum", "_floor", "_remainder", "_given", "_rank"
     )

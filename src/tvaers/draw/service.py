@@ -216,7 +216,7 @@ def coverage(attribution: Attribution) -> list[dict[str, Any]]:
 def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
     """:func:`coverage` for statistical display: each area carries the number of citizens its
     person-related money rests on, and an area with 1-4 such citizens (and, by secondary
-    suppression, as many others as needed) shows no amounts at all."""
+    suppression, as many others as needed) shows no amounts at all, with a ``note`` why."""
     lines = attribution.lines
     counted = (
         lines.group_by("sector_area")
@@ -235,7 +235,7 @@ def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
     published = []
     for row in rows:
         cell = table.cell(row["name"] if row["sector_area"] != TOTAL_AREA else TOTAL)
-        shown = dict(row, citizens=cell.count)
+        shown = dict(row, citizens=cell.count, note=cell.note)
         if not cell.published:
             shown.update(dict.fromkeys([*money, "coverage"]))
         published.append(shown)

@@ -7,19 +7,29 @@ figures and the archetypes pass small-cell suppression.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pacsv
 from ibis.backends.duckdb import Backend
 
+from tvaers.core.cpr import Pseudonymiser, mask, pseudonym_sql
 from tvaers.core.errors import ConfigError
 from tvaers.core.suppression import TOTAL, suppress_groups
+from tvaers.data.contracts import Column, Kind
+from tvaers.data.messages import value_message
+from tvaers.data.parsing import parse_column, text_sql
+from tvaers.data.readers import NumberStyle
 from tvaers.draw import queries_baseline as qb
 from tvaers.draw.attribution import Attribution, attribute, materialise, resolve_period
 from tvaers.draw.model import (
@@ -32,6 +42,10 @@ from tvaers.draw.model import (
     Unit,
     months_before,
 )
+
+MEMBER_COLUMNS = ("citizen", "cpr", "family")
+MEMBERS_SCHEMA = pa.schema([("unit", pa.string()), ("reference_date", pa.date32())])
+SHOWN_ERRORS = 5  # a file with many bad rows: the first few are listed, the rest counted
 
 
 @dataclass(frozen=True)
@@ -48,17 +62,24 @@ class Baseline:
     comparison: list[dict[str, Any]]  # sector_area, baseline, archetype_estimate, difference
 
 
-def members_table(members: Sequence[Member]) -> ir.Table:
+Members: TypeAlias = Sequence[Member] | pa.Table  # a table: ``unit, reference_date`` (read_members)
+
+
+def members_table(members: Members) -> ir.Table:
     """The group as a table; the same unit twice keeps its earliest reference date."""
-    if not members:
+    if isinstance(members, pa.Table):
+        data = members.select(["unit", "reference_date"]).cast(MEMBERS_SCHEMA)
+    else:
+        data = pa.table(
+            {
+                "unit": [m.unit for m in members],
+                "reference_date": [m.reference_date for m in members],
+            },
+            schema=MEMBERS_SCHEMA,
+        )
+    if not data.num_rows:
         raise ConfigError("Gruppen er tom: angiv mindst én borger eller familie.")
-    table = ibis.memtable(
-        {
-            "unit": [m.unit for m in members],
-            "reference_date": [m.reference_date for m in members],
-        },
-        schema={"unit": "string", "reference_date": "date"},
-    )
+    table = ibis.memtable(data)
     return table.group_by("unit").aggregate(reference_date=table.reference_date.min())
 
 
@@ -73,7 +94,7 @@ def as_families(backend: Backend, members: ir.Table) -> ir.Table:
 
 def baseline(
     backend: Backend,
-    members: Sequence[Member],
+    members: Members,
     unit: Unit = Unit.CITIZEN,
     config: AttributionConfig | None = None,
     key: ArchetypeKey = ArchetypeKey.AREAS,
@@ -275,47 +296,147 @@ def reference_for_year(year: int) -> date:
 
 def read_members(
     text: str, key: bytes, default_reference: date | None, source: str = "gruppen"
-) -> tuple[list[Member], bool]:
-    """A group from a small CSV file (comma or semicolon): a column ``citizen`` (pseudonym),
-    ``cpr`` (pseudonymised here; the number is not kept) or ``family``, and optionally
-    ``reference_date`` (``2025-03-01`` or ``01-03-2025``). Returns the members and whether they
-    are citizens (rather than families)."""
-    import csv
-    import io
+) -> tuple[pa.Table, bool]:
+    """A group from a CSV file (comma or semicolon): a column ``citizen`` (pseudonym), ``cpr``
+    (pseudonymised here; the number is not kept) or ``family``, and optionally
+    ``reference_date`` (``2025-03-01``, ``01-03-2025`` or ``01.03.2025``). Returns the members
+    (``unit, reference_date``) and whether they are citizens (rather than families).
 
-    from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
-
-    body = text.lstrip("\ufeff")
-    dialect = ";" if body.split("\n", 1)[0].count(";") > body.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(body), delimiter=dialect)
-    header = {h.strip().lower(): h for h in reader.fieldnames or ()}
-    column = next((c for c in ("citizen", "cpr", "family") if c in header), None)
+    Set-based, as the importer: the file is read into Arrow, and the CPR numbers and dates are
+    checked, parsed and pseudonymised in one DuckDB statement each (``tvaers.data.parsing``,
+    ``tvaers.core.cpr.pseudonym_sql``). Bad values are refused with file, row and column."""
+    raw, headers = _read_text_csv(text, source)
+    index = {h.strip().lower(): i for i, h in enumerate(headers)}
+    column = next((c for c in MEMBER_COLUMNS if c in index), None)
     if column is None:
         raise ConfigError(
             f"{source}: der mangler en kolonne 'citizen', 'cpr' eller 'family'.",
             hint="Første række skal være overskrifter, fx: cpr,reference_date",
         )
-    pseudonymiser = Pseudonymiser(key) if column == "cpr" else None
-    members: list[Member] = []
-    for number, row in enumerate(reader, start=2):  # the group's own list, not the population
-        value = (row.get(header[column]) or "").strip()
-        if not value:
-            continue
-        if pseudonymiser is not None:
-            try:
-                birth_date(value)
-            except InvalidCpr as exc:
-                raise ConfigError(f"{source}, række {number}: {exc}") from exc
-            value = pseudonymiser.pseudonym(value)
-        raw = (row.get(header.get("reference_date", ""), "") or "").strip()
-        reference = parse_date(raw, f"{source}, række {number}") if raw else default_reference
-        if reference is None:
-            raise ConfigError(
-                f"{source}, række {number}: skæringsdatoen mangler.",
-                hint="Angiv kolonnen reference_date eller --reference-date for alle.",
-            )
-        members.append(Member(value, reference))
-    return members, column != "family"
+    pads = Pseudonymiser(key).sql_parameters() if column == "cpr" else None
+    value = Column(column, Kind.CPR if pads else Kind.CODE, required=True)
+    reference = Column("reference_date", Kind.DATE)
+    style = NumberStyle.INTERNATIONAL
+    parsed_value = parse_column(value, "t_value", style)
+    parsed_date = parse_column(reference, "t_ref", style)
+    ref_text = (
+        text_sql(f"c{index['reference_date']}")
+        if "reference_date" in index
+        else "CAST(NULL AS VARCHAR)"
+    )
+    con = duckdb.connect()
+    try:
+        con.register("members_raw", raw)
+        con.execute(
+            f"CREATE TEMP TABLE parsed AS SELECT _row, t_value, t_ref, "
+            f"{parsed_value.typed} AS v_value, {parsed_value.error} AS e_value, "
+            f"{parsed_date.typed} AS v_ref, {parsed_date.error} AS e_ref "
+            f"FROM (SELECT _row, {text_sql(f'c{index[column]}')} AS t_value, "
+            f"{ref_text} AS t_ref FROM members_raw) WHERE t_value IS NOT NULL"
+        )
+        headings = {
+            "value": headers[index[column]],
+            "ref": headers[index["reference_date"]]
+            if "reference_date" in index
+            else "reference_date",
+        }
+        _refuse_bad_members(con, source, headings, value, reference, default_reference is None)
+        unit = pseudonym_sql("v_value") if pads else "v_value"
+        members = con.sql(
+            f"SELECT {unit} AS unit, coalesce(v_ref, ?::DATE) AS reference_date FROM parsed "
+            "ORDER BY _row",
+            params=[*(pads or ()), default_reference],
+        ).to_arrow_table()
+    finally:
+        con.close()
+    if members is None:  # a SELECT always has a result; for the type checker
+        members = MEMBERS_SCHEMA.empty_table()
+    return members.cast(MEMBERS_SCHEMA), column != "family"
+
+
+def _read_text_csv(text: str, source: str) -> tuple[pa.Table, list[str]]:
+    """The file as all-text Arrow columns ``c0, c1, …`` and ``_row`` (the row number as in a
+    spreadsheet, header = 1), and the header texts. A row of the wrong width is refused."""
+    body = text.lstrip("\ufeff")
+    first = body.split("\n", 1)[0].rstrip("\r")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    headers = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    if not any(headers):
+        return pa.table({"_row": pa.array([], pa.int64())}), []
+    names = [f"c{i}" for i in range(len(headers))]
+    wrong: list[tuple[int, int]] = []
+
+    def refuse(row: pacsv.InvalidRow) -> str:  # called for a bad row only, never for each row
+        wrong.append((row.number or 0, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # an empty line keeps its row number, and is skipped
+                invalid_row_handler=refuse,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ConfigError(
+            f"{source}: filen kan ikke læses som CSV ({str(exc)[:120]}).",
+            hint="Tjek anførselstegn og skilletegn, eller gem filen igen fra Excel som CSV.",
+        ) from exc
+    if wrong:
+        number, found = wrong[0]
+        raise ConfigError(
+            f"{source}, række {number}: rækken har {found} felter, men overskriften har "
+            f"{len(headers)}.",
+            hint="Tjek skilletegnene i rækken; hver række skal have lige så mange felter som "
+            "overskriften.",
+        )
+    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
+    return table.append_column("_row", rows), headers
+
+
+def _refuse_bad_members(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    headings: dict[str, str],
+    value: Column,
+    reference: Column,
+    date_required: bool,
+) -> None:
+    """Refuse the group when a value or a reference date is bad or missing: the first few
+    problems with file, row and column, and how many there are in all."""
+    missing = "UNION ALL SELECT _row, 'ref', NULL, 'missing' FROM parsed WHERE t_ref IS NULL"
+    problems = con.execute(
+        "SELECT _row, col, val, err, count(*) OVER () FROM ("
+        "SELECT _row, 'value' AS col, t_value AS val, e_value AS err FROM parsed "
+        "WHERE e_value IS NOT NULL "
+        "UNION ALL SELECT _row, 'ref', t_ref, e_ref FROM parsed WHERE e_ref IS NOT NULL "
+        f"{missing if date_required else ''}) ORDER BY _row, col DESC LIMIT {SHOWN_ERRORS}"
+    ).fetchall()
+    if not problems:
+        return
+    lines = []
+    for row, col, shown, error, _ in problems:  # at most SHOWN_ERRORS
+        if error == "missing":
+            message = "skæringsdatoen mangler"
+            tip = "Angiv kolonnen reference_date eller --reference-date for alle."
+        else:
+            field = value if col == "value" else reference
+            _, message, tip = value_message(error, field, NumberStyle.INTERNATIONAL)
+            message = f"{message} ('{mask(shown) if field.kind is Kind.CPR else shown}')"
+        lines.append(f"{source}, række {row}, kolonne {headings[col]}: {message}. {tip}")
+    total = int(problems[0][4])
+    if total > len(problems):
+        lines.append(f"… og {total - len(problems)} fejl mere.")
+    raise ConfigError("\n".join(lines))
 
 
 def parse_date(text: str, where: str) -> date:

@@ -1,7 +1,9 @@
 """The total resource draw (issue 4): the municipality's overview (statistical, suppressed) and a
 family's draw (person-level: casework purpose, role and a recorded basis; logged once per view).
 
-Both pages sit on :mod:`tvaers.draw.service`; the figures shown are the service's figures.
+Both pages sit on :mod:`tvaers.draw.service`; the figures shown are the service's figures. The
+overview's published aggregates are cached per loaded import, year and configuration
+(:mod:`tvaers.draw.cache`), so a second view does not recompute the attribution.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from ibis.backends.duckdb import Backend
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import NoData
-from tvaers.draw import service
+from tvaers.draw import cache, service
 from tvaers.draw.attribution import Attribution, data_span
-from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Concentration, Unit
+from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Unit
 from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.charts import lorenz_chart, timeline_chart
 from tvaers.web.deps import Viewer, db, render, settings_of, viewer
@@ -73,13 +75,56 @@ class Overview:
     period: str
     tables: dict[str, DataTable] = field(default_factory=dict)
     lorenz: dict[str, Any] | None = None
-    concentration: dict[str, Concentration] = field(default_factory=dict)
+
+
+OVERVIEW_CACHE = "oversigt"
+
+
+def published(attribution: Attribution, config: service.DrawConfig) -> dict[str, Any]:
+    """Everything the overview shows, as the service publishes it: suppressed aggregates, with
+    codes rather than Danish labels. This (and nothing person-level) is what the cache holds."""
+    concentration: dict[str, Any] = {}
+    for unit in Unit:  # citizen and family
+        c = service.concentration(attribution, unit)
+        units = _count(c.units)
+        concentration[unit.value] = {
+            "units": units,
+            "total": c.total if units is not None else None,
+            "top_1_share": c.top_1_share,
+            "top_3_share": c.top_3_share,
+            "top_10_share": c.top_10_share,
+            "gini": c.gini,
+            "lorenz": [[x, y] for x, y in c.lorenz],  # at most 101 points
+            "by_areas": [dict(r, units=_count(r["units"])) for r in c.by_areas],
+        }
+    found = service.contacts(attribution, config.overlaps)
+    return {
+        "period": str(attribution.period),
+        "names": _area_names(attribution),
+        "coverage": [
+            dict(r, citizens=_count(r["citizens"])) for r in service.coverage_published(attribution)
+        ],
+        "area_month": [
+            dict(r, citizens=_count(r["citizens"])) for r in service.draw_by_area(attribution)
+        ],
+        "concentration": concentration,
+        "contacts": [dict(r, units=_count(r["units"])) for r in found["distribution"]],
+        "overlaps": [
+            dict(r, citizens=_count(r["citizens"]), families=_count(r["families"]))
+            for r in found["overlaps"]
+        ],
+    }
 
 
 def overview_figures(attribution: Attribution, year: int, config: service.DrawConfig) -> Overview:
-    """Every table of the overview page from the service's (suppressed) aggregates."""
-    names = _area_names(attribution)
-    result = Overview(year=year, period=str(attribution.period))
+    """Every table of the overview page, computed now (the page itself reads the cache)."""
+    return overview_from(published(attribution, config), year)
+
+
+def overview_from(figures: dict[str, Any], year: int) -> Overview:
+    """Every table of the overview page from the published aggregates (:func:`published`)."""
+    names: dict[str, str] = figures["names"]
+    result = Overview(year=year, period=figures["period"])
     reasons = ("no_pool", "no_activity", "no_price", "priced_difference")
     result.tables["coverage"] = DataTable(
         title=f"{T.draw['coverage']} {year}",
@@ -94,8 +139,9 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
             Column("coverage", "Dækningsgrad", "share"),
             *(Column(r, LABELS[r].capitalize(), "money") for r in reasons),
             Column("citizens", "Borgere med henført udgift", "int"),
+            Column("note", "Bemærkning"),
         ],
-        rows=service.coverage_published(attribution),
+        rows=figures["coverage"],
         filename=f"ressourcetraek-daekning-{year}",
         notes=[T.draw["coverage_hint"]],
     )
@@ -104,9 +150,8 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
             **r,
             "name": names.get(r["sector_area"], _label(r["sector_area"])),
             "month": _label(r["month"]),
-            "citizens": _count(r["citizens"]),
         }
-        for r in service.draw_by_area(attribution)
+        for r in figures["area_month"]
     ]
     result.tables["area_month"] = DataTable(
         title=f"{T.draw['area_month']} {year}",
@@ -127,36 +172,34 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
     lorenz_rows: list[dict[str, Any]] = []
     by_areas_rows: list[dict[str, Any]] = []
     for unit in Unit:  # citizen and family
-        c = service.concentration(attribution, unit)
-        result.concentration[unit.value] = c
+        c = figures["concentration"][unit.value]
         level = T.levels[unit.value]
-        units = _count(c.units)
         concentration_rows.append(
             {
                 "level": level,
-                "units": units,
-                "total": c.total if units is not None else None,
-                "top_1_share": c.top_1_share,
-                "top_3_share": c.top_3_share,
-                "top_10_share": c.top_10_share,
-                "gini": _gini(c.gini),
-                "note": None if units is not None else SUPPRESSED_NOTE,
+                "units": c["units"],
+                "total": c["total"],
+                "top_1_share": c["top_1_share"],
+                "top_3_share": c["top_3_share"],
+                "top_10_share": c["top_10_share"],
+                "gini": _gini(c["gini"]),
+                "note": None if c["units"] is not None else SUPPRESSED_NOTE,
             }
         )
-        if len(c.lorenz) > 1:
+        if len(c["lorenz"]) > 1:
             lorenz_rows += [
-                {"level": level, "population_share": x, "cost_share": y} for x, y in c.lorenz
+                {"level": level, "population_share": x, "cost_share": y} for x, y in c["lorenz"]
             ]
         by_areas_rows += [
             {
                 "level": level,
                 "areas": _label(r["areas"]),
-                "units": _count(r["units"]),
+                "units": r["units"],
                 "cost": r["cost"],
                 "share": r["share"],
                 "note": r["note"],
             }
-            for r in c.by_areas
+            for r in c["by_areas"]
         ]
     result.tables["concentration"] = DataTable(
         title=f"{T.draw['concentration']} {year}",
@@ -207,7 +250,6 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
         filename=f"ressourcetraek-antal-omraader-{year}",
         notes=[T.suppressed_note],
     )
-    found = service.contacts(attribution, config.overlaps)
     result.tables["contacts"] = DataTable(
         title=f"{T.draw['contacts']} {year}",
         columns=[
@@ -222,10 +264,10 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
                 "level": T.levels[r["level"]],
                 "measure": T.contact_measures.get(r["measure"], r["measure"]),
                 "group": _label(r["group"]),
-                "units": _count(r["units"]),
+                "units": r["units"],
                 "note": r["note"],
             }
-            for r in found["distribution"]
+            for r in figures["contacts"]
         ],
         filename=f"ressourcetraek-kontaktpunkter-{year}",
         notes=[T.draw["contacts_hint"], T.suppressed_note],
@@ -240,10 +282,7 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
             Column("families_cost", "Udgift i overlap, familier", "money"),
             Column("note", "Bemærkning"),
         ],
-        rows=[
-            {**r, "citizens": _count(r["citizens"]), "families": _count(r["families"])}
-            for r in found["overlaps"]
-        ],
+        rows=figures["overlaps"],
         filename=f"ressourcetraek-overlap-{year}",
         notes=[
             "Udgiften i overlap er trækket på reglens indsatser i de måneder, overlappet berører.",
@@ -260,7 +299,15 @@ def overview(request: Request, year: int | None = None, who: Viewer = Depends(vi
         with service.session(settings) as backend:
             chosen, years = _choose_year(backend, year)
             config = service.load_config(settings)
-            figures = overview_figures(service.run(backend, chosen, config), chosen, config)
+            document = cache.cached(
+                settings,
+                backend,
+                OVERVIEW_CACHE,
+                chosen,
+                cache.config_fingerprint(config.attribution, config.overlaps),
+                lambda: published(service.run(backend, chosen, config), config),
+            )
+        figures = overview_from(document, chosen)
     except NoData:
         return render(request, "draw/overview.html", who, figures=None, years=[], year=None)
     if wants_excel(request):

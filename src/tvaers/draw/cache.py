@@ -1,0 +1,154 @@
+"""A small cache of the draw's published (already suppressed) aggregates, on disk under
+``TVAERS_HOME/mellemlager/``.
+
+The key is what the figures depend on: the loaded import batches
+(:func:`tvaers.data.schema.loaded_state`: batch, file, sha256 and rows per table), the year, the
+draw configuration and :data:`VERSION` (raised when the figures are computed differently). A new
+import changes the batches, so it changes the key: old entries are never read again, and are
+removed when the next entry is written.
+
+Only aggregates that have passed small-cell suppression may be cached: the caller hands over
+exactly what it publishes, never person-level rows. Entries are JSON (no pickle): ``Decimal``
+and ``date`` values are tagged, so they come back as the same types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from ibis.backends.duckdb import Backend
+
+from tvaers.core.config import Settings
+from tvaers.core.logging import get_logger
+from tvaers.data.schema import loaded_state
+from tvaers.draw.model import SMALL_CELL, AttributionConfig, OverlapRule
+from tvaers.engine.connection import raw
+
+log = get_logger(__name__)
+
+VERSION = 1  # raise when the cached figures are computed differently
+FOLDER = "mellemlager"
+_DECIMAL, _DATE = "$decimal", "$date"
+
+Document = dict[str, Any]
+
+
+def folder(settings: Settings) -> Path:
+    return settings.home / FOLDER
+
+
+def config_fingerprint(
+    attribution: AttributionConfig, overlaps: tuple[OverlapRule, ...]
+) -> list[Any]:
+    """The draw configuration as plain values (methods per function code, overlap rules)."""
+    return [
+        sorted((code, method.value) for code, method in attribution.methods.items()),
+        [[r.rule, r.label, str(r.first), str(r.second)] for r in overlaps],
+    ]
+
+
+def state_of(backend: Backend) -> str | None:
+    """A digest of the loaded import batches; ``None`` when unknown (then nothing is cached)."""
+    try:
+        state = loaded_state(raw(backend))
+    except duckdb.Error:
+        return None
+    if not state:
+        return None
+    text = json.dumps(sorted([table, *value] for table, value in state.items()), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def entry_name(state: str, kind: str, year: int, config: list[Any]) -> str:
+    """``<kind>-<state>-<year>-<configuration and version>.json``."""
+    rest = json.dumps([VERSION, SMALL_CELL, config], default=str)
+    return f"{kind}-{state[:24]}-{year}-{hashlib.sha256(rest.encode()).hexdigest()[:16]}.json"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {_DECIMAL: str(value)}
+    if isinstance(value, date):
+        return {_DATE: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} kan ikke gemmes i mellemlageret")
+
+
+def _decode(item: dict[str, Any]) -> Any:
+    if len(item) == 1:
+        if _DECIMAL in item:
+            return Decimal(item[_DECIMAL])
+        if _DATE in item:
+            return date.fromisoformat(item[_DATE])
+    return item
+
+
+def dumps(document: Document) -> str:
+    return json.dumps(document, default=_encode, ensure_ascii=False, allow_nan=False)
+
+
+def loads(text: str) -> Document:
+    found = json.loads(text, object_hook=_decode)
+    if not isinstance(found, dict):
+        raise ValueError("not a cache entry")
+    return found
+
+
+def _read(path: Path) -> Document | None:
+    try:
+        return loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # a damaged entry is recomputed and replaced
+        log.warning("draw_cache_unreadable", path=str(path), error=str(exc))
+        return None
+
+
+def _write(path: Path, document: Document, kind: str, state: str) -> None:
+    """Write atomically (a reader never sees half an entry); drop entries of older imports."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(dumps(document))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    current = f"{kind}-{state[:24]}-"
+    for old in path.parent.glob(f"{kind}-*.json"):  # the few entries of this kind
+        if not old.name.startswith(current):
+            old.unlink(missing_ok=True)
+
+
+def cached(
+    settings: Settings,
+    backend: Backend,
+    kind: str,
+    year: int,
+    config: list[Any],
+    compute: Callable[[], Document],
+) -> Document:
+    """The cached document for (loaded batches, ``year``, ``config``), else ``compute()``'s
+    result, stored for the next time. ``compute`` must return published aggregates only."""
+    state = state_of(backend)
+    if state is None:
+        return compute()
+    path = folder(settings) / entry_name(state, kind, year, config)
+    found = _read(path)
+    if found is not None:
+        return found
+    document = compute()
+    try:
+        _write(path, document, kind, state)
+    except OSError as exc:  # a read-only home: the figures are still right, just not cached
+        log.warning("draw_cache_not_written", path=str(path), error=str(exc))
+    return loads(dumps(document))  # the same types whether computed or read

@@ -1,12 +1,18 @@
 """Screenshots of Tværs' main pages for the documentation (docs/screenshots/).
 
-Starts the app on 127.0.0.1 with a synthetic S-municipality (27,500 citizens), VIVE's example
-solutions and one user per role, then drives Debian's Chromium through the pages a user meets:
-sign-in, front page, solutions, a solution, its reflection questions, its version history after
-an edit, focus point 4, the data overview with its chart, a citizen (casework purpose, recorded
-basis), the users and the audit log for that citizen. Every picture is 1280 px wide.
+Starts the app on 127.0.0.1 with a synthetic M-municipality (63,000 citizens: Furesø's size, the
+one `tvaers demo` builds, large enough that few cells of a target group are hidden), VIVE's
+example solutions and one user per role, then drives Debian's Chromium (in Danish, with the
+chromium-l10n package) through the pages a user meets: sign-in, front page, solutions, a
+solution, its reflection questions, its version history after an edit, focus point 4, the data
+overview with its chart, a citizen (casework purpose, recorded basis), the users and the audit
+log for that citizen; then the resource draw and focus point 2: the draw overview, the
+target-group rule sets, Furesø's rule set in figures, a «Hvad nu hvis?» variant, and - as a
+caseworker under the casework purpose, after recording the selection basis through its form -
+the candidates for the Furesø solution, one candidate with the assessment form, and the enrolled
+after accepting and enrolling that candidate. Every picture is 1280 px wide.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 27500]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 63000]
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ from tests.browser import live  # noqa: E402
 WIDTH, HEIGHT = 1280, 860
 FULL_PAGE_UP_TO = 2000  # px: shorter pages are shot whole, longer ones one screen high
 MAX_BYTES = 400_000
+DANISH_CHROMIUM = Path("/usr/lib/chromium/locales/da.pak")  # Debian's chromium-l10n
+# An element's top and bottom in the page (for a clip of a long page).
+BOX = "e => { const r = e.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; }"
 
 # (file, Danish caption) in the order of the README.
 PICTURES = [
@@ -42,6 +51,19 @@ PICTURES = [
     ("09-borger.png", "En borger under sagsbehandlingsformål med registreret grundlag."),
     ("10-brugere.png", "Administration af brugere."),
     ("11-log-for-borger.png", "Indsigt i log: hvem har set borgerens oplysninger og hvorfor."),
+    ("12-ressourcetraek.png", "Ressourcetræk: udgift og dækning pr. sektorområde (statistik)."),
+    ("13-maalgrupper.png", "Målgrupper: regelsættene fra KL og Furesø med versioner og YAML."),
+    (
+        "14-maalgruppe-furesoe.png",
+        "Furesøs målgruppe i tal: størrelse, udgift pr. sektorområde, tragt og kriterier.",
+    ),
+    ("15-hvad-nu-hvis.png", "«Hvad nu hvis?»: en variant med en højere mindste score."),
+    (
+        "16-kandidater.png",
+        "Kandidater til Furesø-løsningen under sagsbehandlingsformål med registreret grundlag.",
+    ),
+    ("17-kandidat.png", "En kandidat: scorens sammensætning, data bag udvælgelsen og vurdering."),
+    ("18-indskrevne.png", "Løsningens indskrevne efter vurdering og indskrivning."),
 ]
 
 
@@ -71,10 +93,24 @@ def _pick_citizen(folder: Path) -> str:
     return str(row[0])
 
 
-def _shoot(page: Any, path: Path) -> None:
+def _shoot(
+    page: Any, path: Path, start: str | None = None, end: str | None = None, height: int = 0
+) -> None:
+    """The page: whole when short, else one screen; or from the element ``start`` (a CSS
+    selector; the top if None) down to the last element ``end``, or ``height`` px, when a long
+    page's point is further down."""
     page.evaluate("document.fonts.ready")
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.screenshot(path=str(path), full_page=height <= FULL_PAGE_UP_TO, animations="disabled")
+    page.evaluate("document.activeElement?.blur()")  # no focus ring from the last field filled
+    total = page.evaluate("document.documentElement.scrollHeight")
+    if start is None and end is None and not height:
+        page.screenshot(path=str(path), full_page=total <= FULL_PAGE_UP_TO, animations="disabled")
+    else:
+        top = 0 if start is None else max(0, int(page.locator(start).first.evaluate(BOX)[0]) - 24)
+        bottom = top + height if height else total
+        if end is not None:
+            bottom = int(page.locator(end).last.evaluate(BOX)[1]) + 12
+        clip = {"x": 0, "y": top, "width": WIDTH, "height": min(bottom, total) - top}
+        page.screenshot(path=str(path), full_page=True, clip=clip, animations="disabled")
     size = path.stat().st_size
     print(f"  {path.name}: {size // 1000} kB{' (for stor!)' if size > MAX_BYTES else ''}")
 
@@ -91,6 +127,17 @@ def _sign_in(page: Any, role: str) -> None:
 def _sign_out(page: Any) -> None:
     page.get_by_role("button", name="Log ud").click()
     page.wait_for_url(re.compile(r"/log-ind$"))
+
+
+def _casework(page: Any) -> None:
+    """Switch the signed-in user to the casework purpose with the header's form."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("combobox", name="Formål", exact=True).select_option(
+        label="Sagsbehandlingsformål"
+    )
+    page.get_by_role("button", name="Skift formål").click()
+    expect(page.get_by_text("Du arbejder nu under sagsbehandlingsformål.")).to_be_visible()
 
 
 def run(out: Path, citizens: int, seed: int) -> None:
@@ -112,7 +159,12 @@ def run(out: Path, citizens: int, seed: int) -> None:
         print(f"Klar efter {time.monotonic() - started:.0f} s; tager billeder:")
 
         with live.LiveServer(app) as server, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(live.CHROMIUM), args=live.CHROMIUM_ARGS)
+            browser = p.chromium.launch(
+                executable_path=str(live.CHROMIUM),
+                # Danish browser: date fields read dd.mm.åååå, as for the users.
+                args=[*live.CHROMIUM_ARGS, "--lang=da-DK"],
+                env={"LANGUAGE": "da_DK", "LANG": "da_DK.UTF-8"},
+            )
             context = browser.new_context(
                 base_url=server.url,
                 viewport={"width": WIDTH, "height": HEIGHT},
@@ -121,7 +173,11 @@ def run(out: Path, citizens: int, seed: int) -> None:
             context.set_default_timeout(15_000)
             expect.set_options(timeout=15_000)
             page = context.new_page()
-            shoot: Callable[[str], None] = lambda name: _shoot(page, out / name)  # noqa: E731
+
+            def shoot(
+                name: str, start: str | None = None, end: str | None = None, height: int = 0
+            ) -> None:
+                _shoot(page, out / name, start, end, height)
 
             page.goto("/log-ind")
             shoot("01-log-ind.png")
@@ -166,11 +222,7 @@ def run(out: Path, citizens: int, seed: int) -> None:
             _sign_out(page)
 
             _sign_in(page, "caseworker")
-            page.get_by_role("combobox", name="Formål", exact=True).select_option(
-                label="Sagsbehandlingsformål"
-            )
-            page.get_by_role("button", name="Skift formål").click()
-            expect(page.get_by_text("Du arbejder nu under sagsbehandlingsformål.")).to_be_visible()
+            _casework(page)
             page.goto("/borgere")
             page.get_by_label("CPR-nummer").fill(cpr)
             page.get_by_role("button", name="Slå op").click()
@@ -193,6 +245,9 @@ def run(out: Path, citizens: int, seed: int) -> None:
                 page.get_by_role("table", name="Adgang til borgerens oplysninger")
             ).to_be_visible()
             shoot("11-log-for-borger.png")
+            _sign_out(page)
+
+            _focus_point_2(page, shoot, solution)
             browser.close()
         app.state.engine.dispose()
 
@@ -209,14 +264,91 @@ def run(out: Path, citizens: int, seed: int) -> None:
     print(f"Færdig: {len(PICTURES)} billeder i {out}")
 
 
+def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None:
+    """12-18: the resource draw and target groups (statistics), then the casework."""
+    from playwright.sync_api import expect
+
+    _sign_in(page, "finance_consultant")
+    page.goto("/ressourcetraek")
+    expect(page.get_by_role("table").first).to_be_visible()
+    shoot("12-ressourcetraek.png")
+    page.goto("/maalgrupper")
+    shoot("13-maalgrupper.png")
+    page.get_by_role("link", name=re.compile(r"^Furesø:")).click()
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    shoot(
+        "14-maalgruppe-furesoe.png",
+        start="#tal",
+        end='[aria-label="Hvad betyder hvert kriterium?"] + .form-hint',
+    )
+
+    # «Hvad nu hvis?»: the stored rule with a higher minimum score, through the page's form.
+    area = page.get_by_label("Regelsættet i YAML")
+    text = area.input_value()
+    assert "  min: 7\n" in text, "Furesøs regelsæt har ikke længere en mindste score på 7"
+    area.fill(text.replace("  min: 7\n", "  min: 8\n"))
+    page.get_by_role("button", name="Beregn variant").click()
+    expect(page.get_by_role("table", name=re.compile("^Grundregel og variant"))).to_be_visible()
+    shoot(
+        "15-hvad-nu-hvis.png", start="#variant", end='[aria-label^="Overlap mellem"] + .form-hint'
+    )
+    _sign_out(page)
+
+    # The casework: a caseworker switches purpose, records the basis for the solution, finds
+    # the candidates, assesses the first one and enrols him.
+    _sign_in(page, "caseworker")
+    _casework(page)
+    page.goto(solution)
+    page.get_by_role("link", name="Udvælgelse af kandidater").first.click()
+    page.get_by_role("link", name="Registrér grundlaget for udvælgelse").click()
+    page.get_by_role("radio", name="Hjemmel i lovgivningen").check()
+    page.get_by_label("Beskrivelse").fill(
+        "Retssikkerhedslovens § 11 c og borgerens samtykke ved optagelse, j.nr. 27.24.00-A00-3-26"
+    )
+    page.get_by_label("Gyldigt fra").fill("2026-11-01")
+    page.get_by_role("button", name="Registrér grundlag").click()
+    expect(page.get_by_text("Grundlaget for udvælgelse er registreret.")).to_be_visible()
+    page.get_by_label("Regelsæt").select_option(value="furesoe")
+    page.get_by_role("button", name="Find kandidater").click()
+    listed = page.get_by_role("table", name=re.compile("^Kandidater: Furesø"))
+    expect(listed).to_be_visible()
+    shoot("16-kandidater.png", height=1500)
+
+    listed.locator("tbody tr").first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Faglig vurdering")).to_be_visible()
+    # The assessment as the caseworker fills it in, shown before it is registered.
+    page.get_by_role("radio", name="Optages").check()
+    page.get_by_role("group", name="Motivation").get_by_role("radio", name="Høj").check()
+    page.get_by_role("group", name="Udviklingspotentiale").get_by_role(
+        "radio", name="Middel"
+    ).check()
+    page.get_by_label("Notat", exact=True).fill(
+        "Samtale 2. november 2026: motiveret for et praktikforløb; koordineres med bostøtten."
+    )
+    page.get_by_label("Vurderingens dato").fill("2026-11-02")
+    page.get_by_label("Indskrives fra (kun ved «optages»)").fill("2026-11-09")
+    shoot("17-kandidat.png", end="main form")
+    page.get_by_role("button", name="Registrér vurdering").click()
+    expect(page.get_by_text("kandidaten er indskrevet fra 09-11-2026")).to_be_visible()
+    page.get_by_role("link", name="Indskrevne").first.click()
+    expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
+    shoot("18-indskrevne.png", end='[aria-label^="Beslutninger"] + .form-hint')
+    _sign_out(page)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--citizens", type=int, default=27_500)
+    parser.add_argument("--citizens", type=int, default=63_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not live.CHROMIUM.exists():
         raise SystemExit(f"Chromium findes ikke på {live.CHROMIUM} (apt-get install -y chromium)")
+    if not DANISH_CHROMIUM.exists():
+        print(
+            "Bemærk: Chromium har ikke dansk sprog (apt-get install -y chromium-l10n); "
+            "datofelter og filvælgere vises da på engelsk."
+        )
     run(args.out, args.citizens, args.seed)
 
 

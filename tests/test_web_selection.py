@@ -404,7 +404,8 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert page.status_code == 200
     # the group the statistics only count is named here: the eight, and nobody else
     assert {p for p in _pseudonyms(rules) if p in page.text} == FURESOE
-    assert "Kompleksitetsscore" in page.text and "Point: sektorområder i kontakt" in page.text
+    # the page: the score and the counts it is made of; the points per measure are in Excel
+    assert "Kompleksitetsscore" in page.text and "Antal områder" in page.text
     entries = _entries(rules, "kandidatliste_vist")
     assert len(entries) == 1
     entry = entries[0]
@@ -416,6 +417,7 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     excel = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&format=xlsx")
     assert excel.status_code == 200 and excel.headers["content-type"] == XLSX
     assert WITH_BASIS in _xlsx_text(excel.content)
+    assert "Point: sektorområder i kontakt" in _xlsx_text(excel.content)
     assert len(_entries(rules, "kandidatliste_vist", "kandidatliste_eksporteret")) == 2
     families = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=familier_aktive")
     assert families.status_code == 200 and "Familie" in families.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 from tvaers.selection.records import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.web.roles import PURPOSE_LABELS, ROLE_LABELS
@@ -88,6 +89,25 @@ def outcome(status: str) -> str:
     return OUTCOMES.get(status, status)
 
 
+def period(value: Any) -> str:
+    """Whole months ``first`` through ``last`` (a draw ``Period``) in Danish: «november 2025 –
+    oktober 2026», «januar – december 2025», «marts 2026»."""
+    first, last = value.first, value.last
+    if first == last:
+        return str(first.danish())
+    if first.year == last.year:
+        return f"{first.danish().rsplit(' ', 1)[0]} – {last.danish()}"
+    return f"{first.danish()} – {last.danish()}"
+
+
+def sentence(text: Any) -> Any:
+    """A generated description as a sentence start: «ydelse dagpenge …» -> «Ydelse dagpenge …»
+    (only the first letter; the rest, such as «PPR» or «§ 85», is left as it is)."""
+    if not isinstance(text, str) or not text:
+        return text
+    return text[0].upper() + text[1:]
+
+
 AUDIT_ACTIONS = {
     "borger_vist": "Så borgerens oplysninger",
     "borger_eksporteret": "Hentede borgerens oplysninger i Excel",
@@ -163,6 +183,7 @@ SELECTION = {
     "ændret. Et regelsæt med fejl gemmes ikke.",
     "import_button": "Importér",
     "view": "Vis",
+    "actions": "Handlinger",
     "export": "Hent YAML",
     "edit": "Redigér",
     "versions": "Versioner",
@@ -174,8 +195,8 @@ SELECTION = {
     "ready_made": "Færdigt regelsæt",
     "ready_made_actor": "Tværs",
     "yaml": "Regelsættet i YAML",
-    "yaml_hint": "Formatet er beskrevet i docs/selection.md. Fejl vises med stedet i "
-    "regelsættet, fx include.all[0].benefit.types.",
+    "yaml_hint": "Formatet er beskrevet i Tværs' vejledning om målgrupper (docs/selection.md). "
+    "En fejl vises med stedet i regelsættet, fx include.all[0].benefit.types.",
     "note": "Bemærkning til ændringen",
     "note_hint": "Hvorfor ændres regelsættet? Vises i versionshistorikken.",
     "saved_new": "Regelsættet «{label}» er gemt som version {version}.",
@@ -219,6 +240,8 @@ SELECTION = {
     "variant_button": "Beregn variant",
     "variant_excel": "Hent sammenligningen som Excel",
     "compare": "Grundregel og variant",
+    "variant_changes": "Varianten afviger fra grundreglen sådan:",
+    "variant_same": "Varianten er den samme regel som grundreglen.",
     "why_title": "Hvorfor kan jeg ikke se, hvem der er i målgruppen?",
     "why": [
         "Denne side er statistik: den viser kun sammentællinger, og små celler er skjult, så "
@@ -295,6 +318,10 @@ SELECTION = {
     "not_candidate": "Enheden er ikke kandidat efter regelsættet på skæringsdatoen. "
     "Tidligere beslutninger vises herunder.",
     "ongoing": "indskrevet",
+    "no_history": {
+        "citizen": "Der er ikke registreret nogen vurdering af borgeren til løsningen endnu.",
+        "family": "Der er ikke registreret nogen vurdering af familien til løsningen endnu.",
+    },
 }
 DECISION_LABELS = {"accepted": "Optages", "rejected": "Afvises", "postponed": "Udsættes"}
 LEVEL_LABELS = {"high": "Høj", "medium": "Middel", "low": "Lav", "unknown": "Ukendt"}
@@ -407,6 +434,8 @@ T = SimpleNamespace(
     basis_kinds=BASIS_KINDS,
     audit_actions=AUDIT_ACTIONS,
     outcome=outcome,
+    period=period,
+    sentence=sentence,
     field_label=field_label,
     validation=VALIDATION,
 )

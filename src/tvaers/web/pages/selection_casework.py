@@ -36,9 +36,13 @@ from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import Viewer, db, flash, redirect, render, settings_of, viewer
 from tvaers.web.pages.selection import known_rule, stored
 from tvaers.web.pages.selection_tables import (
+    candidate_page_table,
     candidate_table,
+    decision_page_table,
     decision_table,
     detail_tables,
+    leaf_texts,
+    sector_area_names,
 )
 from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
 from tvaers.web.tables import excel_response, wants_excel
@@ -140,7 +144,6 @@ def candidates(
                     backend, rule, as_of, draw_service.load_config(settings)
                 )
                 rows = service.candidates(evaluation).to_pylist()
-                names = backend.table("sector_areas").select("sector_area", "name")
                 table = candidate_table(
                     rows,
                     rule,
@@ -148,7 +151,7 @@ def candidates(
                     solution,
                     as_of,
                     _status(session, solution, rule),
-                    {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()},
+                    sector_area_names(backend),
                 )
     except NoData:
         error = S["no_data"]
@@ -166,7 +169,8 @@ def candidates(
         raise HTTPException(404)
     return render(
         request, "selection/candidates.html", who, solution=solution, basis=basis, rules=rules,
-        rule=rule, version=version, table=table, as_of=as_of, last=last, error=error,
+        rule=rule, version=version, as_of=as_of, last=last, error=error,
+        table=candidate_page_table(table, rule) if table is not None and rule else table,
     )  # fmt: skip
 
 
@@ -210,7 +214,7 @@ def _detail_page(
     rule, version = _rule_choice(session, key, version_no)
     if rule is not None and rule.unit is not unit:
         raise HTTPException(404)
-    detail, as_of = None, None
+    detail, as_of, names = None, None, {}
     if rule is not None:
         settings = settings_of(request)
         try:
@@ -220,6 +224,7 @@ def _detail_page(
                     backend, rule, as_of, draw_service.load_config(settings)
                 )
                 detail = service.candidate_detail(evaluation, subject)
+                names = sector_area_names(backend)
         except NotFound as exc:
             raise HTTPException(404) from exc
         except NoData:
@@ -238,8 +243,14 @@ def _detail_page(
         request, "selection/candidate.html", who, status_code=422 if error else 200,
         solution=solution, basis=basis, unit=unit.value, subject=subject, rule=rule,
         version=version, as_of=as_of, detail=detail,
-        tables=detail_tables(detail, unit, subject) if detail else {},
-        history=decision_table(decisions, f"{S['history']}: {subject}", f"beslutninger-{subject}"),
+        tables=detail_tables(detail, unit, subject, names, leaf_texts(rule, names))
+        if detail and rule
+        else {},
+        history=decision_page_table(
+            decision_table(
+                decisions, f"{S['history']}: {subject}", f"beslutninger-{subject}", subjects=False
+            )
+        ),
         enrolment=enrolment,
         can_enrol=enrolment is None and latest is not None and latest.kind == "assessment"
         and latest.decision == "accepted",

@@ -24,7 +24,11 @@ from tvaers.web.pages.selection_casework import (
     refused,
     solution_or_404,
 )
-from tvaers.web.pages.selection_tables import decision_table, enrolment_rows
+from tvaers.web.pages.selection_tables import (
+    decision_page_table,
+    decision_table,
+    enrolment_rows,
+)
 from tvaers.web.roles import BASIS_RECORDERS
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
@@ -63,7 +67,8 @@ def _enrolled_page(
         return excel_response(history if table_key == "history" else table)
     return render(
         request, "selection/enrolled.html", who, status_code=422 if error else 200,
-        solution=solution, basis=basis, table=table, history=history, error=error,
+        solution=solution, basis=basis, table=table, history=decision_page_table(history),
+        error=error,
         values=values or {}, today=records.today(),
     )  # fmt: skip
 

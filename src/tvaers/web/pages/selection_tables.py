@@ -5,6 +5,7 @@ definition for the page and its Excel download; only the casework pages call the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from urllib.parse import quote
 
 from tvaers.draw.model import Unit
 from tvaers.selection import service
-from tvaers.selection.model import MEASURE_LABELS, Measure, RuleSet
+from tvaers.selection.model import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
 from tvaers.web.tables import Column, DataTable, display
 from tvaers.web.texts import T
@@ -23,6 +24,29 @@ PARTS = {"include": "Betingelse", "exclude": "Undtagelse"}
 
 def _measure_label(measure: Measure | str) -> str:
     return MEASURE_LABELS[Measure(measure)].capitalize()
+
+
+def leaf_text(leaf: Leaf, names: Mapping[str, str]) -> str:
+    """A condition in Danish with its sector area's name instead of its code: «indsats i
+    sektorområdet «Udsatte børn og unge» på skæringsdatoen», not «… sektorområde children …»."""
+    text = leaf.describe()
+    code = getattr(leaf, "sector_area", None)
+    name = names.get(code) if code else None
+    if name:
+        text = text.replace(f"sektorområde {code}", f"i sektorområdet «{name}»")
+        text = text.replace(f" på {code}:", f" på «{name}»:")
+    return text
+
+
+def sector_area_names(backend: Any) -> dict[str, str]:
+    """Sector area code -> its Danish name, as loaded (an ibis backend with the data)."""
+    names = backend.table("sector_areas").select("sector_area", "name")
+    return {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()}
+
+
+def leaf_texts(rule: RuleSet, names: Mapping[str, str]) -> dict[str, str]:
+    """Path -> the condition in Danish (:func:`leaf_text`) for every condition of the rule."""
+    return {leaf.path: leaf_text(leaf, names) for leaf in rule.leaves()}
 
 
 def area_names(codes: str | None, names: Mapping[str, str]) -> str | None:
@@ -59,7 +83,7 @@ def candidate_table(
                 **row,
                 "subject": subject,
                 "areas": area_names(row.get("areas"), names),
-                "benefits": row.get("benefits") or None,
+                "benefits": T.sentence(row.get("benefits")) or None,
                 "status": status.get(subject, "Ikke vurderet"),
                 "href": f"/loesninger/{solution.id}/udvaelgelse/{unit}/{quote(subject)}"
                 f"?regelsaet={rule.key}&version={version.version}&dato={as_of.isoformat()}",
@@ -89,12 +113,57 @@ def candidate_table(
     )
 
 
+# The candidate list's headings on the page, short so that ten columns fit a laptop's width; the
+# Excel download keeps the full ones.
+PAGE_LABELS = {
+    "rank": "Nr.",
+    "score": "Score",
+    "members": "Medlemmer",
+    Measure.SECTOR_AREAS.value: "Antal områder",
+    Measure.INTERVENTIONS.value: "Indsatser",
+    Measure.SIMULTANEOUS_INTERVENTIONS.value: "Samtidige indsatser",
+    Measure.CASEWORKERS.value: "Sagsbehandlere",
+    Measure.OVERLAPS.value: "Overlap",
+    Measure.BENEFIT_TYPES.value: "Ydelsestyper",
+    "cost": "Ressourcetræk i perioden",
+    "benefits": "Ydelse",
+    "status": "Status",
+}
+
+
+def candidate_page_table(table: DataTable, rule: RuleSet) -> DataTable:
+    """The candidate list as the page shows it: the score with the counts it is made of, the
+    cost, benefits, areas and status. The points per measure and the other counts are in the
+    Excel download (``table``); the note says how the points are given."""
+    weighted = {m.value for m in rule.score.weights}
+    keep = {"rank", "subject", "members", "score", *weighted, "cost", "benefits", "areas", "status"}
+    columns = [
+        replace(c, label=PAGE_LABELS.get(c.key, c.label)) for c in table.columns if c.key in keep
+    ]
+    points = ", ".join(
+        f"{MEASURE_LABELS[m]} {display(w, 'decimal')}" for m, w in rule.score.weights.items()
+    )
+    note = f"Kompleksitetsscoren giver point pr. stk.: {points}." if points else ""
+    if note and rule.score.min is not None:
+        note = f"{note[:-1]}; mindste score {display(rule.score.min, 'decimal')}."
+    excel = "Excel-udtrækket har også pointene pr. mål og de øvrige mål."
+    return replace(table, columns=columns, notes=[n for n in (note, excel) if n] + table.notes)
+
+
 def detail_tables(
-    detail: service.CandidateDetail, unit: Unit, subject: str
+    detail: service.CandidateDetail,
+    unit: Unit,
+    subject: str,
+    names: Mapping[str, str] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, DataTable]:
     """The data behind one candidate: criteria, score breakdown, measures, cost, activities,
-    benefits and members."""
+    benefits and members. ``names`` gives the sector areas' Danish names (code -> name), ``texts``
+    the conditions in Danish by path (:func:`leaf_texts`). For a citizen the pseudonym is the
+    page's heading, so the tables do not repeat it per row."""
     short = subject[:12]
+    names, texts = names or {}, texts or {}
+    family = unit is Unit.FAMILY
     breakdown = [
         {
             "label": str(r["label"]).capitalize(),
@@ -108,21 +177,35 @@ def detail_tables(
     measures = dict(detail.measures)
     facts = [{"label": _measure_label(m), "value": measures.get(m.value)} for m in Measure] + [
         {"label": "Ressourcetræk i perioden", "value": _money(measures.get("cost"))},
-        {"label": "Ydelser på skæringsdatoen", "value": measures.get("benefits") or None},
-        {"label": "Familiemedlemmer", "value": measures.get("members")},
-        {"label": "Heraf børn", "value": measures.get("children")},
-        {"label": "Heraf voksne", "value": measures.get("adults")},
+        {"label": "Ydelser på skæringsdatoen", "value": T.sentence(measures.get("benefits"))},
     ]
+    if family:
+        facts += [
+            {"label": "Familiemedlemmer", "value": measures.get("members")},
+            {"label": "Heraf børn", "value": measures.get("children")},
+            {"label": "Heraf voksne", "value": measures.get("adults")},
+        ]
+    elif detail.members:
+        facts.append({"label": "Alder på skæringsdatoen", "value": detail.members[0]["age"]})
+    who = [Column("citizen", "Borger (pseudonym)")] if family else []
+    window = T.period(detail.window)
     return {
         "criteria": DataTable(
             title="Kriterier",
             columns=[
                 Column("label", "Kriterium"),
-                Column("part", "Del"),
                 Column("path", "Sted i reglen"),
+                Column("part", "Del"),
                 Column("met", "Opfyldt", "bool"),
             ],
-            rows=[dict(r, part=PARTS.get(r["part"], r["part"])) for r in detail.criteria],
+            rows=[
+                dict(
+                    r,
+                    label=T.sentence(texts.get(r["path"], r["label"])),
+                    part=PARTS.get(r["part"], r["part"]),
+                )
+                for r in detail.criteria
+            ],
             filename=f"kandidat-{short}-kriterier",
         ),
         "score": DataTable(
@@ -130,13 +213,13 @@ def detail_tables(
             columns=[
                 Column("label", "Mål"),
                 Column("value", "Antal", "int"),
-                Column("weight", "Point pr. enhed", "decimal"),
+                Column("weight", "Point pr. stk.", "decimal"),
                 Column("points", "Point", "decimal"),
             ],
             rows=breakdown,
             filename=f"kandidat-{short}-score",
             notes=[
-                f"Mindste score for målgruppen: {detail.score_min}."
+                f"Mindste score for målgruppen: {display(detail.score_min, 'decimal')}."
                 if detail.score_min is not None
                 else "Regelsættet har ingen mindste score."
             ],
@@ -148,7 +231,7 @@ def detail_tables(
             filename=f"kandidat-{short}-maal",
         ),
         "cost": DataTable(
-            title=f"Ressourcetræk pr. sektorområde {detail.window}",
+            title=f"Ressourcetræk pr. sektorområde, {window}",
             columns=[
                 Column("name", "Sektorområde"),
                 Column("registered", "CPR-registreret", "money"),
@@ -159,45 +242,66 @@ def detail_tables(
             filename=f"kandidat-{short}-udgift",
         ),
         "activities": DataTable(
-            title="Indsatser i perioden",
+            title=f"Indsatser, {window}",
             columns=[
-                Column("citizen", "Borger (pseudonym)"),
-                Column("intervention", "Indsats"),
-                Column("name", "Navn"),
+                *who,
+                Column("name", "Indsats"),
+                Column("intervention", "Kode"),
                 Column("sector_area", "Sektorområde"),
                 Column("start_date", "Start", "date"),
                 Column("end_date", "Slut", "date"),
             ],
-            rows=detail.activities,
+            rows=[
+                dict(a, sector_area=names.get(a["sector_area"], a["sector_area"]))
+                for a in detail.activities
+            ],
             filename=f"kandidat-{short}-indsatser",
         ),
         "benefits": DataTable(
-            title="Ydelsesforløb i perioden",
+            title=f"Ydelsesforløb, {window}",
             columns=[
-                Column("citizen", "Borger (pseudonym)"),
+                *who,
                 Column("benefit", "Ydelse"),
                 Column("start", "Fra", "date"),
                 Column("end", "Til", "date"),
                 Column("days", "Dage", "int"),
             ],
-            rows=detail.benefits,
+            rows=[dict(b, benefit=T.sentence(b["benefit"])) for b in detail.benefits],
             filename=f"kandidat-{short}-ydelser",
         ),
         "members": DataTable(
-            title="Familiens medlemmer" if unit is Unit.FAMILY else "Borgeren",
+            title="Familiens medlemmer",
             columns=[Column("citizen", "Borger (pseudonym)"), Column("age", "Alder", "int")],
-            rows=detail.members,
+            rows=detail.members if family else [],
             filename=f"kandidat-{short}-medlemmer",
         ),
     }
+
+
+def _decimal(text: str | None) -> Decimal | str | None:
+    """A score stored as exact decimal text, as a number (shown «11» or «10,5»)."""
+    try:
+        return Decimal(text) if text else None
+    except ArithmeticError:
+        return text
 
 
 def _money(value: Any) -> str | None:
     return display(Decimal(str(value)), "money") if value is not None else None
 
 
-def decision_table(decisions: Sequence[SelectionDecision], title: str, filename: str) -> DataTable:
-    """Every decision (assessment, enrolment, discharge) in the order recorded."""
+def rule_text(key: str | None, version: int | None) -> str | None:
+    """A rule set and its version as a table cell: «furesoe, version 1»."""
+    if not key:
+        return None
+    return f"{key}, {T.version.lower()} {version}" if version else key
+
+
+def decision_table(
+    decisions: Sequence[SelectionDecision], title: str, filename: str, *, subjects: bool = True
+) -> DataTable:
+    """Every decision (assessment, enrolment, discharge) in the order recorded; without the
+    unit and subject columns (``subjects=False``) on the page of one candidate."""
     rows = [
         {
             "event_date": d.event_date,
@@ -210,8 +314,8 @@ def decision_table(decisions: Sequence[SelectionDecision], title: str, filename:
                 d.development_potential or "", d.development_potential
             ),
             "note": d.note or d.reason,
-            "rule": f"{d.rule_key} v{d.rule_version}" if d.rule_key else None,
-            "score": d.score,
+            "rule": rule_text(d.rule_key, d.rule_version),
+            "score": _decimal(d.score),
             "decided_by": d.decided_by,
             "recorded_at": d.recorded_at,
         }
@@ -222,14 +326,13 @@ def decision_table(decisions: Sequence[SelectionDecision], title: str, filename:
         columns=[
             Column("event_date", "Dato", "date"),
             Column("kind", "Hændelse"),
-            Column("unit", S["unit"]),
-            Column("subject", "Borger/familie"),
+            *([Column("unit", S["unit"]), Column("subject", "Borger/familie")] if subjects else []),
             Column("decision", S["decision"]),
             Column("motivation", S["motivation"]),
             Column("development_potential", S["development_potential"]),
             Column("note", "Notat/årsag"),
             Column("rule", "Regelsæt"),
-            Column("score", "Score"),
+            Column("score", "Score", "decimal"),
             Column("decided_by", "Registreret af"),
             Column("recorded_at", T.changed_at, "datetime"),
         ],
@@ -237,6 +340,39 @@ def decision_table(decisions: Sequence[SelectionDecision], title: str, filename:
         filename=filename,
         notes=["Historikken kan ikke ændres; en ny vurdering tilføjes som en ny række."],
     )
+
+
+def decision_page_table(table: DataTable) -> DataTable:
+    """The decision history as the page shows it: the decision, motivation and development
+    potential in one column «Vurdering» and the unit with the subject, so that it fits the
+    page's width; the Excel download keeps a column for each."""
+    folded = {"unit", "motivation", "development_potential"}
+    columns = [
+        Column("assessment", "Vurdering") if c.key == "decision" else c
+        for c in table.columns
+        if c.key not in folded
+    ]
+    rows = [
+        dict(
+            r,
+            assessment=_assessment(r),
+            subject=f"{r['unit']} {r['subject']}" if r.get("unit") else r.get("subject"),
+        )
+        for r in table.rows
+    ]
+    return replace(table, columns=columns, rows=rows)
+
+
+def _assessment(row: Mapping[str, Any]) -> str | None:
+    """«Optages, motivation høj, udviklingspotentiale middel» (None for an enrolment)."""
+    parts = [row.get("decision")]
+    if row.get("motivation"):
+        parts.append(f"{S['motivation'].lower()} {str(row['motivation']).lower()}")
+    if row.get("development_potential"):
+        potential = str(row["development_potential"]).lower()
+        parts.append(f"{S['development_potential'].lower()} {potential}")
+    shown = [str(p) for p in parts if p]
+    return ", ".join(shown) or None
 
 
 def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTable:
@@ -251,7 +387,7 @@ def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTabl
             "subject": p.subject,
             "enrolled_on": p.enrolled_on,
             "enrolled_by": p.enrolled_by,
-            "rule": f"{p.rule_key} v{p.rule_version}" if p.rule_key else None,
+            "rule": rule_text(p.rule_key, p.rule_version),
             "rule_key": p.rule_key,
             "rule_version": p.rule_version,
             "discharged_on": p.discharged_on,

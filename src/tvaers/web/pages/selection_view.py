@@ -38,12 +38,26 @@ from tvaers.store.models import TargetGroupRule
 from tvaers.web.charts import bar_chart
 from tvaers.web.deps import Viewer, db, render, settings_of, viewer
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.pages.selection_tables import leaf_text, leaf_texts, sector_area_names
+from tvaers.web.tables import Column, DataTable, display, excel_response, wants_excel
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/maalgrupper")
 S = T.selection
 PARTS = {"include": "Betingelse", "exclude": "Undtagelse", "score": "Mindste score"}
+# The funnel's steps in the words of the page (the service's labels name the YAML parts).
+FUNNEL = {
+    "include": "Opfylder betingelserne",
+    "exclude": "Tilbage efter undtagelserne",
+    "score": "Tilbage efter mindste score",
+}
+# The overlap of rule and variant: the service's cell names as row and column labels.
+OVERLAP = {
+    "i grundregel": "I grundreglen",
+    "ikke i grundregel": "Ikke i grundreglen",
+    "i variant": "I varianten",
+    "ikke i variant": "Ikke i varianten",
+}
 
 
 def _label(value: Any) -> Any:
@@ -53,26 +67,67 @@ def _label(value: Any) -> Any:
 # --- the rule in Danish -----------------------------------------------------------------------
 
 
-def rule_tree(node: Condition | None) -> dict[str, Any] | None:
-    """A condition tree as the template shows it: nested lists of Danish sentences."""
+def rule_tree(node: Condition | None, names: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """A condition tree as the template shows it: nested lists of Danish sentences (with the
+    sector areas' names from ``names``, code -> name)."""
     if node is None:
         return None
     if isinstance(node, AllOf | AnyOf):
         kind = "all" if isinstance(node, AllOf) else "any"
-        return {"kind": kind, "path": node.path, "items": [rule_tree(i) for i in node.items]}
+        items = [rule_tree(i, names) for i in node.items]
+        return {"kind": kind, "path": node.path, "items": items}
     if isinstance(node, NotOf):
-        return {"kind": "not", "path": node.path, "items": [rule_tree(node.item)]}
+        return {"kind": "not", "path": node.path, "items": [rule_tree(node.item, names)]}
     assert isinstance(node, Leaf)
-    return {"kind": "leaf", "path": node.path, "text": node.describe(), "items": []}
+    return {"kind": "leaf", "path": node.path, "text": leaf_text(node, names or {}), "items": []}
 
 
-def rule_facts(rule: RuleSet) -> dict[str, Any]:
+def rule_facts(rule: RuleSet, names: dict[str, str] | None = None) -> dict[str, Any]:
     return {
-        "include": rule_tree(rule.include),
-        "exclude": rule_tree(rule.exclude),
+        "include": rule_tree(rule.include, names),
+        "exclude": rule_tree(rule.exclude, names),
         "weights": [(MEASURE_LABELS[m], w) for m, w in rule.score.weights.items()],
         "score_min": rule.score.min,
     }
+
+
+def _number(value: Any) -> str:
+    return display(value, "decimal") if value is not None else "ingen"
+
+
+def variant_changes(
+    base: RuleSet, variant: RuleSet, names: dict[str, str] | None = None
+) -> list[str]:
+    """What the variant changes, in Danish, so the comparison says what it compares."""
+    changes: list[str] = []
+    if variant.unit is not base.unit:
+        now, before = S["units"][variant.unit.value], S["units"][base.unit.value]
+        changes.append(f"Enhed: {now} (grundreglen: {before})")
+    if variant.lookback_months != base.lookback_months:
+        changes.append(
+            f"Ser tilbage {variant.lookback_months} måneder "
+            f"(grundreglen: {base.lookback_months} måneder)"
+        )
+    for part, title in (("include", "Betingelse"), ("exclude", "Undtagelse")):
+        before = _descriptions(getattr(base, part), names or {})
+        after = _descriptions(getattr(variant, part), names or {})
+        changes += [f"{title} i varianten: {T.sentence(d)}" for d in after if d not in before]
+        changes += [f"{title} kun i grundreglen: {T.sentence(d)}" for d in before if d not in after]
+    for measure in dict.fromkeys([*base.score.weights, *variant.score.weights]):
+        old, new = base.score.weights.get(measure), variant.score.weights.get(measure)
+        if old != new:
+            changes.append(
+                f"Point pr. {MEASURE_LABELS[measure]}: {_number(new)} (grundreglen: {_number(old)})"
+            )
+    if variant.score.min != base.score.min:
+        changes.append(
+            f"Mindste score: {_number(variant.score.min)} (grundreglen: {_number(base.score.min)})"
+        )
+    return changes
+
+
+def _descriptions(node: Condition | None, names: dict[str, str]) -> list[str]:
+    return [leaf_text(leaf, names) for leaf in node.leaves()] if node is not None else []
 
 
 # --- the figures ------------------------------------------------------------------------------
@@ -94,9 +149,14 @@ def _noun(rule: RuleSet) -> str:
     return str(S["units"][rule.unit.value])
 
 
-def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTable]:
-    """Every table of the statistical view, from the service's suppressed summary."""
+def summary_tables(
+    summary: service.Summary, rule: RuleSet, names: dict[str, str] | None = None
+) -> dict[str, DataTable]:
+    """Every table of the statistical view, from the service's suppressed summary (``names``:
+    the sector areas' Danish names for the conditions that name one)."""
+    texts = leaf_texts(rule, names or {})
     noun, day = _noun(rule), summary.as_of.strftime("%d-%m-%Y")
+    window = T.period(summary.window)
     families = rule.unit is Unit.FAMILY  # for citizens, units and citizens are the same count
     stem = f"maalgruppe-{rule.key}-{summary.as_of.isoformat()}"
     tables: dict[str, DataTable] = {}
@@ -106,7 +166,7 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
             Column("population", f"{noun} i kommunen", "int"),
             Column("units", f"{noun} i målgruppen", "int"),
             *([Column("citizens", "Borgere i målgruppen", "int")] if families else []),
-            Column("cost", f"Ressourcetræk {summary.window}", "money"),
+            Column("cost", f"Ressourcetræk {window}", "money"),
             Column("note", "Bemærkning"),
         ],
         rows=[
@@ -122,7 +182,7 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
         notes=[T.suppressed_note],
     )
     tables["by_area"] = DataTable(
-        title=f"{S['by_area']} {summary.window}",
+        title=f"{S['by_area']} {window}",
         columns=[
             Column("name", "Sektorområde"),
             Column("units", f"{noun} med udgift i området", "int"),
@@ -144,7 +204,7 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
         ("by_score", "Efter kompleksitetsscore", "score", "Score (fra og med – til)", "units"),
     ]
     for key, title, group, group_label, count in composition:
-        rows = [dict(r, **{group: _label(r[group])}) for r in getattr(summary, key)]
+        rows = [dict(r, **{group: T.sentence(_label(r[group]))}) for r in getattr(summary, key)]
         columns = [
             Column(group, group_label),
             Column(count, "Borgere" if count == "citizens" else noun, "int"),
@@ -166,7 +226,7 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
     tables["funnel"] = DataTable(
         title=S["funnel"],
         columns=[Column("label", "Trin"), *figure_columns, Column("note", "Bemærkning")],
-        rows=summary.funnel,
+        rows=[dict(r, label=FUNNEL.get(r["step"], r["label"])) for r in summary.funnel],
         filename=f"{stem}-tragt",
         notes=[
             "Et tal er også skjult, når det afviger med 1-4 fra et andet vist tal, så en lille "
@@ -183,7 +243,14 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
             Column("difference", f"Forskel i {noun.lower()}", "int"),
             Column("note", "Bemærkning"),
         ],
-        rows=[dict(r, part=PARTS.get(r["part"], r["part"])) for r in summary.what_if],
+        rows=[
+            dict(
+                r,
+                label=T.sentence(texts.get(r["path"], r["label"])),
+                part=PARTS.get(r["part"], r["part"]),
+            )
+            for r in summary.what_if
+        ],
         filename=f"{stem}-hvad-hvis",
         notes=[S["what_if_hint"]],
     )
@@ -191,22 +258,26 @@ def summary_tables(summary: service.Summary, rule: RuleSet) -> dict[str, DataTab
 
 
 def area_chart(summary: service.Summary) -> dict[str, Any] | None:
-    """The bar chart of the published (not hidden) sector areas, or None."""
+    """The bar chart of the published (not hidden) sector areas in millions, or None."""
     rows = [
-        {"name": r["name"], "cost": float(r["cost"])}
+        {"name": r["name"], "cost": round(float(r["cost"]) / 1_000_000, 2)}
         for r in summary.cost_by_area
         if r["sector_area"] != TOTAL_AREA and r["cost"] is not None
     ]
     if not rows:
         return None
-    return bar_chart(
+    chart = bar_chart(
         rows,
         "name",
         "cost",
-        title=f"{S['by_area']} {summary.window}",
+        title=f"{S['by_area']} {T.period(summary.window)} (mio. kr.)",
         category_title="Sektorområde",
-        value_title="Kr.",
+        value_title="Mio. kr.",
     )
+    # A group's millions are few: ticks at halves and tenths too, without repeating «1, 1».
+    chart["encoding"]["x"]["axis"] = {"format": ",.1~f", "tickCount": 8}
+    chart["height"] = {"step": 36}
+    return chart
 
 
 def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str, DataTable]:
@@ -219,7 +290,8 @@ def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str
     ]
     pivot: dict[str, dict[str, Any]] = {}
     for cell in comparison.overlap:
-        row = pivot.setdefault(_label(cell["base"]), {"base": _label(cell["base"])})
+        base = OVERLAP.get(cell["base"], _label(cell["base"]))
+        row = pivot.setdefault(base, {"base": base})
         row[_label(cell["variant"])] = cell["units"]
     return {
         "compare": DataTable(
@@ -240,8 +312,8 @@ def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str
             title=f"Overlap mellem grundregel og variant ({noun.lower()})",
             columns=[
                 Column("base", "Grundregel"),
-                Column("i variant", "I variant", "int"),
-                Column("ikke i variant", "Ikke i variant", "int"),
+                Column("i variant", OVERLAP["i variant"], "int"),
+                Column("ikke i variant", OVERLAP["ikke i variant"], "int"),
                 Column("I alt", "I alt", "int"),
             ],
             rows=list(pivot.values()),
@@ -266,16 +338,18 @@ def _reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, d
     return day, first, last, None
 
 
-def _figures(evaluation: service.Evaluation, first: date, last: date) -> Figures:
+def _figures(
+    evaluation: service.Evaluation, first: date, last: date, names: dict[str, str]
+) -> Figures:
     summary = service.summary(evaluation)
     chart = area_chart(summary)
-    tables = summary_tables(summary, evaluation.rule)
+    tables = summary_tables(summary, evaluation.rule, names)
     tables["by_area"].chart = chart
     return Figures(
         as_of=summary.as_of,
         first=first,
         last=last,
-        period=str(summary.window),
+        period=T.period(summary.window),
         population=summary.population,
         tables=tables,
         chart=chart,
@@ -297,17 +371,21 @@ def _page(
     figures: Figures | None = None
     date_error = variant_error = None
     compared: dict[str, DataTable] | None = None
+    changes: list[str] = []
+    names: dict[str, str] = {}
     try:
         with draw_service.session(settings) as backend:
             as_of, first, last, date_error = _reference_date(backend, wanted)
             config = draw_service.load_config(settings)
             evaluation = service.evaluate(backend, rule, as_of, config)
-            figures = _figures(evaluation, first, last)
+            names = sector_area_names(backend)
+            figures = _figures(evaluation, first, last, names)
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
                     other = service.evaluate(backend, variant, as_of, config)
                     compared = comparison_tables(service.compare(evaluation, other), rule)
+                    changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:
                     variant_error = str(exc)
     except NoData:
@@ -328,13 +406,14 @@ def _page(
         rule=rule,
         stored_rule=_stored_rule(session, key),
         version=row,
-        facts=rule_facts(rule),
+        facts=rule_facts(rule, names),
         figures=figures,
         date_error=date_error,
         wanted=wanted or "",
         variant_text=text,
         variant_error=variant_error,
         compared=compared,
+        changes=changes,
         can_edit=who.role in RULE_EDITORS,
     )
 

@@ -523,7 +523,7 @@ def demo_selection(settings: Settings) -> None:
     cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
     console.print(
         f"Furesøs målgruppe pr. {records.danish_date(DEMO_AS_OF)}: {size} borgere med et "
-        f"ressourcetræk på {cost} i perioden {figures.window}. {active} er indskrevet i "
+        f"ressourcetræk på {cost} i {figures.window.danish()}. {active} er indskrevet i "
         f"'{DEMO_SOLUTION}' fra {records.danish_date(DEMO_ENROL_ON)}"
         + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
     )

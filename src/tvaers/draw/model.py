@@ -164,6 +164,15 @@ class Period:
     def __str__(self) -> str:
         return f"{self.first}..{self.last}"
 
+    def danish(self) -> str:
+        """«november 2025 – oktober 2026», «januar – december 2025», «marts 2026»."""
+        first, last = self.first, self.last
+        if first == last:
+            return first.danish()
+        if first.year == last.year:
+            return f"{first.danish().rsplit(' ', 1)[0]} – {last.danish()}"
+        return f"{first.danish()} – {last.danish()}"
+
 
 def months_before(reference: date, count: int = 12) -> Period:
     """The ``count`` whole months before the month of ``reference`` (the baseline window)."""

@@ -1,0 +1,47 @@
+"""The main job: ``tvaers demo`` builds, imports, prints the key figures and enrols Furesø's
+target group — and a second run enrols nobody twice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from tvaers.cli import app
+from tvaers.core.config import Settings
+from tvaers.store.database import make_engine, sessions
+from tvaers.store.models import Enrolment, SelectionDecision
+
+from .conftest import TEST_KEY
+
+runner = CliRunner()
+
+
+def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
+    env = {"TVAERS_HOME": str(tmp_path), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
+           "TVAERS_LOG_LEVEL": "WARNING"}  # fmt: skip
+    first = runner.invoke(app, ["demo", "--no-serve", "--citizens", "8000"], env=env)
+    assert first.exit_code == 0, first.output
+    printed = " ".join(first.output.split())  # the console wraps long lines
+    assert re.search(r"Ressourcetræk 2025: \d+,\d % af driftsudgiften er fordelt", printed)
+    found = re.search(
+        r"Furesøs målgruppe pr\. 31\. januar 2026: (\d+) borgere med et ressourcetræk på "
+        r"([\d.]+,\d\d) kr\. i februar 2025 – januar 2026\. (\d+) er indskrevet",
+        printed,
+    )
+    assert found, printed
+    group, enrolled = int(found.group(1)), int(found.group(3))
+    assert group >= 5 and enrolled == group
+    second = runner.invoke(app, ["demo", "--no-serve", "--citizens", "8000"], env=env)
+    assert second.exit_code == 0, second.output
+    assert "(0 nye i denne kørsel)" in " ".join(second.output.split())
+    engine = make_engine(Settings(home=tmp_path, pseudonym_key=TEST_KEY).store_url)
+    try:
+        with sessions(engine)() as session:
+            assert session.scalar(select(func.count()).select_from(Enrolment)) == group
+            kinds = session.scalars(select(SelectionDecision.kind)).all()
+            assert kinds.count("assessment") == kinds.count("enrolment") == group
+    finally:
+        engine.dispose()

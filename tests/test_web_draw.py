@@ -292,3 +292,32 @@ def test_the_cache_is_per_year_and_configuration(
     assert page.status_code == 200 and len(runs) == 2  # another configuration, other figures
     client.get("/ressourcetraek")
     assert len(runs) == 2
+
+
+def test_overview_is_compact_and_danish(web: FastAPI) -> None:
+    settings = web.state.settings
+    with service.session(settings) as backend:
+        year = service.latest_full_year(backend)
+        config = service.load_config(settings)
+        attribution = service.run(backend, year, config)
+        distinct = int(attribution.lines.citizen.nunique().to_pyarrow().as_py())
+        figures = overview_figures(attribution, year, config)
+    page = client_for(web, "analyst").get("/ressourcetraek").text
+    assert "docs/" not in page and ".." not in figures.period
+    assert "januar" in figures.period  # «januar – februar 2025», not 2025-01..2025-02
+    assert "Andel, dyreste 1\u00a0%" in page and "-0,0%" not in page
+    # the page's coverage table is compact; the export keeps every column
+    assert len(figures.page["coverage"].columns) == 8
+    assert len(figures.tables["coverage"].columns) > 12
+    # a total over the months counts distinct citizens (suppressed), not a sum of months
+    grand = next(
+        r
+        for r in figures.tables["area_month"].rows
+        if r["name"] == "I alt" and r["month"] == "I alt"
+    )
+    assert grand["citizens"] in (None, distinct if distinct >= SMALL_CELL else None)
+    assert all(
+        r["month"] != "I alt" or r["citizens"] is None or r["citizens"] <= distinct
+        for r in figures.tables["area_month"].rows
+    )
+    assert '<details class="details"' in page

@@ -35,7 +35,7 @@ from tvaers.engine.connection import raw
 
 log = get_logger(__name__)
 
-VERSION = 1  # raise when the cached figures are computed differently
+VERSION = 2  # raise when the cached figures are computed differently
 FOLDER = "mellemlager"
 _DECIMAL, _DATE = "$decimal", "$date"
 

@@ -133,9 +133,11 @@ AUDIT_ACTIONS = {
 }
 DRAW = {
     "title": "Ressourcetræk",
-    "lead": "Hvad koster kommunens borgere og familier på tværs af sektorområderne? Udgiften "
-    "fordeles på borgere efter reglerne i docs/draw.md. Kun sammentællinger; celler med færre "
-    "end 5 borgere eller familier er skjult.",
+    "lead": "Hvad koster kommunens borgere og familier på tværs af sektorområderne? Udgift, der er "
+    "bogført på en borgers CPR-nummer, går til den borger. Den øvrige udgift på en funktion "
+    "fordeles på de borgere, der i måneden har en indsats på funktionen, i forhold til "
+    "indsatsernes pris; kan den ikke fordeles, står den som ikke fordelt med årsagen. Kun "
+    "sammentællinger; celler med færre end 5 borgere eller familier er skjult.",
     "year": "Regnskabsår",
     "show": "Vis",
     "period": "Perioden er de hele måneder i året, som der er bogført i",
@@ -144,6 +146,18 @@ DRAW = {
     "coverage_hint": "Dækningsgraden er den del af udgiften, der er henført til borgere "
     "(CPR-registreret, fordelt pulje eller beregnet). Resten står som ikke fordelt med årsagen.",
     "area_month": "Ressourcetræk pr. sektorområde og måned",
+    "area_total": "Ressourcetræk pr. sektorområde",
+    "area_month_show": "Vis ressourcetrækket måned for måned",
+    "area_month_hint": "Borgere i en total er antallet af forskellige borgere med en udgift, ikke "
+    "summen af månedernes antal.",
+    "coverage_excel": "Excel-udtrækket har også puljer, beregnet udgift og årsagerne til, at "
+    "udgift ikke er fordelt.",
+    "unattributed": "Ikke fordelt efter årsag",
+    "unattributed_hint": "Sektorområder med udgift, der ikke er fordelt på borgere, og hvorfor. "
+    "Kun årsager, der forekommer i året, har en kolonne.",
+    "lorenz_hint": "Kurven aflæst ved hver 10.\u00a0% af borgerne (familierne). Alle punkter "
+    "står i Excel-udtrækket og i den fulde tabel herunder.",
+    "lorenz_show": "Vis alle punkter på Lorenzkurven",
     "concentration": "Koncentration af udgiften",
     "concentration_hint": "Andelen af udgiften, som de dyreste 1, 3 og 10 % af borgerne "
     "(familierne) står for, og Gini-koefficienten (0 = alle koster det samme, 1 = én står for "
@@ -168,6 +182,12 @@ DRAW = {
     "activities": "Indsatser",
     "logged": "Visningen er logget. Grundlag",
     "ongoing": "løbende",
+}
+DRAW_REASONS = {
+    "no_pool": "Ingen pulje",
+    "no_activity": "Ingen aktive borgere",
+    "no_price": "Ingen pris",
+    "priced_difference": "Forskel bogført og beregnet",
 }
 SELECTION = {
     "nav": "Målgrupper",
@@ -381,6 +401,7 @@ T = SimpleNamespace(
     data="Data",
     draw_nav="Ressourcetræk",
     draw=DRAW,
+    draw_reasons=DRAW_REASONS,
     selection=SELECTION,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -20,9 +21,10 @@ from ibis.backends.duckdb import Backend
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import NoData
+from tvaers.core.periods import Month
 from tvaers.draw import cache, service
 from tvaers.draw.attribution import Attribution, data_span
-from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Unit
+from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Period, Reason, Unit
 from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.charts import lorenz_chart, timeline_chart
 from tvaers.web.deps import Viewer, db, render, settings_of, viewer
@@ -51,6 +53,43 @@ def _gini(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.3f}")
 
 
+def _share(value: float | None) -> float | None:
+    """A share between 0 and 1; a rounding residue just outside (-0,0 %) shows as 0 or 1."""
+    if value is None:
+        return None
+    return min(1.0, max(0.0, float(value)))
+
+
+def _month(value: str) -> str:
+    """``2025-03`` as «marts 2025»; the total stays «I alt»."""
+    return TOTAL_LABEL if value == TOTAL_AREA else Month.parse(value).danish()
+
+
+def _period(value: str) -> str:
+    """A cached ``2025-01..2025-12`` as «januar – december 2025»."""
+    first, _, last = value.partition("..")
+    try:
+        return str(T.period(Period(Month.parse(first), Month.parse(last or first))))
+    except ValueError:
+        return value
+
+
+def _lorenz_at(points: list[list[float]], x: float) -> float | None:
+    """The Lorenz curve (straight between its published points) at the share ``x``."""
+    for (x0, y0), (x1, y1) in pairwise(points):
+        if x0 <= x <= x1:
+            return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return None
+
+
+def _without_empty_notes(table: DataTable) -> DataTable:
+    """The page's table without the «Bemærkning» column when no row has a note."""
+    if any(row.get("note") for row in table.rows):
+        return table
+    table.columns = [c for c in table.columns if c.key != "note"]
+    return table
+
+
 def _years(backend: Backend) -> list[int]:
     first, last = data_span(backend)
     return list(range(first.year, last.year + 1))
@@ -73,7 +112,8 @@ def _area_names(attribution: Attribution) -> dict[str, str]:
 class Overview:
     year: int
     period: str
-    tables: dict[str, DataTable] = field(default_factory=dict)
+    tables: dict[str, DataTable] = field(default_factory=dict)  # the Excel exports, in full
+    page: dict[str, DataTable] = field(default_factory=dict)  # the shorter tables on the page
     lorenz: dict[str, Any] | None = None
 
 
@@ -98,15 +138,25 @@ def published(attribution: Attribution, config: service.DrawConfig) -> dict[str,
             "by_areas": [dict(r, units=_count(r["units"])) for r in c.by_areas],
         }
     found = service.contacts(attribution, config.overlaps)
+    lines = attribution.lines
+    per_area = (
+        lines.group_by("sector_area")
+        .aggregate(citizens=lines.citizen.nunique())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    distinct = {r["sector_area"]: int(r["citizens"]) for r in per_area}
+    distinct[TOTAL_AREA] = int(lines.citizen.nunique().to_pyarrow().as_py() or 0)
     return {
         "period": str(attribution.period),
         "names": _area_names(attribution),
         "coverage": [
-            dict(r, citizens=_count(r["citizens"])) for r in service.coverage_published(attribution)
+            dict(r, citizens=_count(r["citizens"]))
+            if r["sector_area"] != TOTAL_AREA or r["citizens"] is None
+            else dict(r, citizens=_count(distinct[TOTAL_AREA]))  # distinct, not a sum of areas
+            for r in service.coverage_published(attribution)
         ],
-        "area_month": [
-            dict(r, citizens=_count(r["citizens"])) for r in service.draw_by_area(attribution)
-        ],
+        "area_month": [_area_month(r, distinct) for r in service.draw_by_area(attribution)],
         "concentration": concentration,
         "contacts": [dict(r, units=_count(r["units"])) for r in found["distribution"]],
         "overlaps": [
@@ -114,6 +164,21 @@ def published(attribution: Attribution, config: service.DrawConfig) -> dict[str,
             for r in found["overlaps"]
         ],
     }
+
+
+def _area_month(row: dict[str, Any], distinct: dict[str, int]) -> dict[str, Any]:
+    """A published area x month cell. A total over the months counts the distinct citizens (a
+    sum of monthly counts is not a number of citizens); an area whose distinct citizens are 1-4
+    shows no amounts either."""
+    if row["month"] != TOTAL_AREA:
+        return dict(row, citizens=_count(row["citizens"]))
+    if row["citizens"] is None:
+        return dict(row)
+    citizens = distinct.get(row["sector_area"], 0)
+    if _count(citizens) is None:
+        return dict(row, citizens=None, registered=None, attributed=None, total=None,
+                    note=SUPPRESSED_NOTE)  # fmt: skip
+    return dict(row, citizens=citizens)
 
 
 def overview_figures(attribution: Attribution, year: int, config: service.DrawConfig) -> Overview:
@@ -124,9 +189,9 @@ def overview_figures(attribution: Attribution, year: int, config: service.DrawCo
 def overview_from(figures: dict[str, Any], year: int) -> Overview:
     """Every table of the overview page from the published aggregates (:func:`published`)."""
     names: dict[str, str] = figures["names"]
-    result = Overview(year=year, period=figures["period"])
-    reasons = ("no_pool", "no_activity", "no_price", "priced_difference")
-    result.tables["coverage"] = DataTable(
+    result = Overview(year=year, period=_period(figures["period"]))
+    reasons = [r.value for r in Reason]
+    full = DataTable(
         title=f"{T.draw['coverage']} {year}",
         columns=[
             Column("name", "Sektorområde"),
@@ -145,31 +210,82 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
         filename=f"ressourcetraek-daekning-{year}",
         notes=[T.draw["coverage_hint"]],
     )
+    result.tables["coverage"] = full
+    result.page["coverage"] = _without_empty_notes(
+        DataTable(
+            title=full.title,
+            columns=[
+                Column("name", "Sektorområde"),
+                Column("expenditure", "Udgift", "money"),
+                Column("registered", "CPR-registreret", "money"),
+                Column("attributed", "Individfordelt", "money"),
+                Column("unattributed", "Ikke fordelt", "money"),
+                Column("coverage", "Dækningsgrad", "share"),
+                Column("citizens", "Borgere", "int"),
+                Column("note", "Bemærkning"),
+            ],
+            rows=full.rows,
+            filename=full.filename,
+            notes=[T.draw["coverage_hint"], T.draw["coverage_excel"]],
+        )
+    )
+    # "Ikke fordelt" by reason: the areas with an unattributed amount, the reasons that occur
+    total_row = next((r for r in figures["coverage"] if r["sector_area"] == TOTAL_AREA), None)
+    present = [r for r in reasons if total_row is None or (total_row.get(r) or 0) != 0]
+    result.tables["unattributed"] = _without_empty_notes(
+        DataTable(
+            title=f"{T.draw['unattributed']} {year}",
+            columns=[
+                Column("name", "Sektorområde"),
+                *(Column(r, T.draw_reasons[r], "money") for r in present),
+                Column("unattributed", "Ikke fordelt i alt", "money"),
+                Column("note", "Bemærkning"),
+            ],
+            rows=[
+                r
+                for r in figures["coverage"]
+                if r["unattributed"] is None
+                or r["unattributed"] != 0
+                or r["sector_area"] == TOTAL_AREA
+            ],
+            filename=f"ressourcetraek-ikke-fordelt-{year}",
+            notes=[T.draw["unattributed_hint"]],
+        )
+    )
     area_rows = [
         {
             **r,
             "name": names.get(r["sector_area"], _label(r["sector_area"])),
-            "month": _label(r["month"]),
+            "month": _month(r["month"]),
         }
         for r in figures["area_month"]
     ]
+    month_columns = [
+        Column("citizens", "Borgere", "int"),
+        Column("registered", "CPR-registreret", "money"),
+        Column("attributed", "Individfordelt", "money"),
+        Column("total", "I alt", "money"),
+        Column("note", "Bemærkning"),
+    ]
     result.tables["area_month"] = DataTable(
         title=f"{T.draw['area_month']} {year}",
-        columns=[
-            Column("name", "Sektorområde"),
-            Column("month", "Måned"),
-            Column("citizens", "Borgere", "int"),
-            Column("registered", "CPR-registreret", "money"),
-            Column("attributed", "Individfordelt", "money"),
-            Column("total", "I alt", "money"),
-            Column("note", "Bemærkning"),
-        ],
+        columns=[Column("name", "Sektorområde"), Column("month", "Måned"), *month_columns],
         rows=area_rows,
         filename=f"ressourcetraek-omraade-maaned-{year}",
-        notes=[T.suppressed_note],
+        notes=[T.draw["area_month_hint"], T.suppressed_note],
+    )
+    result.page["area_total"] = _without_empty_notes(
+        DataTable(
+            title=f"{T.draw['area_total']} {year}",
+            columns=[Column("name", "Sektorområde"), *month_columns],
+            rows=[r for r in area_rows if r["month"] == TOTAL_LABEL],
+            filename=f"ressourcetraek-omraade-maaned-{year}",
+            notes=[T.draw["area_month_hint"], T.suppressed_note],
+        )
     )
     concentration_rows: list[dict[str, Any]] = []
     lorenz_rows: list[dict[str, Any]] = []
+    lorenz_short: list[dict[str, Any]] = [{"population_share": k / 10} for k in range(11)]
     by_areas_rows: list[dict[str, Any]] = []
     for unit in Unit:  # citizen and family
         c = figures["concentration"][unit.value]
@@ -179,24 +295,27 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
                 "level": level,
                 "units": c["units"],
                 "total": c["total"],
-                "top_1_share": c["top_1_share"],
-                "top_3_share": c["top_3_share"],
-                "top_10_share": c["top_10_share"],
+                "top_1_share": _share(c["top_1_share"]),
+                "top_3_share": _share(c["top_3_share"]),
+                "top_10_share": _share(c["top_10_share"]),
                 "gini": _gini(c["gini"]),
                 "note": None if c["units"] is not None else SUPPRESSED_NOTE,
             }
         )
         if len(c["lorenz"]) > 1:
             lorenz_rows += [
-                {"level": level, "population_share": x, "cost_share": y} for x, y in c["lorenz"]
+                {"level": level, "population_share": _share(x), "cost_share": _share(y)}
+                for x, y in c["lorenz"]
             ]
+            for k, row in enumerate(lorenz_short):
+                row[unit.value] = _share(_lorenz_at(c["lorenz"], k / 10))
         by_areas_rows += [
             {
                 "level": level,
                 "areas": _label(r["areas"]),
                 "units": r["units"],
                 "cost": r["cost"],
-                "share": r["share"],
+                "share": _share(r["share"]),
                 "note": r["note"],
             }
             for r in c["by_areas"]
@@ -207,9 +326,9 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
             Column("level", "Niveau"),
             Column("units", "Antal i kommunen", "int"),
             Column("total", "Udgift i alt", "money"),
-            Column("top_1_share", "Andel, dyreste 1 %", "share"),
-            Column("top_3_share", "Andel, dyreste 3 %", "share"),
-            Column("top_10_share", "Andel, dyreste 10 %", "share"),
+            Column("top_1_share", "Andel, dyreste 1\u00a0%", "share"),
+            Column("top_3_share", "Andel, dyreste 3\u00a0%", "share"),
+            Column("top_10_share", "Andel, dyreste 10\u00a0%", "share"),
             Column("gini", "Gini", "decimal"),
             Column("note", "Bemærkning"),
         ],
@@ -236,6 +355,19 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
         result.lorenz = lorenz_chart(lorenz_rows, title=f"{T.draw['lorenz']} {year}")
         lorenz.chart = result.lorenz
     result.tables["lorenz"] = lorenz
+    result.page["lorenz"] = DataTable(
+        title=f"{T.draw['lorenz']} {year}, trin på 10\u00a0%",
+        columns=[
+            Column("population_share", "Andel af enhederne (billigste først)", "share"),
+            Column(
+                Unit.CITIZEN.value, f"Andel af udgiften, {T.levels['citizen'].lower()}", "share"
+            ),
+            Column(Unit.FAMILY.value, f"Andel af udgiften, {T.levels['family'].lower()}", "share"),
+        ],
+        rows=lorenz_short if lorenz_rows else [],
+        filename=lorenz.filename,
+        notes=[T.draw["lorenz_hint"]],
+    )
     result.tables["by_areas"] = DataTable(
         title=f"{T.draw['by_areas']} {year}",
         columns=[

@@ -285,9 +285,22 @@ def form_text(form: FormData, name: str) -> str:
     return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
-def _form_version(form: FormData) -> int | None:
-    text = form_text(form, "version")
+def _form_version(values: dict[str, str]) -> int | None:
+    text = values.get("version", "")
     return int(text) if text.isdigit() else None
+
+
+async def gated_form(
+    request: Request, session: Session, who: Viewer, solution_id: int
+) -> tuple[Solution, SelectionBasis, dict[str, str]] | HTMLResponse:
+    """The start of every casework form post: the solution (or 404), the gate (role, casework
+    purpose, a selection basis for the solution) and the posted values without the CSRF token."""
+    solution = solution_or_404(session, solution_id)
+    basis = gate(request, session, who, solution)
+    if isinstance(basis, HTMLResponse):
+        return basis
+    form = await request.form()
+    return solution, basis, {k: form_text(form, k) for k in form if k != "csrf_token"}
 
 
 @router.post("/{solution_id}/udvaelgelse/{unit}/{subject}", response_class=HTMLResponse)
@@ -299,14 +312,12 @@ async def assess(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    solution = solution_or_404(session, solution_id)
     kind = _unit(unit)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
-    form = await request.form()
-    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
-    key, version = values.get("regelsaet") or None, _form_version(form)
+    posted = await gated_form(request, session, who, solution_id)
+    if isinstance(posted, HTMLResponse):
+        return posted
+    solution, basis, values = posted
+    key, version = values.get("regelsaet") or None, _form_version(values)
     enrol_text = values.get("enrol_on", "")
     enrol_on, assessed_on = parse_day(enrol_text), parse_day(values.get("assessed_on"))
     try:
@@ -357,14 +368,12 @@ async def enrol(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    solution = solution_or_404(session, solution_id)
     kind = _unit(unit)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
-    form = await request.form()
-    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
-    key, version = values.get("regelsaet") or None, _form_version(form)
+    posted = await gated_form(request, session, who, solution_id)
+    if isinstance(posted, HTMLResponse):
+        return posted
+    solution, basis, values = posted
+    key, version = values.get("regelsaet") or None, _form_version(values)
     on = parse_day(values.get("on"))
     try:
         if on is None:

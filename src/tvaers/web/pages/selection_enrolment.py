@@ -19,6 +19,7 @@ from tvaers.web.deps import Viewer, db, flash, redirect, render, viewer
 from tvaers.web.pages.selection_casework import (
     form_text,
     gate,
+    gated_form,
     log_view,
     parse_day,
     refused,
@@ -94,12 +95,10 @@ async def discharge(
     who: Viewer = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    solution = solution_or_404(session, solution_id)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
-    form = await request.form()
-    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    posted = await gated_form(request, session, who, solution_id)
+    if isinstance(posted, HTMLResponse):
+        return posted
+    solution, basis, values = posted
     on = parse_day(values.get("on"))
     try:
         if on is None:

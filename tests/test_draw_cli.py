@@ -78,6 +78,7 @@ def test_coverage_hides_areas_resting_on_fewer_than_five_citizens(town: Settings
                  "coverage", "no_pool", "no_activity", "no_price", "priced_difference")  # fmt: skip
         assert all(row[key] is None for key in money), area
     assert rows["total"]["expenditure"] == 412849.75
+    assert rows["total"]["citizens"] == 6  # distinct citizens, not the areas' 8 added up
     assert "243000" not in result.stdout
     assert len(audit_entries(town)) == before  # the anonymous output is not person-level
 

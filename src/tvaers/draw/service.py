@@ -232,10 +232,15 @@ def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
         {r["name"]: citizens.get(r["sector_area"], 0) for r in areas},
         {key: {r["name"]: r[key] for r in areas} for key in money},
     )
+    # The total rests on the distinct citizens, not on the sum of the areas' counts (a citizen
+    # with money in two areas is one citizen); 1-4 of them are not shown.
+    distinct = int(lines.citizen.nunique().to_pyarrow().as_py() or 0)
     published = []
     for row in rows:
         cell = table.cell(row["name"] if row["sector_area"] != TOTAL_AREA else TOTAL)
         shown = dict(row, citizens=cell.count, note=cell.note)
+        if row["sector_area"] == TOTAL_AREA and cell.count is not None:
+            shown["citizens"] = distinct if not 0 < distinct < SMALL_CELL else None
         if not cell.published:
             shown.update(dict.fromkeys([*money, "coverage"]))
         published.append(shown)

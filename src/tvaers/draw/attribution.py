@@ -76,7 +76,7 @@ def resolve_period(backend: Backend, year: int | None, period: Period | None = N
     clipped = wanted.clip(first, last)
     if clipped is None:
         raise NoData(
-            f"Der er ingen posteringer i perioden {wanted}.",
+            f"Der er ingen posteringer i {wanted.danish()}.",
             hint=f"Data dækker {first} til {last}.",
         )
     return clipped

@@ -92,12 +92,7 @@ def outcome(status: str) -> str:
 def period(value: Any) -> str:
     """Whole months ``first`` through ``last`` (a draw ``Period``) in Danish: «november 2025 –
     oktober 2026», «januar – december 2025», «marts 2026»."""
-    first, last = value.first, value.last
-    if first == last:
-        return str(first.danish())
-    if first.year == last.year:
-        return f"{first.danish().rsplit(' ', 1)[0]} – {last.danish()}"
-    return f"{first.danish()} – {last.danish()}"
+    return str(value.danish())
 
 
 def sentence(text: Any) -> Any:

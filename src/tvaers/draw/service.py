@@ -160,18 +160,42 @@ def draw_by_area(attribution: Attribution) -> list[dict[str, Any]]:
         measures={m: {(r["sector_area"], r["month"]): r[m] for r in rows} for m in measures},
         threshold=SMALL_CELL,
     )
+    distinct = _distinct_citizens(attribution.lines)
     result = []
     for (area, month), cell in table.cells.items():
-        result.append(
-            {
-                "sector_area": TOTAL_AREA if area == TOTAL else area,
-                "month": TOTAL_AREA if month == TOTAL else month,
-                "citizens": cell.count,
-                **{m: cell.measures[m] if cell.measures else None for m in measures},
-                "note": cell.note,
-            }
-        )
+        row = {
+            "sector_area": TOTAL_AREA if area == TOTAL else area,
+            "month": TOTAL_AREA if month == TOTAL else month,
+            "citizens": cell.count,
+            **{m: cell.measures[m] if cell.measures else None for m in measures},
+            "note": cell.note,
+        }
+        if month == TOTAL and cell.count is not None:
+            # over the months: the distinct citizens, not a sum of monthly counts; 1-4 of them
+            # hide the row's amounts too
+            citizens = distinct[str(row["sector_area"])]
+            if 0 < citizens < SMALL_CELL:
+                row.update(dict.fromkeys(("citizens", *measures)), note=SMALL_CELL_NOTE)
+            else:
+                row["citizens"] = citizens
+        result.append(row)
     return result
+
+
+SMALL_CELL_NOTE = f"Skjult: færre end {SMALL_CELL} borgere eller familier"
+
+
+def _distinct_citizens(lines: Any) -> dict[str, int]:
+    """Distinct citizens with money per sector area, and in all (key ``TOTAL_AREA``)."""
+    per_area = (
+        lines.group_by("sector_area")
+        .aggregate(citizens=lines.citizen.nunique())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    found = {r["sector_area"]: int(r["citizens"]) for r in per_area}
+    found[TOTAL_AREA] = int(lines.citizen.nunique().to_pyarrow().as_py() or 0)
+    return found
 
 
 def coverage(attribution: Attribution) -> list[dict[str, Any]]:
@@ -217,14 +241,7 @@ def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
     """:func:`coverage` for statistical display: each area carries the number of citizens its
     person-related money rests on, and an area with 1-4 such citizens (and, by secondary
     suppression, as many others as needed) shows no amounts at all, with a ``note`` why."""
-    lines = attribution.lines
-    counted = (
-        lines.group_by("sector_area")
-        .aggregate(citizens=lines.citizen.nunique())
-        .to_pyarrow()
-        .to_pylist()
-    )
-    citizens = {r["sector_area"]: int(r["citizens"]) for r in counted}
+    citizens = _distinct_citizens(attribution.lines)
     rows = coverage(attribution)
     areas = [r for r in rows if r["sector_area"] != TOTAL_AREA]
     money = [k for k, v in areas[0].items() if isinstance(v, Decimal)] if areas else []
@@ -234,7 +251,7 @@ def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
     )
     # The total rests on the distinct citizens, not on the sum of the areas' counts (a citizen
     # with money in two areas is one citizen); 1-4 of them are not shown.
-    distinct = int(lines.citizen.nunique().to_pyarrow().as_py() or 0)
+    distinct = citizens[TOTAL_AREA]
     published = []
     for row in rows:
         cell = table.cell(row["name"] if row["sector_area"] != TOTAL_AREA else TOTAL)

@@ -138,25 +138,15 @@ def published(attribution: Attribution, config: service.DrawConfig) -> dict[str,
             "by_areas": [dict(r, units=_count(r["units"])) for r in c.by_areas],
         }
     found = service.contacts(attribution, config.overlaps)
-    lines = attribution.lines
-    per_area = (
-        lines.group_by("sector_area")
-        .aggregate(citizens=lines.citizen.nunique())
-        .to_pyarrow()
-        .to_pylist()
-    )
-    distinct = {r["sector_area"]: int(r["citizens"]) for r in per_area}
-    distinct[TOTAL_AREA] = int(lines.citizen.nunique().to_pyarrow().as_py() or 0)
     return {
         "period": str(attribution.period),
         "names": _area_names(attribution),
         "coverage": [
-            dict(r, citizens=_count(r["citizens"]))
-            if r["sector_area"] != TOTAL_AREA or r["citizens"] is None
-            else dict(r, citizens=_count(distinct[TOTAL_AREA]))  # distinct, not a sum of areas
-            for r in service.coverage_published(attribution)
+            dict(r, citizens=_count(r["citizens"])) for r in service.coverage_published(attribution)
         ],
-        "area_month": [_area_month(r, distinct) for r in service.draw_by_area(attribution)],
+        "area_month": [
+            dict(r, citizens=_count(r["citizens"])) for r in service.draw_by_area(attribution)
+        ],
         "concentration": concentration,
         "contacts": [dict(r, units=_count(r["units"])) for r in found["distribution"]],
         "overlaps": [
@@ -164,21 +154,6 @@ def published(attribution: Attribution, config: service.DrawConfig) -> dict[str,
             for r in found["overlaps"]
         ],
     }
-
-
-def _area_month(row: dict[str, Any], distinct: dict[str, int]) -> dict[str, Any]:
-    """A published area x month cell. A total over the months counts the distinct citizens (a
-    sum of monthly counts is not a number of citizens); an area whose distinct citizens are 1-4
-    shows no amounts either."""
-    if row["month"] != TOTAL_AREA:
-        return dict(row, citizens=_count(row["citizens"]))
-    if row["citizens"] is None:
-        return dict(row)
-    citizens = distinct.get(row["sector_area"], 0)
-    if _count(citizens) is None:
-        return dict(row, citizens=None, registered=None, attributed=None, total=None,
-                    note=SUPPRESSED_NOTE)  # fmt: skip
-    return dict(row, citizens=citizens)
 
 
 def overview_figures(attribution: Attribution, year: int, config: service.DrawConfig) -> Overview:

@@ -82,8 +82,12 @@ def test_solution_leader_creates_edits_reflects_exports_and_signs_out(
     page.get_by_role("link", name="Versionshistorik").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Versionshistorik")
     history = page.get_by_role("table", name=f"Versionshistorik: {name}")
+    # Match the new value as a whole cell: a timestamp such as "kl. 03:55" in
+    # version 1's row must not count as the value 55.
     change = (
-        history.get_by_role("row").filter(has_text="Antal familier (mål)").filter(has_text="55")
+        history.get_by_role("row")
+        .filter(has_text="Antal familier (mål)")
+        .filter(has=page.get_by_role("cell", name="55", exact=True))
     )
     expect(change).to_have_count(1)
     cells = change.get_by_role("cell")

@@ -383,7 +383,7 @@ def _page(
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
-                    other = service.evaluate(backend, variant, as_of, config)
+                    other = service.evaluate(backend, variant, as_of, config, reuse=evaluation)
                     compared = comparison_tables(service.compare(evaluation, other), rule)
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:

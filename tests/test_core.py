@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 import duckdb
@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tvaers.core import periods
 from tvaers.core.cpr import (
     InvalidCpr,
     Pseudonymiser,
@@ -20,7 +21,7 @@ from tvaers.core.cpr import (
     pseudonym_sql,
 )
 from tvaers.core.money import format_dkk, from_ore, kroner, split_largest_remainder, to_ore
-from tvaers.core.periods import Month, months_between
+from tvaers.core.periods import Month, danish_date, months_between
 
 
 @given(
@@ -121,3 +122,22 @@ def test_months() -> None:
         "2024-11", "2024-12", "2025-01", "2025-02",
     ]  # fmt: skip
     assert Month(2025, 3).danish() == "marts 2025"
+
+
+def test_today_is_the_danish_date_when_the_server_runs_on_utc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 23:30 UTC on 29 November it is already 30 November in Denmark: a selection basis
+    valid from today must count from the Danish date."""
+
+    class LateEvening(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> LateEvening:
+            moment = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+            found = moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+            return cls.fromtimestamp(found.timestamp(), found.tzinfo)
+
+    monkeypatch.setattr(periods, "datetime", LateEvening)
+    assert periods.today() == date(2026, 11, 30)
+    assert danish_date(periods.today()) == "30. november 2026"
+    assert danish_date(date(2026, 2, 1)) == "1. februar 2026"

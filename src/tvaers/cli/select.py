@@ -30,6 +30,7 @@ from tvaers.cli.draw import (
 )
 from tvaers.core.config import Settings
 from tvaers.core.errors import ConfigError, TvaersError
+from tvaers.core.periods import danish_date
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -294,7 +295,7 @@ def enrol_command(
             actor, basis, enrol_on=day, rule_key=rules, assessed_on=assessed,
         )  # fmt: skip
         session.commit()
-    console.print(f"Indskrevet {records.danish_date(day)} (vurdering og indskrivning er logget).")
+    console.print(f"Indskrevet {danish_date(day)} (vurdering og indskrivning er logget).")
 
 
 @app.command("discharge")
@@ -327,7 +328,7 @@ def discharge_command(
             basis,
         )
         session.commit()
-    console.print(f"Udskrevet {records.danish_date(day)} (logget).")
+    console.print(f"Udskrevet {danish_date(day)} (logget).")
 
 
 @app.command("enrolments")
@@ -522,8 +523,8 @@ def demo_selection(settings: Settings) -> None:
     size = "færre end 5" if figures.units is None else f"{figures.units:,}".replace(",", ".")
     cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
     console.print(
-        f"Furesøs målgruppe pr. {records.danish_date(DEMO_AS_OF)}: {size} borgere med et "
+        f"Furesøs målgruppe pr. {danish_date(DEMO_AS_OF)}: {size} borgere med et "
         f"ressourcetræk på {cost} i {figures.window.danish()}. {active} er indskrevet i "
-        f"'{DEMO_SOLUTION}' fra {records.danish_date(DEMO_ENROL_ON)}"
+        f"'{DEMO_SOLUTION}' fra {danish_date(DEMO_ENROL_ON)}"
         + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
     )

@@ -104,6 +104,16 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def today() -> date:
+    """Today's date in Denmark (the server may run on UTC: 23:30 UTC is already tomorrow here)."""
+    return datetime.now(DANISH_TIME).date()
+
+
+def danish_date(day: date) -> str:
+    """``1. februar 2026``."""
+    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+
+
 def local_time(moment: datetime) -> datetime:
     """A stored moment as Danish wall-clock time, without tzinfo (naive values are UTC)."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -18,7 +18,6 @@ import getpass
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from duckdb import DuckDBPyConnection
@@ -30,6 +29,7 @@ from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.errors import ErrorCode, ImportRejected, Issue, TvaersError
 from tvaers.core.glossary import TABLE_TERMS
 from tvaers.core.logging import get_logger
+from tvaers.core.periods import today
 from tvaers.data import checks
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
@@ -238,7 +238,7 @@ def _load(
             )
         if {"citizens", "relations", "postings"} & staged.keys():
             latest = con.execute("SELECT max(posting_date) FROM main.postings").fetchone()
-            derive_families(con, (latest[0] if latest and latest[0] else date.today()))
+            derive_families(con, (latest[0] if latest and latest[0] else today()))
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from tvaers.core.cpr import CPR_IN_TEXT_REGEX, PSEUDONYM_LENGTH
 from tvaers.core.errors import CaseworkRefused, ConfigError, ErrorCode, NotFound
-from tvaers.core.periods import DANISH_MONTHS, DANISH_TIME
+from tvaers.core.periods import danish_date, today
 from tvaers.draw.model import Purpose, Unit
 from tvaers.selection.model import RuleSet, parse_rule_set, ready_made, rule_set_to_mapping
 from tvaers.store import audit
@@ -580,14 +580,6 @@ def describe(row: SelectionDecision) -> str:
     if row.reason:
         text += f" – årsag: {row.reason}"
     return text + f", af {row.decided_by}"
-
-
-def today() -> date:
-    return datetime.now(DANISH_TIME).date()
-
-
-def danish_date(day: date) -> str:
-    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
 
 
 # --- the rules of casework -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from tvaers.core.periods import today
 from tvaers.store import audit
 from tvaers.store.models import LegalBasis
 from tvaers.web.deps import Forbidden, Viewer
@@ -21,7 +22,7 @@ from tvaers.web.texts import T
 
 
 def active_basis(session: Session, citizen: str, on: date | None = None) -> LegalBasis | None:
-    day = on or date.today()
+    day = on or today()
     query = (
         select(LegalBasis)
         .where(

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.core.periods import today
 from tvaers.store import audit
 from tvaers.store.models import LegalBasis
 from tvaers.web.access import active_basis, person_access, require_casework
@@ -127,7 +128,7 @@ def citizen_page(
             status_code=403,
             citizen=citizen,
             can_record=who.role in BASIS_RECORDERS,
-            today=date.today(),
+            today=today(),
         )
     export = wants_excel(request)
     basis = person_access(session, who, citizen, "borger_eksporteret" if export else "borger_vist")

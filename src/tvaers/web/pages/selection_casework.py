@@ -26,6 +26,7 @@ from starlette.datastructures import FormData
 
 from tvaers.anchoring import service as solutions
 from tvaers.core.errors import CaseworkRefused, NoData, NotFound
+from tvaers.core.periods import today
 from tvaers.draw import service as draw_service
 from tvaers.draw.attribution import data_span
 from tvaers.draw.model import Unit
@@ -254,7 +255,7 @@ def _detail_page(
         enrolment=enrolment,
         can_enrol=enrolment is None and latest is not None and latest.kind == "assessment"
         and latest.decision == "accepted",
-        error=error, values=values or {}, today=records.today(),
+        error=error, values=values or {}, today=today(),
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import CaseworkRefused
+from tvaers.core.periods import today
 from tvaers.selection import records
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import Viewer, db, flash, redirect, render, viewer
@@ -70,7 +71,7 @@ def _enrolled_page(
         request, "selection/enrolled.html", who, status_code=422 if error else 200,
         solution=solution, basis=basis, table=table, history=decision_page_table(history),
         error=error,
-        values=values or {}, today=records.today(),
+        values=values or {}, today=today(),
     )  # fmt: skip
 
 
@@ -130,7 +131,7 @@ def _basis_page(
         request, "selection/basis.html", who, status_code=status_code, solution=solution,
         active=records.active_selection_basis(session, solution.id),
         bases=records.selection_bases(session, solution.id), error=error,
-        values=values or {"valid_from": records.today().isoformat()},
+        values=values or {"valid_from": today().isoformat()},
     )  # fmt: skip
 
 

@@ -6,9 +6,11 @@ vulnerability (shared within the family, so cases cluster in families). Spell le
 log-normal; a spell starts anywhere from one spell length before the window to its end, so long
 spells (placements, residential care, disability pension) are mostly ongoing. Spells are cut to
 the ages a programme allows (children's measures end at 18). Dependent programmes (mentor,
-internship, school transport) draw among the spells of others. The parameters are calibrated so
-that the stylised facts in the module tests hold (KL's cost concentration, the registered and
-attributable shares, placements per 1,000 children, families with cases in several areas).
+internship, school transport, and the cross-cutting patterns KL describes) draw among the spells
+of others, inside them or, for dagpenge before social assistance, just before them. The
+parameters are calibrated so that the stylised facts in the module tests hold (KL's cost
+concentration, the registered and attributable shares, placements per 1,000 children, families
+with cases in several areas).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Programme:
     exclusive: bool = False  # part of the main benefit track: one per person
     parents: Mapping[str, float] = field(default_factory=dict)  # item -> share (dependents)
     follows_parent: bool = False  # dependent spell = the parent spell (school transport)
+    precedes_parent: bool = False  # dependent spell ends the day before the parent starts
     max_days: int = 100 * 366  # the longest spell
 
 
@@ -113,6 +116,22 @@ PROGRAMMES: tuple[Programme, ...] = (
     _P("kørsel", SERVICE, ("019026",), (6, 16), 0.0, 0.0, 0, 0.0, (6.0, 17.0), (20, 40),
        step=1.0, parents={"019020": 0.6, "019021": 0.25, "019022": 0.9}, follows_parent=True),
     _P("ppr", SERVICE, ("019012",), (3, 16), 0.08, 0.8, 25, 0.2, (3.0, 17.0), (1, 1)),
+    # Cross-cutting patterns KL names (seeds/002, section 3.3), appended so that every programme
+    # above keeps its random stream. A dependent draws among the spells of its parent items as
+    # the programmes before it left them: "018140" is then the sickness rehabilitation just above.
+    # Mentor from the jobcentre and socio-pedagogical support from social services at once:
+    _P("§85 ved mentor", SERVICE, ("016085",), (18, 66), 0.0, 0.0, 300, 0.6, _ADULT, (4, 16),
+       parents={"017031": 0.2}),
+    # Transfer income with illness: municipal rehabilitation, and for some home nursing with it.
+    _P("genoptræning ved sygdom", SERVICE, ("018140",), (18, 66), 0.0, 0.0, 75, 0.4, _WORK,
+       (4, 12), step=1.0, parents={"sygedagpenge": 0.05, "ressourceforløb": 0.12,
+                                   "kontanthjælp": 0.015, "ledighedsydelse": 0.05}),
+    _P("hjemmesygepleje ved sygdom", SERVICE, ("018138",), (18, 66), 0.0, 0.0, 90, 0.8, _WORK,
+       (2, 12), parents={"018140": 0.45}),
+    # Insured unemployed whose dagpenge ran out before social assistance (Furesø excludes
+    # those on dagpenge within the last three months):
+    _P("dagpenge før kontanthjælp", BENEFIT, ("dagpenge",), (18, 66), 0.0, 0.0, 300, 0.5, _WORK,
+       parents={"kontanthjælp": 0.12, "uddannelseshjælp": 0.04}, precedes_parent=True),
 )  # fmt: skip
 
 
@@ -231,7 +250,7 @@ def generate_spells(seed: np.random.SeedSequence, population: Population, window
         rng = np.random.default_rng(streams[number])
         codes = _item_codes(programme)
         if programme.parents:
-            spells = _dependent(rng, programme, number, codes, by_item, window)
+            spells = _dependent(rng, programme, number, codes, by_item, window, population)
         else:
             eligible = (age >= programme.ages[0]) & (age <= programme.ages[1])
             if programme.exclusive or programme.key in ("sygedagpenge", "dagpenge"):
@@ -288,6 +307,7 @@ def _dependent(
     codes: IntArray,
     by_item: dict[str, Spells],
     window: Window,
+    population: Population,
 ) -> Spells:
     """Spells drawn among the spells of the parent items, inside each parent spell."""
     pieces = []
@@ -298,6 +318,11 @@ def _dependent(
     n = parent.person.size
     if programme.follows_parent:
         start, end = parent.start.copy(), parent.end.copy()
+    elif programme.precedes_parent:
+        length = np.round(rng.lognormal(np.log(programme.median_days), programme.sigma, n))
+        end = parent.start - 1
+        start = end - np.clip(length, 7, programme.max_days).astype(np.int64) + 1
+        start, end = _clip_to_ages(population, parent.person, start, end, programme.limits)
     else:
         lo = np.maximum(parent.start, window.first - 400)
         hi = np.minimum(parent.end, window.as_of + 200)

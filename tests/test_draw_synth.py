@@ -1,5 +1,6 @@
 """The resource draw on the synthetic S municipality (27,500 citizens, seed 1), year 2025:
-KL's stylised facts come out, and the books reconcile to the øre."""
+KL's stylised facts come out, and the books reconcile to the øre; the ready-made target groups
+find their citizens there."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from tvaers.data.synth import SIZES, generate
 from tvaers.draw import service
 from tvaers.draw.attribution import Attribution
 from tvaers.draw.model import Unit
+from tvaers.selection import service as selection
+from tvaers.selection.model import ready_made
 
 from .conftest import TEST_KEY
 from .test_draw_properties import pool_breaches, reconciliation_gaps
@@ -107,3 +110,21 @@ def test_published_coverage_hides_only_areas_resting_on_few_citizens(
     for shown, full in zip(published, plain, strict=True):
         assert shown["note"] is None
         assert {k: v for k, v in shown.items() if k not in ("citizens", "note")} == full
+
+
+def test_every_ready_made_target_group_has_members_in_the_synthetic_municipality(
+    municipality: Settings,
+) -> None:
+    """The demo shows KL's and Furesø's target groups: the synthetic municipality carries the
+    combinations they look for (mentor with social-service support, transfer income with
+    rehabilitation and home nursing, …), so no ready-made group comes out empty."""
+    sizes = {}
+    with service.session(municipality) as backend:
+        evaluation = None
+        for key, (rule, _text) in ready_made().items():
+            evaluation = selection.evaluate(backend, rule, reuse=evaluation)
+            units = evaluation.units
+            sizes[key] = units.filter(units.in_group).count().to_pyarrow().as_py()
+    assert len(sizes) == 6
+    assert all(size >= 3 for size in sizes.values()), sizes
+    assert sizes["furesoe"] > 30, sizes

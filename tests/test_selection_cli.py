@@ -112,7 +112,7 @@ def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_pa
     assert result.exit_code == 0, result.output
     assert "version 1" in result.output
     again = tvaers(town, "rules", "import", str(source))
-    assert "version 1" in again.output  # unchanged: no new version
+    assert "uændret" in again.output and "version 1" in again.output  # no new version
     exported = tmp_path / "ud.yaml"
     result = tvaers(town, "rules", "export", "unge_18_25", "--out", str(exported))
     assert result.exit_code == 0, result.output
@@ -165,3 +165,71 @@ def test_enrol_and_discharge_are_dated_audited_and_checked(town: Settings) -> No
     bad_cpr = tvaers(town, "enrol", "--solution", SOLUTION, "--cpr", "3213001234",
                      "--date", "2026-01-05", "--basis", BASIS)  # fmt: skip
     assert bad_cpr.exit_code == 1 and "--cpr" in bad_cpr.output
+
+
+def said(result) -> str:  # type: ignore[no-untyped-def]
+    """The output as one line (the console wraps long messages)."""
+    return " ".join(result.output.split())
+
+
+def test_bad_input_gets_a_danish_message_and_nothing_half_done(
+    town: Settings, tmp_path: Path
+) -> None:
+    """What a consultant types wrong: a rule file saved as ANSI in Notepad (read), a folder,
+    an output file that cannot be written, a purpose that does not exist, a person or a date
+    that cannot be right. A Danish message, no traceback, nothing logged or written."""
+    ansi = tmp_path / "ansi.yaml"
+    ansi.write_bytes(
+        ready_made()["furesoe"][1].replace("rule_set: furesoe", "rule_set: ansi").encode("cp1252")
+    )
+    read = tvaers(town, "select", "--rules", str(ansi), "--format", "json")
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["summary"][0]["label"].startswith("Furesø")
+    binary = tmp_path / "billede.yaml"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    for args, message in (
+        (["select", "--rules", str(tmp_path)], "er en mappe"),
+        (["select", "--rules", ""], "Angiv et regelsæt"),
+        (["rules", "import", str(binary)], "ikke en tekstfil"),
+        (["select", "--rules", "furesoe", "--purpose", "foo"], "Formålet 'foo' findes ikke"),
+    ):
+        result = tvaers(town, *args)
+        assert result.exit_code == 1 and message in said(result), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    before = len(rows_of(town, AuditEntry))
+    candidates = ["select", "--rules", "furesoe", "--candidates", "--purpose", "casework",
+                  "--basis", BASIS]  # fmt: skip
+    for out, message in (
+        ([], "Excel skal skrives til en fil"),
+        (["--out", str(tmp_path)], "er en mappe"),
+        (["--out", str(ansi / "x.csv")], "er en fil, ikke en mappe"),
+        (["--out", str(tmp_path / "k.csv"), "--format", "xlsx"], "passer ikke til filen"),
+    ):
+        fmt = [] if "--format" in out else ["--format", "xlsx"] if not out else []
+        result = tvaers(town, *candidates, *fmt, *out)
+        assert result.exit_code == 1 and message in said(result), (out, result.output)
+        assert not isinstance(result.exception, (OSError, ValueError))
+    assert len(rows_of(town, AuditEntry)) == before  # nothing shown, nothing logged
+    assert not (tmp_path / "k.csv").exists()
+    # the file's extension chooses the format when --format is left out
+    excel = tmp_path / "ud" / "gruppe.xlsx"
+    made = tvaers(town, "select", "--rules", "furesoe", "--out", str(excel))
+    assert made.exit_code == 0, made.output
+    assert excel.read_bytes()[:2] == b"PK"  # a real workbook, not CSV text
+    # a look-back window the data cut short is said, not silently used
+    early = tvaers(town, "select", "--rules", "furesoe", "--as-of", "2025-03-31")
+    assert early.exit_code == 0 and "Data dækker kun 3 af de 12 måneder" in said(early)
+    refused = tvaers(town, "select", "--rules", "furesoe", "--candidates")
+    assert "Udelad --candidates" in said(refused) and "--by" not in said(refused)
+    # a person not in the data, and dates that must be typing errors, are not enrolled
+    decisions = len(rows_of(town, SelectionDecision))
+    for subject, day, message in (
+        (["--citizen", "a" * 20], "2026-01-05", "findes ikke i de indlæste data"),
+        (["--family", "99999999"], "2026-01-05", "findes ikke i de indlæste data"),
+        (["--citizen", PSEUDONYM["bo"]], "1900-01-01", "før år 2000"),
+        (["--citizen", PSEUDONYM["bo"]], "2099-12-31", "i fremtiden"),
+    ):
+        result = tvaers(town, "enrol", "--solution", SOLUTION, *subject, "--date", day,
+                        "--assessed-on", "2025-12-01", "--basis", BASIS)  # fmt: skip
+        assert result.exit_code == 1 and message in said(result), (subject, result.output)
+    assert len(rows_of(town, SelectionDecision)) == decisions

@@ -381,7 +381,7 @@ def test_casework_errors_are_clear_and_write_nothing(session: Session, solution_
     refused(session, "Ukendt udviklingspotentiale 'huge'", assess, s, development_potential="huge")
     refused(session, "Ukendt enhed 'household'", assess, s, unit="household")
     refused(session, "Angiv datoen for indskrivningen af borgeren", assess, s, enrol=True)
-    refused(session, "kan kun indskrives, når beslutningen er 'accepted'", assess, s,
+    refused(session, "kan kun indskrives, når beslutningen er «optages»", assess, s,
             decision="rejected", enrol_on=d)  # fmt: skip
     refused(session, "kræver et registreret grundlag", assess, s, basis_text=" ")
     error = refused(session, "Et CPR-nummer må ikke bruges her", assess, s, subject="150385-1236")

@@ -319,6 +319,17 @@ def test_reference_date(rules: FastAPI) -> None:
     assert page.status_code == 200 and 'value="2025-06-30"' in page.text
     wrong = client.get("/maalgrupper/alle_aktive?dato=1999-01-01")
     assert wrong.status_code == 422 and "Skæringsdatoen skal ligge mellem" in wrong.text
+    # the date as the hint asks for it, dd-mm-åååå, is read
+    danish = client.get("/maalgrupper/alle_aktive?dato=30-06-2025")
+    assert danish.status_code == 200 and 'value="2025-06-30"' in danish.text
+    garbled = client.get("/maalgrupper/alle_aktive?dato=31-13-2025")
+    assert garbled.status_code == 422 and "31-13-2025&#39; kunne ikke læses" in garbled.text
+    # an Excel link with a wrong date gives the page with the error, not another date's file
+    excel = client.get("/maalgrupper/alle_aktive?dato=1999-01-01&format=xlsx")
+    assert excel.status_code == 422 and "text/html" in excel.headers["content-type"]
+    # a number in the address too large for the database: no such page, in Danish
+    huge = client.get("/maalgrupper/alle_aktive/yaml?version=99999999999999999999999")
+    assert huge.status_code == 404 and "Siden findes ikke" in huge.text
 
 
 def test_what_if_variant_compares_without_saving(rules: FastAPI) -> None:
@@ -338,6 +349,18 @@ def test_what_if_variant_compares_without_saving(rules: FastAPI) -> None:
     assert bad.status_code == 422 and "include.all[0].benefit.types" in bad.text
     other_unit = client.post("/maalgrupper/alle_aktive/hvad-nu-hvis", data={"yaml": FAMILIES})
     assert other_unit.status_code == 422 and "samme enhed" in other_unit.text
+    assert "unit: citizen" in other_unit.text  # what to do
+    # a misspelt benefit type finds nobody: the variant says so instead of silently 0
+    typo = variant.replace("sector_areas: {min: 2}", "benefit: {types: [kontanthjaelp]}")
+    warned = client.post("/maalgrupper/alle_aktive/hvad-nu-hvis", data={"yaml": typo})
+    assert (
+        warned.status_code == 200 and "ydelsen &#39;kontanthjaelp&#39; findes ikke" in warned.text
+    )
+    # Excel of a variant that does not parse: the page with the error and the text kept
+    lost = client.post(
+        "/maalgrupper/alle_aktive/hvad-nu-hvis?format=xlsx&table=compare", data={"yaml": MALFORMED}
+    )
+    assert lost.status_code == 422 and "include.all[0].benefit.types" in lost.text
     assert _count(rules, TargetGroupRuleVersion) == before
 
 
@@ -419,6 +442,14 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert WITH_BASIS in _xlsx_text(excel.content)
     assert "Point: sektorområder i kontakt" in _xlsx_text(excel.content)
     assert len(_entries(rules, "kandidatliste_vist", "kandidatliste_eksporteret")) == 2
+    # a date outside the data: the error, the form to correct it, nobody listed or logged
+    logged = len(_entries(rules, "kandidatliste_vist"))
+    outside = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&dato=2030-01-01")
+    assert outside.status_code == 422 and "Skæringsdatoen skal ligge mellem" in outside.text
+    assert 'name="dato"' in outside.text and WITH_BASIS not in outside.text
+    garbled = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&dato=garbage")
+    assert garbled.status_code == 422 and "kunne ikke læses" in garbled.text
+    assert len(_entries(rules, "kandidatliste_vist")) == logged
     families = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=familier_aktive")
     assert families.status_code == 200 and "Familie" in families.text
     assert _entries(rules, "kandidatliste_vist")[-1].detail["rule_key"] == "familier_aktive"
@@ -433,7 +464,7 @@ def test_assessment_enrolment_and_discharge(rules: FastAPI) -> None:
     viewed = _entries(rules, "kandidat_vist")
     assert len(viewed) == 1 and viewed[0].citizen == WITH_BASIS
     assert viewed[0].detail["rule_key"] == "furesoe"
-    form = {"regelsaet": "furesoe", "version": "1", "dato": "2025-12-31", "score": "13",
+    form = {"regelsaet": "furesoe", "version": "1", "dato": "2025-12-31", "score": "999",
             "decision": "rejected", "motivation": "high", "development_potential": "medium",
             "note": "Motiveret", "assessed_on": "2025-03-01", "enrol_on": "2025-03-01"}  # fmt: skip
     # only an accepted candidate can be enrolled: refused, nothing recorded
@@ -443,8 +474,10 @@ def test_assessment_enrolment_and_discharge(rules: FastAPI) -> None:
     accepted = client.post(base, data={**form, "decision": "accepted"}, follow_redirects=False)
     assert accepted.status_code == 303
     with rules.state.sessions() as session:
-        kinds = [d.kind for d in session.scalars(select(SelectionDecision))]
-        assert kinds == ["assessment", "enrolment"]
+        decisions = list(session.scalars(select(SelectionDecision)))
+        assert [d.kind for d in decisions] == ["assessment", "enrolment"]
+        # the score is computed by the server, whatever the browser posted
+        assert decisions[0].score is not None and decisions[0].score != "999"
         period = session.scalars(select(Enrolment)).one()
         assert (period.subject, str(period.enrolled_on), period.discharged_on) == (
             WITH_BASIS, "2025-03-01", None)  # fmt: skip

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
 # --- the resource draw (issue 4): thin over tvaers.draw.service --------------------------------
 
-FormatOption = Annotated[str, typer.Option("--format", help="csv, json eller xlsx")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", help="csv, json eller xlsx (standard: --out's endelse, ellers csv)"),
+]
 OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="Fil at skrive til (standard: skærmen; xlsx kræver fil)"),
@@ -71,6 +74,17 @@ def _person_level(by: str | None, purpose: str, basis: str | None) -> Unit | Non
             err.print(f"[red]Afvist:[/red] {refusal}")
             raise typer.Exit(1)
     return unit
+
+
+def checked_format(fmt: str | None, out: Path | None) -> str:
+    """The output format, checked with ``--out`` before any work is done or logged."""
+    from tvaers.reports.output import OutputError, output_format
+
+    try:
+        return output_format(fmt, out)
+    except OutputError as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        raise typer.Exit(1) from exc
 
 
 def _emit(tables: list[OutputTable], fmt: str, out: Path | None) -> None:
@@ -124,7 +138,7 @@ def _draw_backend(settings: Settings) -> Iterator[tuple[Backend, DrawConfig]]:
 def draw_command(
     year: YearOption = None,
     by: ByOption = None,
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -136,6 +150,7 @@ def draw_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     unit = _person_level(by, purpose, basis)
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
@@ -155,7 +170,7 @@ def draw_command(
 @app.command("coverage")
 def coverage_command(
     year: YearOption = None,
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -170,6 +185,7 @@ def coverage_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     casework = purpose != "statistical"
     if casework:  # all amounts, or an unknown purpose: refused without casework and a basis
         refusal = unsuppressed_refusal(purpose, basis)
@@ -196,7 +212,7 @@ def coverage_command(
 def concentration_command(
     year: YearOption = None,
     by: Annotated[str, typer.Option("--by", help="citizen eller family (niveau)")] = "citizen",
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
 ) -> None:
     """Udgiftskoncentration: de dyreste 1, 3 og 10 %, Gini, Lorenz-kurve, antal områder."""
@@ -205,6 +221,7 @@ def concentration_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     unit = _unit(by) or Unit.CITIZEN
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
@@ -234,7 +251,7 @@ def concentration_command(
 def contacts_command(
     year: YearOption = None,
     by: ByOption = None,
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -246,6 +263,7 @@ def contacts_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     unit = _person_level(by, purpose, basis)
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
@@ -284,7 +302,7 @@ def baseline_command(
     archetype: Annotated[
         str, typer.Option("--archetype", help="areas eller interventions: hvad gør familier ens")
     ] = "areas",
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -298,6 +316,7 @@ def baseline_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     person_unit = _person_level(by, purpose, basis)
     try:
         default = sb.reference_for_year(year) if year is not None else None

@@ -27,6 +27,7 @@ from tvaers.cli.draw import (
     UserOption,
     _emit,
     _log_person_level,
+    checked_format,
 )
 from tvaers.core.config import Settings
 from tvaers.core.errors import ConfigError, TvaersError
@@ -96,13 +97,16 @@ def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]
     """The rule set named ``text`` in the store (ready-made ones loaded first) or read from the
     YAML file ``text``; with its stored version (None for a file)."""
     from tvaers.selection import records
-    from tvaers.selection.model import parse_rule_set
+    from tvaers.selection.model import parse_rule_set, read_rule_file
 
+    if not text.strip():
+        raise ConfigError(
+            "Angiv et regelsæt: dets navn (fx furesoe) eller en YAML-fil.",
+            hint="Se regelsættenes navne med: tvaers rules list",
+        )
     path = Path(text)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise ConfigError(f"Filen {path} findes ikke.")
-        return parse_rule_set(path.read_text("utf-8-sig"), path.name), None
+        return parse_rule_set(read_rule_file(path), path.name), None
     records.load_ready_made(session, actor)
     session.commit()
     rule, version = records.get_rule(session, text)
@@ -148,6 +152,30 @@ def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: s
     return "citizen", (citizen or "").strip()
 
 
+def _check_known(settings: Settings, unit: str, subject: str) -> None:
+    """Refuse a citizen or family that is not in the loaded data (a typing error would
+    otherwise be enrolled, and decisions cannot be undone)."""
+    from tvaers.core.errors import NotFound
+    from tvaers.draw import service as draw_service
+
+    try:
+        with draw_service.session(settings) as backend:
+            people = backend.table("citizens")
+            column = people.citizen if unit == "citizen" else people.family
+            found = people.filter(column == subject).count().to_pyarrow().as_py()
+    except TvaersError as exc:
+        _fail(exc)
+        return
+    if not found:
+        who = "Borgeren" if unit == "citizen" else "Familien"
+        _fail(
+            NotFound(
+                f"{who} '{subject}' findes ikke i de indlæste data.",
+                hint="Tjek pseudonymet, CPR-nummeret eller familiens kode (se kandidatlisten).",
+            )
+        )
+
+
 # --- tvaers select ----------------------------------------------------------------------------
 
 
@@ -164,7 +192,7 @@ def select_command(
     solution: Annotated[
         str | None, typer.Option("--solution", help="Løsningen kandidaterne er til (logges)")
     ] = None,
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -173,14 +201,19 @@ def select_command(
     """Målgruppe efter et regelsæt: størrelse, udgift og sammensætning (statistik, uden
     identiteter) — eller kandidatlisten (--candidates, kun til sagsbehandling)."""
     from tvaers.draw import service as draw_service
-    from tvaers.draw.model import person_level_refusal
+    from tvaers.draw.model import person_level_refusal, purpose_refusal
     from tvaers.reports.output import OutputTable
     from tvaers.selection import service
 
     settings = _settings()
+    fmt = checked_format(fmt, out)
     day = _date(as_of, "--as-of")
+    unknown = purpose_refusal(purpose)
+    if unknown is not None:
+        err.print(f"[red]Fejl:[/red] {unknown}")
+        raise typer.Exit(1)
     if candidates:
-        refusal = person_level_refusal(purpose, basis)
+        refusal = person_level_refusal(purpose, basis, "--candidates")
         if refusal is not None:
             err.print(
                 f"[red]Afvist:[/red] {refusal} Et statistisk udtræk bliver aldrig til en "
@@ -287,6 +320,7 @@ def enrol_command(
     day = _day(on, "--date")
     assessed = _date(assessed_on, "--assessed-on") or day
     unit, subject = _subject(settings, citizen, cpr, family)
+    _check_known(settings, unit, subject)
     actor = _actor(user)
     with _store(settings) as session:
         solution_id = _solution_id(session, solution)
@@ -337,7 +371,7 @@ def enrolments_command(
     active_on: Annotated[
         str | None, typer.Option("--active-on", help="Kun de indskrevne på denne dato")
     ] = None,
-    fmt: FormatOption = "csv",
+    fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
@@ -348,11 +382,12 @@ def enrolments_command(
     from tvaers.reports.output import OutputTable
     from tvaers.selection import records
 
-    refusal = person_level_refusal(purpose, basis)
+    refusal = person_level_refusal(purpose, basis, None)
     if refusal is not None:
         err.print(f"[red]Afvist:[/red] {refusal}")
         raise typer.Exit(1)
     settings = _settings()
+    fmt = checked_format(fmt, out)
     day = _date(active_on, "--active-on")
     with _store(settings) as session:
         solution_id = _solution_id(session, solution)
@@ -399,10 +434,12 @@ def rules_list() -> None:
         records.load_ready_made(session, getpass.getuser())
         session.commit()
         table = Table(title="Målgrupperegler")
-        for heading in ("Navn", "Betegnelse", "Enhed", "Version"):
+        table.add_column("Navn", no_wrap=True, overflow="fold")  # typed into --rules: whole
+        for heading in ("Betegnelse", "Enhed", "Version"):
             table.add_column(heading)
         for rule in records.list_rules(session):
-            table.add_row(rule.key, rule.label, rule.unit, str(rule.version))
+            unit = {"citizen": "borgere", "family": "familier"}.get(rule.unit, rule.unit)
+            table.add_row(rule.key, rule.label, unit, str(rule.version))
     console.print(table)
 
 
@@ -414,17 +451,19 @@ def rules_import(
 ) -> None:
     """Gem et regelsæt fra en YAML-fil (ny version, hvis det er ændret; uændret gør intet)."""
     from tvaers.selection import records
+    from tvaers.selection.model import parse_rule_set, read_rule_file
 
     settings = _settings()
-    if not file.exists():
-        err.print(f"[red]Fejl:[/red] filen {file} findes ikke.")
-        raise typer.Exit(1)
     with _store(settings) as session:
-        row = records.save_rule(
-            session, file.read_text("utf-8-sig"), _actor(user), note, source=file.name
-        )
+        text = read_rule_file(file)
+        rule = records.find_rule(session, parse_rule_set(text, file.name).key)
+        before = rule.version if rule is not None else None
+        row = records.save_rule(session, text, _actor(user), note, source=file.name)
         session.commit()
-        console.print(f"Regelsættet er gemt (version {row.version}).")
+        if row.version == before:
+            console.print(f"Regelsættet er uændret; intet gemt (version {row.version}).")
+        else:
+            console.print(f"Regelsættet er gemt (version {row.version}).")
 
 
 @rules_app.command("export")
@@ -438,6 +477,7 @@ def rules_export(
     """Skriv et regelsæt som YAML, præcis som det blev gemt."""
     import sys
 
+    from tvaers.reports.output import OutputError, write_text_file
     from tvaers.selection import records
 
     settings = _settings()
@@ -447,9 +487,13 @@ def rules_export(
         text = records.export_rule(session, key, version)
     if out is None:
         sys.stdout.write(text)
-    else:
-        out.write_text(text, "utf-8")
-        err.print(f"Skrevet til {out}")
+        return
+    try:
+        write_text_file(out, text)
+    except OutputError as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"Skrevet til {out}")
 
 
 # --- the demo ---------------------------------------------------------------------------------

@@ -109,6 +109,20 @@ def today() -> date:
     return datetime.now(DANISH_TIME).date()
 
 
+def parse_day(text: object) -> date | None:
+    """A date as a Dane writes it or a date field sends it: 2026-01-31, 31-01-2026, 31.01.2026
+    or 31/1/2026. ``None`` when it is empty or no such date exists."""
+    raw = str(text or "").strip()
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def danish_date(day: date) -> str:
     """``1. februar 2026``."""
     return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"

@@ -328,14 +328,29 @@ def _rows(
 PERSON_LEVEL_REFUSED = (
     "Rækker pr. borger eller familie er personoplysninger, også med pseudonym. De kræver "
     'sagsbehandlingsformål og et grundlag: brug --purpose casework --basis "samtykke/hjemmel, '
-    'j.nr. …". Udelad --by for den samlede, anonyme opgørelse.'
+    'j.nr. …".'
 )
 
 
-def person_level_refusal(purpose: str | None, basis: str | None) -> str | None:
-    """Why person-level rows may not be given out, or ``None`` when they may."""
+def purpose_refusal(purpose: str | None) -> str | None:
+    """Why ``purpose`` is no purpose (a typing error), or ``None``."""
+    if purpose not in (Purpose.STATISTICAL, Purpose.CASEWORK):
+        return f"Formålet '{purpose}' findes ikke: brug statistical eller casework."
+    return None
+
+
+def person_level_refusal(
+    purpose: str | None, basis: str | None, option: str | None = "--by"
+) -> str | None:
+    """Why person-level rows may not be given out, or ``None`` when they may. ``option`` is
+    the command's option that asks for them (left out, the output is anonymous); ``None`` for
+    a command that only gives person-level rows."""
+    unknown = purpose_refusal(purpose)
+    if unknown is not None:
+        return unknown
     if purpose != Purpose.CASEWORK or not (basis or "").strip():
-        return PERSON_LEVEL_REFUSED
+        anonymous = f" Udelad {option} for den samlede, anonyme opgørelse." if option else ""
+        return PERSON_LEVEL_REFUSED + anonymous
     return None
 
 
@@ -348,8 +363,9 @@ UNSUPPRESSED_REFUSED = (
 
 def unsuppressed_refusal(purpose: str | None, basis: str | None) -> str | None:
     """Why an aggregate may not be given out without small-cell suppression, or ``None``."""
-    if purpose not in (Purpose.STATISTICAL, Purpose.CASEWORK):
-        return f"Formålet '{purpose}' findes ikke: brug statistical eller casework."
+    unknown = purpose_refusal(purpose)
+    if unknown is not None:
+        return unknown
     if purpose != Purpose.CASEWORK or not (basis or "").strip():
         return UNSUPPRESSED_REFUSED
     return None

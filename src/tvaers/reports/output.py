@@ -9,6 +9,8 @@ names are the English glossary names; Excel gets the Danish labels as headings.
 * ``json``: one object ``{table name: [rows]}``; amounts as numbers (exact to the øre when read
   as decimals), dates as ``YYYY-MM-DD``.
 * ``xlsx``: one sheet per table; needs ``--out``.
+
+Without ``--format`` the file's extension decides (``--out x.xlsx`` writes Excel), else CSV.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from xlsxwriter.exceptions import FileCreateError
 
 from tvaers.reports.excel import Sheet, write_workbook
 
@@ -59,17 +62,76 @@ class OutputTable:
         return [dict(row) for row in self.rows]
 
 
-def write_output(
-    tables: Sequence[OutputTable], fmt: str, out: Path | None, stdout: TextIO
-) -> list[Path]:
-    """Write the tables; returns the files written (none for standard output)."""
-    if fmt not in FORMATS:
+def output_format(fmt: str | None, out: Path | None) -> str:
+    """The format to write: ``--format`` (any case), or else the file's extension, or else csv.
+    Refuses an unknown format, a format that contradicts the file name, Excel without a file,
+    and a file name that is a folder — before any work is done or logged."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    chosen = (fmt or "").strip().lower() or (suffix if suffix in FORMATS else "csv")
+    if chosen not in FORMATS:
         raise OutputError(f"Ukendt format '{fmt}'. Brug csv, json eller xlsx.")
+    if suffix in FORMATS and suffix != chosen:
+        raise OutputError(
+            f"--format {chosen} passer ikke til filen {out.name}: brug --format {suffix} "  # type: ignore[union-attr]
+            f"eller et filnavn, der ender på .{chosen}."
+        )
+    if chosen == "xlsx" and out is None:
+        raise OutputError("Excel skal skrives til en fil: angiv --out FIL.xlsx.")
+    if out is not None:
+        _check_target(out)
+    return chosen
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        raise OutputError(f"--out {path} er en mappe: angiv et filnavn, fx {path / 'udtraek.csv'}.")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"--out {path}: {parent} er en fil, ikke en mappe.")
+            break
+
+
+def write_text_file(out: Path, text: str) -> Path:
+    """A text file (e.g. an exported rule set, UTF-8), its folder made; Danish errors."""
+    _check_target(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"Kunne ikke skrive {out}: {exc.strerror or exc}.") from None
+    return out
+
+
+def write_output(
+    tables: Sequence[OutputTable], fmt: str | None, out: Path | None, stdout: TextIO
+) -> list[Path]:
+    """Write the tables; returns the files written (none for standard output). On a failure no
+    file of this call is left behind."""
+    fmt = output_format(fmt, out)
     if not tables:
         raise OutputError("Der er intet at skrive.")
+    written: list[Path] = []
+    try:
+        _write(tables, fmt, out, stdout, written)
+    except (OSError, FileCreateError) as exc:
+        for path in written:
+            if path.is_file():
+                path.unlink()
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        name = getattr(cause, "filename", None) or out
+        raise OutputError(
+            f"Kunne ikke skrive {name}: {getattr(cause, 'strerror', None) or cause}."
+        ) from None
+    return written
+
+
+def _write(
+    tables: Sequence[OutputTable], fmt: str, out: Path | None, stdout: TextIO,
+    written: list[Path],
+) -> None:  # fmt: skip
     if fmt == "xlsx":
-        if out is None:
-            raise OutputError("Excel skal skrives til en fil: angiv --out FIL.xlsx.")
+        assert out is not None  # output_format refuses Excel without a file
         sheets = [
             Sheet(
                 name=t.name,
@@ -80,17 +142,25 @@ def write_output(
             )
             for t in tables
         ]
-        return [write_workbook(out, sheets)]
+        written.append(out)
+        write_workbook(out, sheets)
+        return
     if fmt == "json":
         text = json.dumps({t.name: t.records() for t in tables}, default=_json_value,
                           ensure_ascii=False, indent=1)  # fmt: skip
         if out is None:
             stdout.write(text + "\n")
-            return []
+            return
         out.parent.mkdir(parents=True, exist_ok=True)
+        written.append(out)
         out.write_text(text + "\n", encoding="utf-8")
-        return [out]
-    written = []
+        return
+    paths = [
+        out if number == 0 else out.with_name(f"{out.stem}-{table.name}{out.suffix}")
+        for number, table in enumerate(tables)
+    ] if out is not None else []  # fmt: skip
+    for path in paths:
+        _check_target(path)
     for number, table in enumerate(tables):
         text = _csv(table)
         if out is None:
@@ -98,11 +168,10 @@ def write_output(
                 stdout.write(f"\n# {table.name}\n")
             stdout.write(text)
             continue
-        path = out if number == 0 else out.with_name(f"{out.stem}-{table.name}{out.suffix}")
+        path = paths[number]
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
         written.append(path)
-    return written
+        path.write_text(text, encoding="utf-8")
 
 
 def _csv(table: OutputTable) -> str:

@@ -253,6 +253,9 @@ def record_selection_basis(
         raise CaseworkRefused(
             "Angiv, fra hvilken dato grundlaget gælder.", code=ErrorCode.VALUE_REQUIRED
         )
+    _plausible(valid_from, "Grundlaget gælder fra")
+    if valid_to is not None:
+        _plausible(valid_to, "Grundlaget gælder til", ahead_days=10 * 366)
     if valid_to is not None and valid_to < valid_from:
         raise CaseworkRefused(
             f"Grundlaget kan ikke udløbe ({danish_date(valid_to)}), før det gælder fra "
@@ -373,7 +376,7 @@ def assess(
     note = _free_text(note, "Notatet")
     points = _score(score)
     rule = _rule_ref(session, rule_key, rule_version, kind)
-    day = assessed_on or today()
+    day = _plausible(assessed_on or today(), "Vurderingens dato", ahead_days=0)
     wanted = enrol if enrol is not None else enrol_on is not None
     if enrol is False and enrol_on is not None:
         raise CaseworkRefused(
@@ -384,8 +387,8 @@ def assess(
         if decision != ACCEPTED:
             raise CaseworkRefused(
                 f"{_who(kind, subject, capital=True)} kan kun indskrives, når beslutningen er "
-                f"'{ACCEPTED}' ({DECISIONS[ACCEPTED]}), ikke '{decision}' "
-                f"({DECISIONS[decision]}).",
+                f"«{DECISIONS[ACCEPTED]}», ikke «{DECISIONS[decision]}».",
+                hint="Vælg «optages», eller lad indskrivningsdatoen stå tom.",
             )
         if enrol_on is None:
             raise CaseworkRefused(
@@ -480,6 +483,7 @@ def discharge(
             f"Angiv datoen for udskrivningen af {_who(kind, subject)}.",
             code=ErrorCode.VALUE_REQUIRED,
         )
+    _plausible(on, "Udskrivningsdatoen")
     reason = _free_text(reason, "Årsagen") or ""
     if not reason:
         raise CaseworkRefused(
@@ -703,7 +707,27 @@ def _accepted_assessment(
     return latest
 
 
+EARLIEST_DAY = date(2000, 1, 1)  # no cross-cutting solution records anything before this
+
+
+def _plausible(day: date, what: str, *, ahead_days: int = 366) -> date:
+    """Refuse a date that must be a typing error: before 2000, or further ahead than
+    ``ahead_days`` (0: not in the future). Decisions cannot be corrected once written."""
+    latest = date.fromordinal(today().toordinal() + ahead_days)
+    if day < EARLIEST_DAY or day > latest:
+        when = "i fremtiden" if day > latest and ahead_days == 0 else (
+            "før år 2000" if day < EARLIEST_DAY else "mere end et år ude i fremtiden"
+        )  # fmt: skip
+        raise CaseworkRefused(
+            f"{what} ({danish_date(day)}) ligger {when}.",
+            code=ErrorCode.DATE_INVALID,
+            hint="Tjek årstallet; en registrering kan ikke rettes bagefter.",
+        )
+    return day
+
+
 def _check_enrol_date(on: date, assessed: date, kind: Unit, subject: str) -> None:
+    _plausible(on, "Indskrivningsdatoen")
     if on < assessed:
         raise CaseworkRefused(
             f"Indskrivningen af {_who(kind, subject)} ({danish_date(on)}) kan ikke ligge før "

@@ -30,6 +30,7 @@ from ibis import _
 from ibis.backends.duckdb import Backend
 
 from tvaers.core.errors import ConfigError, NotFound
+from tvaers.core.periods import danish_date
 from tvaers.core.suppression import TOTAL, suppress_counts, suppress_groups
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw import queries_summary as qs
@@ -39,7 +40,10 @@ from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.service import DrawConfig, load_config, session
 from tvaers.selection import queries as q
 from tvaers.selection.model import (
+    BENEFIT_GROUPS,
+    KNOWN_BENEFIT_TYPES,
     MEASURE_LABELS,
+    BenefitCondition,
     InterventionCondition,
     Leaf,
     RuleSet,
@@ -224,26 +228,53 @@ def evaluate(
         spans=spans,
         spells=spells,
         leaf_columns={leaf.path: q.leaf_column(i) for i, leaf in enumerate(leaves)},
-        warnings=tuple(_warnings(backend, leaves)),
+        warnings=tuple(_warnings(backend, rule, leaves, window)),
     )
 
 
-def _warnings(backend: Backend, leaves: Sequence[Leaf]) -> Iterable[str]:
-    """Leaves that cannot find anybody in these data: an unknown sector area, or a selector
-    that picks no intervention (the catalogue is small)."""
-    areas = set(backend.table("sector_areas").sector_area.to_pyarrow().to_pylist())
+def _warnings(
+    backend: Backend, rule: RuleSet, leaves: Sequence[Leaf], window: Period
+) -> Iterable[str]:
+    """What may make the result other than meant: a look-back window the data cut short, and
+    leaves that cannot find anybody in these data (an unknown sector area or benefit type, or
+    a selector that picks no intervention)."""
+    months = len(window.months())
+    if months < rule.lookback_months:
+        yield (
+            f"Data dækker kun {months} af de {rule.lookback_months} måneder, regelsættet ser "
+            f"tilbage ({window.danish()}); udgift og kontakter er opgjort for dem."
+        )
+    named = backend.table("sector_areas").select("sector_area", "name").to_pyarrow().to_pylist()
+    areas = {r["sector_area"]: r["name"] for r in named}
+    benefits: set[str] | None = None
     interventions = backend.table("interventions")
     for leaf in leaves:  # a loop over the rule's few leaves
         area = getattr(leaf, "sector_area", None)
         if area and area not in areas:
-            yield (
-                f"{leaf.path}: sektorområdet '{area}' findes ikke i data "
-                f"(kendte: {', '.join(sorted(areas))})."
-            )
+            codes = ", ".join(f"{code} ({name})" for code, name in sorted(areas.items()))
+            yield f"{leaf.path}: sektorområdet '{area}' findes ikke i data; skriv koden: {codes}."
+        if isinstance(leaf, BenefitCondition):
+            benefits = _benefit_types(backend) if benefits is None else benefits
+            named_ok = benefits | KNOWN_BENEFIT_TYPES | BENEFIT_GROUPS.keys()
+            unknown = [t for t in leaf.types if t not in named_ok]
+            if unknown:
+                yield (
+                    f"{leaf.path}: ydelsen {', '.join(repr(t) for t in unknown)} findes ikke i "
+                    f"data (kendte: {', '.join(sorted(benefits))})."
+                )
         if isinstance(leaf, InterventionCondition) and leaf.selector is not None:
             found = interventions.filter(qc.matches(interventions, leaf.selector)).count()
             if not found.to_pyarrow().as_py():
                 yield f"{leaf.path}: ingen indsatser i kataloget passer til '{leaf.selector}'."
+
+
+def _benefit_types(backend: Backend) -> set[str]:
+    """The benefit types in the loaded outcomes (status ``benefit:<type>``), lower case."""
+    outcomes = backend.table("outcomes")
+    kinds = outcomes.filter(outcomes.status.lower().startswith(q.BENEFIT_PREFIX)).select(
+        kind=outcomes.status.lower().substr(len(q.BENEFIT_PREFIX))
+    )
+    return set(kinds.distinct().kind.to_pyarrow().to_pylist())
 
 
 # --- statistics (no identities) ---------------------------------------------------------------
@@ -587,10 +618,17 @@ def compare(base: Evaluation, variant: Evaluation) -> Comparison:
     (a variant that differs from the base by 1-4 shows no figures)."""
     if base.backend is not variant.backend:
         raise ConfigError("Regelsættene skal være evalueret på de samme data for at sammenlignes.")
-    if base.as_of != variant.as_of or base.unit is not variant.unit:
+    if base.unit is not variant.unit:
+        nouns = {Unit.CITIZEN: "borgere", Unit.FAMILY: "familier"}
         raise ConfigError(
-            "Regelsættene kan kun sammenlignes på samme skæringsdato og med samme enhed "
-            f"({base.as_of} / {variant.as_of}, {base.unit.value} / {variant.unit.value}).",
+            f"Varianten tæller {nouns[variant.unit]}, regelsættet {nouns[base.unit]}: de kan kun "
+            "sammenlignes med samme enhed.",
+            hint=f"Skriv unit: {base.unit.value} i varianten, eller gem den som et nyt regelsæt.",
+        )
+    if base.as_of != variant.as_of:
+        raise ConfigError(
+            "Regelsættene kan kun sammenlignes på samme skæringsdato "
+            f"({danish_date(base.as_of)} / {danish_date(variant.as_of)}).",
         )
     a = base.units.select(a_unit="unit", a_in="in_group", citizens="citizens", a_cost="cost")
     b = variant.units.select(b_unit="unit", b_in="in_group", b_cost="cost")

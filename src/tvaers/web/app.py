@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -98,7 +99,18 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
         who = getattr(request.state, "who", None)
-        message = T.not_found if exc.status_code == 404 else str(exc.detail)
+        message = {404: T.not_found, 405: T.wrong_method}.get(exc.status_code, str(exc.detail))
         return render(request, "error.html", who, status_code=exc.status_code, message=message)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _too_large(request: Request, exc: Exception) -> HTMLResponse:
+        """A number in the address too large for the database (…/loesninger/99999999999999999999;
+        SQLite raises OverflowError, PostgreSQL 'integer out of range'): no such page, as for any
+        other unknown number. Any other data error is a fault and stays one."""
+        if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
+            raise exc
+        who = getattr(request.state, "who", None)
+        return render(request, "error.html", who, status_code=404, message=T.not_found)
 
     return app

@@ -223,7 +223,6 @@ SELECTION = {
     "eller redigér det eksisterende.",
     "key_reserved": "Navnet '{key}' bruges af Tværs' egne sider. Vælg et andet navn.",
     "file_missing": "Vælg en fil.",
-    "file_unreadable": "Filen kunne ikke læses som tekst (UTF-8).",
     "file_too_large": "Filen er for stor (højst 100 kB).",
     "rule_text": "Reglen",
     "include": "Betingelser (skal være opfyldt)",
@@ -240,7 +239,8 @@ SELECTION = {
     "as_of": "Skæringsdato",
     "as_of_hint": "Målgruppen opgøres på denne dato. Standard er sidste dag med data.",
     "show": "Vis",
-    "no_data": "Der er ikke indlæst data at opgøre målgruppen af.",
+    "no_data": "Der er ikke indlæst data at opgøre målgruppen af. Data indlæses af en "
+    "administrator (tvaers import).",
     "size": "Målgruppens størrelse og udgift",
     "by_area": "Udgift pr. sektorområde",
     "by_area_label": "Søjlediagram: målgruppens udgift pr. sektorområde. Tallene står i "
@@ -437,6 +437,8 @@ T = SimpleNamespace(
     forbidden_title="Ingen adgang",
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
     not_found="Siden findes ikke.",
+    wrong_method="Adressen hører til en formular og kan ikke åbnes direkte. Gå tilbage til "
+    "siden med formularen og send den igen.",
     saved="Ændringerne er gemt.",
     no_changes="Der var ingen ændringer at gemme.",
     fix_errors="Ret fejlene herunder.",

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from tvaers.core.errors import ConfigError, NotFound
 from tvaers.selection import records
-from tvaers.selection.model import RuleSet, parse_rule_set
+from tvaers.selection.model import RuleSet, decode_rule_text, parse_rule_set
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
 from tvaers.web.deps import Viewer, db, flash, redirect, render, require, viewer
 from tvaers.web.roles import SOLUTION_EDITORS, Role
@@ -189,15 +189,15 @@ async def import_rule(
     content = await upload.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         return _list_page(request, who, session, 422, error=S["file_too_large"], note=note)
-    try:
-        text = content.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return _list_page(request, who, session, 422, error=S["file_unreadable"], note=note)
     name = upload.filename.rsplit("/", 1)[-1][:100]
+    try:
+        text = decode_rule_text(content, name)
+    except ConfigError as exc:
+        return _list_page(request, who, session, 422, error=str(exc), note=note)
     before = _current_version(session, text)
     row, error = _save(session, who, text, note, name)
     if row is None:
-        return _list_page(request, who, session, 422, error=f"{S['not_saved']} {error}", note=note)
+        return _list_page(request, who, session, 422, error=error, note=note)
     flash(request, _saved_message(session, row, before))
     key = session.get(TargetGroupRule, row.rule_id).key  # type: ignore[union-attr]
     return redirect(f"/maalgrupper/{key}")

@@ -15,7 +15,7 @@ turned into a candidate list.
 
 from __future__ import annotations
 
-from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -26,9 +26,8 @@ from starlette.datastructures import FormData
 
 from tvaers.anchoring import service as solutions
 from tvaers.core.errors import CaseworkRefused, NoData, NotFound
-from tvaers.core.periods import today
+from tvaers.core.periods import parse_day, today
 from tvaers.draw import service as draw_service
-from tvaers.draw.attribution import data_span
 from tvaers.draw.model import Unit
 from tvaers.selection import records, service
 from tvaers.selection.model import RuleSet
@@ -43,6 +42,7 @@ from tvaers.web.pages.selection_tables import (
     decision_table,
     detail_tables,
     leaf_texts,
+    reference_date,
     sector_area_names,
 )
 from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
@@ -102,13 +102,6 @@ def log_view(
     )  # fmt: skip
 
 
-def parse_day(text: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(text or "").strip()) if str(text or "").strip() else None
-    except ValueError:
-        return None
-
-
 def _rule_choice(session: Session, key: str | None, version: int | None) -> Any:
     if not key:
         return None, None
@@ -138,9 +131,8 @@ def candidates(
     table, as_of, last, error = None, None, None, None
     try:
         with draw_service.session(settings) as backend:
-            _first, last = data_span(backend)
-            as_of = parse_day(dato) or last
-            if rule is not None:
+            as_of, _first, last, error = reference_date(backend, dato)
+            if rule is not None and error is None:
                 evaluation = service.evaluate(
                     backend, rule, as_of, draw_service.load_config(settings)
                 )
@@ -166,11 +158,12 @@ def candidates(
         )  # fmt: skip
         if export:
             return excel_response(table)
-    elif wants_excel(request):
+    elif wants_excel(request) and error is None:
         raise HTTPException(404)
     return render(
-        request, "selection/candidates.html", who, solution=solution, basis=basis, rules=rules,
-        rule=rule, version=version, as_of=as_of, last=last, error=error,
+        request, "selection/candidates.html", who, status_code=422 if error else 200,
+        solution=solution, basis=basis, rules=rules, rule=rule, version=version, as_of=as_of,
+        last=last, error=error, wanted=dato or "",
         table=candidate_page_table(table, rule) if table is not None and rule else table,
     )  # fmt: skip
 
@@ -181,9 +174,14 @@ def _status(session: Session, solution: Solution, rule: RuleSet) -> dict[str, st
         subject: T.decisions.get(row.decision or "", row.decision or "")
         for subject, row in records.latest_assessments(session, solution.id, rule.unit).items()
     }
+    now = today()
     for period in records.enrolments(session, solution.id):
         if period.unit == rule.unit.value and period.discharged_on is None:
-            found[period.subject] = S["ongoing"].capitalize()
+            found[period.subject] = (
+                S["ongoing"].capitalize()
+                if period.enrolled_on <= now
+                else f"Indskrives {period.enrolled_on.strftime('%d-%m-%Y')}"
+            )
     return found
 
 
@@ -210,6 +208,7 @@ def _detail_page(
     dato: str | None,
     *,
     error: str | None = None,
+    error_heading: str = "Vurderingen er ikke registreret",
     values: dict[str, Any] | None = None,
 ) -> Response:
     rule, version = _rule_choice(session, key, version_no)
@@ -220,7 +219,9 @@ def _detail_page(
         settings = settings_of(request)
         try:
             with draw_service.session(settings) as backend:
-                as_of = parse_day(dato) or data_span(backend)[1]
+                as_of, _first, _last, date_error = reference_date(backend, dato)
+                if date_error and not error:
+                    error, error_heading = date_error, "Skæringsdatoen kan ikke bruges"
                 evaluation = service.evaluate(
                     backend, rule, as_of, draw_service.load_config(settings)
                 )
@@ -255,7 +256,7 @@ def _detail_page(
         enrolment=enrolment,
         can_enrol=enrolment is None and latest is not None and latest.kind == "assessment"
         and latest.decision == "accepted",
-        error=error, values=values or {}, today=today(),
+        error=error, error_heading=error_heading, values=values or {}, today=today(),
     )  # fmt: skip
 
 
@@ -331,7 +332,7 @@ async def assess(
             values.get("motivation", ""), values.get("development_potential", ""),
             values.get("note") or None, who.username, records.basis_text(basis),
             enrol_on=enrol_on, rule_key=key, rule_version=version if key else None,
-            score=values.get("score") or None,
+            score=_score(request, session, kind, subject, key, version, values.get("dato")),
             assessed_on=assessed_on,
         )  # fmt: skip
     except CaseworkRefused as exc:
@@ -346,6 +347,27 @@ async def assess(
     )
     flash(request, message)
     return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))
+
+
+def _score(
+    request: Request, session: Session, kind: Unit, subject: str, key: str | None,
+    version_no: int | None, dato: str | None,
+) -> Decimal | None:  # fmt: skip
+    """The candidate's score by the rule set on the date, computed here: the recorded score
+    is never what a browser posted."""
+    rule, _version = _rule_choice(session, key, version_no)
+    if rule is None or rule.unit is not kind:
+        return None
+    settings = settings_of(request)
+    try:
+        with draw_service.session(settings) as backend:
+            as_of, _first, _last, date_error = reference_date(backend, dato)
+            if date_error:
+                return None
+            evaluation = service.evaluate(backend, rule, as_of, draw_service.load_config(settings))
+            return service.candidate_detail(evaluation, subject).score
+    except (NoData, NotFound):
+        return None
 
 
 def _detail_url(
@@ -387,6 +409,7 @@ async def enrol(
         return _detail_page(
             request, session, who, solution, basis, kind, subject, key, version,
             values.get("dato"), error=str(exc), values=values,
+            error_heading="Indskrivningen er ikke registreret",
         )  # fmt: skip
     flash(request, S["enrolled"].format(day=on.strftime("%d-%m-%Y")))
     return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import CaseworkRefused
-from tvaers.core.periods import today
+from tvaers.core.periods import parse_day, today
 from tvaers.selection import records
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import Viewer, db, flash, redirect, render, viewer
@@ -22,7 +22,6 @@ from tvaers.web.pages.selection_casework import (
     gate,
     gated_form,
     log_view,
-    parse_day,
     refused,
     solution_or_404,
 )

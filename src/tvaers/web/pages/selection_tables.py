@@ -8,15 +8,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tvaers.core.periods import parse_day
+from tvaers.draw.attribution import data_span
 from tvaers.draw.model import Unit
 from tvaers.selection import service
 from tvaers.selection.model import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
 from tvaers.web.tables import Column, DataTable, display
 from tvaers.web.texts import T
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend
 
 S = T.selection
 PARTS = {"include": "Betingelse", "exclude": "Undtagelse"}
@@ -411,3 +416,27 @@ def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTabl
         rows=rows,
         filename=f"loesning-{solution.id}-indskrevne",
     )
+
+
+def reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, date, str | None]:
+    """(chosen date, data's first day, data's last day, Danish error or None). Without a wish
+    the last day with data; a wish that is no date, or lies outside the data, is an error (the
+    page then shows the last day and says so, and keeps what the user wrote)."""
+    first, last = data_span(backend)
+    if not wanted or not wanted.strip():
+        return last, first, last, None
+    day = parse_day(wanted)
+    shown = f"{first.strftime('%d-%m-%Y')} og {last.strftime('%d-%m-%Y')}"
+    if day is None:
+        return (
+            last,
+            first,
+            last,
+            (
+                f"Skæringsdatoen '{wanted[:20]}' kunne ikke læses; skriv den som dd-mm-åååå "
+                f"mellem {shown}."
+            ),
+        )
+    if not first <= day <= last:
+        return last, first, last, f"Skæringsdatoen skal ligge mellem {shown} (data)."
+    return day, first, last, None

@@ -16,12 +16,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from ibis.backends.duckdb import Backend
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import ConfigError, NoData
 from tvaers.draw import service as draw_service
-from tvaers.draw.attribution import data_span
 from tvaers.draw.model import TOTAL_AREA, Unit
 from tvaers.selection import records, service
 from tvaers.selection.model import (
@@ -38,7 +36,12 @@ from tvaers.store.models import TargetGroupRule
 from tvaers.web.charts import bar_chart
 from tvaers.web.deps import Viewer, db, render, settings_of, viewer
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
-from tvaers.web.pages.selection_tables import leaf_text, leaf_texts, sector_area_names
+from tvaers.web.pages.selection_tables import (
+    leaf_text,
+    leaf_texts,
+    reference_date,
+    sector_area_names,
+)
 from tvaers.web.tables import Column, DataTable, display, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -323,21 +326,6 @@ def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str
     }
 
 
-def _reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, date, str | None]:
-    """(chosen date, data's first day, data's last day, Danish error or None)."""
-    first, last = data_span(backend)
-    if not wanted:
-        return last, first, last, None
-    try:
-        day = date.fromisoformat(wanted)
-    except ValueError:
-        return last, first, last, "Skæringsdatoen kunne ikke læses; skriv den som dd-mm-åååå."
-    if not first <= day <= last:
-        shown = f"{first.strftime('%d-%m-%Y')} og {last.strftime('%d-%m-%Y')}"
-        return last, first, last, f"Skæringsdatoen skal ligge mellem {shown} (data)."
-    return day, first, last, None
-
-
 def _figures(
     evaluation: service.Evaluation, first: date, last: date, names: dict[str, str]
 ) -> Figures:
@@ -372,10 +360,11 @@ def _page(
     date_error = variant_error = None
     compared: dict[str, DataTable] | None = None
     changes: list[str] = []
+    variant_warnings: list[str] = []
     names: dict[str, str] = {}
     try:
         with draw_service.session(settings) as backend:
-            as_of, first, last, date_error = _reference_date(backend, wanted)
+            as_of, first, last, date_error = reference_date(backend, wanted)
             config = draw_service.load_config(settings)
             evaluation = service.evaluate(backend, rule, as_of, config)
             names = sector_area_names(backend)
@@ -385,13 +374,16 @@ def _page(
                     variant = parse_rule_set(variant_text, "variant")
                     other = service.evaluate(backend, variant, as_of, config, reuse=evaluation)
                     compared = comparison_tables(service.compare(evaluation, other), rule)
+                    variant_warnings = list(other.warnings)
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:
                     variant_error = str(exc)
     except NoData:
         figures = None
     table_key = request.query_params.get("table", "size")
-    if wants_excel(request):
+    if wants_excel(request) and not (date_error or variant_error):
+        # An Excel request with a wrong date or YAML gets the page with the error (and the
+        # user's text), not a file for another date or a bare 404.
         source = compared if variant_text is not None else (figures.tables if figures else None)
         table = (source or {}).get(table_key)
         if table is None:
@@ -414,6 +406,7 @@ def _page(
         variant_error=variant_error,
         compared=compared,
         changes=changes,
+        variant_warnings=variant_warnings,
         can_edit=who.role in RULE_EDITORS,
     )
 

@@ -101,6 +101,9 @@ def test_candidates_under_casework_are_the_group_ranked_and_logged(town: Setting
     assert entry.actor == "sofie" and entry.purpose == "casework" and entry.basis == BASIS
     assert entry.detail is not None and entry.detail["candidates"] == len(expected)
     assert entry.detail["rule"] == "kl_mentor_og_stoettekontaktperson"
+    listed = [e for e in rows_of(town, AuditEntry) if e.action == "paa_kandidatliste"]
+    assert {e.citizen for e in listed} == expected and len(listed) == len(expected)
+    assert all(e.actor == "sofie" and e.detail["list"] == "cli_select" for e in listed)
 
 
 def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_path: Path) -> None:

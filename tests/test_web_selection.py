@@ -437,6 +437,11 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert entry.detail["solution_id"] == SOLUTION
     assert (entry.detail["rule_key"], entry.detail["rule_version"]) == ("furesoe", 1)
     assert entry.detail["candidates"] == 8
+    # each listed citizen can see it in their own access extract
+    listed = _entries(rules, "paa_kandidatliste")
+    assert {e.citizen for e in listed} == FURESOE and len(listed) == 8
+    assert all(e.detail["list"] == "kandidatliste_vist" and e.purpose == "casework"
+               for e in listed)  # fmt: skip
     excel = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&format=xlsx")
     assert excel.status_code == 200 and excel.headers["content-type"] == XLSX
     assert WITH_BASIS in _xlsx_text(excel.content)
@@ -453,6 +458,11 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     families = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=familier_aktive")
     assert families.status_code == 200 and "Familie" in families.text
     assert _entries(rules, "kandidatliste_vist")[-1].detail["rule_key"] == "familier_aktive"
+    # a family on the list: every member is in the log
+    members = {e.citizen for e in _entries(rules, "paa_kandidatliste")
+               if e.detail["rule_key"] == "familier_aktive"}  # fmt: skip
+    families_listed = _entries(rules, "kandidatliste_vist")[-1].detail["candidates"]
+    assert WITH_BASIS in members and len(members) >= families_listed  # at least one each
 
 
 def test_assessment_enrolment_and_discharge(rules: FastAPI) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -106,8 +106,10 @@ def _log_person_level(
     purpose: str,
     basis: str | None,
     detail: dict[str, object],
+    listed: Sequence[str] = (),
 ) -> None:
-    """One audit entry for the run (before the rows are written)."""
+    """One audit entry for the run (before the rows are written); with ``listed``, one per
+    listed citizen too."""
     import getpass
 
     from tvaers.draw import service
@@ -119,6 +121,7 @@ def _log_person_level(
         purpose=purpose,
         basis=basis or "",
         detail={"command": command, **detail},
+        listed=listed,
     )
 
 

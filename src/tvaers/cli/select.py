@@ -232,10 +232,12 @@ def select_command(
                 err.print(f"[yellow]Bemærk:[/yellow] {warning}")
             if candidates:
                 rows = service.candidates(evaluation)
+                subjects = rows.column(evaluation.unit.value).to_pylist()
                 _log_person_level(
                     settings, user, "select", purpose, basis,
                     {"rule": rule.key, "version": version, "as_of": str(evaluation.as_of),
                      "solution": solution_id, "candidates": rows.num_rows},
+                    listed=service.listed_citizens(evaluation, subjects),
                 )  # fmt: skip
                 title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
                 tables = [OutputTable("candidates", rows, title, service.LABELS)]
@@ -540,6 +542,7 @@ def demo_selection(settings: Settings) -> None:
             evaluation = service.evaluate(backend, rule, DEMO_AS_OF, config)
             figures = service.summary(evaluation)
             rows = service.candidates(evaluation).to_pylist()
+            listed = service.listed_citizens(evaluation, [r[evaluation.unit.value] for r in rows])
     except TvaersError as exc:
         err.print(f"Målgruppen kunne ikke udvælges: {exc}")
         return
@@ -547,6 +550,7 @@ def demo_selection(settings: Settings) -> None:
         settings, actor, "demo_select", "casework", basis_text,
         {"rule": rule.key, "version": version, "as_of": str(DEMO_AS_OF),
          "solution": solution_id, "candidates": len(rows)},
+        listed=listed,
     )  # fmt: skip
     unit = evaluation.unit.value
     enrolled = 0

@@ -339,13 +339,19 @@ def log_person_level(
     purpose: str,
     basis: str,
     detail: dict[str, Any],
+    listed: Sequence[str] = (),
 ) -> None:
-    """One audit entry for a run that gave out person-level rows (who, when, why, how many)."""
+    """One audit entry for a run that gave out person-level rows (who, when, why, how many);
+    with ``listed``, also one entry per citizen in a list (``paa_kandidatliste``)."""
     engine = make_engine(settings.store_url)
     try:
         upgrade(engine)
         with sessions(engine)() as store:
             audit.record(store, actor, action, purpose=purpose, basis=basis, detail=detail)
+            audit.record_listed(
+                store, actor, "paa_kandidatliste", listed, purpose=purpose, basis=basis,
+                detail={"list": action, **detail},
+            )  # fmt: skip
             store.commit()
     finally:
         engine.dispose()

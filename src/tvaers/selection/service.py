@@ -61,6 +61,7 @@ __all__ = [
     "candidates",
     "compare",
     "evaluate",
+    "listed_citizens",
     "load_config",
     "session",
     "summary",
@@ -739,6 +740,18 @@ def candidates(evaluation: Evaluation) -> pa.Table:
         .order_by("rank")
         .to_pyarrow()
     )
+
+
+def listed_citizens(evaluation: Evaluation, subjects: Sequence[str]) -> list[str]:
+    """The citizens behind listed candidates (themselves, or every member of a listed family),
+    for the audit log: each of them had data shown."""
+    if evaluation.unit is Unit.CITIZEN or not subjects:
+        return list(subjects)
+    people = evaluation.backend.table("citizens")
+    listed = ibis.memtable({"l_family": list(subjects)})
+    members = people.join(listed, people.family == listed.l_family).select("citizen")
+    found: list[str] = members.distinct().order_by("citizen").citizen.to_pyarrow().to_pylist()
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tvaers.store.models import AuditEntry
+from tvaers.store.models import AuditEntry, utcnow
 
 
 def record(
@@ -26,6 +27,28 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_listed(
+    session: Session,
+    actor: str,
+    action: str,
+    citizens: Sequence[str],
+    *,
+    purpose: str | None,
+    basis: str | None,
+    detail: dict[str, Any],
+) -> int:
+    """One entry per citizen shown in a list (e.g. a candidate list), so that the citizen's
+    access extract (:func:`for_citizen`) shows it too; one INSERT for all. Returns the count."""
+    rows = [
+        {"actor": actor, "action": action, "citizen": citizen, "purpose": purpose,
+         "basis": basis, "detail": detail, "at": utcnow()}
+        for citizen in dict.fromkeys(citizens)  # the listed few hundred, not the population
+    ]  # fmt: skip
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+    return len(rows)
 
 
 def for_citizen(session: Session, citizen: str) -> list[AuditEntry]:

@@ -122,6 +122,7 @@ AUDIT_ACTIONS = {
     "kandidatliste_vist": "Så en kandidatliste til en løsning",
     "kandidatliste_eksporteret": "Hentede en kandidatliste i Excel",
     "kandidat_vist": "Så en kandidats oplysninger",
+    "paa_kandidatliste": "Borgeren (eller familien) stod på en kandidatliste, der blev vist",
     "indskrevne_vist": "Så løsningens indskrevne",
     "indskrevne_eksporteret": "Hentede løsningens indskrevne i Excel",
     **SELECTION_AUDIT_ACTIONS,

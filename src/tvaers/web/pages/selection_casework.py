@@ -129,6 +129,7 @@ def candidates(
     rule, version = _rule_choice(session, regelsaet, None)
     settings = settings_of(request)
     table, as_of, last, error = None, None, None, None
+    listed: list[str] = []
     try:
         with draw_service.session(settings) as backend:
             as_of, _first, last, error = reference_date(backend, dato)
@@ -137,6 +138,7 @@ def candidates(
                     backend, rule, as_of, draw_service.load_config(settings)
                 )
                 rows = service.candidates(evaluation).to_pylist()
+                listed = service.listed_citizens(evaluation, [r[rule.unit.value] for r in rows])
                 table = candidate_table(
                     rows,
                     rule,
@@ -150,11 +152,18 @@ def candidates(
         error = S["no_data"]
     if table is not None and rule is not None:
         export = wants_excel(request)
+        action = "kandidatliste_eksporteret" if export else "kandidatliste_vist"
         log_view(
-            session, who, basis,
-            "kandidatliste_eksporteret" if export else "kandidatliste_vist",
+            session, who, basis, action,
             solution_id=solution.id, rule_key=rule.key, rule_version=version.version,
             candidates=len(table.rows), as_of=str(as_of),
+        )  # fmt: skip
+        # and one entry per listed citizen, for the citizen's own access extract
+        audit.record_listed(
+            session, who.username, "paa_kandidatliste", listed, purpose=who.purpose,
+            basis=records.basis_text(basis),
+            detail={"list": action, "solution_id": solution.id, "rule_key": rule.key,
+                    "rule_version": version.version, "as_of": str(as_of)},
         )  # fmt: skip
         if export:
             return excel_response(table)

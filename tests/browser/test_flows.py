@@ -185,12 +185,21 @@ def test_caseworker_looks_up_a_citizen_with_a_recorded_basis(page: Any) -> None:
 def test_analyst_cannot_choose_the_casework_purpose(page: Any) -> None:
     expect = _expect()
     sign_in(page, "analyst")
-    choose_purpose(page, "Sagsbehandlingsformål")
+    # the purpose is shown, not offered: the analyst has only the statistical purpose
+    expect(page.get_by_role("combobox", name="Formål", exact=True)).to_have_count(0)
+    expect(page.locator(".purpose-form").first).to_contain_text("Formål: Statistisk formål")
+    expect(page.locator("footer")).to_contain_text("Formål: Statistisk formål")
+    # a forged choice is still refused by the server
+    page.evaluate(
+        """() => { const f = document.createElement('form'); f.method = 'post';
+        f.action = '/formaal'; for (const [k, v] of [['purpose', 'casework'],
+        ['csrf_token', document.querySelector('input[name=csrf_token]').value]]) {
+        const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;
+        f.appendChild(i); } document.body.appendChild(f); f.submit(); }"""
+    )
     expect(_flash(page)).to_have_text(
         "Rollen Analytiker kan ikke arbejde under sagsbehandlingsformål."
     )
-    expect(page.get_by_role("combobox", name="Formål", exact=True)).to_have_value("statistical")
-    expect(page.locator("footer")).to_contain_text("Formål: Statistisk formål")
     menu = _menu(page)
     expect(menu.get_by_role("link", name="Borgeropslag")).to_have_count(0)
 

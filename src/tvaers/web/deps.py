@@ -45,6 +45,11 @@ class Viewer:
     def casework(self) -> bool:
         return self.purpose is Purpose.CASEWORK
 
+    @property
+    def purposes(self) -> list[Purpose]:
+        """The purposes this role may choose (the purpose menu offers only these)."""
+        return purposes_for(self.role)
+
 
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]

@@ -416,6 +416,19 @@ def test_recording_a_basis(rules: FastAPI) -> None:
     assert len(entries) == 1 and entries[0].basis.startswith("Hjemmel i lovgivningen")
     page = client.get(f"/loesninger/{SOLUTION}/udvaelgelse/grundlag")
     assert "Retssikkerhedslovens § 11 c" in page.text
+    # a basis that has run out is recorded, but the user is told it gives no access
+    expired = client.post(
+        f"/loesninger/{SOLUTION}/udvaelgelse/grundlag",
+        data={"kind": "consent", "reference": "Samtykke, j.nr. 2", "valid_from": "2025-01-01",
+              "valid_to": "2025-06-30"},
+    )  # fmt: skip
+    assert expired.status_code == 200 and "udløb 30-06-2025" in expired.text
+    # a date that must be a typing error is refused
+    typo = client.post(
+        f"/loesninger/{SOLUTION}/udvaelgelse/grundlag",
+        data={"kind": "consent", "reference": "Samtykke, j.nr. 3", "valid_from": "0001-01-01"},
+    )
+    assert typo.status_code == 422 and "før år 2000" in typo.text
 
 
 def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:

@@ -310,6 +310,10 @@ SELECTION = {
     "løsningens samtykkeproces med dato.",
     "basis_button": "Registrér grundlag",
     "basis_recorded": "Grundlaget for udvælgelse er registreret.",
+    "basis_recorded_later": "Grundlaget er registreret, men gælder først fra {day}; indtil da "
+    "kan kandidater ikke vises.",
+    "basis_recorded_expired": "Grundlaget er registreret, men udløb {day}; det giver ikke adgang "
+    "til kandidater. Registrér et gældende grundlag.",
     "basis_active": "Gældende grundlag",
     "basis_none": "Der er ikke registreret et gældende grundlag for udvælgelse til løsningen.",
     "basis_history": "Registrerede grundlag",

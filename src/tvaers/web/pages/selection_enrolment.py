@@ -176,5 +176,12 @@ async def record_basis(
         )  # fmt: skip
     except CaseworkRefused as exc:
         return _basis_page(request, session, who, solution, 422, str(exc), values)
+    now = today()
+    if valid_from > now:
+        flash(request, S["basis_recorded_later"].format(day=valid_from.strftime("%d-%m-%Y")))
+        return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
+    if valid_to is not None and valid_to < now:
+        flash(request, S["basis_recorded_expired"].format(day=valid_to.strftime("%d-%m-%Y")))
+        return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
     flash(request, S["basis_recorded"])
     return redirect(f"/loesninger/{solution.id}/udvaelgelse")

@@ -60,7 +60,9 @@ def test_posts_without_a_valid_csrf_token_are_refused(web) -> None:
     client = client_for(web, "solution_leader")
     form = {"name": "Ny løsning"}
     del client.headers["X-CSRF-Token"]
-    assert client.post("/loesninger/ny", data=form).status_code == 403
+    refused = client.post("/loesninger/ny", data=form)
+    assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
+    assert "Formularen var udløbet" in refused.text and '<html lang="da">' in refused.text
     assert client.post("/loesninger/ny", data={**form, "csrf_token": "forkert"}).status_code == 403
     assert client.post("/log-ud").status_code == 403
     bare = TestClient(web, base_url="https://testserver")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from tvaers.web.texts import T
 
@@ -56,7 +56,10 @@ class CsrfMiddleware(BaseHTTPMiddleware):
                 value = form.get(CSRF_FIELD)
                 sent = value if isinstance(value, str) else None
             if not expected or not sent or not secrets.compare_digest(str(expected), sent):
-                return PlainTextResponse(T.csrf_failed, status_code=403)
+                from tvaers.web.deps import render  # deps imports this module
+
+                # the error page, with the way back (what was typed is gone with the post)
+                return render(request, "error.html", None, status_code=403, message=T.csrf_failed)
         return await call_next(request)
 
 

@@ -308,8 +308,8 @@ def test_pages_of_an_administrator(page: Any) -> None:
 def test_pages_of_an_analyst(page: Any) -> None:
     walk = Walk(page)
     sign_in(page, "analyst")
-    choose_purpose(page, "Sagsbehandlingsformål")
-    walk.check("forside, formål afvist", "Tværgående løsninger – økonomi og styring")
+    walk.check("forside, analytiker (formålet vist, ikke valgbart)",
+               "Tværgående løsninger – økonomi og styring")  # fmt: skip
     walk.visit("borgeropslag (403)", "/borgere", "Ingen adgang")
     walk.visit("målgruppe, analytiker", "/maalgrupper/furesoe", re.compile("^Furesø: "))
     solution = _solution_id(page, "Job og Familie")

@@ -8,7 +8,7 @@ overview's published aggregates are cached per loaded import, year and configura
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -186,18 +186,17 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
         notes=[T.draw["coverage_hint"]],
     )
     result.tables["coverage"] = full
+    # The page shows the main columns of the full table (Excel has them all), shorter headed.
+    short = {"attributed": "Individfordelt", "citizens": "Borgere"}
+    compact = ("name", "expenditure", "registered", "attributed", "unattributed", "coverage",
+               "citizens", "note")  # fmt: skip
     result.page["coverage"] = _without_empty_notes(
         DataTable(
             title=full.title,
             columns=[
-                Column("name", "Sektorområde"),
-                Column("expenditure", "Udgift", "money"),
-                Column("registered", "CPR-registreret", "money"),
-                Column("attributed", "Individfordelt", "money"),
-                Column("unattributed", "Ikke fordelt", "money"),
-                Column("coverage", "Dækningsgrad", "share"),
-                Column("citizens", "Borgere", "int"),
-                Column("note", "Bemærkning"),
+                replace(c, label=short.get(c.key, c.label))
+                for c in full.columns
+                if c.key in compact
             ],
             rows=full.rows,
             filename=full.filename,

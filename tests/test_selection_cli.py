@@ -133,6 +133,7 @@ def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_pa
 
 
 def test_enrol_and_discharge_are_dated_audited_and_checked(town: Settings) -> None:
+    tvaers(town, "rules", "list")  # loads the ready-made rule sets, whatever ran before
     enrol = tvaers(town, "enrol", "--solution", SOLUTION, "--cpr", CPR["anna"],
                    "--date", "2026-01-05", "--assessed-on", "2026-01-02",
                    "--motivation", "high", "--potential", "medium", "--rules", "furesoe",

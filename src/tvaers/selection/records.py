@@ -714,16 +714,19 @@ def _plausible(day: date, what: str, *, ahead_days: int = 366) -> date:
     """Refuse a date that must be a typing error: before 2000, or further ahead than
     ``ahead_days`` (0: not in the future). Decisions cannot be corrected once written."""
     latest = date.fromordinal(today().toordinal() + ahead_days)
-    if day < EARLIEST_DAY or day > latest:
-        when = "i fremtiden" if day > latest and ahead_days == 0 else (
-            "før år 2000" if day < EARLIEST_DAY else "mere end et år ude i fremtiden"
-        )  # fmt: skip
-        raise CaseworkRefused(
-            f"{what} ({danish_date(day)}) ligger {when}.",
-            code=ErrorCode.DATE_INVALID,
-            hint="Tjek årstallet; en registrering kan ikke rettes bagefter.",
-        )
-    return day
+    if day < EARLIEST_DAY:
+        when = "før år 2000"
+    elif day > latest and not ahead_days:
+        when = "i fremtiden"
+    elif day > latest:
+        when = f"for langt ude i fremtiden (senest {danish_date(latest)})"
+    else:
+        return day
+    raise CaseworkRefused(
+        f"{what} ({danish_date(day)}) ligger {when}.",
+        code=ErrorCode.DATE_INVALID,
+        hint="Tjek årstallet; en registrering kan ikke rettes bagefter.",
+    )
 
 
 def _check_enrol_date(on: date, assessed: date, kind: Unit, subject: str) -> None:

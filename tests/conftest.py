@@ -178,3 +178,54 @@ def client_for(app, role: str | None = None, purpose: str = "statistical"):
 
 def csrf_of(client) -> str:
     return client.headers["X-CSRF-Token"]
+
+
+# --- the command line's users ----------------------------------------------------------------
+
+CLI_USERS = {role: role.replace("_", "-") for role in ROLES}  # role -> username
+
+
+def add_cli_users(settings: Settings) -> None:
+    """One user per role (named like ``finance-consultant``), a locked caseworker ``laast`` and a
+    deactivated caseworker ``stoppet``: the CLI acts only as an active user of the store."""
+    from tvaers.store import users
+    from tvaers.store.database import sessions, upgrade
+    from tvaers.store.models import User, utcnow
+
+    engine = make_engine(settings.store_url)
+    upgrade(engine)
+    with sessions(engine)() as session:
+        for role, username in CLI_USERS.items():
+            users.add(session, username, role.title(), role, PASSWORD)
+        users.add(session, "laast", "Låst", "caseworker", PASSWORD)
+        users.add(session, "stoppet", "Stoppet", "caseworker", PASSWORD)
+        session.flush()
+        for name, change in (("laast", {"locked_at": utcnow()}), ("stoppet", {"active": False})):
+            user = session.query(User).filter_by(username=name).one()
+            for key, value in change.items():
+                setattr(user, key, value)
+        session.commit()
+    engine.dispose()
+
+
+def record_selection_basis(settings: Settings, solution: str) -> int:
+    """A selection basis in force for the named solution, recorded by its leader; its number."""
+    from datetime import date
+
+    from sqlalchemy import select as sql_select
+
+    from tvaers.selection import records
+    from tvaers.store.database import sessions
+    from tvaers.store.models import Solution
+
+    engine = make_engine(settings.store_url)
+    with sessions(engine)() as session:
+        found = session.scalars(sql_select(Solution).where(Solution.name == solution)).one()
+        basis = records.record_selection_basis(
+            session, found.id, "consent", "Samtykke af 1. december 2025, j.nr. 27.00.00-A00-1-25",
+            date(2025, 12, 1), CLI_USERS["solution_leader"],
+        )  # fmt: skip
+        session.commit()
+        number = basis.id
+    engine.dispose()
+    return number

@@ -358,15 +358,6 @@ def test_overlap_rules_from_a_file() -> None:
         parse_overlaps("rule,label,first,second\nx,X,colour:red,code:1\n")
 
 
-def test_person_level_rows_need_casework_and_a_basis() -> None:
-    from tvaers.draw.model import person_level_refusal
-
-    assert person_level_refusal("statistical", "j.nr. 1") is not None
-    assert person_level_refusal("casework", "  ") is not None
-    assert person_level_refusal("casework", None) is not None
-    assert person_level_refusal("casework", "Samtykke, j.nr. 1") is None
-
-
 # --- a group from a file (baseline --members) ----------------------------------------------------
 
 

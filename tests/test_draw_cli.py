@@ -1,9 +1,11 @@
-"""The five resource-draw commands: formats, refusal of person-level rows without the casework
-purpose and a basis, and one audit entry per run that gives them out."""
+"""The five resource-draw commands: formats; person-level rows only for a real user — a
+solution's people under casework with the solution's basis, or pseudonymised microdata for the
+analyst and the finance consultant — and one audit entry naming that user per run."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -15,15 +17,42 @@ from tvaers.core.config import Settings
 from tvaers.store.database import make_engine, sessions
 from tvaers.store.models import AuditEntry
 
-from .conftest import TEST_KEY
-from .test_draw import CPR, EXPECTED_DRAW, PSEUDONYM, town_settings
+from .conftest import CLI_USERS, TEST_KEY, add_cli_users, record_selection_basis
+from .test_draw import CPR, EXPECTED_DRAW, NAME, PSEUDONYM, town_settings
 
 runner = CliRunner()
 
 
+SOLUTION = "Familier på tværs"
+ANALYST = ["--user", CLI_USERS["analyst"]]
+CASEWORKER = ["--user", CLI_USERS["caseworker"]]
+
+
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return town_settings(tmp_path_factory.mktemp("draw_cli"))
+    """The hand-made municipality, one user per role and a solution with anna enrolled from
+    1 February 2025 and carl from 1 March 2025 (and a selection basis for it)."""
+    from datetime import date
+
+    from tvaers.anchoring import service as solutions
+    from tvaers.anchoring.model import SolutionData
+    from tvaers.selection import records
+
+    settings = town_settings(tmp_path_factory.mktemp("draw_cli"))
+    add_cli_users(settings)
+    engine = make_engine(settings.store_url)
+    with sessions(engine)() as session:
+        created = solutions.create(session, SolutionData(name=SOLUTION), "leder")
+        session.commit()
+        for name, day in (("anna", date(2025, 2, 1)), ("carl", date(2025, 3, 1))):
+            records.assess(
+                session, created.id, "citizen", PSEUDONYM[name], "accepted", "high", "high",
+                None, "leder", "test", enrol_on=day, assessed_on=day,
+            )  # fmt: skip
+        session.commit()
+    engine.dispose()
+    record_selection_basis(settings, SOLUTION)
+    return settings
 
 
 def tvaers(town: Settings, *args: str):  # type: ignore[no-untyped-def]
@@ -84,37 +113,34 @@ def test_coverage_hides_areas_resting_on_fewer_than_five_citizens(town: Settings
 
 
 @pytest.mark.parametrize(
-    "extra", [["--purpose", "casework"], ["--purpose", "casework", "--basis", "  "],
-              ["--purpose", "sagsbehandling", "--basis", "j.nr. 1"]],
+    "extra", [[], CASEWORKER, ["--user", "nobody"], ["--user", "laast"],
+              ["--user", CLI_USERS["administrator"]]],
 )  # fmt: skip
-def test_coverage_with_every_amount_needs_casework_and_a_basis(
-    town: Settings, extra: list[str]
-) -> None:
+def test_coverage_with_every_amount_is_microdata(town: Settings, extra: list[str]) -> None:
     before = len(audit_entries(town))
-    result = tvaers(town, "coverage", "--year", "2025", *extra)
+    result = tvaers(town, "coverage", "--year", "2025", "--all-amounts", *extra)
     assert result.exit_code == 1
-    assert "Afvist" in result.output and "casework" in result.output
+    assert "Afvist" in result.output
     assert "243000" not in result.output
     assert len(audit_entries(town)) == before
 
 
-def test_coverage_with_every_amount_under_casework_is_logged(town: Settings) -> None:
+def test_coverage_with_every_amount_is_logged_for_the_analyst(town: Settings) -> None:
     before = len(audit_entries(town))
-    result = tvaers(town, "coverage", "--year", "2025", "--purpose", "casework", "--basis",
-                    "Hjemmel, j.nr. 27.12.00-A00-2-25", "--user", "sofie")  # fmt: skip
+    result = tvaers(town, "coverage", "--year", "2025", "--all-amounts", *ANALYST)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
+    assert lines[0].endswith(",citizens")  # the count the amounts rest on is kept
     assert lines[1] == (
         "children,Udsatte børn og unge,243000.00,100000.00,140000.00,0.00,140000.00,3000.00,"
-        "0.9876543209876543,0.00,3000.00,0.00,0.00"
+        "0.9876543209876543,0.00,3000.00,0.00,0.00,2"
     )
     entries = audit_entries(town)
     assert len(entries) == before + 1
     entry = entries[-1]
-    assert (entry.actor, entry.action, entry.purpose) == ("sofie", "cli_coverage", "casework")
-    assert entry.basis == "Hjemmel, j.nr. 27.12.00-A00-2-25"
+    assert (entry.actor, entry.action, entry.purpose) == ("analyst", "cli_coverage", "statistical")
     assert entry.detail == {"command": "coverage", "year": 2025, "period": "2025-01..2025-03",
-                            "rows": 5}  # fmt: skip
+                            "rows": 5, "mikrodata": True}  # fmt: skip
 
 
 def test_excel_needs_a_file(town: Settings) -> None:
@@ -134,26 +160,32 @@ def test_aggregated_draw_needs_no_purpose(town: Settings) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["draw", "--by", "citizen"], ["contacts", "--by", "family"],
-                ["draw", "--by", "citizen", "--purpose", "casework"],
-                ["contacts", "--by", "citizen", "--basis", "j.nr. 1"]],
+    ("command", "message"),
+    [(["draw", "--by", "citizen"], "TVAERS_USER"),
+     (["contacts", "--by", "family", "--user", "nobody"], "findes ikke"),
+     (["draw", "--by", "citizen", *CASEWORKER], "mikrodata"),
+     (["draw", "--by", "citizen", "--purpose", "casework", *CASEWORKER], "--solution"),
+     (["draw", "--by", "citizen", "--purpose", "casework", *ANALYST], "statistisk formål"),
+     (["draw", "--by", "citizen", "--solution", SOLUTION, *ANALYST], "Din rolle"),
+     (["draw", "--by", "citizen", "--solution", SOLUTION, *CASEWORKER], "sagsbehandlingsformål"),
+     (["draw", "--by", "citizen", "--solution", SOLUTION, "--purpose", "casework",
+       "--basis", "999", *CASEWORKER], "Grundlag nr. 999"),
+     (["contacts", "--by", "citizen", "--user", "stoppet"], "deaktiveret")],
 )  # fmt: skip
-def test_person_level_rows_are_refused_without_casework_and_a_basis(
-    town: Settings, command: list[str]
+def test_person_level_rows_are_refused_to_the_wrong_user(
+    town: Settings, command: list[str], message: str
 ) -> None:
     before = len(audit_entries(town))
     result = tvaers(town, *command)
     assert result.exit_code == 1
-    assert "sagsbehandlingsformål" in result.output
-    assert "Udelad --by" in result.output
+    assert "Afvist" in result.output and message in " ".join(result.output.split())
     assert not any(p in result.output for p in PSEUDONYM.values())
     assert len(audit_entries(town)) == before
 
 
-def test_person_level_draw_is_given_and_logged(town: Settings) -> None:
+def test_person_level_draw_is_microdata_for_the_analyst_and_logged(town: Settings) -> None:
     before = len(audit_entries(town))
-    result = tvaers(town, "draw", "--year", "2025", "--by", "citizen", "--purpose", "casework",
-                    "--basis", "Samtykke 1/3-2025, j.nr. 27.12.00-A00-1-25", "--user", "sofie",
+    result = tvaers(town, "draw", "--year", "2025", "--by", "citizen", *ANALYST,
                     "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["draw"]
@@ -163,10 +195,35 @@ def test_person_level_draw_is_given_and_logged(town: Settings) -> None:
     entries = audit_entries(town)
     assert len(entries) == before + 1
     entry = entries[-1]
-    assert (entry.actor, entry.action, entry.purpose) == ("sofie", "cli_draw", "casework")
-    assert entry.basis == "Samtykke 1/3-2025, j.nr. 27.12.00-A00-1-25"
+    assert (entry.actor, entry.action, entry.purpose) == ("analyst", "cli_draw", "statistical")
     assert entry.detail is not None
     assert entry.detail["rows"] == 22 and entry.detail["by"] == "citizen"
+
+
+def test_a_solutions_draw_counts_each_member_from_enrolment(town: Settings) -> None:
+    """anna from February, carl from March; nobody else; the caseworker's list is logged with
+    the solution's basis, the aggregate needs no user."""
+    before = len(audit_entries(town))
+    result = tvaers(town, "draw", "--year", "2025", "--by", "citizen", "--solution", SOLUTION,
+                    "--purpose", "casework", *CASEWORKER, "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["draw"]
+    months = {(NAME[r["citizen"]], r["month"][:7]) for r in rows}
+    assert {name for name, _ in months} <= {"anna", "carl"}
+    assert ("anna", "2025-01") not in months and ("carl", "2025-02") not in months
+    expected = {(name, month) for name, _area, month in EXPECTED_DRAW
+                if (name == "anna" and month >= "2025-02") or (name == "carl" and month >= "2025-03")}  # fmt: skip
+    assert months == expected
+    total = sum(D(str(r["total"])) for r in rows)
+    assert total == sum(sum(v) for (n, _a, m), v in EXPECTED_DRAW.items() if (n, m) in expected)
+    entry = audit_entries(town)[-1]
+    assert len(audit_entries(town)) == before + 1
+    assert (entry.actor, entry.purpose) == ("caseworker", "casework")
+    assert entry.basis is not None and entry.basis.startswith("Samtykke: ")
+    aggregate = tvaers(town, "draw", "--year", "2025", "--solution", SOLUTION)
+    assert aggregate.exit_code == 0, aggregate.output
+    assert "Skjult" in aggregate.stdout  # two members: every cell is a small cell
+    assert not any(p in aggregate.stdout for p in PSEUDONYM.values())
 
 
 def test_concentration_writes_figures_lorenz_and_areas(town: Settings, tmp_path: Path) -> None:
@@ -191,8 +248,8 @@ def test_contacts_aggregated_and_per_citizen(town: Settings, tmp_path: Path) -> 
         result.stdout
     )
     out = tmp_path / "kontakt.xlsx"
-    result = tvaers(town, "contacts", "--by", "citizen", "--purpose", "casework", "--basis",
-                    "j.nr. 2", "--format", "xlsx", "--out", str(out))  # fmt: skip
+    result = tvaers(town, "contacts", "--by", "citizen", *ANALYST, "--format", "xlsx",
+                    "--out", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
     assert audit_entries(town)[-1].action == "cli_contacts"
 
@@ -204,8 +261,8 @@ def test_baseline_from_a_file_of_cpr_numbers(town: Settings, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     assert set(found) == {"baseline", "archetypes", "comparison"}
-    result = tvaers(town, "baseline", "--members", str(members), "--by", "citizen", "--purpose",
-                    "casework", "--basis", "j.nr. 3", "--format", "json")  # fmt: skip
+    result = tvaers(town, "baseline", "--members", str(members), "--by", "citizen", *ANALYST,
+                    "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["members"]
     assert {(r["citizen"], r["sector_area"], r["total"]) for r in rows} == {

@@ -19,12 +19,14 @@ from tvaers.selection.model import ready_made
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.store.models import AuditEntry, Enrolment, SelectionDecision
 
-from .conftest import FIXTURES, TEST_KEY
+from .conftest import CLI_USERS, FIXTURES, TEST_KEY, add_cli_users, record_selection_basis
 from .test_selection_engine import CPR, EXPECTED, PSEUDONYM
 
 runner = CliRunner()
 SOLUTION = "Tværgående løsning i Furesø"
 BASIS = "Samtykke af 1. december 2025, j.nr. 27.00.00-A00-1-25"
+CASEWORKER = ["--user", CLI_USERS["caseworker"]]
+ANALYST = ["--user", CLI_USERS["analyst"]]
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,8 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         examples.load(session)
         session.commit()
     engine.dispose()
+    add_cli_users(settings)
+    record_selection_basis(settings, SOLUTION)
     return settings
 
 
@@ -78,18 +82,27 @@ def test_a_small_group_is_hidden(town: Settings) -> None:
 
 def test_candidates_are_refused_without_casework_and_basis(town: Settings) -> None:
     before = len(rows_of(town, AuditEntry))
-    for extra in ([], ["--purpose", "casework"], ["--basis", BASIS]):
+    for extra, message in (
+        ([], "kandidatliste"),
+        (["--solution", SOLUTION], "TVAERS_USER"),
+        (["--solution", SOLUTION, "--purpose", "casework", "--user", "nobody"], "findes ikke"),
+        (["--solution", SOLUTION, "--purpose", "casework", "--user", "analyst"], "analytiker"),
+        (["--solution", SOLUTION, *CASEWORKER], "sagsbehandlingsformål"),
+        (["--solution", SOLUTION, "--purpose", "casework", "--user", "laast"], "spærret"),
+        (["--solution", SOLUTION, "--purpose", "casework", "--basis", "999", *CASEWORKER],
+         "Grundlag nr. 999"),
+    ):  # fmt: skip
         result = tvaers(town, "select", "--rules", "furesoe", "--candidates", *extra)
-        assert result.exit_code == 1
-        assert "Afvist" in result.output and "kandidatliste" in result.output
+        assert result.exit_code == 1, (extra, result.output)
+        assert "Afvist" in result.output and message in said(result), (extra, result.output)
         assert PSEUDONYM["anna"] not in result.output
     assert len(rows_of(town, AuditEntry)) == before
 
 
 def test_candidates_under_casework_are_the_group_ranked_and_logged(town: Settings) -> None:
     result = tvaers(town, "select", "--rules", "kl_mentor_og_stoettekontaktperson",
-                    "--candidates", "--purpose", "casework", "--basis", BASIS,
-                    "--solution", SOLUTION, "--user", "sofie", "--format", "json")  # fmt: skip
+                    "--candidates", "--purpose", "casework", "--solution", SOLUTION,
+                    *CASEWORKER, "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["candidates"]
     expected = {PSEUDONYM[n] for n in EXPECTED["kl_mentor_og_stoettekontaktperson"]}
@@ -98,12 +111,13 @@ def test_candidates_under_casework_are_the_group_ranked_and_logged(town: Setting
     assert [float(r["score"]) for r in rows] == sorted((float(r["score"]) for r in rows),
                                                        reverse=True)  # fmt: skip
     entry = [e for e in rows_of(town, AuditEntry) if e.action == "cli_select"][-1]
-    assert entry.actor == "sofie" and entry.purpose == "casework" and entry.basis == BASIS
+    assert entry.actor == "caseworker" and entry.purpose == "casework"
+    assert entry.basis == f"Samtykke: {BASIS}"
     assert entry.detail is not None and entry.detail["candidates"] == len(expected)
     assert entry.detail["rule"] == "kl_mentor_og_stoettekontaktperson"
     listed = [e for e in rows_of(town, AuditEntry) if e.action == "paa_kandidatliste"]
     assert {e.citizen for e in listed} == expected and len(listed) == len(expected)
-    assert all(e.actor == "sofie" and e.detail["list"] == "cli_select" for e in listed)
+    assert all(e.actor == "caseworker" and e.detail["list"] == "cli_select" for e in listed)
 
 
 def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_path: Path) -> None:
@@ -111,10 +125,10 @@ def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_pa
     text = text.replace("min: 17, max: 25", "min: 18, max: 25")
     source = tmp_path / "unge.yaml"
     source.write_text("# Vores egen variant\n" + text, "utf-8")
-    result = tvaers(town, "rules", "import", str(source), "--note", "fra 18 år")
+    result = tvaers(town, "rules", "import", str(source), "--note", "fra 18 år", *ANALYST)
     assert result.exit_code == 0, result.output
     assert "version 1" in result.output
-    again = tvaers(town, "rules", "import", str(source))
+    again = tvaers(town, "rules", "import", str(source), *ANALYST)
     assert "uændret" in again.output and "version 1" in again.output  # no new version
     exported = tmp_path / "ud.yaml"
     result = tvaers(town, "rules", "export", "unge_18_25", "--out", str(exported))
@@ -124,7 +138,7 @@ def test_rules_round_trip_and_malformed_rules_are_refused(town: Settings, tmp_pa
     assert "unge_18_25" in listed.output and "furesoe" in listed.output
     broken = tmp_path / "fejl.yaml"
     broken.write_text(text.replace("min: 18, max: 25", "min: 25, max: 18"), "utf-8")
-    result = tvaers(town, "rules", "import", str(broken))
+    result = tvaers(town, "rules", "import", str(broken), *ANALYST)
     assert result.exit_code == 1
     assert "include.all[0].age" in result.output and "større end" in result.output
     # a file given to select is read directly, with the same checks
@@ -137,24 +151,25 @@ def test_enrol_and_discharge_are_dated_audited_and_checked(town: Settings) -> No
     enrol = tvaers(town, "enrol", "--solution", SOLUTION, "--cpr", CPR["anna"],
                    "--date", "2026-01-05", "--assessed-on", "2026-01-02",
                    "--motivation", "high", "--potential", "medium", "--rules", "furesoe",
-                   "--basis", BASIS, "--user", "sofie")  # fmt: skip
+                   *CASEWORKER)  # fmt: skip
     assert enrol.exit_code == 0, enrol.output
     assert CPR["anna"] not in "".join(str(r.__dict__) for r in rows_of(town, AuditEntry))
     twice = tvaers(town, "enrol", "--solution", SOLUTION, "--citizen", PSEUDONYM["anna"],
-                   "--date", "2026-01-06", "--basis", BASIS)  # fmt: skip
+                   "--date", "2026-01-06", "--without-assessment", *CASEWORKER)  # fmt: skip
     assert twice.exit_code == 1 and "allerede" in twice.output
-    listed = tvaers(town, "enrolments", "--solution", SOLUTION, "--purpose", "casework",
-                    "--basis", BASIS, "--format", "json")  # fmt: skip
+    listed = tvaers(town, "enrolments", "--solution", SOLUTION, *CASEWORKER,
+                    "--format", "json")  # fmt: skip
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.stdout)["enrolments"]
     assert [(r["subject"], r["enrolled_on"]) for r in rows] == [(PSEUDONYM["anna"], "2026-01-05")]
-    refused = tvaers(town, "enrolments", "--solution", SOLUTION)
-    assert refused.exit_code == 1 and PSEUDONYM["anna"] not in refused.output
+    for who in ([], ["--user", "analyst"], ["--user", "stoppet"]):
+        refused = tvaers(town, "enrolments", "--solution", SOLUTION, *who)
+        assert refused.exit_code == 1 and PSEUDONYM["anna"] not in refused.output
     early = tvaers(town, "discharge", "--solution", SOLUTION, "--citizen", PSEUDONYM["anna"],
-                   "--date", "2026-01-01", "--reason", "i job", "--basis", BASIS)  # fmt: skip
+                   "--date", "2026-01-01", "--reason", "i job", *CASEWORKER)  # fmt: skip
     assert early.exit_code == 1  # before the enrolment date
     done = tvaers(town, "discharge", "--solution", SOLUTION, "--citizen", PSEUDONYM["anna"],
-                  "--date", "2026-06-30", "--reason", "i job", "--basis", BASIS)  # fmt: skip
+                  "--date", "2026-06-30", "--reason", "i job", *CASEWORKER)  # fmt: skip
     assert done.exit_code == 0, done.output
     (enrolment,) = rows_of(town, Enrolment)
     assert enrolment.discharged_on.isoformat() == "2026-06-30"
@@ -164,10 +179,10 @@ def test_enrol_and_discharge_are_dated_audited_and_checked(town: Settings) -> No
     actions = [e.action for e in rows_of(town, AuditEntry) if e.citizen == PSEUDONYM["anna"]]
     assert {"kandidat_vurderet", "indskrevet_i_loesning", "udskrevet_af_loesning"} <= set(actions)
     unknown = tvaers(town, "enrol", "--solution", "Findes ikke", "--citizen", PSEUDONYM["bo"],
-                     "--date", "2026-01-05", "--basis", BASIS)  # fmt: skip
+                     "--date", "2026-01-05", "--without-assessment", *CASEWORKER)  # fmt: skip
     assert unknown.exit_code == 1 and "findes ikke" in unknown.output
     bad_cpr = tvaers(town, "enrol", "--solution", SOLUTION, "--cpr", "3213001234",
-                     "--date", "2026-01-05", "--basis", BASIS)  # fmt: skip
+                     "--date", "2026-01-05", "--without-assessment", *CASEWORKER)  # fmt: skip
     assert bad_cpr.exit_code == 1 and "--cpr" in bad_cpr.output
 
 
@@ -194,7 +209,8 @@ def test_bad_input_gets_a_danish_message_and_nothing_half_done(
     for args, message in (
         (["select", "--rules", str(tmp_path)], "er en mappe"),
         (["select", "--rules", ""], "Angiv et regelsæt"),
-        (["rules", "import", str(binary)], "ikke en tekstfil"),
+        (["rules", "import", str(binary), *ANALYST], "ikke en tekstfil"),
+        (["rules", "import", str(binary), *CASEWORKER], "At gemme regelsæt kræver"),
         (["select", "--rules", "furesoe", "--purpose", "foo"], "Formålet 'foo' findes ikke"),
     ):
         result = tvaers(town, *args)
@@ -202,7 +218,7 @@ def test_bad_input_gets_a_danish_message_and_nothing_half_done(
         assert result.exception is None or isinstance(result.exception, SystemExit)
     before = len(rows_of(town, AuditEntry))
     candidates = ["select", "--rules", "furesoe", "--candidates", "--purpose", "casework",
-                  "--basis", BASIS]  # fmt: skip
+                  "--solution", SOLUTION, *CASEWORKER]  # fmt: skip
     for out, message in (
         ([], "Excel skal skrives til en fil"),
         (["--out", str(tmp_path)], "er en mappe"),
@@ -224,7 +240,7 @@ def test_bad_input_gets_a_danish_message_and_nothing_half_done(
     early = tvaers(town, "select", "--rules", "furesoe", "--as-of", "2025-03-31")
     assert early.exit_code == 0 and "Data dækker kun 3 af de 12 måneder" in said(early)
     refused = tvaers(town, "select", "--rules", "furesoe", "--candidates")
-    assert "Udelad --candidates" in said(refused) and "--by" not in said(refused)
+    assert "--solution" in said(refused) and "--by" not in said(refused)
     # a person not in the data, and dates that must be typing errors, are not enrolled
     decisions = len(rows_of(town, SelectionDecision))
     for subject, day, message in (
@@ -234,6 +250,7 @@ def test_bad_input_gets_a_danish_message_and_nothing_half_done(
         (["--citizen", PSEUDONYM["bo"]], "2099-12-31", "i fremtiden"),
     ):
         result = tvaers(town, "enrol", "--solution", SOLUTION, *subject, "--date", day,
-                        "--assessed-on", "2025-12-01", "--basis", BASIS)  # fmt: skip
+                        "--assessed-on", "2025-12-01", "--without-assessment",
+                        *CASEWORKER)  # fmt: skip
         assert result.exit_code == 1 and message in said(result), (subject, result.output)
     assert len(rows_of(town, SelectionDecision)) == decisions

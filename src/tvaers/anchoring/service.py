@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tvaers.anchoring.model import SolutionData, changes, question
-from tvaers.core.errors import TvaersError
+from tvaers.core.errors import ErrorCode, TvaersError
 from tvaers.store.models import ReflectionAnswer, Solution, SolutionVersion, utcnow
 
 
 class NotFound(TvaersError):
-    pass
+    code = ErrorCode.NOT_FOUND
 
 
 def create(session: Session, data: SolutionData, actor: str, *, example: bool = False) -> Solution:
@@ -61,6 +61,21 @@ def get(session: Session, solution_id: int) -> Solution:
     if solution is None:
         raise NotFound(f"Løsning nr. {solution_id} findes ikke")
     return solution
+
+
+def find(session: Session, text: str) -> Solution:
+    """The solution named by its number or its name (case does not matter)."""
+    wanted = text.strip()
+    found = session.get(Solution, int(wanted)) if wanted.isdigit() else None
+    if found is None and wanted:
+        query = select(Solution).where(func.lower(Solution.name) == wanted.lower())
+        found = session.scalars(query.order_by(Solution.id)).first()
+    if found is None:
+        raise NotFound(
+            f"Løsningen '{text}' findes ikke.",
+            hint="Angiv løsningens nummer eller præcise navn (se: tvaers solution list).",
+        )
+    return found
 
 
 def all_solutions(session: Session) -> list[Solution]:

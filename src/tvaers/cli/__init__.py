@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tvaers.cli.acting import UserOption
 from tvaers.core.config import Settings, get_settings
 from tvaers.core.errors import ImportRejected, TvaersError
 from tvaers.core.logging import configure
@@ -134,10 +135,11 @@ def synth(
     except ValueError as exc:
         err.print(f"[red]Fejl:[/red] {exc}")
         raise typer.Exit(1) from exc
+    people, families = (f"{k:,}".replace(",", ".") for k in (summary.citizens, summary.families))
+    share = f"{summary.registered_share * 100:.0f} %"
     console.print(
-        f"Skrev {summary.citizens:,} borgere i {summary.families:,} familier til {out} "
-        f"(udgift {format_dkk(summary.total_expenditure)}, CPR-registreret "
-        f"{summary.registered_share:.0%})".replace(",", ".")
+        f"Skrev {people} borgere i {families} familier til {out} (udgift "
+        f"{format_dkk(summary.total_expenditure)}, CPR-registreret {share})."
     )
 
 
@@ -266,7 +268,7 @@ def _demo_users(settings: Settings) -> list[tuple[str, str, str]]:
 def demo(
     seed: Annotated[int, typer.Option(help="Frø for den syntetiske kommune")] = 1,
     citizens: Annotated[
-        int, typer.Option(help="Antal borgere (standard M = 63.000, Furesø-størrelse)")
+        int, typer.Option(help="Antal borgere (standard M = 63.000, Helsingør-størrelse)")
     ] = SIZES["M"],
     out: Annotated[
         Path | None, typer.Option(help="Excel-fil (standard: HOME/demo/oversigt.xlsx)")
@@ -337,11 +339,30 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 
 
 def _store_session(settings: Settings):  # type: ignore[no-untyped-def]
-    from tvaers.store.database import make_engine, sessions, upgrade
+    from tvaers.cli.acting import store
 
-    engine = make_engine(settings.store_url)
-    upgrade(engine)
-    return sessions(engine)()
+    return store(settings)
+
+
+def _administrator(settings: Settings, user: str | None) -> str:
+    """The administrator (``--user``) doing user administration — or, while the store has no
+    administrator yet, the operator on the server (the shell user), who creates the first."""
+    import getpass
+
+    from sqlalchemy import select
+
+    from tvaers import access
+    from tvaers.cli.acting import acting
+    from tvaers.core.access import ADMINS, Role
+    from tvaers.store.models import User
+
+    with _store_session(settings) as session:
+        query = select(User.id).where(User.role == Role.ADMINISTRATOR.value, User.active)
+        if session.scalars(query).first() is None:
+            return f"operatør ({getpass.getuser()})"
+    with acting(settings, user) as (session, actor):
+        access.require_role(actor, ADMINS, "Brugeradministration")
+        return actor.username
 
 
 @user_app.command("add")
@@ -358,12 +379,15 @@ def user_add(
     password_stdin: Annotated[
         bool, typer.Option(help="Læs adgangskoden fra standard input")
     ] = False,
+    user: UserOption = None,
 ) -> None:
-    """Opret en lokal bruger; adgangskoden spørges der om (mindst 12 tegn)."""
+    """Opret en lokal bruger; adgangskoden spørges der om (mindst 12 tegn). Kræver en
+    administrator (--user); den allerførste administrator opretter operatøren uden."""
+    from tvaers.core.access import Role
     from tvaers.store import users
-    from tvaers.web.roles import Role
 
     settings = _settings()
+    actor = _administrator(settings, user)
     try:
         chosen = Role(role)
     except ValueError:
@@ -378,7 +402,7 @@ def user_add(
     )
     with _store_session(settings) as session:
         try:
-            users.add(session, username, name, chosen, password, actor="cli")
+            users.add(session, username, name, chosen, password, actor=actor)
         except users.UserError as exc:
             _fail(exc)
         session.commit()
@@ -402,14 +426,17 @@ def user_list() -> None:
 
 
 @user_app.command("unlock")
-def user_unlock(username: Annotated[str, typer.Argument(help="Brugernavn")]) -> None:
-    """Lås en spærret bruger op (efter 3 mislykkede forsøg)."""
+def user_unlock(
+    username: Annotated[str, typer.Argument(help="Brugernavn")], user: UserOption = None
+) -> None:
+    """Lås en spærret bruger op (efter 3 mislykkede forsøg). Kræver en administrator."""
     from tvaers.store import users
 
     settings = _settings()
+    actor = _administrator(settings, user)
     with _store_session(settings) as session:
         try:
-            users.unlock(session, username, actor="cli")
+            users.unlock(session, username, actor=actor)
         except users.UserError as exc:
             _fail(exc)
         session.commit()
@@ -418,6 +445,7 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Brugernavn")]) -> 
 
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import draw as _draw  # noqa: E402, F401
+from tvaers.cli import records as _records  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401
 
 

@@ -4,21 +4,28 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import pyarrow as pa
 import typer
 
+from tvaers import access
 from tvaers.cli import _fail, _settings, app, err
+from tvaers.cli.acting import BasisOption, PurposeOption, UserOption, acting, store
 from tvaers.core.config import Settings
 from tvaers.core.errors import TvaersError
+from tvaers.draw.members import Enrolled
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend
+    from sqlalchemy.orm import Session
 
-    from tvaers.draw.model import Unit
+    from tvaers.draw.attribution import Attribution
+    from tvaers.draw.model import ArchetypeKey, Unit
     from tvaers.draw.service import DrawConfig
     from tvaers.reports.output import OutputTable
 
@@ -39,15 +46,12 @@ ByOption = Annotated[
     str | None,
     typer.Option("--by", help="citizen eller family: rækker pr. person (kræver casework)"),
 ]
-PurposeOption = Annotated[
-    str, typer.Option("--purpose", help="statistical (standard) eller casework")
-]
-BasisOption = Annotated[
+SolutionOption = Annotated[
     str | None,
-    typer.Option("--basis", help="Grundlaget ved sagsbehandlingsformål, fx samtykke og j.nr."),
-]
-UserOption = Annotated[
-    str | None, typer.Option("--user", help="Hvem trækker data (standard: OS-brugeren)")
+    typer.Option(
+        "--solution",
+        help="Kun løsningens indskrevne (nummer eller navn), hver fra sin indskrivningsdato",
+    ),
 ]
 
 
@@ -63,17 +67,66 @@ def _unit(by: str | None) -> Unit | None:
         raise typer.Exit(1) from None
 
 
-def _person_level(by: str | None, purpose: str, basis: str | None) -> Unit | None:
-    """The unit of person-level rows, after the purpose check (refuses in Danish), or None."""
-    from tvaers.draw.model import person_level_refusal
+@dataclass(frozen=True)
+class Rows:
+    """Who asks for person-level rows and for whom: a solution's people (casework, with the
+    solution's basis) or pseudonymised microdata of everybody (statistics)."""
 
-    unit = _unit(by)
-    if unit is not None:
-        refusal = person_level_refusal(purpose, basis)
-        if refusal is not None:
-            err.print(f"[red]Afvist:[/red] {refusal}")
-            raise typer.Exit(1)
-    return unit
+    settings: Settings
+    user: str | None
+    purpose: str
+    basis: int | None
+    solution_id: int | None
+
+    def check(self) -> None:
+        """Refuse before anything is computed (nothing is logged)."""
+        with acting(self.settings, self.user, self.purpose) as (session, actor):
+            self._gate(session, actor)
+
+    def log(self, command: str, detail: Mapping[str, object], listed: Sequence[str] = ()) -> None:
+        """One audit entry for the run, naming the real user, before the rows are written."""
+        action, full = f"cli_{command}", {"command": command, **detail}
+        with acting(self.settings, self.user, self.purpose) as (session, actor):
+            if self.solution_id is None:
+                access.microdata(session, actor, action, full)
+            else:
+                access.solution(
+                    session, actor, self.solution_id, action, listed=listed, detail=full,
+                    basis_id=self.basis,
+                )  # fmt: skip
+
+    def _gate(self, session: Session, actor: access.Actor) -> None:
+        if self.solution_id is None:
+            access.microdata_gate(actor)
+        else:
+            access.solution_gate(session, actor, self.solution_id, self.basis)
+
+
+def solution_id(settings: Settings, solution: str | None) -> int | None:
+    """The number of the solution named by ``--solution`` (number or exact name)."""
+    if solution is None:
+        return None
+    from tvaers.anchoring import service as solutions
+
+    with closing(store(settings)) as session:
+        try:
+            return solutions.find(session, solution).id
+        except TvaersError as exc:
+            _fail(exc)
+            raise
+
+
+def enrolled(settings: Settings, solution: int | None) -> list[Enrolled] | None:
+    """The solution's enrolment periods (all of them, discharged ones too), or ``None``."""
+    if solution is None:
+        return None
+    from tvaers.selection import records
+
+    with closing(store(settings)) as session:
+        return [
+            Enrolled(e.unit, e.subject, e.enrolled_on, e.discharged_on)
+            for e in records.enrolments(session, solution)
+        ]
 
 
 def checked_format(fmt: str | None, out: Path | None) -> str:
@@ -99,32 +152,6 @@ def _emit(tables: list[OutputTable], fmt: str, out: Path | None) -> None:
         err.print(f"Skrevet til {path}")
 
 
-def _log_person_level(
-    settings: Settings,
-    user: str | None,
-    command: str,
-    purpose: str,
-    basis: str | None,
-    detail: dict[str, object],
-    listed: Sequence[str] = (),
-) -> None:
-    """One audit entry for the run (before the rows are written); with ``listed``, one per
-    listed citizen too."""
-    import getpass
-
-    from tvaers.draw import service
-
-    service.log_person_level(
-        settings,
-        user or getpass.getuser(),
-        f"cli_{command}",
-        purpose=purpose,
-        basis=basis or "",
-        detail={"command": command, **detail},
-        listed=listed,
-    )
-
-
 @contextmanager
 def _draw_backend(settings: Settings) -> Iterator[tuple[Backend, DrawConfig]]:
     from tvaers.draw import service
@@ -137,35 +164,54 @@ def _draw_backend(settings: Settings) -> Iterator[tuple[Backend, DrawConfig]]:
         _fail(exc)
 
 
+def _attribution(
+    backend: Backend, year: int | None, config: DrawConfig, people: list[Enrolled] | None
+) -> Attribution:
+    """The year's attribution, limited to a solution's people when ``people`` is given."""
+    from tvaers.draw import service
+    from tvaers.draw.members import members_table, restrict
+
+    attribution = service.run(backend, year, config)
+    if people is None:
+        return attribution
+    return restrict(attribution, members_table(backend, people))
+
+
 @app.command("draw")
 def draw_command(
     year: YearOption = None,
     by: ByOption = None,
+    solution: SolutionOption = None,
     fmt: FormatOption = None,
     out: OutOption = None,
     purpose: PurposeOption = "statistical",
     basis: BasisOption = None,
     user: UserOption = None,
 ) -> None:
-    """Ressourcetrækket pr. sektorområde og måned — eller pr. borger/familie (--by)."""
+    """Ressourcetrækket pr. sektorområde og måned — eller pr. borger/familie (--by): for
+    en løsnings indskrevne (--solution, sagsbehandling) eller som pseudonymiserede mikrodata
+    for alle (statistik, analytiker og økonomikonsulent)."""
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(fmt, out)
-    unit = _person_level(by, purpose, basis)
+    unit = _unit(by)
+    chosen = solution_id(settings, solution)
+    rows_for = Rows(settings, user, purpose, basis, chosen)
+    if unit is not None:
+        rows_for.check()
+    people = enrolled(settings, chosen)
     with _draw_backend(settings) as (backend, config):
-        attribution = service.run(backend, year, config)
+        attribution = _attribution(backend, year, config, people)
         title = f"Ressourcetræk {attribution.period}"
         if unit is None:
             table = OutputTable("draw", service.draw_by_area(attribution), title, LABELS)
         else:
             rows = service.draw_rows(attribution, unit)
             detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
-            _log_person_level(
-                settings, user, "draw", purpose, basis, {**detail, "rows": rows.num_rows}
-            )
+            rows_for.log("draw", {**detail, "rows": rows.num_rows})
             table = OutputTable("draw", rows, title, LABELS)
     _emit([table], fmt, out)
 
@@ -175,36 +221,36 @@ def coverage_command(
     year: YearOption = None,
     fmt: FormatOption = None,
     out: OutOption = None,
-    purpose: PurposeOption = "statistical",
-    basis: BasisOption = None,
+    all_amounts: Annotated[
+        bool,
+        typer.Option(
+            "--all-amounts",
+            help="Alle beløb, også områder på færre end 5 borgere (analytiker og "
+            "økonomikonsulent; logges)",
+        ),
+    ] = False,
     user: UserOption = None,
 ) -> None:
     """Dækningsgrad: andel af hvert sektorområdes udgift, der er fordelt på borgere.
 
     Områder, hvis henførte udgift hviler på færre end 5 borgere, vises uden beløb (og så mange
-    andre, at de ikke kan regnes ud); alle beløb kræver --purpose casework og --basis."""
+    andre, at de ikke kan regnes ud); alle beløb (--all-amounts) er mikrodata: kun for
+    analytikeren og økonomikonsulenten under statistisk formål, og hver kørsel logges."""
     from tvaers.draw import service
-    from tvaers.draw.model import LABELS, unsuppressed_refusal
+    from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(fmt, out)
-    casework = purpose != "statistical"
-    if casework:  # all amounts, or an unknown purpose: refused without casework and a basis
-        refusal = unsuppressed_refusal(purpose, basis)
-        if refusal is not None:
-            err.print(f"[red]Afvist:[/red] {refusal}")
-            raise typer.Exit(1)
+    rows_for = Rows(settings, user, "statistical", None, None)
+    if all_amounts:
+        rows_for.check()
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
-        if casework:
-            rows = service.coverage(attribution)
-            detail: dict[str, object] = {
-                "year": year,
-                "period": str(attribution.period),
-                "rows": len(rows),
-            }
-            _log_person_level(settings, user, "coverage", purpose, basis, detail)
+        if all_amounts:
+            rows = service.coverage_all(attribution)
+            detail = {"year": year, "period": str(attribution.period), "rows": len(rows)}
+            rows_for.log("coverage", detail)
         else:
             rows = service.coverage_published(attribution)
     title = f"Dækningsgrad {attribution.period}"
@@ -267,7 +313,10 @@ def contacts_command(
 
     settings = _settings()
     fmt = checked_format(fmt, out)
-    unit = _person_level(by, purpose, basis)
+    unit = _unit(by)
+    rows_for = Rows(settings, user, purpose, basis, None)
+    if unit is not None:
+        rows_for.check()
     with _draw_backend(settings) as (backend, config):
         attribution = service.run(backend, year, config)
         if unit is None:
@@ -279,9 +328,7 @@ def contacts_command(
         else:
             rows = service.contacts_per_unit(attribution, unit, config.overlaps)
             detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
-            _log_person_level(
-                settings, user, "contacts", purpose, basis, {**detail, "rows": rows.num_rows}
-            )
+            rows_for.log("contacts", {**detail, "rows": rows.num_rows})
             tables = [OutputTable("contacts", rows, "Kontaktpunkter", LABELS)]
     _emit(tables, fmt, out)
 
@@ -289,11 +336,14 @@ def contacts_command(
 @app.command("baseline")
 def baseline_command(
     members: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--members", help="CSV med kolonnen citizen, cpr eller family og evt. reference_date"
+            "--members",
+            help="CSV med kolonnen citizen, cpr eller family og evt. reference_date (eller "
+            "output fra tvaers enrolments)",
         ),
-    ],
+    ] = None,
+    solution: SolutionOption = None,
     reference_date: Annotated[
         str | None, typer.Option("--reference-date", help="Skæringsdato for alle, fx 2025-09-01")
     ] = None,
@@ -312,35 +362,30 @@ def baseline_command(
     user: UserOption = None,
 ) -> None:
     """Nulpunktsmåling: udgiften de 12 måneder før skæringsdatoen pr. sektorområde, og
-    arketypeskønnet."""
-    from tvaers.core.errors import ConfigError
+    arketypeskønnet — for en gruppe i en fil (--members) eller en løsnings indskrevne
+    (--solution, hver med sin indskrivningsdato som skæringsdato)."""
     from tvaers.draw import service_baseline as sb
-    from tvaers.draw.model import LABELS, ArchetypeKey, Unit
+    from tvaers.draw.model import LABELS, Unit
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(fmt, out)
-    person_unit = _person_level(by, purpose, basis)
-    try:
-        default = sb.reference_for_year(year) if year is not None else None
-        if reference_date:
-            default = sb.parse_date(reference_date, "--reference-date")
-        group, are_citizens = sb.read_members(
-            members.read_text("utf-8-sig"), settings.key_bytes, default, members.name
-        )
-        key = ArchetypeKey(archetype)
-    except ConfigError as exc:
-        err.print(f"[red]Fejl:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (OSError, ValueError) as exc:
-        err.print(f"[red]Fejl:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    if (members is None) == (solution is None):
+        err.print("[red]Fejl:[/red] angiv enten --members FIL eller --solution LØSNING.")
+        raise typer.Exit(1)
+    person_unit = _unit(by)
+    chosen = solution_id(settings, solution)
+    rows_for = Rows(settings, user, purpose, basis, chosen)
+    if person_unit is not None:
+        rows_for.check()
+    group, are_citizens, key = _baseline_group(settings, members, chosen, reference_date, year,
+                                                archetype)  # fmt: skip
     unit = person_unit or (Unit.CITIZEN if are_citizens else Unit.FAMILY)
     with _draw_backend(settings) as (backend, config):
         result = sb.baseline(backend, group, unit, config.attribution, key, are_citizens)
         if person_unit is not None:
             detail = {"by": unit.value, "members": result.members, "rows": result.rows.num_rows}
-            _log_person_level(settings, user, "baseline", purpose, basis, detail)
+            rows_for.log("baseline", detail)
     tables = [
         OutputTable("baseline", result.by_area, "Nulpunktsmåling pr. sektorområde", LABELS),
         OutputTable("archetypes", result.archetypes, "Arketyper", LABELS),
@@ -351,3 +396,46 @@ def baseline_command(
         rows = result.rows.rename_columns(names)
         tables.insert(0, OutputTable("members", rows, "Nulpunktsmåling pr. person", LABELS))
     _emit(tables, fmt, out)
+
+
+def _baseline_group(
+    settings: Settings,
+    members: Path | None,
+    solution: int | None,
+    reference_date: str | None,
+    year: int | None,
+    archetype: str,
+) -> tuple[pa.Table, bool, ArchetypeKey]:
+    """The group (``unit, reference_date``), whether its units are citizens, and the key."""
+    from tvaers.core.errors import ConfigError
+    from tvaers.draw import service_baseline as sb
+    from tvaers.draw.model import ArchetypeKey
+
+    try:
+        key = ArchetypeKey(archetype)
+        default = sb.reference_for_year(year) if year is not None else None
+        if reference_date:
+            default = sb.parse_date(reference_date, "--reference-date")
+        if members is not None:
+            group, are_citizens = sb.read_members(
+                members.read_text("utf-8-sig"), settings.key_bytes, default, members.name
+            )
+            return group, are_citizens, key
+        periods = enrolled(settings, solution) or []
+        units = {p.unit for p in periods}
+        if len(units) > 1:
+            raise ConfigError("Løsningen har både borgere og familier indskrevet.")
+        table = pa.table(
+            {
+                "unit": pa.array([p.subject for p in periods], pa.string()),
+                "reference_date": pa.array([default or p.enrolled_on for p in periods],
+                                           pa.date32()),
+            }
+        )  # fmt: skip
+        return table, units != {"family"}, key
+    except ConfigError as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        raise typer.Exit(1) from exc

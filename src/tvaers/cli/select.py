@@ -9,7 +9,7 @@ are evaluated afresh under the casework purpose.
 
 from __future__ import annotations
 
-import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,17 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tvaers import access
 from tvaers.cli import _fail, _settings, _store_session, app, console, err
-from tvaers.cli.draw import (
-    BasisOption,
-    FormatOption,
-    OutOption,
-    PurposeOption,
-    UserOption,
-    _emit,
-    _log_person_level,
-    checked_format,
-)
+from tvaers.cli.acting import BasisOption, PurposeOption, UserOption, acting
+from tvaers.cli.draw import FormatOption, OutOption, _emit, checked_format
+from tvaers.core.access import RULE_EDITORS
 from tvaers.core.config import Settings
 from tvaers.core.errors import ConfigError, TvaersError
 from tvaers.core.periods import danish_date
@@ -57,10 +51,15 @@ CitizenOption = Annotated[
 ]
 CprOption = Annotated[
     str | None,
-    typer.Option("--cpr", help="Borgerens CPR-nummer (pseudonymiseres straks, gemmes ikke)"),
+    typer.Option(
+        "--cpr",
+        help="Borgerens CPR-nummer, eller - for at læse det fra standard input (så det ikke "
+        "står i kommandohistorikken); pseudonymiseres straks, gemmes ikke",
+    ),
 ]
 FamilyOption = Annotated[str | None, typer.Option("--family", help="Familiens kode")]
 DateOption = Annotated[str, typer.Option("--date", help="Datoen, fx 2026-02-01")]
+READY_MADE = "færdige regelsæt (KL og Furesø)"
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -89,10 +88,6 @@ def _store(settings: Settings) -> Iterator[Session]:
         session.close()
 
 
-def _actor(user: str | None) -> str:
-    return user or getpass.getuser()
-
-
 def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]:
     """The rule set named ``text`` in the store (ready-made ones loaded first) or read from the
     YAML file ``text``; with its stored version (None for a file)."""
@@ -114,21 +109,9 @@ def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]
 
 
 def _solution_id(session: Session, text: str) -> int:
-    from sqlalchemy import select
+    from tvaers.anchoring import service as solutions
 
-    from tvaers.core.errors import NotFound
-    from tvaers.store.models import Solution
-
-    if text.isdigit():
-        found = session.get(Solution, int(text))
-    else:
-        found = session.scalars(select(Solution).where(Solution.name == text)).first()
-    if found is None:
-        raise NotFound(
-            f"Løsningen '{text}' findes ikke.",
-            hint="Angiv løsningens nummer eller præcise navn (se siden Løsninger).",
-        )
-    return found.id
+    return solutions.find(session, text).id
 
 
 def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: str | None
@@ -142,6 +125,8 @@ def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: s
         raise typer.Exit(1)
     if family:
         return "family", family.strip()
+    if cpr == "-":  # from standard input, so the number is not in the shell's history
+        cpr = sys.stdin.readline().strip()
     if cpr:
         try:
             birth_date(cpr)
@@ -186,11 +171,13 @@ def select_command(
     candidates: Annotated[
         bool,
         typer.Option(
-            "--candidates", help="Kandidatlisten pr. borger/familie (kræver casework og --basis)"
+            "--candidates",
+            help="Kandidatlisten pr. borger/familie til --solution (kræver casework og "
+            "løsningens grundlag)",
         ),
     ] = False,
     solution: Annotated[
-        str | None, typer.Option("--solution", help="Løsningen kandidaterne er til (logges)")
+        str | None, typer.Option("--solution", help="Løsningen kandidaterne er til (nummer/navn)")
     ] = None,
     fmt: FormatOption = None,
     out: OutOption = None,
@@ -199,46 +186,48 @@ def select_command(
     user: UserOption = None,
 ) -> None:
     """Målgruppe efter et regelsæt: størrelse, udgift og sammensætning (statistik, uden
-    identiteter) — eller kandidatlisten (--candidates, kun til sagsbehandling)."""
+    identiteter) — eller kandidatlisten til en løsning (--candidates --solution, kun til
+    sagsbehandling med løsningens grundlag)."""
     from tvaers.draw import service as draw_service
-    from tvaers.draw.model import person_level_refusal, purpose_refusal
     from tvaers.reports.output import OutputTable
     from tvaers.selection import service
 
     settings = _settings()
     fmt = checked_format(fmt, out)
     day = _date(as_of, "--as-of")
-    unknown = purpose_refusal(purpose)
-    if unknown is not None:
-        err.print(f"[red]Fejl:[/red] {unknown}")
+    if candidates and not solution:
+        err.print(
+            "[red]Afvist:[/red] En kandidatliste er altid til en bestemt løsning: angiv "
+            "--solution (og --purpose casework). Et statistisk udtræk bliver aldrig til en "
+            "kandidatliste: kandidater udvælges på ny under sagsbehandlingsformål."
+        )
         raise typer.Exit(1)
-    if candidates:
-        refusal = person_level_refusal(purpose, basis, "--candidates")
-        if refusal is not None:
-            err.print(
-                f"[red]Afvist:[/red] {refusal} Et statistisk udtræk bliver aldrig til en "
-                "kandidatliste: kandidater udvælges på ny under sagsbehandlingsformål."
-            )
-            raise typer.Exit(1)
-    actor = _actor(user)
-    with _store(settings) as session:
-        rule, version = _rule(session, rules, actor)
-        solution_id = _solution_id(session, solution) if solution else None
+    solution_id: int | None = None
+    if candidates:  # refused before anything is computed or logged
+        with acting(settings, user, purpose) as (session, actor):
+            solution_id = _solution_id(session, solution or "")
+            access.solution_gate(session, actor, solution_id, basis)
+            rule, version = _rule(session, rules, actor.username)
+    else:
+        _statistical(purpose)
+        with _store(settings) as session:
+            rule, version = _rule(session, rules, READY_MADE)
     try:
         config = draw_service.load_config(settings)
         with draw_service.session(settings) as backend:
             evaluation = service.evaluate(backend, rule, day, config)
             for warning in evaluation.warnings:
                 err.print(f"[yellow]Bemærk:[/yellow] {warning}")
-            if candidates:
+            if candidates and solution_id is not None:
                 rows = service.candidates(evaluation)
                 subjects = rows.column(evaluation.unit.value).to_pylist()
-                _log_person_level(
-                    settings, user, "select", purpose, basis,
-                    {"rule": rule.key, "version": version, "as_of": str(evaluation.as_of),
-                     "solution": solution_id, "candidates": rows.num_rows},
-                    listed=service.listed_citizens(evaluation, subjects),
-                )  # fmt: skip
+                listed = service.listed_citizens(evaluation, subjects)
+                with acting(settings, user, purpose) as (session, actor):
+                    access.solution(
+                        session, actor, solution_id, "cli_select", listed=listed, basis_id=basis,
+                        detail={"command": "select", "rule": rule.key, "version": version,
+                                "as_of": str(evaluation.as_of), "candidates": rows.num_rows},
+                    )  # fmt: skip
                 title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
                 tables = [OutputTable("candidates", rows, title, service.LABELS)]
             else:
@@ -247,6 +236,17 @@ def select_command(
         _fail(exc)
         return
     _emit(tables, fmt, out)
+
+
+def _statistical(purpose: str) -> None:
+    """Refuse an unknown purpose (a typing error) for a command that shows statistics only."""
+    from tvaers.cli.acting import refuse
+    from tvaers.core.errors import AccessRefused
+
+    try:
+        access.parse_purpose(purpose)
+    except AccessRefused as exc:
+        refuse(exc)
 
 
 def _summary_tables(s: Any, labels: dict[str, str]) -> list[Any]:
@@ -290,47 +290,69 @@ def _summary_tables(s: Any, labels: dict[str, str]) -> list[Any]:
 # --- enrolment --------------------------------------------------------------------------------
 
 
+LevelOption = Annotated[
+    str | None, typer.Option(help="high, medium eller low (den faglige vurdering)")
+]
+ENROL_WITHOUT = "Indskrevet uden faglig vurdering af motivation og udviklingspotentiale."
+
+
 @app.command("enrol")
 def enrol_command(
     solution: SolutionOption,
     on: DateOption,
-    basis: Annotated[str, typer.Option("--basis", help="Grundlaget, fx samtykke og j.nr.")],
     citizen: CitizenOption = None,
     cpr: CprOption = None,
     family: FamilyOption = None,
     assessed_on: Annotated[
         str | None, typer.Option("--assessed-on", help="Dato for den faglige vurdering")
     ] = None,
-    motivation: Annotated[
-        str, typer.Option("--motivation", help="high, medium, low eller unknown")
-    ] = "unknown",
+    motivation: LevelOption = None,
     potential: Annotated[
-        str,
-        typer.Option("--potential", help="Udviklingspotentiale: high, medium, low eller unknown"),
-    ] = "unknown",
+        str | None, typer.Option(help="Udviklingspotentiale: high, medium eller low")
+    ] = None,
+    without_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--without-assessment",
+            help="Indskriv uden vurdering af motivation og potentiale (vises som sådan)",
+        ),
+    ] = False,
     note: Annotated[str | None, typer.Option("--note", help="Faglig bemærkning")] = None,
     rules: Annotated[
         str | None, typer.Option("--rules", help="Regelsættet, borgeren blev fundet med")
     ] = None,
+    basis: BasisOption = None,
     user: UserOption = None,
 ) -> None:
     """Indskriv en borger eller familie i en løsning: faglig vurdering (optaget) og
-    indskrivningsdato. Logges."""
+    indskrivningsdato, under løsningens grundlag for udvælgelse. Logges.
+
+    CPR-nummeret kan læses fra standard input med --cpr - (så det ikke står i
+    kommandohistorikken); det pseudonymiseres straks og gemmes ikke."""
     from tvaers.selection import records
 
     settings = _settings()
     day = _day(on, "--date")
     assessed = _date(assessed_on, "--assessed-on") or day
+    if without_assessment:
+        motivation, potential = "unknown", "unknown"
+        note = f"{ENROL_WITHOUT} {note or ''}".strip()
+    elif motivation is None or potential is None:
+        err.print(
+            "[red]Fejl:[/red] angiv den faglige vurdering med --motivation og --potential "
+            "(high, medium eller low), eller --without-assessment for en indskrivning uden."
+        )
+        raise typer.Exit(1)
     unit, subject = _subject(settings, citizen, cpr, family)
     _check_known(settings, unit, subject)
-    actor = _actor(user)
-    with _store(settings) as session:
+    with acting(settings, user, "casework") as (session, actor):
         solution_id = _solution_id(session, solution)
+        chosen = access.solution_gate(session, actor, solution_id, basis)
         records.assess(
             session, solution_id, unit, subject, "accepted", motivation, potential, note,
-            actor, basis, enrol_on=day, rule_key=rules, assessed_on=assessed,
+            actor.username, access.basis_text(chosen), enrol_on=day, rule_key=rules,
+            assessed_on=assessed,
         )  # fmt: skip
-        session.commit()
     console.print(f"Indskrevet {danish_date(day)} (vurdering og indskrivning er logget).")
 
 
@@ -339,32 +361,38 @@ def discharge_command(
     solution: SolutionOption,
     on: DateOption,
     reason: Annotated[str, typer.Option("--reason", help="Årsag, fx 'i job' eller 'fraflyttet'")],
-    basis: Annotated[str, typer.Option("--basis", help="Grundlaget, fx samtykke og j.nr.")],
     citizen: CitizenOption = None,
     cpr: CprOption = None,
     family: FamilyOption = None,
+    basis: BasisOption = None,
     user: UserOption = None,
 ) -> None:
-    """Udskriv en borger eller familie af en løsning med dato og årsag. Logges."""
+    """Udskriv en borger eller familie af en løsning med dato og årsag, under løsningens
+    grundlag for udvælgelse. Logges."""
     from tvaers.selection import records
 
     settings = _settings()
     day = _day(on, "--date")
     unit, subject = _subject(settings, citizen, cpr, family)
-    with _store(settings) as session:
+    with acting(settings, user, "casework") as (session, actor):
         solution_id = _solution_id(session, solution)
+        chosen = access.solution_gate(session, actor, solution_id, basis)
         records.discharge(
-            session,
-            solution_id,
-            unit,
-            subject,
-            day,
-            reason,
-            _actor(user),
-            basis,
-        )
-        session.commit()
+            session, solution_id, unit, subject, day, reason, actor.username,
+            access.basis_text(chosen),
+        )  # fmt: skip
     console.print(f"Udskrevet {danish_date(day)} (logget).")
+
+
+ENROLMENT_LABELS = {
+    "unit": "enhed",
+    "subject": "borger/familie",
+    "enrolled_on": "indskrevet",
+    "discharged_on": "udskrevet",
+    "discharge_reason": "årsag",
+    "rule_key": "regelsæt",
+    "rule_version": "version",
+}
 
 
 @app.command("enrolments")
@@ -375,50 +403,29 @@ def enrolments_command(
     ] = None,
     fmt: FormatOption = None,
     out: OutOption = None,
-    purpose: PurposeOption = "statistical",
+    purpose: PurposeOption = "casework",
     basis: BasisOption = None,
     user: UserOption = None,
 ) -> None:
-    """Løsningens indskrevne borgere og familier (kræver casework og --basis). Logges."""
-    from tvaers.draw.model import person_level_refusal
+    """Løsningens indskrevne borgere og familier (sagsbehandling med løsningens grundlag).
+    Logges. Filen kan bruges direkte som --members til tvaers baseline."""
     from tvaers.reports.output import OutputTable
     from tvaers.selection import records
 
-    refusal = person_level_refusal(purpose, basis, None)
-    if refusal is not None:
-        err.print(f"[red]Afvist:[/red] {refusal}")
-        raise typer.Exit(1)
     settings = _settings()
     fmt = checked_format(fmt, out)
     day = _date(active_on, "--active-on")
-    with _store(settings) as session:
+    with acting(settings, user, purpose) as (session, actor):
         solution_id = _solution_id(session, solution)
-        rows = [
-            {
-                "unit": e.unit,
-                "subject": e.subject,
-                "enrolled_on": e.enrolled_on,
-                "discharged_on": e.discharged_on,
-                "discharge_reason": e.discharge_reason,
-                "rule_key": e.rule_key,
-                "rule_version": e.rule_version,
-            }
-            for e in records.enrolments(session, solution_id, active_on=day)
-        ]
-    _log_person_level(
-        settings, user, "enrolments", purpose, basis,
-        {"solution": solution_id, "rows": len(rows)},
-    )  # fmt: skip
-    labels = {
-        "unit": "enhed",
-        "subject": "borger/familie",
-        "enrolled_on": "indskrevet",
-        "discharged_on": "udskrevet",
-        "discharge_reason": "årsag",
-        "rule_key": "regelsæt",
-        "rule_version": "version",
-    }
-    _emit([OutputTable("enrolments", rows, "Indskrevne", labels)], fmt, out)
+        access.solution_gate(session, actor, solution_id, basis)
+        periods = records.enrolments(session, solution_id, active_on=day)
+        rows = [{k: getattr(e, k) for k in ENROLMENT_LABELS} for e in periods]
+        access.solution(
+            session, actor, solution_id, "cli_enrolments", basis_id=basis,
+            detail={"command": "enrolments", "rows": len(rows)},
+        )  # fmt: skip
+    table = OutputTable("enrolments", rows, "Indskrevne", ENROLMENT_LABELS)
+    _emit([table], fmt, out)
 
 
 # --- tvaers rules -----------------------------------------------------------------------------
@@ -433,7 +440,7 @@ def rules_list() -> None:
 
     settings = _settings()
     with _store(settings) as session:
-        records.load_ready_made(session, getpass.getuser())
+        records.load_ready_made(session, READY_MADE)
         session.commit()
         table = Table(title="Målgrupperegler")
         table.add_column("Navn", no_wrap=True, overflow="fold")  # typed into --rules: whole
@@ -456,12 +463,12 @@ def rules_import(
     from tvaers.selection.model import parse_rule_set, read_rule_file
 
     settings = _settings()
-    with _store(settings) as session:
+    with acting(settings, user) as (session, actor):
+        access.require_role(actor, RULE_EDITORS, "At gemme regelsæt")
         text = read_rule_file(file)
         rule = records.find_rule(session, parse_rule_set(text, file.name).key)
         before = rule.version if rule is not None else None
-        row = records.save_rule(session, text, _actor(user), note, source=file.name)
-        session.commit()
+        row = records.save_rule(session, text, actor.username, note, source=file.name)
         if row.version == before:
             console.print(f"Regelsættet er uændret; intet gemt (version {row.version}).")
         else:
@@ -484,7 +491,7 @@ def rules_export(
 
     settings = _settings()
     with _store(settings) as session:
-        records.load_ready_made(session, getpass.getuser())
+        records.load_ready_made(session, READY_MADE)
         session.commit()
         text = records.export_rule(session, key, version)
     if out is None:
@@ -501,6 +508,7 @@ def rules_export(
 # --- the demo ---------------------------------------------------------------------------------
 
 DEMO_RULE = "furesoe"
+DEMO_USER = "leder"  # the demo's solution leader (tvaers demo creates one user per role)
 DEMO_SOLUTION = "Tværgående løsning i Furesø"
 DEMO_AS_OF = date(2026, 1, 31)
 DEMO_ENROL_ON = date(2026, 2, 1)
@@ -521,21 +529,17 @@ def demo_selection(settings: Settings) -> None:
     from tvaers.selection import records, service
     from tvaers.store.models import Solution
 
-    actor = "demo"
-    with _store(settings) as session:
-        rule, version = _rule(session, DEMO_RULE, actor)
+    with acting(settings, DEMO_USER, "casework") as (session, actor):
+        rule, version = _rule(session, DEMO_RULE, READY_MADE)
         found = session.scalars(select(Solution).where(Solution.name == DEMO_SOLUTION)).first()
         if found is None:
             err.print(f"Demoens løsning '{DEMO_SOLUTION}' findes ikke; ingen indskrivning.")
             return
         solution_id = found.id
-        basis = records.active_selection_basis(session, solution_id, DEMO_AS_OF)
-        if basis is None:
-            basis = records.record_selection_basis(
-                session, solution_id, "legal_basis", DEMO_BASIS, date(2026, 1, 1), actor
+        if access.selection_basis(session, solution_id) is None:
+            records.record_selection_basis(
+                session, solution_id, "legal_basis", DEMO_BASIS, date(2026, 1, 1), actor.username
             )
-        basis_text = records.basis_text(basis)
-        session.commit()
     try:
         config = draw_service.load_config(settings)
         with draw_service.session(settings) as backend:
@@ -546,27 +550,27 @@ def demo_selection(settings: Settings) -> None:
     except TvaersError as exc:
         err.print(f"Målgruppen kunne ikke udvælges: {exc}")
         return
-    _log_person_level(
-        settings, actor, "demo_select", "casework", basis_text,
-        {"rule": rule.key, "version": version, "as_of": str(DEMO_AS_OF),
-         "solution": solution_id, "candidates": len(rows)},
-        listed=listed,
-    )  # fmt: skip
     unit = evaluation.unit.value
     enrolled = 0
-    with _store(settings) as session:
+    with acting(settings, DEMO_USER, "casework") as (session, actor):
+        basis = access.solution(
+            session, actor, solution_id, "demo_select", listed=listed,
+            detail={"rule": rule.key, "version": version, "as_of": str(DEMO_AS_OF),
+                    "candidates": len(rows)},
+        )  # fmt: skip
         for row in rows:  # operational records for the group's ~100 people, not analytics
             subject = row[unit]
             if records.current_enrolment(session, solution_id, unit, subject) is not None:
                 continue
             records.assess(
                 session, solution_id, unit, subject, "accepted", "unknown", "unknown",
-                "Demo: udvalgt efter Furesøs regelsæt og kompleksitetsscore.", actor, basis_text,
+                f"{ENROL_WITHOUT} Demo: udvalgt efter Furesøs regelsæt og kompleksitetsscore.",
+                actor.username, access.basis_text(basis),
                 enrol_on=DEMO_ENROL_ON, rule_key=rule.key, rule_version=version,
                 score=row["score"], assessed_on=DEMO_AS_OF,
             )  # fmt: skip
             enrolled += 1
-        session.commit()
+        session.flush()
         active = len(records.enrolments(session, solution_id, active_on=DEMO_ENROL_ON))
     size = "færre end 5" if figures.units is None else f"{figures.units:,}".replace(",", ".")
     cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)

@@ -110,9 +110,28 @@ class ConfigError(TvaersError):
 
 
 class AccessRefused(TvaersError):
-    """Person-level output without the casework purpose, a role or a recorded basis."""
+    """Refused by the access rules (who, which purpose, which recorded basis): the message says
+    why in Danish. Raised by :mod:`tvaers.access` only; the web renders it as a 403 page, the
+    command line as «Afvist: …» with exit code 1. ``reason`` is one of ``user``, ``role``,
+    ``purpose``, ``basis`` (so each channel can add how to put it right there), ``solution_id``
+    names the solution whose selection basis is missing and ``may_record_basis`` says whether
+    the actor could record the missing basis."""
 
     code = ErrorCode.ACCESS_REFUSED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        reason: str = "role",
+        solution_id: int | None = None,
+        may_record_basis: bool = False,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+        self.solution_id = solution_id
+        self.may_record_basis = may_record_basis
 
 
 class NoData(TvaersError):

@@ -49,13 +49,6 @@ class Unit(StrEnum):
     FAMILY = "family"
 
 
-class Purpose(StrEnum):
-    """The two legal purposes of data use (DOMAIN.md §3.7)."""
-
-    STATISTICAL = "statistical"
-    CASEWORK = "casework"
-
-
 REASON_LABELS = {
     Reason.NO_POOL: "ingen pulje (ingen indsats konteres på funktionen)",
     Reason.NO_ACTIVITY: "ingen aktive borgere i måneden",
@@ -321,54 +314,6 @@ def _rows(
         row = {(k or "").strip().lower(): (v or "") for k, v in raw.items()}
         if any(row.get(c, "").strip() for c in required):
             yield number, row
-
-
-# --- personal data ----------------------------------------------------------------------------
-
-PERSON_LEVEL_REFUSED = (
-    "Rækker pr. borger eller familie er personoplysninger, også med pseudonym. De kræver "
-    'sagsbehandlingsformål og et grundlag: brug --purpose casework --basis "samtykke/hjemmel, '
-    'j.nr. …".'
-)
-
-
-def purpose_refusal(purpose: str | None) -> str | None:
-    """Why ``purpose`` is no purpose (a typing error), or ``None``."""
-    if purpose not in (Purpose.STATISTICAL, Purpose.CASEWORK):
-        return f"Formålet '{purpose}' findes ikke: brug statistical eller casework."
-    return None
-
-
-def person_level_refusal(
-    purpose: str | None, basis: str | None, option: str | None = "--by"
-) -> str | None:
-    """Why person-level rows may not be given out, or ``None`` when they may. ``option`` is
-    the command's option that asks for them (left out, the output is anonymous); ``None`` for
-    a command that only gives person-level rows."""
-    unknown = purpose_refusal(purpose)
-    if unknown is not None:
-        return unknown
-    if purpose != Purpose.CASEWORK or not (basis or "").strip():
-        anonymous = f" Udelad {option} for den samlede, anonyme opgørelse." if option else ""
-        return PERSON_LEVEL_REFUSED + anonymous
-    return None
-
-
-UNSUPPRESSED_REFUSED = (
-    "Alle beløb, også for områder, der hviler på færre end 5 borgere, kræver "
-    'sagsbehandlingsformål og et grundlag: brug --purpose casework --basis "samtykke/hjemmel, '
-    'j.nr. …". Udelad --purpose for den anonyme opgørelse, hvor små celler er skjult.'
-)
-
-
-def unsuppressed_refusal(purpose: str | None, basis: str | None) -> str | None:
-    """Why an aggregate may not be given out without small-cell suppression, or ``None``."""
-    unknown = purpose_refusal(purpose)
-    if unknown is not None:
-        return unknown
-    if purpose != Purpose.CASEWORK or not (basis or "").strip():
-        return UNSUPPRESSED_REFUSED
-    return None
 
 
 # --- concentration ----------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """Use cases of the resource draw: they open the analytics database, run the attribution once
 and return plain results (Arrow tables for person-level rows, dicts for aggregates).
 
-Person-level results (rows per citizen or family) are for the casework purpose only; the caller
-checks :func:`tvaers.draw.model.person_level_refusal` first and records every run with
-:func:`log_person_level`. Aggregates of persons pass small-cell suppression here.
+Person-level results (rows per citizen or family): the caller checks and records every run
+through :mod:`tvaers.access` (web and CLI alike). Aggregates pass small-cell suppression here.
 """
 
 from __future__ import annotations
@@ -49,8 +48,6 @@ from tvaers.draw.model import (
 )
 from tvaers.draw.service_contacts import contacts, contacts_per_unit
 from tvaers.engine.connection import connect
-from tvaers.store import audit
-from tvaers.store.database import make_engine, sessions, upgrade
 
 __all__ = [
     "Attribution",
@@ -66,7 +63,6 @@ __all__ = [
     "key_figures",
     "latest_full_year",
     "load_config",
-    "log_person_level",
     "open_backend",
     "run",
     "session",
@@ -237,6 +233,15 @@ def coverage(attribution: Attribution) -> list[dict[str, Any]]:
     return result
 
 
+def coverage_all(attribution: Attribution) -> list[dict[str, Any]]:
+    """:func:`coverage` with every amount and the number of citizens each area's person-related
+    money rests on (the total: distinct citizens) — unsuppressed, for microdata users only."""
+    citizens = _distinct_citizens(attribution.lines)
+    return [
+        {**row, "citizens": citizens.get(row["sector_area"], 0)} for row in coverage(attribution)
+    ]
+
+
 def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
     """:func:`coverage` for statistical display: each area carries the number of citizens its
     person-related money rests on, and an area with 1-4 such citizens (and, by secondary
@@ -329,32 +334,6 @@ def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concen
 
 
 # --- personal data and the demo ---------------------------------------------------------------
-
-
-def log_person_level(
-    settings: Settings,
-    actor: str,
-    action: str,
-    *,
-    purpose: str,
-    basis: str,
-    detail: dict[str, Any],
-    listed: Sequence[str] = (),
-) -> None:
-    """One audit entry for a run that gave out person-level rows (who, when, why, how many);
-    with ``listed``, also one entry per citizen in a list (``paa_kandidatliste``)."""
-    engine = make_engine(settings.store_url)
-    try:
-        upgrade(engine)
-        with sessions(engine)() as store:
-            audit.record(store, actor, action, purpose=purpose, basis=basis, detail=detail)
-            audit.record_listed(
-                store, actor, "paa_kandidatliste", listed, purpose=purpose, basis=basis,
-                detail={"list": action, **detail},
-            )  # fmt: skip
-            store.commit()
-    finally:
-        engine.dispose()
 
 
 def latest_full_year(backend: Backend) -> int:

@@ -306,7 +306,7 @@ def read_members(
     checked, parsed and pseudonymised in one DuckDB statement each (``tvaers.data.parsing``,
     ``tvaers.core.cpr.pseudonym_sql``). Bad values are refused with file, row and column."""
     raw, headers = _read_text_csv(text, source)
-    index = {h.strip().lower(): i for i, h in enumerate(headers)}
+    index = _enrolment_aliases(raw, {h.strip().lower(): i for i, h in enumerate(headers)}, source)
     column = next((c for c in MEMBER_COLUMNS if c in index), None)
     if column is None:
         raise ConfigError(
@@ -352,6 +352,25 @@ def read_members(
     if members is None:  # a SELECT always has a result; for the type checker
         members = MEMBERS_SCHEMA.empty_table()
     return members.cast(MEMBERS_SCHEMA), column != "family"
+
+
+def _enrolment_aliases(raw: pa.Table, index: dict[str, int], source: str) -> dict[str, int]:
+    """Read the output of ``tvaers enrolments`` as a group: ``unit, subject, enrolled_on`` are
+    taken as ``citizen`` or ``family`` (by the unit) and ``reference_date``."""
+    if "reference_date" not in index and "enrolled_on" in index:
+        index = {**index, "reference_date": index["enrolled_on"]}
+    if "subject" not in index or any(c in index for c in MEMBER_COLUMNS):
+        return index
+    units = {"citizen"}
+    if "unit" in index:
+        column = raw.column(f"c{index['unit']}")
+        units = {str(u).strip() for u in column.unique().to_pylist() if u}
+    if len(units) != 1 or not units <= {"citizen", "family"}:
+        raise ConfigError(
+            f"{source}: kolonnen 'unit' skal være enten citizen eller family for alle rækker.",
+            hint="Del filen i én for borgere og én for familier.",
+        )
+    return {**index, units.pop(): index["subject"]}
 
 
 def _read_text_csv(text: str, source: str) -> tuple[pa.Table, list[str]]:

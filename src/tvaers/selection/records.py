@@ -32,10 +32,11 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tvaers.core.access import Purpose
 from tvaers.core.cpr import CPR_IN_TEXT_REGEX, PSEUDONYM_LENGTH
 from tvaers.core.errors import CaseworkRefused, ConfigError, ErrorCode, NotFound
 from tvaers.core.periods import danish_date, today
-from tvaers.draw.model import Purpose, Unit
+from tvaers.draw.model import Unit
 from tvaers.selection.model import RuleSet, parse_rule_set, ready_made, rule_set_to_mapping
 from tvaers.store import audit
 from tvaers.store.models import (

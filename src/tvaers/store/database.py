@@ -50,3 +50,16 @@ def upgrade(engine: Engine) -> None:
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+_OPENED: dict[str, sessionmaker[Session]] = {}
+
+
+def open_store(url: str) -> sessionmaker[Session]:
+    """Sessions on the store at ``url``, its schema brought up to date once per process (at
+    start-up of the web app or a command), not on every call."""
+    if url not in _OPENED:
+        engine = make_engine(url)
+        upgrade(engine)
+        _OPENED[url] = sessions(engine)
+    return _OPENED[url]

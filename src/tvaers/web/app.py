@@ -15,10 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tvaers.core.config import Settings
+from tvaers.core.errors import AccessRefused
 from tvaers.core.logging import get_logger
 from tvaers.store.database import make_engine, sessions, upgrade
+from tvaers.store.models import Solution
 from tvaers.web import filters
-from tvaers.web.deps import Forbidden, SignInRequired, render
+from tvaers.web.deps import SignInRequired, render
 from tvaers.web.pages import (
     admin,
     auth,
@@ -35,6 +37,8 @@ from tvaers.web.pages import (
 )
 from tvaers.web.security import CsrfMiddleware, SecurityHeadersMiddleware
 from tvaers.web.texts import T
+
+S = T.selection
 
 log = get_logger(__name__)
 
@@ -72,10 +76,27 @@ def create_app(settings: Settings) -> FastAPI:
     async def _sign_in(request: Request, _exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(f"/log-ind?next={request.url.path}", status_code=303)
 
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
+    @app.exception_handler(AccessRefused)
+    async def _refused(request: Request, exc: AccessRefused) -> HTMLResponse:
+        """Every refusal of the access rules, in one place: the 403 page with the reason."""
         who = getattr(request.state, "who", None)
-        return render(request, "forbidden.html", who, status_code=403, reason=exc.reason)
+        if exc.solution_id is None:
+            hint = f" {T.purpose_hint}" if exc.reason == "purpose" else ""
+            return render(
+                request, "forbidden.html", who, status_code=403, reason=exc.message + hint
+            )
+        with app.state.sessions() as session:
+            solution = session.get(Solution, exc.solution_id)
+            reasons = {
+                "role": S["refused_role"],
+                "purpose": S["refused_statistical"],
+                "basis": S["refused_basis"].format(name=solution.name if solution else ""),
+            }
+            extra = {"basis_link": exc.may_record_basis} if exc.reason == "basis" else {}
+            return render(
+                request, "selection/refused.html", who, status_code=403, solution=solution,
+                reason=reasons.get(exc.reason, exc.message), **extra,
+            )  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:

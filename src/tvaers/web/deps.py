@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,43 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from tvaers import access
+from tvaers.access import Actor
+from tvaers.core.access import Purpose, Role, purposes_for
 from tvaers.core.config import Settings
 from tvaers.store.models import User
-from tvaers.web.roles import Purpose, Role, purposes_for
 from tvaers.web.security import csrf_token
 from tvaers.web.texts import T
 
 
 class SignInRequired(Exception):
     """Raised when a page needs a signed-in user; answered with a redirect to the sign-in page."""
-
-
-class Forbidden(Exception):
-    """Raised when the user may not see the page; answered with 403 and the reason in Danish."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking, and under which purpose."""
-
-    user_id: int
-    username: str
-    full_name: str
-    role: Role
-    purpose: Purpose
-
-    @property
-    def casework(self) -> bool:
-        return self.purpose is Purpose.CASEWORK
-
-    @property
-    def purposes(self) -> list[Purpose]:
-        """The purposes this role may choose (the purpose menu offers only these)."""
-        return purposes_for(self.role)
 
 
 def settings_of(request: Request) -> Settings:
@@ -71,7 +44,7 @@ def db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def viewer(request: Request, session: Session = Depends(db, scope="function")) -> Viewer:
+def viewer(request: Request, session: Session = Depends(db, scope="function")) -> Actor:
     user_id = request.session.get("user_id")
     started = request.session.get("since", 0)
     hours = settings_of(request).session_hours
@@ -86,7 +59,7 @@ def viewer(request: Request, session: Session = Depends(db, scope="function")) -
     purpose = Purpose(request.session.get("purpose", Purpose.STATISTICAL))
     if purpose not in purposes_for(role):
         purpose = Purpose.STATISTICAL
-    who = Viewer(user.id, user.username, user.full_name, role, purpose)
+    who = Actor(user.id, user.username, user.full_name, role, purpose)
     request.state.who = who
     return who
 
@@ -94,10 +67,8 @@ def viewer(request: Request, session: Session = Depends(db, scope="function")) -
 def require(*roles: Role) -> Any:
     """A dependency that lets only ``roles`` through."""
 
-    def check(who: Viewer = Depends(viewer)) -> Viewer:
-        if who.role not in roles:
-            allowed = ", ".join(T.roles[r] for r in roles)
-            raise Forbidden(f"Siden kræver en af rollerne: {allowed}.")
+    def check(who: Actor = Depends(viewer)) -> Actor:
+        access.require_role(who, roles, "Siden")
         return who
 
     return check
@@ -108,7 +79,7 @@ def templates(request: Request) -> Jinja2Templates:
 
 
 def render(
-    request: Request, name: str, who: Viewer | None, status_code: int = 200, **context: Any
+    request: Request, name: str, who: Actor | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     """Render a page with the common context: texts, user, purpose, CSRF token, navigation."""
     base = {

@@ -14,10 +14,10 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tvaers.core.access import Role
 from tvaers.core.config import Settings
 from tvaers.store import audit
 from tvaers.store.models import User
-from tvaers.web.roles import Role
 
 
 def role_map(settings: Settings) -> dict[str, Role]:

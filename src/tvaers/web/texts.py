@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from tvaers.core.access import PURPOSE_LABELS, ROLE_LABELS
 from tvaers.selection.records import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
-from tvaers.web.roles import PURPOSE_LABELS, ROLE_LABELS
 
 APP = "Tværs"
 TAGLINE = "Økonomistyring af tværgående løsninger"
@@ -440,6 +440,7 @@ T = SimpleNamespace(
     login_locked="Kontoen er spærret efter 3 mislykkede forsøg. Kontakt en administrator.",
     login_inactive="Kontoen er deaktiveret. Kontakt en administrator.",
     forbidden_title="Ingen adgang",
+    purpose_hint="Skift formål øverst på siden.",
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
     not_found="Siden findes ikke.",
     wrong_method="Adressen hører til en formular og kan ikke åbnes direkte. Gå tilbage til "

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
+from tvaers.core.access import ADMINS, Role
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.store import audit, users
-from tvaers.web.deps import Viewer, db, flash, redirect, render, require, settings_of
-from tvaers.web.roles import ADMINS, Role
+from tvaers.web.deps import db, flash, redirect, render, require, settings_of
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -48,7 +49,7 @@ def _users_table(session: Session) -> DataTable:
 
 @router.get("/brugere", response_class=HTMLResponse)
 def user_list(
-    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db, scope="function")
+    request: Request, who: Actor = Depends(admin), session: Session = Depends(db, scope="function")
 ) -> Response:
     table = _users_table(session)
     if wants_excel(request):
@@ -63,7 +64,7 @@ def user_add(
     full_name: Annotated[str, Form()],
     role: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    who: Viewer = Depends(admin),
+    who: Actor = Depends(admin),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     try:
@@ -86,7 +87,7 @@ def user_add(
 def user_unlock(
     request: Request,
     username: str,
-    who: Viewer = Depends(admin),
+    who: Actor = Depends(admin),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     users.unlock(session, username, who.username)
@@ -95,13 +96,13 @@ def user_unlock(
 
 
 @router.get("/log", response_class=HTMLResponse)
-def log_page(request: Request, who: Viewer = Depends(admin)) -> HTMLResponse:
+def log_page(request: Request, who: Actor = Depends(admin)) -> HTMLResponse:
     return render(request, "admin/log.html", who, table=None, error=None)
 
 
 @router.post("/log", response_class=HTMLResponse)
 async def log_for_citizen(
-    request: Request, who: Viewer = Depends(admin), session: Session = Depends(db, scope="function")
+    request: Request, who: Actor = Depends(admin), session: Session = Depends(db, scope="function")
 ) -> Response:
     """Who has seen this citizen's data (the data subject's right of access). Itself logged."""
     form = await request.form()

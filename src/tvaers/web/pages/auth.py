@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
+from tvaers.core.access import Purpose, purposes_for
 from tvaers.store import audit, users
 from tvaers.store.models import User
 from tvaers.web import oidc
-from tvaers.web.deps import Viewer, db, flash, redirect, render, settings_of, viewer
-from tvaers.web.roles import Purpose, purposes_for
+from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
 from tvaers.web.texts import T
 
 router = APIRouter()
@@ -86,7 +87,7 @@ def sign_out(
 def choose_purpose(
     request: Request,
     purpose: Annotated[str, Form()],
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> RedirectResponse:
     """Switch purpose; the analyst can never choose casework. Every switch is logged."""

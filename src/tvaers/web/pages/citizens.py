@@ -1,7 +1,7 @@
 """Person-level pages: look up a citizen, record a basis, see the citizen's loaded data.
 
 Only under the casework purpose, for a role that allows it, with a recorded basis; every view and
-export leaves one audit entry (web.access). The CPR number is pseudonymised at once and never
+export leaves one audit entry (tvaers.access). The CPR number is pseudonymised at once and never
 appears in a URL or a log.
 """
 
@@ -14,23 +14,23 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers import access
+from tvaers.access import Actor
+from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
 from tvaers.store import audit
-from tvaers.store.models import LegalBasis
-from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.analytics import reader
-from tvaers.web.deps import Forbidden, Viewer, db, flash, redirect, render, settings_of, viewer
-from tvaers.web.roles import BASIS_RECORDERS
+from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
-from tvaers.web.texts import T
 
 router = APIRouter(prefix="/borgere")
 
 
 @router.get("", response_class=HTMLResponse)
-def search_page(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
-    require_casework(who)
+def search_page(request: Request, who: Actor = Depends(viewer)) -> HTMLResponse:
+    access.require_casework(who)
     return render(request, "citizens/search.html", who, error=None)
 
 
@@ -38,10 +38,10 @@ def search_page(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse
 def search(
     request: Request,
     cpr: Annotated[str, Form()],
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    require_casework(who)
+    access.require_casework(who)
     try:
         birth_date(cpr)
     except InvalidCpr as exc:
@@ -59,33 +59,17 @@ def record_basis(
     reference: Annotated[str, Form()],
     valid_from: Annotated[date, Form()],
     valid_to: Annotated[date | None, Form()] = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    require_casework(who)
+    access.require_casework(who)
     if who.role not in BASIS_RECORDERS:
-        raise Forbidden("Din rolle kan ikke registrere grundlag for adgang.")
-    if kind not in T.basis_kinds or not reference.strip():
+        raise AccessRefused("Din rolle kan ikke registrere grundlag for adgang.")
+    try:
+        access.record_citizen_basis(session, who, citizen, kind, reference, valid_from, valid_to)
+    except ConfigError:
         flash(request, "Vælg grundlagets type og beskriv det (fx dato og journalnummer).")
         return redirect(f"/borgere/{citizen}")
-    session.add(
-        LegalBasis(
-            citizen=citizen,
-            kind=kind,
-            reference=reference.strip()[:2000],
-            valid_from=valid_from,
-            valid_to=valid_to,
-            recorded_by=who.username,
-        )
-    )
-    audit.record(
-        session,
-        who.username,
-        "grundlag_registreret",
-        citizen=citizen,
-        purpose=who.purpose,
-        basis=f"{T.basis_kinds[kind]}: {reference.strip()[:200]}",
-    )
     flash(request, "Grundlaget er registreret.")
     return redirect(f"/borgere/{citizen}")
 
@@ -116,11 +100,11 @@ def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
 def citizen_page(
     request: Request,
     citizen: str,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    require_casework(who)
-    if active_basis(session, citizen) is None:
+    access.require_casework(who)
+    if access.citizen_basis(session, citizen) is None:
         return render(
             request,
             "citizens/no_basis.html",
@@ -131,7 +115,8 @@ def citizen_page(
             today=today(),
         )
     export = wants_excel(request)
-    basis = person_access(session, who, citizen, "borger_eksporteret" if export else "borger_vist")
+    action = "borger_eksporteret" if export else "borger_vist"
+    basis = access.person(session, who, citizen, action)
     data = _loaded(request, citizen)
     postings = DataTable(
         title="Posteringer på borgeren",

@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
 from tvaers.core.suppression import TOTAL, suppress_groups
 from tvaers.store.models import ImportBatch
 from tvaers.web.analytics import reader
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import Viewer, db, render, viewer
+from tvaers.web.deps import db, render, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -98,7 +99,7 @@ def area_table(request: Request, year: int) -> tuple[DataTable, list[dict[str, A
 def overview(
     request: Request,
     year: int | None = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     years = [

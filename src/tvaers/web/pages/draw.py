@@ -20,14 +20,15 @@ from ibis import _
 from ibis.backends.duckdb import Backend
 from sqlalchemy.orm import Session
 
+from tvaers import access
+from tvaers.access import Actor
 from tvaers.core.errors import NoData
 from tvaers.core.periods import Month
 from tvaers.draw import cache, service
 from tvaers.draw.attribution import Attribution, data_span
 from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Period, Reason, Unit
-from tvaers.web.access import active_basis, person_access, require_casework
 from tvaers.web.charts import lorenz_chart, timeline_chart
-from tvaers.web.deps import Viewer, db, render, settings_of, viewer
+from tvaers.web.deps import db, render, settings_of, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -399,7 +400,7 @@ def overview_from(figures: dict[str, Any], year: int) -> Overview:
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(request: Request, year: int | None = None, who: Viewer = Depends(viewer)) -> Response:
+def overview(request: Request, year: int | None = None, who: Actor = Depends(viewer)) -> Response:
     settings = settings_of(request)
     try:
         with service.session(settings) as backend:
@@ -584,7 +585,7 @@ def family_page(
     request: Request,
     family: str,
     year: int | None = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     settings = settings_of(request)
@@ -593,13 +594,12 @@ def family_page(
         with service.session(settings) as backend:
             members = [m["citizen"] for m in _members(backend, family)]
             if not members:
-                require_casework(who)
+                access.require_casework(who)
                 raise HTTPException(404)
-            # The member whose basis makes the view lawful; without one, person_access refuses.
-            holder = next((m for m in members if active_basis(session, m)), members[0])
+            # a basis for one member makes the view lawful; the entry names that member
             action = "familie_traek_eksporteret" if export else "familie_traek_vist"
             table_key = request.query_params.get("table", "draw") if export else None
-            basis = person_access(session, who, holder, action, detail={"familie": family})
+            basis, holder = access.family(session, who, members, action, {"familie": family})
             chosen, years = _choose_year(backend, year)
             config = service.load_config(settings)
             attribution = service.run(backend, chosen, config)

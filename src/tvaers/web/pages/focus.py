@@ -6,16 +6,17 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points
-from tvaers.web.deps import Viewer, db, render, viewer
+from tvaers.web.deps import db, render, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
 router = APIRouter(prefix="/fokuspunkter")
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
+def index(request: Request, who: Actor = Depends(viewer)) -> HTMLResponse:
     return render(request, "focus_index.html", who, points=focus_points())
 
 
@@ -23,7 +24,7 @@ def index(request: Request, who: Viewer = Depends(viewer)) -> HTMLResponse:
 def focus_point(
     request: Request,
     number: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     point = next((p for p in focus_points() if p.number == number), None)

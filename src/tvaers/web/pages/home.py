@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
-from tvaers.web.deps import Viewer, db, render, viewer
+from tvaers.web.deps import db, render, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
 router = APIRouter()
@@ -17,7 +18,7 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solutions = service.all_solutions(session)

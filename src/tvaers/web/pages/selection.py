@@ -19,12 +19,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from tvaers.access import Actor
+from tvaers.core.access import SOLUTION_EDITORS, Role
 from tvaers.core.errors import ConfigError, NotFound
 from tvaers.selection import records
 from tvaers.selection.model import RuleSet, decode_rule_text, parse_rule_set
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
-from tvaers.web.deps import Viewer, db, flash, redirect, render, require, viewer
-from tvaers.web.roles import SOLUTION_EDITORS, Role
+from tvaers.web.deps import db, flash, redirect, render, require, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -79,7 +80,7 @@ def _text(value: Any) -> str:
 
 def _save(
     session: Session,
-    who: Viewer,
+    who: Actor,
     text: str,
     note: str,
     source: str,
@@ -147,7 +148,7 @@ def _list_table(session: Session) -> DataTable:
 
 
 def _list_page(
-    request: Request, who: Viewer, session: Session, status_code: int = 200, **context: Any
+    request: Request, who: Actor, session: Session, status_code: int = 200, **context: Any
 ) -> Response:
     records.load_ready_made(session, S["ready_made_actor"])
     table = _list_table(session)
@@ -169,7 +170,7 @@ def _list_page(
 @router.get("", response_class=HTMLResponse)
 def list_rules(
     request: Request,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     return _list_page(request, who, session)
@@ -178,7 +179,7 @@ def list_rules(
 @router.post("/importer", response_class=HTMLResponse)
 async def import_rule(
     request: Request,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     form = await request.form()
@@ -216,7 +217,7 @@ def _current_version(session: Session, text: str) -> int | None:
 
 
 @router.get("/ny", response_class=HTMLResponse)
-def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
+def new_form(request: Request, who: Actor = Depends(editor)) -> HTMLResponse:
     return render(
         request, "selection/edit.html", who, rule=None, text=NEW_TEMPLATE, note="", error=None
     )
@@ -225,7 +226,7 @@ def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
 @router.post("/ny", response_class=HTMLResponse)
 async def create(
     request: Request,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     form = await request.form()
@@ -245,7 +246,7 @@ async def create(
 def edit_form(
     request: Request,
     key: str,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     rule = known_rule(session, key)
@@ -257,7 +258,7 @@ def edit_form(
 async def save(
     request: Request,
     key: str,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     rule = known_rule(session, key)
@@ -281,7 +282,7 @@ async def save(
 def versions(
     request: Request,
     key: str,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     rule = known_rule(session, key)

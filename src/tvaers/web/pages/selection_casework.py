@@ -24,16 +24,18 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from tvaers import access
+from tvaers.access import Actor
 from tvaers.anchoring import service as solutions
+from tvaers.core.access import BASIS_RECORDERS, CASEWORK_ROLES
 from tvaers.core.errors import CaseworkRefused, NoData, NotFound
 from tvaers.core.periods import parse_day, today
 from tvaers.draw import service as draw_service
 from tvaers.draw.model import Unit
 from tvaers.selection import records, service
 from tvaers.selection.model import RuleSet
-from tvaers.store import audit
 from tvaers.store.models import SelectionBasis, Solution
-from tvaers.web.deps import Viewer, db, flash, redirect, render, settings_of, viewer
+from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
 from tvaers.web.pages.selection import known_rule, stored
 from tvaers.web.pages.selection_tables import (
     candidate_page_table,
@@ -45,7 +47,6 @@ from tvaers.web.pages.selection_tables import (
     reference_date,
     sector_area_names,
 )
-from tvaers.web.roles import BASIS_RECORDERS, CASEWORK_ROLES
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -66,40 +67,27 @@ def solution_or_404(session: Session, solution_id: int) -> Solution:
         raise HTTPException(404) from exc
 
 
-def refused(
-    request: Request, who: Viewer, solution: Solution, reason: str, **extra: Any
-) -> HTMLResponse:
-    return render(
-        request, "selection/refused.html", who, status_code=403, reason=reason, solution=solution,
-        **extra,
-    )  # fmt: skip
-
-
-def gate(
-    request: Request, session: Session, who: Viewer, solution: Solution
-) -> SelectionBasis | HTMLResponse:
-    """The basis that makes person-level access lawful, or the 403 page saying why not."""
-    if who.role not in CASEWORK_ROLES:
-        return refused(request, who, solution, S["refused_role"])
-    if not who.casework:
-        return refused(request, who, solution, S["refused_statistical"])
-    basis = records.active_selection_basis(session, solution.id)
-    if basis is None:
-        return refused(
-            request, who, solution, S["refused_basis"].format(name=solution.name),
-            basis_link=who.role in BASIS_RECORDERS,
-        )  # fmt: skip
-    return basis
+def gate(session: Session, who: Actor, solution: Solution) -> SelectionBasis:
+    """The basis that makes person-level access lawful; refusals raise
+    :class:`AccessRefused` and render as the 403 page of the solution."""
+    return access.solution_gate(session, who, solution.id)
 
 
 def log_view(
-    session: Session, who: Viewer, basis: SelectionBasis, action: str, **detail: Any
-) -> None:
-    citizen = detail.pop("citizen", None)
-    audit.record(
-        session, who.username, action, citizen=citizen, purpose=who.purpose,
-        basis=records.basis_text(basis), detail={**detail, "selection_basis_id": basis.id},
-    )  # fmt: skip
+    session: Session,
+    who: Actor,
+    solution: Solution,
+    action: str,
+    *,
+    listed: list[str] | None = None,
+    citizen: str | None = None,
+    **detail: object,
+) -> SelectionBasis:
+    """Check and log one person-level view of the solution's people (and each listed
+    citizen), through the one access gate."""
+    return access.solution(
+        session, who, solution.id, action, citizen=citizen, listed=listed or [], detail=detail
+    )
 
 
 def _rule_choice(session: Session, key: str | None, version: int | None) -> Any:
@@ -117,13 +105,11 @@ def candidates(
     solution_id: int,
     regelsaet: str | None = None,
     dato: str | None = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = solution_or_404(session, solution_id)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
+    basis = gate(session, who, solution)
     records.load_ready_made(session, S["ready_made_actor"])
     rules = records.list_rules(session)
     rule, version = _rule_choice(session, regelsaet, None)
@@ -153,17 +139,11 @@ def candidates(
     if table is not None and rule is not None:
         export = wants_excel(request)
         action = "kandidatliste_eksporteret" if export else "kandidatliste_vist"
+        # one entry for the list and one per listed citizen (the citizen's access extract)
         log_view(
-            session, who, basis, action,
-            solution_id=solution.id, rule_key=rule.key, rule_version=version.version,
+            session, who, solution, action, listed=listed,
+            rule_key=rule.key, rule_version=version.version,
             candidates=len(table.rows), as_of=str(as_of),
-        )  # fmt: skip
-        # and one entry per listed citizen, for the citizen's own access extract
-        audit.record_listed(
-            session, who.username, "paa_kandidatliste", listed, purpose=who.purpose,
-            basis=records.basis_text(basis),
-            detail={"list": action, "solution_id": solution.id, "rule_key": rule.key,
-                    "rule_version": version.version, "as_of": str(as_of)},
         )  # fmt: skip
         if export:
             return excel_response(table)
@@ -207,7 +187,7 @@ def _unit(unit: str) -> Unit:
 def _detail_page(
     request: Request,
     session: Session,
-    who: Viewer,
+    who: Actor,
     solution: Solution,
     basis: SelectionBasis,
     unit: Unit,
@@ -244,9 +224,9 @@ def _detail_page(
     enrolment = records.current_enrolment(session, solution.id, unit.value, subject)
     latest = next((d for d in reversed(decisions) if d.kind != "enrolment"), None)
     log_view(
-        session, who, basis, "kandidat_vist", solution_id=solution.id, unit=unit.value,
+        session, who, solution, "kandidat_vist", unit=unit.value,
         citizen=subject if unit is Unit.CITIZEN else None,
-        **({"family": subject} if unit is Unit.FAMILY else {}),
+        family=subject if unit is Unit.FAMILY else None,
         rule_key=rule.key if rule else None, rule_version=version.version if version else None,
         as_of=str(as_of) if as_of else None,
     )  # fmt: skip
@@ -278,14 +258,12 @@ def candidate(
     regelsaet: str | None = None,
     version: int | None = None,
     dato: str | None = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = solution_or_404(session, solution_id)
     kind = _unit(unit)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
+    basis = gate(session, who, solution)
     return _detail_page(
         request, session, who, solution, basis, kind, subject, regelsaet, version, dato
     )
@@ -302,14 +280,12 @@ def _form_version(values: dict[str, str]) -> int | None:
 
 
 async def gated_form(
-    request: Request, session: Session, who: Viewer, solution_id: int
-) -> tuple[Solution, SelectionBasis, dict[str, str]] | HTMLResponse:
+    request: Request, session: Session, who: Actor, solution_id: int
+) -> tuple[Solution, SelectionBasis, dict[str, str]]:
     """The start of every casework form post: the solution (or 404), the gate (role, casework
     purpose, a selection basis for the solution) and the posted values without the CSRF token."""
     solution = solution_or_404(session, solution_id)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
+    basis = gate(session, who, solution)
     form = await request.form()
     return solution, basis, {k: form_text(form, k) for k in form if k != "csrf_token"}
 
@@ -320,13 +296,11 @@ async def assess(
     solution_id: int,
     unit: str,
     subject: str,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     kind = _unit(unit)
     posted = await gated_form(request, session, who, solution_id)
-    if isinstance(posted, HTMLResponse):
-        return posted
     solution, basis, values = posted
     key, version = values.get("regelsaet") or None, _form_version(values)
     enrol_text = values.get("enrol_on", "")
@@ -397,13 +371,11 @@ async def enrol(
     solution_id: int,
     unit: str,
     subject: str,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     kind = _unit(unit)
     posted = await gated_form(request, session, who, solution_id)
-    if isinstance(posted, HTMLResponse):
-        return posted
     solution, basis, values = posted
     key, version = values.get("regelsaet") or None, _form_version(values)
     on = parse_day(values.get("on"))

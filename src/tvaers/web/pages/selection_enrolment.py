@@ -12,17 +12,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from tvaers.core.errors import CaseworkRefused
+from tvaers.access import Actor
+from tvaers.core.access import BASIS_RECORDERS
+from tvaers.core.errors import AccessRefused, CaseworkRefused
 from tvaers.core.periods import parse_day, today
 from tvaers.selection import records
 from tvaers.store.models import SelectionBasis, Solution
-from tvaers.web.deps import Viewer, db, flash, redirect, render, viewer
+from tvaers.web.deps import db, flash, redirect, render, viewer
 from tvaers.web.pages.selection_casework import (
     form_text,
     gate,
     gated_form,
     log_view,
-    refused,
     solution_or_404,
 )
 from tvaers.web.pages.selection_tables import (
@@ -30,7 +31,6 @@ from tvaers.web.pages.selection_tables import (
     decision_table,
     enrolment_rows,
 )
-from tvaers.web.roles import BASIS_RECORDERS
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -44,7 +44,7 @@ S = T.selection
 def _enrolled_page(
     request: Request,
     session: Session,
-    who: Viewer,
+    who: Actor,
     solution: Solution,
     basis: SelectionBasis,
     error: str | None = None,
@@ -60,8 +60,8 @@ def _enrolled_page(
     export = wants_excel(request)
     table_key = request.query_params.get("table", "enrolled")
     log_view(
-        session, who, basis, "indskrevne_eksporteret" if export else "indskrevne_vist",
-        solution_id=solution.id, enrolled=sum(1 for p in periods if p.discharged_on is None),
+        session, who, solution, "indskrevne_eksporteret" if export else "indskrevne_vist",
+        enrolled=sum(1 for p in periods if p.discharged_on is None),
         rows=len(periods),
     )  # fmt: skip
     if export:
@@ -78,13 +78,11 @@ def _enrolled_page(
 def enrolled(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = solution_or_404(session, solution_id)
-    basis = gate(request, session, who, solution)
-    if isinstance(basis, HTMLResponse):
-        return basis
+    basis = gate(session, who, solution)
     return _enrolled_page(request, session, who, solution, basis)
 
 
@@ -92,12 +90,10 @@ def enrolled(
 async def discharge(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     posted = await gated_form(request, session, who, solution_id)
-    if isinstance(posted, HTMLResponse):
-        return posted
     solution, basis, values = posted
     on = parse_day(values.get("on"))
     try:
@@ -120,7 +116,7 @@ async def discharge(
 def _basis_page(
     request: Request,
     session: Session,
-    who: Viewer,
+    who: Actor,
     solution: Solution,
     status_code: int = 200,
     error: str | None = None,
@@ -134,36 +130,35 @@ def _basis_page(
     )  # fmt: skip
 
 
-def _recorder(request: Request, who: Viewer, solution: Solution) -> HTMLResponse | None:
+def _recorder(who: Actor, solution: Solution) -> None:
+    """Refuse unless the actor may record a selection basis (role, then purpose)."""
     if who.role not in BASIS_RECORDERS:
-        return refused(request, who, solution, S["refused_recorder"])
+        raise AccessRefused(S["refused_recorder"], reason="recorder", solution_id=solution.id)
     if not who.casework:
-        return refused(request, who, solution, S["refused_statistical"])
-    return None
+        raise AccessRefused(S["refused_statistical"], reason="purpose", solution_id=solution.id)
 
 
 @router.get("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
 def basis_form(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = solution_or_404(session, solution_id)
-    return _recorder(request, who, solution) or _basis_page(request, session, who, solution)
+    _recorder(who, solution)
+    return _basis_page(request, session, who, solution)
 
 
 @router.post("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
 async def record_basis(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = solution_or_404(session, solution_id)
-    refused = _recorder(request, who, solution)
-    if refused is not None:
-        return refused
+    _recorder(who, solution)
     form = await request.form()
     values = {k: form_text(form, k) for k in form if k != "csrf_token"}
     valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
 from tvaers.draw import service as draw_service
 from tvaers.draw.model import TOTAL_AREA, Unit
@@ -34,7 +35,7 @@ from tvaers.selection.model import (
 )
 from tvaers.store.models import TargetGroupRule
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import Viewer, db, render, settings_of, viewer
+from tvaers.web.deps import db, render, settings_of, viewer
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
 from tvaers.web.pages.selection_tables import (
     leaf_text,
@@ -347,7 +348,7 @@ def _figures(
 
 def _page(
     request: Request,
-    who: Viewer,
+    who: Actor,
     session: Session,
     key: str,
     wanted: str | None,
@@ -420,7 +421,7 @@ def view(
     request: Request,
     key: str,
     dato: str | None = None,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     return _page(request, who, session, key, dato)
@@ -430,7 +431,7 @@ def view(
 async def what_if(
     request: Request,
     key: str,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     form = await request.form()

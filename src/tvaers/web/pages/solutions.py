@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
+from tvaers.core.access import SOLUTION_EDITORS
 from tvaers.store.models import Solution
-from tvaers.web.deps import Viewer, db, flash, redirect, render, require, viewer
+from tvaers.web.deps import db, flash, redirect, render, require, viewer
 from tvaers.web.forms import form_values, solution_from_form
-from tvaers.web.roles import SOLUTION_EDITORS
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -66,7 +67,7 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
 @router.get("", response_class=HTMLResponse)
 def list_solutions(
     request: Request,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     table = _list_table(service.all_solutions(session), session)
@@ -78,14 +79,14 @@ def list_solutions(
 
 
 @router.get("/ny", response_class=HTMLResponse)
-def new_form(request: Request, who: Viewer = Depends(editor)) -> HTMLResponse:
+def new_form(request: Request, who: Actor = Depends(editor)) -> HTMLResponse:
     return render(request, "solutions/form.html", who, values={}, errors={}, solution=None)
 
 
 @router.post("/ny", response_class=HTMLResponse)
 async def create(
     request: Request,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     data, values, errors = solution_from_form(await request.form())
@@ -108,7 +109,7 @@ async def create(
 def view(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
@@ -152,7 +153,7 @@ def _shown(key: str, value: Any) -> Any:
 def edit_form(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     solution = _solution(session, solution_id)
@@ -170,7 +171,7 @@ def edit_form(
 async def save(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
@@ -195,7 +196,7 @@ async def save(
 def history(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
@@ -233,7 +234,7 @@ def history(
 def reflection(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(viewer),
+    who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     solution = _solution(session, solution_id)
@@ -282,7 +283,7 @@ def reflection(
 async def answer(
     request: Request,
     solution_id: int,
-    who: Viewer = Depends(editor),
+    who: Actor = Depends(editor),
     session: Session = Depends(db, scope="function"),
 ) -> RedirectResponse:
     _solution(session, solution_id)

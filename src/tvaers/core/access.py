@@ -1,4 +1,8 @@
-"""Roles and purposes, and what each may do: the access matrix documented in the README."""
+"""Who may do what: roles, the two legal purposes, and the access matrix of the README.
+
+Pure rules, no I/O. The checks that apply them (and write the audit entry) are in
+:mod:`tvaers.access`, used by the web pages and the command line alike.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ class Role(StrEnum):
 
 
 class Purpose(StrEnum):
+    """The two legal purposes of data use (DOMAIN.md §3.7)."""
+
     STATISTICAL = "statistical"
     CASEWORK = "casework"
 
@@ -40,8 +46,20 @@ CASEWORK_ROLES = frozenset(
 SOLUTION_EDITORS = frozenset(
     {Role.ADMINISTRATOR, Role.SOLUTION_LEADER, Role.AREA_CHIEF, Role.FINANCE_CONSULTANT}
 )
+# Who may create, edit and import target-group rule sets.
+RULE_EDITORS = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.FINANCE_CONSULTANT,
+        Role.AREA_CHIEF,
+        Role.SOLUTION_LEADER,
+        Role.ANALYST,
+    }
+)
 # Who may record a basis (consent, legal basis, overriding interest) for a citizen.
 BASIS_RECORDERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER, Role.AREA_CHIEF})
+# Who may export pseudonymised microdata of the whole population for statistics.
+MICRODATA_ROLES = frozenset({Role.ANALYST})
 ADMINS = frozenset({Role.ADMINISTRATOR})
 
 
@@ -50,3 +68,11 @@ def purposes_for(role: Role) -> list[Purpose]:
     if role in CASEWORK_ROLES:
         return [Purpose.STATISTICAL, Purpose.CASEWORK]
     return [Purpose.STATISTICAL]
+
+
+# The kinds of basis that make person-level access lawful (DOMAIN.md §3.7).
+BASIS_KINDS = {
+    "consent": "Samtykke",
+    "legal_basis": "Hjemmel i lovgivningen",
+    "overriding_interest": "Dokumenteret væsentlig interesse",
+}

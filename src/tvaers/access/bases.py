@@ -1,0 +1,68 @@
+"""Recording the basis that makes access to one citizen lawful (consent, legal basis or a
+documented overriding interest), from the web and the command line alike; logged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tvaers.access.actors import Actor
+from tvaers.access.gates import record, require_casework, require_role
+from tvaers.core.access import BASIS_KINDS, BASIS_RECORDERS
+from tvaers.core.errors import ConfigError, ErrorCode
+from tvaers.core.periods import danish_date
+from tvaers.store.models import LegalBasis
+
+RECORDED = "grundlag_registreret"
+
+
+def record_citizen_basis(
+    session: Session,
+    actor: Actor,
+    citizen: str,
+    kind: str,
+    reference: str,
+    valid_from: date,
+    valid_to: date | None = None,
+) -> LegalBasis:
+    """Record a basis for the citizen (a role that may, the casework purpose); logged."""
+    require_casework(actor)
+    require_role(actor, BASIS_RECORDERS, "At registrere et grundlag")
+    text = (reference or "").strip()
+    if kind not in BASIS_KINDS:
+        raise ConfigError(
+            f"Ukendt type grundlag '{kind}'.",
+            code=ErrorCode.CHOICE_INVALID,
+            hint="Brug en af: " + ", ".join(f"{k} ({v})" for k, v in BASIS_KINDS.items()) + ".",
+        )
+    if not text:
+        raise ConfigError(
+            "Beskriv grundlaget (fx dato og journalnummer).", code=ErrorCode.VALUE_REQUIRED
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise ConfigError(
+            f"Grundlaget kan ikke udløbe ({danish_date(valid_to)}), før det gælder fra "
+            f"({danish_date(valid_from)}).",
+            code=ErrorCode.PERIOD_REVERSED,
+        )
+    basis = LegalBasis(
+        citizen=citizen,
+        kind=kind,
+        reference=text[:2000],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        recorded_by=actor.username,
+    )
+    session.add(basis)
+    session.flush()
+    shown = f"{BASIS_KINDS[kind]}: {text[:200]}"
+    record(session, actor, RECORDED, citizen=citizen, basis=shown, detail={"basis_id": basis.id})
+    return basis
+
+
+def citizen_bases(session: Session, citizen: str) -> list[LegalBasis]:
+    """Every basis recorded for the citizen, newest first (withdrawn and expired ones too)."""
+    query = select(LegalBasis).where(LegalBasis.citizen == citizen)
+    return list(session.scalars(query.order_by(LegalBasis.id.desc())))

@@ -58,8 +58,9 @@ RULE_EDITORS = frozenset(
 )
 # Who may record a basis (consent, legal basis, overriding interest) for a citizen.
 BASIS_RECORDERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER, Role.AREA_CHIEF})
-# Who may export pseudonymised microdata of the whole population for statistics.
-MICRODATA_ROLES = frozenset({Role.ANALYST})
+# Who may export pseudonymised microdata of the whole population for statistics (and every
+# amount of the coverage report, to reconcile with the books): never under casework.
+MICRODATA_ROLES = frozenset({Role.ANALYST, Role.FINANCE_CONSULTANT})
 ADMINS = frozenset({Role.ADMINISTRATOR})
 
 

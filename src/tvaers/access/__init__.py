@@ -21,6 +21,7 @@ from tvaers.access.gates import (
     solution,
     solution_gate,
 )
+from tvaers.access.identities import reveal, reveal_listed
 
 __all__ = [
     "Actor",
@@ -39,6 +40,8 @@ __all__ = [
     "record_citizen_basis",
     "require_casework",
     "require_role",
+    "reveal",
+    "reveal_listed",
     "selection_basis",
     "solution",
     "solution_gate",

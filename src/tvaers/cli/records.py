@@ -172,3 +172,23 @@ def basis_list(
                 "trukket tilbage" if b.withdrawn_at else state,
             )  # fmt: skip
     console.print(table if bases else "Der er ikke registreret noget grundlag.")
+
+
+@app.command("reveal")
+def reveal_command(
+    citizen: Annotated[str, typer.Option("--citizen", help="Borgerens pseudonym")],
+    basis: Annotated[
+        int | None,
+        typer.Option("--basis", help="Nummeret på borgerens grundlag (standard: det gældende)"),
+    ] = None,
+    user: UserOption = None,
+) -> None:
+    """Vis CPR-nummer og navn for et pseudonym (fra det krypterede identitetslager):
+    sagsbehandlingsformål og et gældende grundlag for borgeren; hver visning logges."""
+    settings = _settings()
+    with acting(settings, user, "casework") as (session, actor):
+        found = access.reveal(session, settings, actor, citizen.strip(), basis)
+    if found is None:
+        err.print("Borgeren findes ikke i identitetslageret (importér borgerne igen).")
+        raise typer.Exit(1)
+    console.print(f"CPR-nummer: {found.shown}" + (f"   Navn: {found.name}" if found.name else ""))

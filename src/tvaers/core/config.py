@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from functools import cached_property
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     )
     pseudonym_key_file: Path | None = Field(
         default=None, description="Fil med nøglen; standard: home/hemmeligheder/pseudonym.key"
+    )
+    identity_key: str = Field(
+        default="",
+        description="Nøgle til identitetslageret (klare CPR-numre og navne), 64 hex-tegn; "
+        "tom = home/hemmeligheder/identitet.key",
     )
     municipality: str = Field(default="Demokommune", description="Kommunens navn")
     log_format: str = Field(default="console", description="console eller json")
@@ -76,6 +82,27 @@ class Settings(BaseSettings):
             )
         return key.encode()
 
+    @property
+    def identity_path(self) -> Path:
+        """The encrypted identity store (tvaers.store.identities)."""
+        return self.home / "identiteter.bin"
+
+    @cached_property
+    def identity_key_bytes(self) -> bytes:
+        """The identity store's own AES-256 key: the setting, or a generated file."""
+        text = self.identity_key or _secret_file(self.home / "hemmeligheder" / "identitet.key")
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ConfigError(
+                "Nøglen til identitetslageret skal være 64 hex-tegn (32 byte).",
+                hint="Sæt TVAERS_IDENTITY_KEY eller slet ikke nøglefilen: lageret kan ikke "
+                "åbnes uden den.",
+            )
+        return key
+
     @cached_property
     def session_key(self) -> str:
         """The key that signs session cookies: the setting, or a generated file."""
@@ -84,8 +111,11 @@ class Settings(BaseSettings):
         return _secret_file(self.home / "hemmeligheder" / "session.key")
 
     def ensure_home(self) -> None:
+        """The data folder, readable by its owner only (it holds personal data)."""
         self.home.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # a folder owned by someone else is left as it is
+            self.home.chmod(0o700)
 
 
 def _secret_file(path: Path) -> str:

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     QUANTITY = "quantity"  # units, at most four decimals -> DECIMAL(18,4)
     INTEGER = "integer"
     CPR = "cpr"  # validated and pseudonymised; never stored in clear
+    PERSON_NAME = "person_name"  # a citizen's name: only in the encrypted identity store
     CHOICE = "choice"  # one of ``choices`` (Danish aliases accepted)
     FUNCTION_CODE = "function_code"  # x.xx.xx of the authorised chart of accounts
     ACCOUNT = "account"  # the finance system's account number, 528211003[-...]
@@ -165,6 +166,7 @@ CONTRACTS: dict[str, Contract] = {
                 _CPR,
                 Column("family", Kind.CODE, aliases=("familie", "husstand", "familie_id")),
                 Column("birth_date", Kind.DATE, aliases=("foedselsdato",)),
+                Column("name", Kind.PERSON_NAME, aliases=("navn", "fulde_navn")),
             ),
             key=("cpr",),
         ),

@@ -40,6 +40,7 @@ from tvaers.data.validation import Staged, stage
 from tvaers.engine.connection import connect, raw
 from tvaers.store import audit
 from tvaers.store.database import make_engine, sessions, upgrade
+from tvaers.store.identities import seal
 from tvaers.store.models import ImportBatch, Municipality, utcnow
 
 log = get_logger(__name__)
@@ -177,8 +178,9 @@ def import_folder(
             raise ImportRejected(sink.issues, sink.total)
         step("Indlæser", (len(changed) + 1) / (len(changed) + 2))
         batch_id = _load(
-            con, engine, folder, staged, user or getpass.getuser(), settings.municipality
-        )
+            con, engine, folder, staged, user or getpass.getuser(), settings.municipality,
+            _identity_writer(con, staged.get("citizens"), settings),
+        )  # fmt: skip
         result.batch_id = batch_id
         result.tables = sorted(
             [
@@ -192,6 +194,21 @@ def import_folder(
         return result
     finally:
         con.close()
+
+
+def _identity_writer(
+    con: DuckDBPyConnection, item: Staged | None, settings: Settings
+) -> Callable[[], None] | None:
+    """What seals the citizens' clear CPR numbers and names into the encrypted identity store
+    (:mod:`tvaers.store.identities`) just before the import commits; ``None`` when the import
+    brings no citizens. The clear values go from DuckDB's temporary table to memory only."""
+    if item is None:
+        return None
+    name = "v_name" if "name" in item.headers else "CAST(NULL AS VARCHAR)"
+    table = con.sql(
+        f"SELECT p_cpr AS citizen, v_cpr AS cpr, {name} AS name FROM {item.parsed}"
+    ).to_arrow_table()
+    return lambda: seal(table, settings.identity_key_bytes, settings.identity_path)
 
 
 def _municipality_id(session: Session, name: str) -> int:
@@ -210,6 +227,7 @@ def _load(
     staged: dict[str, Staged],
     user: str,
     municipality: str,
+    before_commit: Callable[[], None] | None = None,
 ) -> int:
     tables = [
         {"table": t, "file": s.path.name, "sha256": s.sha256, "rows": s.rows}
@@ -239,6 +257,8 @@ def _load(
         if {"citizens", "relations", "postings"} & staged.keys():
             latest = con.execute("SELECT max(posting_date) FROM main.postings").fetchone()
             derive_families(con, (latest[0] if latest and latest[0] else today()))
+        if before_commit is not None:
+            before_commit()
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")

@@ -20,8 +20,13 @@ LOADED = "import_state"
 
 
 def stored_columns(contract: Contract) -> list[tuple[str, str]]:
-    """(name, SQL type) of a table as stored, lineage columns excluded."""
-    cols = [(c.stored_name, SQL_TYPES.get(c.kind, "VARCHAR")) for c in contract.columns]
+    """(name, SQL type) of a table as stored, lineage columns excluded. A person's name is not
+    stored in the analytics tables: only in the encrypted identity store."""
+    cols = [
+        (c.stored_name, SQL_TYPES.get(c.kind, "VARCHAR"))
+        for c in contract.columns
+        if c.kind is not Kind.PERSON_NAME
+    ]
     if contract.table == "postings":  # dranst always known (defaults to 1)
         cols = [(n, "INTEGER" if n == "dranst" else t) for n, t in cols]
     return cols + list(EXTRA.get(contract.table, ()))

@@ -117,6 +117,9 @@ def citizen_page(
     export = wants_excel(request)
     action = "borger_eksporteret" if export else "borger_vist"
     basis = access.person(session, who, citizen, action)
+    asked = request.query_params.get("identitet") == "1" and not export
+    settings = settings_of(request)
+    identity = access.reveal(session, settings, who, citizen) if asked else None
     data = _loaded(request, citizen)
     postings = DataTable(
         title="Posteringer på borgeren",
@@ -151,6 +154,8 @@ def citizen_page(
         who,
         citizen=citizen,
         basis=basis,
+        identity=identity,
+        identity_asked=asked,
         facts=(data["citizen"] or [{}])[0],
         postings=postings,
         activities=activities,

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pyarrow as pa
 import typer
@@ -21,7 +21,6 @@ from tvaers.core.errors import TvaersError
 from tvaers.draw.members import Enrolled
 
 if TYPE_CHECKING:
-    from ibis.backends.duckdb import Backend
     from sqlalchemy.orm import Session
 
     from tvaers.draw.attribution import Attribution
@@ -120,12 +119,12 @@ def enrolled(settings: Settings, solution: int | None) -> list[Enrolled] | None:
     """The solution's enrolment periods (all of them, discharged ones too), or ``None``."""
     if solution is None:
         return None
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     with closing(store(settings)) as session:
         return [
             Enrolled(e.unit, e.subject, e.enrolled_on, e.discharged_on)
-            for e in records.enrolments(session, solution)
+            for e in decisions.enrolments(session, solution)
         ]
 
 
@@ -153,7 +152,9 @@ def _emit(tables: list[OutputTable], fmt: str, out: Path | None) -> None:
 
 
 @contextmanager
-def _draw_backend(settings: Settings) -> Iterator[tuple[Backend, DrawConfig]]:
+def _draw_backend(settings: Settings) -> Iterator[tuple[Any, DrawConfig]]:
+    """The read-only analytics backend (opaque here: the CLI runs no queries) and the
+    configuration; errors end the command in Danish."""
     from tvaers.draw import service
 
     try:
@@ -165,7 +166,7 @@ def _draw_backend(settings: Settings) -> Iterator[tuple[Backend, DrawConfig]]:
 
 
 def _attribution(
-    backend: Backend, year: int | None, config: DrawConfig, people: list[Enrolled] | None
+    backend: Any, year: int | None, config: DrawConfig, people: list[Enrolled] | None
 ) -> Attribution:
     """The year's attribution, limited to a solution's people when ``people`` is given."""
     from tvaers.draw import service

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -136,42 +137,11 @@ def read_csv(path: Path) -> RawTable:
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     style = NumberStyle.DANISH if delimiter == ";" else NumberStyle.INTERNATIONAL
     headers = _split_header(header, delimiter)
-    issues: list[Issue] = []
-    dupes = sorted({h for h in headers if headers.count(h) > 1})
-    if dupes or any(not h.strip() for h in headers):
-        for name in dupes or [""]:
-            issues.append(
-                Issue(
-                    path.name,
-                    1,
-                    name,
-                    "",
-                    ErrorCode.COLUMN_DUPLICATE,
-                    "Overskriftsrækken har en tom eller gentaget kolonne",
-                    "Giv hver kolonne et entydigt navn.",
-                )
-            )
+    issues = _header_issues(path, headers)
+    if issues:
         return RawTable(path, None, style, encoding, issues)
     skipped: list[int] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        number = row.number or 0
-        skipped.append(number)
-        if len(issues) < 1000:
-            issues.append(
-                Issue(
-                    path.name,
-                    number,
-                    "",
-                    row.text[:60],
-                    ErrorCode.ROW_WIDTH,
-                    f"Rækken har {row.actual_columns} felter, men overskriften har "
-                    f"{row.expected_columns}",
-                    "Filen kan være afkortet eller have et skilletegn for meget; "
-                    "tjek rækken i Excel.",
-                )
-            )
-        return "skip"
+    on_invalid = _wrong_width(path, issues, skipped)
 
     try:
         table = pacsv.read_csv(
@@ -217,6 +187,52 @@ def read_csv(path: Path) -> RawTable:
         )
     rows = _row_numbers(table.num_rows, skipped)
     return RawTable(path, table.append_column(ROW, pa.array(rows)), style, encoding, issues)
+
+
+def _header_issues(path: Path, headers: list[str]) -> list[Issue]:
+    """An empty or repeated column name in the header row (nothing can be read then)."""
+    dupes = sorted({h for h in headers if headers.count(h) > 1})
+    if not dupes and all(h.strip() for h in headers):
+        return []
+    return [
+        Issue(
+            path.name,
+            1,
+            name,
+            "",
+            ErrorCode.COLUMN_DUPLICATE,
+            "Overskriftsrækken har en tom eller gentaget kolonne",
+            "Giv hver kolonne et entydigt navn.",
+        )
+        for name in dupes or [""]
+    ]
+
+
+def _wrong_width(
+    path: Path, issues: list[Issue], skipped: list[int]
+) -> Callable[[pacsv.InvalidRow], str]:
+    """Arrow's handler for a row of the wrong width: note it (the first 1,000) and skip it."""
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        number = row.number or 0
+        skipped.append(number)
+        if len(issues) < 1000:
+            issues.append(
+                Issue(
+                    path.name,
+                    number,
+                    "",
+                    row.text[:60],
+                    ErrorCode.ROW_WIDTH,
+                    f"Rækken har {row.actual_columns} felter, men overskriften har "
+                    f"{row.expected_columns}",
+                    "Filen kan være afkortet eller have et skilletegn for meget; "
+                    "tjek rækken i Excel.",
+                )
+            )
+        return "skip"
+
+    return on_invalid
 
 
 def _blank_lines_before_header(path: Path, encoding: str) -> int:

@@ -100,17 +100,9 @@ def price_periods(unit_prices: ir.Table) -> ir.Table:
     )
 
 
-def activity_months(
-    activities: ir.Table, interventions: ir.Table, unit_prices: ir.Table, months: ir.Table
-) -> ir.Table:
-    """One row per activity and month of the period it is active in, priced in whole øre.
-
-    Units by the data contract: ``units_per_month`` prorated by active days / days in month;
-    else ``day`` = active days, ``week`` = active days / 7, ``month`` = active days / days in
-    month; ``hour`` and ``piece`` need ``units_per_month``. The price is the one valid on the
-    first active day of the month. ``cost_ore`` (units x price, rounded half to even) is NULL when
-    there is no price or no units.
-    """
+def _active_spans(activities: ir.Table, interventions: ir.Table, months: ir.Table) -> ir.Table:
+    """One row per activity and month it is active in: its first and last active day in the
+    month, and the intervention's function code, unit and sector area."""
     a = activities.select(
         "citizen",
         "intervention",
@@ -131,8 +123,7 @@ def activity_months(
     itv = interventions.select(
         itv_code="intervention", function_code="function_code", unit="unit", area="sector_area"
     )
-    prices = price_periods(unit_prices)
-    typed = (
+    return (
         spans.join(itv, spans.intervention == itv.itv_code)
         .select(
             "citizen",
@@ -148,6 +139,21 @@ def activity_months(
         )
         .view()
     )  # a fresh relation: Ibis cannot join on computed columns of a projection
+
+
+def activity_months(
+    activities: ir.Table, interventions: ir.Table, unit_prices: ir.Table, months: ir.Table
+) -> ir.Table:
+    """One row per activity and month of the period it is active in, priced in whole øre.
+
+    Units by the data contract: ``units_per_month`` prorated by active days / days in month;
+    else ``day`` = active days, ``week`` = active days / 7, ``month`` = active days / days in
+    month; ``hour`` and ``piece`` need ``units_per_month``. The price is the one valid on the
+    first active day of the month. ``cost_ore`` (units x price, rounded half to even) is NULL when
+    there is no price or no units.
+    """
+    typed = _active_spans(activities, interventions, months)
+    prices = price_periods(unit_prices)
     joined = typed.left_join(
         prices,
         [

@@ -1,0 +1,85 @@
+"""Every error the app answers, rendered once with the layout and the security headers: a
+refusal of the access rules (403, with the reason and, for a solution's people, the way to put it
+right), sign-in, unreadable input (422), unknown pages (404) and numbers too large for the
+database."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tvaers.core.errors import AccessRefused
+from tvaers.store.models import Solution
+from tvaers.web.deps import SignInRequired, render
+from tvaers.web.texts import T
+
+S = T.selection
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Register the app's error pages."""
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _exc: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(f"/log-ind?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(AccessRefused)
+    async def _refused(request: Request, exc: AccessRefused) -> HTMLResponse:
+        """Every refusal of the access rules, in one place: the 403 page with the reason."""
+        who = getattr(request.state, "who", None)
+        if exc.solution_id is None:
+            hint = f" {T.purpose_hint}" if exc.reason == "purpose" else ""
+            return render(
+                request, "forbidden.html", who, status_code=403, reason=exc.message + hint
+            )
+        with app.state.sessions() as session:
+            solution = session.get(Solution, exc.solution_id)
+            reasons = {
+                "role": S["refused_role"],
+                "purpose": S["refused_statistical"],
+                "basis": S["refused_basis"].format(name=solution.name if solution else ""),
+            }
+            extra = {"basis_link": exc.may_record_basis} if exc.reason == "basis" else {}
+            return render(
+                request, "selection/refused.html", who, status_code=403, solution=solution,
+                reason=reasons.get(exc.reason, exc.message), **extra,
+            )  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        """A form field or address parameter FastAPI could not read: say which, in Danish."""
+        who = getattr(request.state, "who", None)
+        problems = [
+            f"{T.field_label(str(e['loc'][-1]))}: "
+            f"{T.validation.get(e['type'], T.validation['default'])} "
+            f"(værdi: '{str(e.get('input', ''))[:40]}')"
+            for e in exc.errors()
+        ]
+        return render(
+            request,
+            "error.html",
+            who,
+            status_code=422,
+            message="Oplysningerne kunne ikke læses",
+            problems=problems,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        who = getattr(request.state, "who", None)
+        message = {404: T.not_found, 405: T.wrong_method}.get(exc.status_code, str(exc.detail))
+        return render(request, "error.html", who, status_code=exc.status_code, message=message)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _too_large(request: Request, exc: Exception) -> HTMLResponse:
+        """A number in the address too large for the database (…/loesninger/99999999999999999999;
+        SQLite raises OverflowError, PostgreSQL 'integer out of range'): no such page, as for any
+        other unknown number. Any other data error is a fault and stays one."""
+        if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
+            raise exc
+        who = getattr(request.state, "who", None)
+        return render(request, "error.html", who, status_code=404, message=T.not_found)

@@ -39,8 +39,10 @@ import json, os, time
 import ibis.formats.pandas  # noqa: F401 - imported before timing (Ibis' result converter)
 from tvaers.core.config import Settings
 from tvaers.draw import service as draw
-from tvaers.selection import service
-from tvaers.selection.model import ready_made
+from tvaers.selection import statistics
+from tvaers.selection.candidates import candidates
+from tvaers.selection.evaluation import evaluate
+from tvaers.selection.rule_files import ready_made
 
 settings = Settings()
 keys = os.environ["TVAERS_BENCH_RULES"].split(",")
@@ -52,10 +54,10 @@ wall, cpu = time.perf_counter(), time.process_time()
 evaluation = None
 for rule in rules:
     start = time.perf_counter()
-    evaluation = service.evaluate(backend, rule, config=config, reuse=evaluation)
+    evaluation = evaluate(backend, rule, config=config, reuse=evaluation)
     evaluated = time.perf_counter()
-    summary = service.summary(evaluation)
-    listed = service.candidates(evaluation)
+    summary = statistics.summary(evaluation)
+    listed = candidates(evaluation)
     per_rule[rule.key] = {
         "evaluate_seconds": round(evaluated - start, 3),
         "summary_candidates_seconds": round(time.perf_counter() - evaluated, 3),

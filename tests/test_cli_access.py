@@ -109,7 +109,10 @@ def test_cli_access_matrix(town: Settings, role: str, purpose: str) -> None:
             assert new == [], (name, role, purpose)
             assert not any(p in result.output for p in PSEUDONYM.values())
             continue
-        runs = [e for e in new if e.action != "paa_kandidatliste"]
+        runs = [e for e in new if e.action not in ("paa_kandidatliste", "cpr_vist")]
+        listed = [e.citizen for e in new if e.action == "paa_kandidatliste"]
+        revealed = [e.citizen for e in new if e.action == "cpr_vist"]
+        assert sorted(revealed) == (sorted(listed) if args[0] == "select" else [])
         if args[0] == "basis":  # the bases of a solution name nobody: nothing to log
             assert runs == [], (name, role, purpose)
             continue

@@ -15,7 +15,7 @@ from tvaers.anchoring import examples
 from tvaers.cli import app
 from tvaers.core.config import Settings
 from tvaers.data.importer import import_folder
-from tvaers.selection.model import ready_made
+from tvaers.selection.rule_files import ready_made
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.store.models import AuditEntry, Enrolment, SelectionDecision
 

@@ -68,8 +68,13 @@ from tvaers.data.importer import import_folder
 from tvaers.draw import service as draw
 from tvaers.draw.model import Period, Unit
 from tvaers.selection import queries as q
-from tvaers.selection import service
-from tvaers.selection.model import (
+from tvaers.selection import statistics
+from tvaers.selection.candidates import candidate_detail, candidates
+from tvaers.selection.compile import compile_condition, points_column
+from tvaers.selection.evaluation import Evaluation, evaluate
+from tvaers.selection.parse import parse_rule_set
+from tvaers.selection.rule_files import ready_made
+from tvaers.selection.rules import (
     AllOf,
     AnyOf,
     Condition,
@@ -77,10 +82,7 @@ from tvaers.selection.model import (
     Measure,
     NotOf,
     RuleSet,
-    parse_rule_set,
-    ready_made,
 )
-from tvaers.selection.service import Evaluation
 
 from .conftest import FIXTURES, TEST_KEY
 
@@ -134,7 +136,7 @@ def backend(town: Settings) -> Iterator[Backend]:
 
 @pytest.fixture(scope="module")
 def evaluations(backend: Backend) -> dict[str, Evaluation]:
-    return {key: service.evaluate(backend, rule) for key, (rule, _) in ready_made().items()}
+    return {key: evaluate(backend, rule) for key, (rule, _) in ready_made().items()}
 
 
 def rule_from(text: str) -> RuleSet:
@@ -191,6 +193,11 @@ EXPECTED = {
     #   family treatment until 30/6; children + special education).
     #   mette is 26, olga 16 (17 the day after), xenia's age is unknown.
     "kl_udsatte_unge": {"lars", "niels"},
+    # KL (2017) §3.1: at least 2 sector areas and at least 7 interventions at once in the family.
+    #   The most at once here is F11's 4 (niels' and olga's family treatment and special school,
+    #   1 January-30 June): nobody. test_kl_families_with_many_services_at_once_by_hand lowers
+    #   the bound.
+    "kl_familier_med_mange_ydelser": set(),
     # KL: substance-abuse treatment and transfer income, both on as_of.
     #   hans ("Kontanthjælp" compares case-insensitively). viggo: § 101 ended 30/12.
     #   william: no benefit.
@@ -218,6 +225,65 @@ def test_ready_made_rule_set_selects_the_hand_worked_group(
     assert evaluation.warnings == ()
     population = 17 if evaluation.unit is Unit.FAMILY else 22
     assert evaluation.units.count().to_pyarrow().as_py() == population
+
+
+@pytest.mark.parametrize(
+    ("at_once", "expected"),
+    [
+        # F11: niels and olga each have family treatment and special school, 1/1-30/6: 4 at
+        # once; children, special education and employment (peter's sygedagpenge).
+        (4, {"F11"}),
+        # 3 at once: F1 (anna's mentor and § 99 with bo's family treatment, from 1/5), F6
+        # (gustav's mentor and § 85 with sofus' family treatment, from 1/11), F7 (hans' mentor,
+        # § 85 and § 101, from 1/5). F2, F3, F4, F8, F9, F10: 2 at most.
+        (3, {"F1", "F6", "F7", "F11"}),
+    ],
+)
+def test_kl_families_with_many_services_at_once_by_hand(
+    backend: Backend, at_once: int, expected: set[str]
+) -> None:
+    rule, text = ready_made()["kl_familier_med_mange_ydelser"]
+    assert rule.unit is Unit.FAMILY
+    assert rule.source == (
+        "KL (2017): Bedre tværgående samarbejde om ydelser og indsats, afsnit 3.1"
+    )
+    shipped = "simultaneous_interventions: {min: 7}"
+    assert shipped in text
+    variant = rule_from(text.replace(shipped, f"simultaneous_interventions: {{min: {at_once}}}"))
+    assert members(evaluate(backend, variant)) == expected
+
+
+def test_kl_rule_sets_cite_the_kl_report_of_2017() -> None:
+    """The seed (seeds/002) is KL (2017), «Bedre tværgående samarbejde om ydelser og indsats»."""
+    for key, (rule, text) in ready_made().items():
+        if key.startswith("kl_"):
+            assert rule.source.startswith(
+                "KL (2017): Bedre tværgående samarbejde om ydelser og indsats, afsnit 3."
+            ), key
+            assert "2019" not in text, key
+
+
+def test_kl_rehabilitation_reads_home_nursing_or_home_help() -> None:
+    """KL §3.1: «støtte i eget hjem i form af hjemmesygepleje/hjemmehjælp»: the rule set picks
+    home nursing and home help (SEL § 83), not other paragraphs."""
+    from tvaers.draw import queries_contacts as qc
+    from tvaers.selection.rules import InterventionCondition
+
+    rule, _ = ready_made()["kl_genoptraening_og_hjemmesygepleje"]
+    assert "hjemmesygepleje/hjemmehjælp" in rule.label
+    home = [leaf for leaf in rule.leaves() if isinstance(leaf, InterventionCondition)][1]
+    assert home.selector is not None
+    catalogue = ibis.memtable(
+        {
+            "intervention": ["018138", "018083", "016085", "018140", "018084"],
+            "name": ["Hjemmesygepleje", "Personlig og praktisk hjælp (SEL § 83)",
+                     "Socialpædagogisk støtte (§ 85)", "Genoptræning", "Hjemmehjælp, nat"],
+            "legal_basis": ["Sundhedsloven § 138", "SEL § 83", "SEL § 85",
+                            "Sundhedsloven § 140", "SEL § 83, stk. 1"],
+        }
+    )  # fmt: skip
+    picked = catalogue.filter(qc.matches(catalogue, home.selector)).intervention
+    assert set(ibis.duckdb.connect().execute(picked)) == {"018083", "018084", "018138"}
 
 
 def test_furesoe_funnel_and_near_misses(evaluations: dict[str, Evaluation]) -> None:
@@ -265,16 +331,16 @@ def test_score_breakdown_sums_to_the_score(evaluations: dict[str, Evaluation]) -
         weights = evaluation.rule.score.weights
         assert weights
         for row in evaluation.units.to_pyarrow().to_pylist():
-            parts = {m: row[q.points_column(m)] for m in weights}
+            parts = {m: row[points_column(m)] for m in weights}
             assert all(parts[m] == weights[m] * row[m.value] for m in weights)
             assert sum(parts.values(), D(0)) == row["score"]
-        table = service.candidates(evaluation)
+        table = candidates(evaluation)
         for row in table.to_pylist():
-            assert sum((row[q.points_column(m)] for m in weights), D(0)) == row["score"]
+            assert sum((row[points_column(m)] for m in weights), D(0)) == row["score"]
 
 
 def test_candidates_are_ranked_by_score_then_cost(evaluations: dict[str, Evaluation]) -> None:
-    table = service.candidates(evaluations["kl_mentor_og_stoettekontaktperson"])
+    table = candidates(evaluations["kl_mentor_og_stoettekontaktperson"])
     rows = table.to_pylist()
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
     # hans: 2 x 2 areas + 3 interventions + 3 x 1 overlap = 10; the others 4 + 2 + 3 = 9
@@ -283,7 +349,7 @@ def test_candidates_are_ranked_by_score_then_cost(evaluations: dict[str, Evaluat
     assert keys == sorted(keys)
     assert set(table.column_names) >= {"citizen", "members", "score", "points_overlaps",
                                        "sector_areas", "cost", "benefits", "areas"}  # fmt: skip
-    families = service.candidates(evaluations["kl_boernesag_og_overfoerselsindkomst"]).to_pylist()
+    families = candidates(evaluations["kl_boernesag_og_overfoerselsindkomst"]).to_pylist()
     assert {r["family"]: r["members"] for r in families} == {"F1": 2, "F6": 2}
 
 
@@ -296,16 +362,16 @@ def test_cost_is_the_draw_of_the_window(
     per_citizen: dict[str, Decimal] = {}
     for row in rows:
         per_citizen[row["citizen"]] = per_citizen.get(row["citizen"], D(0)) + row["total"]
-    for candidate in service.candidates(evaluation).to_pylist():
+    for candidate in candidates(evaluation).to_pylist():
         assert candidate["cost"] == per_citizen[candidate["citizen"]]
-    families = service.candidates(evaluations["kl_boernesag_og_overfoerselsindkomst"])
+    families = candidates(evaluations["kl_boernesag_og_overfoerselsindkomst"])
     f1 = next(r for r in families.to_pylist() if r["family"] == "F1")
     assert f1["cost"] == per_citizen[PSEUDONYM["anna"]] + per_citizen[PSEUDONYM["bo"]]
 
 
 def test_candidate_detail_shows_why(evaluations: dict[str, Evaluation]) -> None:
     evaluation = evaluations["furesoe"]
-    detail = service.candidate_detail(evaluation, PSEUDONYM["carl"])
+    detail = candidate_detail(evaluation, PSEUDONYM["carl"])
     assert not detail.in_group and detail.include and detail.exclude
     met = {c["path"]: c["met"] for c in detail.criteria}
     assert met == {
@@ -335,13 +401,13 @@ def test_candidate_detail_shows_why(evaluations: dict[str, Evaluation]) -> None:
     assert {a["sector_area"] for a in detail.cost_by_area} == {"employment", "adults"}
     assert sum(a["total"] for a in detail.cost_by_area) == detail.measures["cost"]
     with pytest.raises(NotFound):
-        service.candidate_detail(evaluation, "ukendt")
+        candidate_detail(evaluation, "ukendt")
 
 
 def test_outcome_events_after_the_reference_date_are_not_known(
     evaluations: dict[str, Evaluation],
 ) -> None:
-    detail = service.candidate_detail(evaluations["furesoe"], PSEUDONYM["peter"])
+    detail = candidate_detail(evaluations["furesoe"], PSEUDONYM["peter"])
     # his job on 2026-06-01 is after as_of: the sickness spell is open, 1/9-31/12 = 122 days
     assert [(b["benefit"], b["end"], b["days"]) for b in detail.benefits] == [
         ("sygedagpenge", None, 122)
@@ -351,7 +417,7 @@ def test_outcome_events_after_the_reference_date_are_not_known(
 
 def test_an_earlier_reference_date_knows_less(backend: Backend) -> None:
     rule = strict_furesoe()
-    evaluation = service.evaluate(backend, rule, as_of=date(2025, 10, 31))
+    evaluation = evaluate(backend, rule, as_of=date(2025, 10, 31))
     assert evaluation.window == Period.between(date(2025, 1, 1), date(2025, 10, 31))  # clipped
     rows = unit_rows(evaluation)
     carl = rows["carl"]
@@ -364,7 +430,7 @@ def test_an_earlier_reference_date_knows_less(backend: Backend) -> None:
 
 def test_reference_date_before_the_data_is_refused(backend: Backend) -> None:
     with pytest.raises(NoData):
-        service.evaluate(backend, ready_made()["furesoe"][0], as_of=date(2023, 6, 30))
+        evaluate(backend, ready_made()["furesoe"][0], as_of=date(2023, 6, 30))
 
 
 # --- families, ages, composition ----------------------------------------------------------------
@@ -374,10 +440,10 @@ def test_family_member_kinds(backend: Backend) -> None:
     text = ready_made()["kl_boernesag_og_overfoerselsindkomst"][1]
     # with 'member: any' tina's own family treatment counts for F12 (she is on kontanthjælp)
     anyone = rule_from(text.replace("member: child", "member: any"))
-    assert members(service.evaluate(backend, anyone)) == {"F1", "F6", "F12"}
+    assert members(evaluate(backend, anyone)) == {"F1", "F6", "F12"}
     # a child on transfer income: there is none
     children = rule_from(text.replace("member: adult", "member: child"))
-    assert members(service.evaluate(backend, children)) == set()
+    assert members(evaluate(backend, children)) == set()
 
 
 def test_family_counts_are_the_familys_own(backend: Backend) -> None:
@@ -386,17 +452,17 @@ def test_family_counts_are_the_familys_own(backend: Backend) -> None:
     )
     # F1: employment + adults (anna) and children (bo); F6 likewise; F11: children and
     # special education (niels, olga) and employment (peter). F12: employment, children only.
-    assert members(service.evaluate(backend, rule)) == {"F1", "F6", "F11"}
+    assert members(evaluate(backend, rule)) == {"F1", "F6", "F11"}
 
 
 def test_family_composition(backend: Backend) -> None:
     families = rule_from("rule_set: t\nlabel: t\nunit: family\ninclude: {family: {children: 1}}")
-    assert members(service.evaluate(backend, families)) == {"F1", "F6", "F11", "F12"}
+    assert members(evaluate(backend, families)) == {"F1", "F6", "F11", "F12"}
     parents = rule_from(
         "rule_set: t\nlabel: t\ninclude:\n  all:\n    - family: {children: 1, adults: {max: 1}}\n"
         "    - age: {min: 18}\n"
     )
-    assert members(service.evaluate(backend, parents)) == {"anna", "gustav", "peter", "tina"}
+    assert members(evaluate(backend, parents)) == {"anna", "gustav", "peter", "tina"}
 
 
 def test_age_without_birth_date_fails_the_condition(backend: Backend) -> None:
@@ -405,7 +471,7 @@ def test_age_without_birth_date_fails_the_condition(backend: Backend) -> None:
         "    - not: {age: {max: 29}}\n"
     )
     # frida (37) and xenia (unknown: 'age' fails, so 'not age' holds); lars 24, mette 26 are out
-    assert members(service.evaluate(backend, young)) == {"frida", "xenia"}
+    assert members(evaluate(backend, young)) == {"frida", "xenia"}
 
 
 # --- what-ifs and suppression -------------------------------------------------------------------
@@ -419,7 +485,7 @@ def identities_in(value: object) -> set[str]:
 
 
 def test_summary_hides_a_small_group_and_small_differences(backend: Backend) -> None:
-    summary = service.summary(service.evaluate(backend, strict_furesoe()))
+    summary = statistics.summary(evaluate(backend, strict_furesoe()))
     assert summary.population == 22
     assert summary.units is None and summary.cost is None and summary.note
     funnel = {row["step"]: row for row in summary.funnel}
@@ -436,14 +502,14 @@ def test_what_if_equals_evaluating_the_variant(
     backend: Backend, evaluations: dict[str, Evaluation]
 ) -> None:
     for evaluation in evaluations.values():  # every ready-made rule set, every criterion
-        _population, figures, paths = service._figures(evaluation)
+        _population, figures, paths = statistics._figures(evaluation)
         for index, (path, _part, _label) in enumerate(paths):
-            variant = service.evaluate(backend, evaluation.rule.without(path))
+            variant = evaluate(backend, evaluation.rule.without(path))
             assert figures[f"what_if_{index}"].units == len(members(variant)), path
             cost = variant.units.filter(variant.units.in_group).cost.sum().to_pyarrow().as_py()
             assert figures[f"what_if_{index}"].cost == (cost or D("0.00")), path
     # by hand for Furesø with a minimum score of 10 (group: anna, dina):
-    _population, figures, paths = service._figures(service.evaluate(backend, strict_furesoe()))
+    _population, figures, paths = statistics._figures(evaluate(backend, strict_furesoe()))
     by_path = {path: figures[f"what_if_{i}"].units for i, (path, _p, _l) in enumerate(paths)}
     assert by_path == {
         "include.all[0].benefit": 3,  # + erik (10 points, no benefit on as_of)
@@ -457,9 +523,9 @@ def test_what_if_equals_evaluating_the_variant(
 
 def test_summary_of_a_published_group(evaluations: dict[str, Evaluation]) -> None:
     evaluation = evaluations["kl_mentor_og_stoettekontaktperson"]
-    summary = service.summary(evaluation)
+    summary = statistics.summary(evaluation)
     assert (summary.units, summary.citizens) == (5, 5)
-    cost = sum(r["cost"] for r in service.candidates(evaluation).to_pylist())
+    cost = sum(r["cost"] for r in candidates(evaluation).to_pylist())
     assert summary.cost == cost
     areas = {r["sector_area"]: r for r in summary.cost_by_area}
     assert areas["employment"]["units"] == areas["adults"]["units"] == 5
@@ -487,19 +553,19 @@ def test_what_if_published_when_the_difference_is_five_or_more(backend: Backend)
     # at least 2 areas and 30+: anna, carl, dina, erik, gustav, hans, ida (30), jens, tina,
     # viggo = 10. Without the age: + lars, mette, niels, olga, xenia = 15 (shown, +5).
     # Without the areas: 30+ = the 10 + frida, kirsten, peter, william = 14 (+4: hidden).
-    summary = service.summary(service.evaluate(backend, rule))
+    summary = statistics.summary(evaluate(backend, rule))
     assert summary.units == 10
     rows = {r["path"]: r for r in summary.what_if}
     assert rows["include.all[1].age"]["units"] == 15
     assert rows["include.all[1].age"]["difference"] == 5
     assert rows["include.all[0].sector_areas"]["units"] is None
-    assert rows["include.all[0].sector_areas"]["note"] == service.SMALL_DIFFERENCE
+    assert rows["include.all[0].sector_areas"]["note"] == statistics.SMALL_DIFFERENCE
 
 
 def test_compare_a_variant(backend: Backend, evaluations: dict[str, Evaluation]) -> None:
     base = evaluations["kl_mentor_og_stoettekontaktperson"]
-    wide = service.evaluate(backend, rule_from("rule_set: t\nlabel: t\ninclude: {sector_areas: 2}"))
-    result = service.compare(base, wide)
+    wide = evaluate(backend, rule_from("rule_set: t\nlabel: t\ninclude: {sector_areas: 2}"))
+    result = statistics.compare(base, wide)
     assert (result.base["units"], result.variant["units"]) == (5, 15)
     assert result.difference["units"] == 10
     cells = {(c["base"], c["variant"]): c["units"] for c in result.overlap}
@@ -507,16 +573,16 @@ def test_compare_a_variant(backend: Backend, evaluations: dict[str, Evaluation])
     assert cells[("ikke i grundregel", "i variant")] == 10
     assert cells[("ikke i grundregel", "ikke i variant")] == 7
     # dropping the mentor adds lars, mette and xenia: 8, within 3 of 5, so hidden
-    narrow = service.evaluate(backend, base.rule.without("include.all[1].intervention"))
-    result = service.compare(base, narrow)
+    narrow = evaluate(backend, base.rule.without("include.all[1].intervention"))
+    result = statistics.compare(base, narrow)
     assert result.base["units"] == 5 and result.variant["units"] is None
     assert result.difference["units"] is None
     # the 2 x 2 table would give the variant back (population minus the other margin): hidden
     assert all(c["units"] is None for c in result.overlap)
     assert not identities_in(result)
-    earlier = service.evaluate(backend, base.rule, as_of=date(2025, 11, 30))
+    earlier = evaluate(backend, base.rule, as_of=date(2025, 11, 30))
     with pytest.raises(ConfigError):
-        service.compare(base, earlier)
+        statistics.compare(base, earlier)
 
 
 def test_unknown_sector_area_gives_a_warning(backend: Backend) -> None:
@@ -524,7 +590,7 @@ def test_unknown_sector_area_gives_a_warning(backend: Backend) -> None:
         "rule_set: t\nlabel: t\ninclude: {intervention: {sector_area: børn}}\n"
         "exclude: {intervention: 'name:*findes ikke*'}"
     )
-    evaluation = service.evaluate(backend, rule)
+    evaluation = evaluate(backend, rule)
     assert members(evaluation) == set()
     assert len(evaluation.warnings) == 2
     assert "'børn' findes ikke" in evaluation.warnings[0]
@@ -572,8 +638,8 @@ def test_condition_tree_compiles_to_its_boolean_value(
     names = [f"leaf{i}" for i in range(LEAVES)]
     table = ibis.memtable({"id": list(range(len(rows))),
                            **{n: [r[i] for r in rows] for i, n in enumerate(names)}})  # fmt: skip
-    expr = q.compile_condition(tree, {n: table[n] for n in names})
-    negated = q.compile_condition(NotOf("n", NotOf("n", tree)), {n: table[n] for n in names})
+    expr = compile_condition(tree, {n: table[n] for n in names})
+    negated = compile_condition(NotOf("n", NotOf("n", tree)), {n: table[n] for n in names})
     result = table.select("id", value=expr, twice=negated).order_by("id")
     found = ibis.duckdb.connect().execute(result).to_dict("records")
     for record, row in zip(found, rows, strict=True):
@@ -588,8 +654,8 @@ def test_de_morgan(values: list[bool]) -> None:
     leaves = tuple(CountCondition(n, Measure.SECTOR_AREAS) for n in names)
     table = ibis.memtable({n: [v] for n, v in zip(names, values, strict=True)})
     columns = {n: table[n] for n in names}
-    left = q.compile_condition(NotOf("x", AllOf("a", leaves)), columns)
-    right = q.compile_condition(AnyOf("o", tuple(NotOf("n", x) for x in leaves)), columns)
+    left = compile_condition(NotOf("x", AllOf("a", leaves)), columns)
+    right = compile_condition(AnyOf("o", tuple(NotOf("n", x) for x in leaves)), columns)
     found = ibis.duckdb.connect().execute(table.select(left=left, right=right))
     assert bool(found["left"][0]) is bool(found["right"][0]) is (not all(values))
 
@@ -630,17 +696,17 @@ def test_an_earlier_evaluation_is_reused(
 ) -> None:
     first = evaluations["furesoe"]
     rule = ready_made()["kl_udsatte_unge"][0]
-    again = service.evaluate(backend, rule, reuse=first)
+    again = evaluate(backend, rule, reuse=first)
     assert again.attribution is first.attribution
     assert (again.persons, again.spans, again.spells) == (first.persons, first.spans, first.spells)
     assert again.measures is first.measures  # same unit, date, window and overlap rules
     assert members(again) == EXPECTED["kl_udsatte_unge"]
     families = ready_made()["kl_boernesag_og_overfoerselsindkomst"][0]
-    other = service.evaluate(backend, families, reuse=first)
+    other = evaluate(backend, families, reuse=first)
     assert other.measures is not first.measures and other.spans is first.spans
     assert members(other) == EXPECTED["kl_boernesag_og_overfoerselsindkomst"]
     # another date and window: nothing is shared
-    shorter = service.evaluate(backend, rule, as_of=date(2025, 6, 30), reuse=first)
+    shorter = evaluate(backend, rule, as_of=date(2025, 6, 30), reuse=first)
     assert shorter.attribution is not first.attribution and shorter.spells is not first.spells
     assert shorter.window == Period.between(date(2025, 1, 1), date(2025, 6, 30))
     # on 30/6: niels is 16, mette still 25 (26 on 1/11)
@@ -651,25 +717,25 @@ def test_minimum_score_and_cost_bounds_keep_their_decimals(backend: Backend) -> 
     text = ready_made()["furesoe"][1]
     # scores after the exclusions: anna, dina 10, ida 8, the rest 7; 7.4 is not 7
     rule = rule_from(text.replace("min: 7", "min: 7.4"))
-    assert members(service.evaluate(backend, rule)) == {"anna", "dina", "ida"}
-    evaluation = service.evaluate(backend, rule.without("score.min"))
+    assert members(evaluate(backend, rule)) == {"anna", "dina", "ida"}
+    evaluation = evaluate(backend, rule.without("score.min"))
     costs = {NAME[r["unit"]]: r["cost"] for r in evaluation.units.to_pyarrow().to_pylist()}
     limit = costs["anna"]
     # the family-treatment pools of March and December reach bo, niels, olga, tina and sofus
     children = rule_from("rule_set: t\nlabel: t\ninclude: {cost: {min: 1, sector_area: children}}")
-    assert members(service.evaluate(backend, children)) == {"bo", "niels", "olga", "tina", "sofus"}
+    assert members(evaluate(backend, children)) == {"bo", "niels", "olga", "tina", "sofus"}
     just_above = rule_from(
         f"rule_set: t\nlabel: t\ninclude: {{cost: {{min: {limit + D('0.01')}}}}}"
     )
-    assert "anna" not in members(service.evaluate(backend, just_above))
+    assert "anna" not in members(evaluate(backend, just_above))
     exactly = rule_from(f"rule_set: t\nlabel: t\ninclude: {{cost: {{min: {limit}, max: {limit}}}}}")
-    assert "anna" in members(service.evaluate(backend, exactly))
+    assert "anna" in members(evaluate(backend, exactly))
 
 
 def test_the_shipped_furesoe_group_is_shown_and_the_excluded_three_are_not(
     evaluations: dict[str, Evaluation],
 ) -> None:
-    summary = service.summary(evaluations["furesoe"])
+    summary = statistics.summary(evaluations["furesoe"])
     assert (summary.units, summary.citizens) == (8, 8)
     funnel = {row["step"]: row["units"] for row in summary.funnel}
     # 11 meet the conditions and 3 of them (carl, gustav, hans) are excluded: showing 11 next to

@@ -16,8 +16,10 @@ from tvaers.anchoring import service as solutions
 from tvaers.anchoring.model import SolutionData
 from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.errors import CaseworkRefused, ConfigError, ErrorCode, NotFound
-from tvaers.selection import records
-from tvaers.selection.model import parse_rule_set, ready_made, rule_set_to_mapping
+from tvaers.selection import bases, decisions, rule_store
+from tvaers.selection.dump import rule_set_to_mapping
+from tvaers.selection.parse import parse_rule_set
+from tvaers.selection.rule_files import ready_made
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.store.models import (
     AuditEntry,
@@ -88,23 +90,23 @@ def count(session: Session, model: type) -> int:
 
 def test_every_ready_made_rule_set_round_trips_byte_for_byte(engine: Engine) -> None:
     with sessions(engine)() as session:
-        added = records.load_ready_made(session, "admin")
+        added = rule_store.load_ready_made(session, "admin")
         session.commit()
         assert sorted(row.rule_id for row in added) and len(added) == len(ready_made())
     with sessions(engine)() as session:  # read back from the database, not the session
-        assert [r.key for r in records.list_rules(session)] == sorted(ready_made())
+        assert [r.key for r in rule_store.list_rules(session)] == sorted(ready_made())
         for key, (rule_set, shipped) in ready_made().items():
-            exported = records.export_rule(session, key)
+            exported = rule_store.export_rule(session, key)
             assert exported == shipped
             assert exported.encode("utf-8") == shipped.encode("utf-8")
             assert parse_rule_set(exported) == parse_rule_set(shipped) == rule_set
-            stored, row = records.get_rule(session, key)
+            stored, row = rule_store.get_rule(session, key)
             assert stored == rule_set and row.version == 1
             assert row.data == rule_set_to_mapping(rule_set)
-            rule = records.find_rule(session, key)
+            rule = rule_store.find_rule(session, key)
             assert rule is not None and rule.ready_made and rule.unit == rule_set.unit.value
         # idempotent: a second run changes nothing
-        assert records.load_ready_made(session, "admin") == []
+        assert rule_store.load_ready_made(session, "admin") == []
         session.commit()
         assert count(session, TargetGroupRuleVersion) == len(ready_made())
 
@@ -112,15 +114,15 @@ def test_every_ready_made_rule_set_round_trips_byte_for_byte(engine: Engine) -> 
 def test_hand_written_rule_with_comments_and_short_forms_round_trips(engine: Engine) -> None:
     windows = HAND_WRITTEN.replace("unge_kontanthjaelp", "unge_crlf").replace("\n", "\r\n")
     with sessions(engine)() as session:
-        records.save_rule(session, HAND_WRITTEN, "lone", "første udkast")
-        records.save_rule(session, windows + "  \n", "lone")
+        rule_store.save_rule(session, HAND_WRITTEN, "lone", "første udkast")
+        rule_store.save_rule(session, windows + "  \n", "lone")
         session.commit()
     with sessions(engine)() as session:
-        exported = records.export_rule(session, "unge_kontanthjaelp")
+        exported = rule_store.export_rule(session, "unge_kontanthjaelp")
         assert exported == HAND_WRITTEN
         assert parse_rule_set(exported) == parse_rule_set(HAND_WRITTEN)
-        assert records.export_rule(session, "unge_crlf") == windows + "  \n"
-        rule_set, row = records.get_rule(session, "unge_kontanthjaelp")
+        assert rule_store.export_rule(session, "unge_crlf") == windows + "  \n"
+        rule_set, row = rule_store.get_rule(session, "unge_kontanthjaelp")
         assert row.note == "første udkast" and row.changed_by == "lone"
         assert row.data["include"]["all"][2] == {"sector_areas": {"min": 2}}  # canonical form
         assert row.data["score"] == {"weights": {"sector_areas": 3, "interventions": 0.5},
@@ -132,45 +134,45 @@ def test_saving_unchanged_adds_nothing_and_a_change_adds_a_version(engine: Engin
     changed = HAND_WRITTEN.replace("sector_areas: 2  ", "sector_areas: 3  ")
     assert changed != HAND_WRITTEN
     with sessions(engine)() as session:
-        first = records.save_rule(session, HAND_WRITTEN, "lone")
-        again = records.save_rule(session, HAND_WRITTEN, "bo", "ingen ændring")
+        first = rule_store.save_rule(session, HAND_WRITTEN, "lone")
+        again = rule_store.save_rule(session, HAND_WRITTEN, "bo", "ingen ændring")
         assert again.id == first.id and again.version == 1
         assert count(session, TargetGroupRuleVersion) == 1
-        second = records.save_rule(session, changed, "bo", "tre områder")
+        second = rule_store.save_rule(session, changed, "bo", "tre områder")
         assert second.version == 2
-        assert records.save_rule(session, changed, "bo").id == second.id
+        assert rule_store.save_rule(session, changed, "bo").id == second.id
         session.commit()
     with sessions(engine)() as session:
-        rule = records.find_rule(session, "unge_kontanthjaelp")
+        rule = rule_store.find_rule(session, "unge_kontanthjaelp")
         assert rule is not None and rule.version == 2
-        versions = records.rule_versions(session, "unge_kontanthjaelp")
+        versions = rule_store.rule_versions(session, "unge_kontanthjaelp")
         assert [(v.version, v.changed_by, v.note) for v in versions] == [
             (2, "bo", "tre områder"),
             (1, "lone", ""),
         ]
-        assert records.export_rule(session, "unge_kontanthjaelp", 1) == HAND_WRITTEN
-        assert records.export_rule(session, "unge_kontanthjaelp") == changed
-        old, _ = records.get_rule(session, "unge_kontanthjaelp", 1)
-        new, _ = records.get_rule(session, "unge_kontanthjaelp", 2)
+        assert rule_store.export_rule(session, "unge_kontanthjaelp", 1) == HAND_WRITTEN
+        assert rule_store.export_rule(session, "unge_kontanthjaelp") == changed
+        old, _ = rule_store.get_rule(session, "unge_kontanthjaelp", 1)
+        new, _ = rule_store.get_rule(session, "unge_kontanthjaelp", 2)
         assert old.include.items[2].bounds.min == 2  # type: ignore[attr-defined]
         assert new.include.items[2].bounds.min == 3  # type: ignore[attr-defined]
         # a comment-only change keeps the text exactly, so it is a version too (same meaning)
-        third = records.save_rule(session, "# ny kommentar\n" + changed, "bo")
+        third = rule_store.save_rule(session, "# ny kommentar\n" + changed, "bo")
         assert third.version == 3 and third.data == versions[0].data
         with pytest.raises(NotFound, match="har ingen version 7"):
-            records.get_rule(session, "unge_kontanthjaelp", 7)
+            rule_store.get_rule(session, "unge_kontanthjaelp", 7)
         with pytest.raises(NotFound, match="'findes_ikke' findes ikke i databasen"):
-            records.export_rule(session, "findes_ikke")
+            rule_store.export_rule(session, "findes_ikke")
 
 
 def test_the_municipalitys_change_to_a_ready_made_rule_is_kept(engine: Engine) -> None:
     _, shipped = ready_made()["furesoe"]
     with sessions(engine)() as session:
-        records.load_ready_made(session, "admin")
-        records.save_rule(session, shipped.replace("min: 7", "min: 12"), "lone", "strammere")
-        assert records.load_ready_made(session, "admin") == []
-        assert "min: 12" in records.export_rule(session, "furesoe")
-        assert [v.version for v in records.rule_versions(session, "furesoe")] == [2, 1]
+        rule_store.load_ready_made(session, "admin")
+        rule_store.save_rule(session, shipped.replace("min: 7", "min: 12"), "lone", "strammere")
+        assert rule_store.load_ready_made(session, "admin") == []
+        assert "min: 12" in rule_store.export_rule(session, "furesoe")
+        assert [v.version for v in rule_store.rule_versions(session, "furesoe")] == [2, 1]
 
 
 BASE = "rule_set: test\nlabel: Test\n"
@@ -243,12 +245,12 @@ def test_no_malformed_rule_is_saved(engine: Engine) -> None:
     with sessions(engine)() as session:
         for problem, yaml_text, message in MALFORMED:
             with pytest.raises(ConfigError) as caught:
-                records.save_rule(session, yaml_text, "lone", source="test.yaml")
+                rule_store.save_rule(session, yaml_text, "lone", source="test.yaml")
             assert message in str(caught.value), problem
         with pytest.raises(ConfigError, match="regelsættet er for langt"):
-            records.save_rule(session, BASE + "# " + "x" * 100_000, "lone")
+            rule_store.save_rule(session, BASE + "# " + "x" * 100_000, "lone")
         session.commit()
-        assert records.list_rules(session) == []
+        assert rule_store.list_rules(session) == []
         assert count(session, TargetGroupRule) == count(session, TargetGroupRuleVersion) == 0
 
 
@@ -258,32 +260,32 @@ def test_no_malformed_rule_is_saved(engine: Engine) -> None:
 def test_the_selection_basis_is_recorded_per_solution_and_can_be_withdrawn(
     session: Session, solution_id: int
 ) -> None:
-    assert records.active_selection_basis(session, solution_id) is None
-    basis = records.record_selection_basis(
+    assert bases.active_selection_basis(session, solution_id) is None
+    basis = bases.record_selection_basis(
         session, solution_id, "legal_basis", "Retssikkerhedslovens § 11 c", date(2025, 1, 1),
         "lone", valid_to=date(2025, 12, 31),
     )  # fmt: skip
-    assert records.active_selection_basis(session, solution_id, date(2025, 6, 1)) == basis
-    assert records.active_selection_basis(session, solution_id, date(2026, 1, 1)) is None
-    assert records.basis_text(basis) == BASIS
-    records.withdraw_selection_basis(session, basis.id, "lone")
-    assert records.active_selection_basis(session, solution_id, date(2025, 6, 1)) is None
+    assert bases.active_selection_basis(session, solution_id, date(2025, 6, 1)) == basis
+    assert bases.active_selection_basis(session, solution_id, date(2026, 1, 1)) is None
+    assert bases.basis_text(basis) == BASIS
+    bases.withdraw_selection_basis(session, basis.id, "lone")
+    assert bases.active_selection_basis(session, solution_id, date(2025, 6, 1)) is None
     with pytest.raises(CaseworkRefused, match="Ukendt type grundlag 'gut_feeling'"):
-        records.record_selection_basis(
+        bases.record_selection_basis(
             session, solution_id, "gut_feeling", "x", date(2025, 1, 1), "lone"
         )
     with pytest.raises(CaseworkRefused, match="Beskriv grundlaget"):
-        records.record_selection_basis(
+        bases.record_selection_basis(
             session, solution_id, "consent", "  ", date(2025, 1, 1), "lone"
         )
     with pytest.raises(CaseworkRefused, match="kan ikke udløbe"):
-        records.record_selection_basis(session, solution_id, "consent", "Samtykkeproces",
+        bases.record_selection_basis(session, solution_id, "consent", "Samtykkeproces",
                                        date(2025, 2, 1), "lone", valid_to=date(2025, 1, 1))  # fmt: skip
     with pytest.raises(NotFound, match=r"Løsning nr\. 999 findes ikke"):
-        records.record_selection_basis(session, 999, "consent", "x", date(2025, 1, 1), "lone")
+        bases.record_selection_basis(session, 999, "consent", "x", date(2025, 1, 1), "lone")
     session.commit()
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == [records.BASIS_RECORDED, records.BASIS_WITHDRAWN]
+    assert actions == [bases.BASIS_RECORDED, bases.BASIS_WITHDRAWN]
 
 
 # --- casework --------------------------------------------------------------------------------
@@ -293,41 +295,41 @@ def assess(session: Session, solution_id: int, subject: str = ANNA, **kw):  # ty
     args = {"unit": "citizen", "decision": "accepted", "motivation": "high",
             "development_potential": "medium", "note": "Vil gerne i gang", "actor": "sb01",
             "basis_text": BASIS, "assessed_on": date(2025, 3, 1)} | kw  # fmt: skip
-    return records.assess(session, solution_id, subject=subject, **args)
+    return decisions.assess(session, solution_id, subject=subject, **args)
 
 
 def test_assessment_enrolment_discharge_and_re_enrolment(engine: Engine, solution_id: int) -> None:
     with sessions(engine)() as session:
-        records.load_ready_made(session, "admin")
+        rule_store.load_ready_made(session, "admin")
         decision = assess(session, solution_id, enrol_on=date(2025, 3, 10), rule_key="furesoe",
                           score="17.5")  # fmt: skip
         assert (decision.rule_key, decision.rule_version, decision.score) == ("furesoe", 1, "17.5")
-        period = records.current_enrolment(session, solution_id, "citizen", ANNA)
+        period = decisions.current_enrolment(session, solution_id, "citizen", ANNA)
         assert period is not None and period.enrolled_on == date(2025, 3, 10)
         assert (period.rule_key, period.rule_version) == ("furesoe", 1)
         # a second person: assessed now, enrolled later by enrol()
         assess(session, solution_id, BO, decision="postponed", motivation="low")
         with pytest.raises(CaseworkRefused, match=r"den seneste faglige vurdering .* 'udsættes'"):
-            records.enrol(session, solution_id, "citizen", BO, date(2025, 4, 1), "sb01", BASIS)
+            decisions.enrol(session, solution_id, "citizen", BO, date(2025, 4, 1), "sb01", BASIS)
         assess(session, solution_id, BO, assessed_on=date(2025, 4, 2))
         with pytest.raises(CaseworkRefused, match="kan ikke ligge før den faglige vurdering"):
-            records.enrol(session, solution_id, "citizen", BO, date(2025, 4, 1), "sb01", BASIS)
-        records.enrol(session, solution_id, "citizen", BO, date(2025, 4, 2), "sb01", BASIS)
+            decisions.enrol(session, solution_id, "citizen", BO, date(2025, 4, 1), "sb01", BASIS)
+        decisions.enrol(session, solution_id, "citizen", BO, date(2025, 4, 2), "sb01", BASIS)
         session.commit()
 
-        records.discharge(session, solution_id, "citizen", ANNA, date(2025, 9, 30),
+        decisions.discharge(session, solution_id, "citizen", ANNA, date(2025, 9, 30),
                           "Mål nået: i job", "sb02", BASIS)  # fmt: skip
-        assert records.current_enrolment(session, solution_id, "citizen", ANNA) is None
+        assert decisions.current_enrolment(session, solution_id, "citizen", ANNA) is None
         # re-enrolment: needs a new assessment, and cannot start before the discharge
         with pytest.raises(CaseworkRefused, match="ikke registreret en faglig vurdering siden"):
-            records.enrol(session, solution_id, "citizen", ANNA, date(2025, 11, 1), "sb01", BASIS)
+            decisions.enrol(session, solution_id, "citizen", ANNA, date(2025, 11, 1), "sb01", BASIS)
         with pytest.raises(CaseworkRefused, match="et nyt forløb kan tidligst begynde den dag"):
             assess(session, solution_id, enrol_on=date(2025, 9, 1), assessed_on=date(2025, 9, 1))
         assess(session, solution_id, enrol_on=date(2025, 11, 1), assessed_on=date(2025, 10, 20))
         session.commit()
 
     with sessions(engine)() as session:
-        steps = records.history(session, solution_id, "citizen", ANNA)
+        steps = decisions.history(session, solution_id, "citizen", ANNA)
         assert [(s.kind, s.decision, s.event_date, s.decided_by) for s in steps] == [
             ("assessment", "accepted", date(2025, 3, 1), "sb01"),
             ("enrolment", None, date(2025, 3, 10), "sb01"),
@@ -337,21 +339,21 @@ def test_assessment_enrolment_discharge_and_re_enrolment(engine: Engine, solutio
         ]
         assert steps[2].reason == "Mål nået: i job" and steps[2].rule_key == "furesoe"
         assert steps[0].motivation == "high" and steps[0].development_potential == "medium"
-        assert records.describe(steps[2]).startswith("30. september 2025: udskrivning – årsag:")
-        everything = records.history(session, solution_id)
+        assert decisions.describe(steps[2]).startswith("30. september 2025: udskrivning – årsag:")
+        everything = decisions.history(session, solution_id)
         assert len(everything) == 5 + 3  # Bo: postponed, accepted, enrolled
-        periods = records.enrolments(session, solution_id)
+        periods = decisions.enrolments(session, solution_id)
         assert [(p.subject, p.enrolled_on, p.discharged_on) for p in periods] == [
             (ANNA, date(2025, 3, 10), date(2025, 9, 30)),
             (BO, date(2025, 4, 2), None),
             (ANNA, date(2025, 11, 1), None),
         ]
         # half-open periods: discharged on 30 September means not enrolled that day
-        on_29th = records.enrolments(session, solution_id, date(2025, 9, 29))
-        on_30th = records.enrolments(session, solution_id, date(2025, 9, 30))
+        on_29th = decisions.enrolments(session, solution_id, date(2025, 9, 29))
+        on_30th = decisions.enrolments(session, solution_id, date(2025, 9, 30))
         assert {p.subject for p in on_29th} == {ANNA, BO} and {p.subject for p in on_30th} == {BO}
-        assert records.enrolments(session, solution_id, date(2025, 3, 9)) == []
-        latest = records.latest_assessments(session, solution_id, "citizen")
+        assert decisions.enrolments(session, solution_id, date(2025, 3, 9)) == []
+        latest = decisions.latest_assessments(session, solution_id, "citizen")
         assert latest[BO].event_date == date(2025, 4, 2) and latest[BO].decision == "accepted"
 
 
@@ -372,7 +374,7 @@ def refused(session: Session, match: str, call, *args, **kw) -> CaseworkRefused 
 def test_casework_errors_are_clear_and_write_nothing(session: Session, solution_id: int) -> None:
     s = solution_id
     d = date(2025, 5, 1)
-    refused(session, "Løsning nr. 4711 findes ikke", records.assess, 4711, "citizen", ANNA,
+    refused(session, "Løsning nr. 4711 findes ikke", decisions.assess, 4711, "citizen", ANNA,
             "accepted", "high", "high", "", "sb01", BASIS)  # fmt: skip
     refused(
         session, "Ukendt beslutning 'maybe'.*accepted \\(optages\\)", assess, s, decision="maybe"
@@ -392,51 +394,57 @@ def test_casework_errors_are_clear_and_write_nothing(session: Session, solution_
     )
     refused(session, "Scoren 'høj' er ikke et tal", assess, s, score="høj")
     refused(session, "Regelsættet 'furesoe' findes ikke i databasen", assess, s, rule_key="furesoe")
-    refused(session, "ikke registreret en faglig vurdering", records.enrol, s, "citizen", ANNA, d,
+    refused(session, "ikke registreret en faglig vurdering", decisions.enrol, s, "citizen", ANNA, d,
             "sb01", BASIS)  # fmt: skip
-    refused(session, "er ikke indskrevet i løsningen 'Familien i centrum'", records.discharge, s,
+    refused(session, "er ikke indskrevet i løsningen 'Familien i centrum'", decisions.discharge, s,
             "citizen", ANNA, d, "Flyttet", "sb01", BASIS)  # fmt: skip
 
     assess(session, s, enrol_on=date(2025, 3, 10))
-    records.load_ready_made(session, "admin")
+    rule_store.load_ready_made(session, "admin")
     refused(session, "udvælger familier, ikke borgere", assess, s, BO,
             rule_key="kl_boernesag_og_overfoerselsindkomst")  # fmt: skip
     refused(session, "allerede indskrevet i løsningen 'Familien i centrum' \\(siden 10. marts 2025\\)",
-            records.enrol, s, "citizen", ANNA, d, "sb01", BASIS)  # fmt: skip
+            decisions.enrol, s, "citizen", ANNA, d, "sb01", BASIS)  # fmt: skip
     refused(session, "allerede indskrevet", assess, s, enrol_on=d)
-    refused(session, "Angiv datoen for indskrivningen", records.enrol, s, "citizen", ANNA, None,
+    refused(session, "Angiv datoen for indskrivningen", decisions.enrol, s, "citizen", ANNA, None,
             "sb01", BASIS)  # fmt: skip
-    refused(session, "Angiv årsagen til udskrivningen", records.discharge, s, "citizen", ANNA, d,
+    refused(session, "Angiv årsagen til udskrivningen", decisions.discharge, s, "citizen", ANNA, d,
             "   ", "sb01", BASIS)  # fmt: skip
     refused(session, "Udskrivningsdatoen \\(1. marts 2025\\) ligger før indskrivningsdatoen "
-            "\\(10. marts 2025\\)", records.discharge, s, "citizen", ANNA, date(2025, 3, 1), "Flyttet",
+            "\\(10. marts 2025\\)", decisions.discharge, s, "citizen", ANNA, date(2025, 3, 1), "Flyttet",
             "sb01", BASIS)  # fmt: skip
-    refused(session, "Angiv datoen for udskrivningen", records.discharge, s, "citizen", ANNA, None,
+    refused(session, "Angiv datoen for udskrivningen", decisions.discharge, s, "citizen", ANNA, None,
             "Flyttet", "sb01", BASIS)  # fmt: skip
     # a discharge on the day of enrolment is allowed (an enrolment that did not start)
-    records.discharge(session, s, "citizen", ANNA, date(2025, 3, 10), "Ønskede ikke", "sb01", BASIS)
+    decisions.discharge(
+        session, s, "citizen", ANNA, date(2025, 3, 10), "Ønskede ikke", "sb01", BASIS
+    )
     session.rollback()
 
 
 def test_families_are_enrolled_by_their_code(session: Session, solution_id: int) -> None:
-    records.load_ready_made(session, "admin")
+    rule_store.load_ready_made(session, "admin")
     assess(session, solution_id, FAMILY, unit="family", enrol_on=date(2025, 3, 1),
            rule_key="kl_boernesag_og_overfoerselsindkomst", score=12)  # fmt: skip
-    records.discharge(
+    decisions.discharge(
         session, solution_id, "family", FAMILY, date(2025, 12, 1), "Flyttet", "sb01", BASIS
     )
     session.commit()
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [e.action for e in entries] == [records.ASSESSED, records.ENROLLED, records.DISCHARGED]
+    assert [e.action for e in entries] == [
+        decisions.ASSESSED,
+        decisions.ENROLLED,
+        decisions.DISCHARGED,
+    ]
     assert all(e.citizen is None and e.detail and e.detail["family"] == FAMILY for e in entries)
-    assert records.enrolments(session, solution_id)[0].rule_version == 1
+    assert decisions.enrolments(session, solution_id)[0].rule_version == 1
 
 
 def test_assessment_enrolment_and_discharge_are_audited_under_casework(
     session: Session, solution_id: int
 ) -> None:
     assess(session, solution_id, enrol_on=date(2025, 3, 10))
-    records.discharge(
+    decisions.discharge(
         session, solution_id, "citizen", ANNA, date(2025, 6, 1), "Mål nået", "sb02", BASIS
     )
     session.commit()
@@ -444,9 +452,9 @@ def test_assessment_enrolment_and_discharge_are_audited_under_casework(
         select(AuditEntry).where(AuditEntry.citizen == ANNA).order_by(AuditEntry.id)
     ).all()
     assert [(e.actor, e.action, e.purpose, e.basis) for e in entries] == [
-        ("sb01", records.ASSESSED, "casework", BASIS),
-        ("sb01", records.ENROLLED, "casework", BASIS),
-        ("sb02", records.DISCHARGED, "casework", BASIS),
+        ("sb01", decisions.ASSESSED, "casework", BASIS),
+        ("sb01", decisions.ENROLLED, "casework", BASIS),
+        ("sb02", decisions.DISCHARGED, "casework", BASIS),
     ]
     assert entries[0].detail == {
         "solution_id": solution_id,
@@ -473,7 +481,7 @@ def test_decisions_are_append_only_in_the_database(engine: Engine, solution_id: 
             conn.execute(text(statement))
             conn.commit()
     with sessions(engine)() as session:
-        assert [s.decision for s in records.history(session, solution_id)] == ["accepted", None]
+        assert [s.decision for s in decisions.history(session, solution_id)] == ["accepted", None]
         # the ORM cannot change a decision either
         row = session.scalars(select(SelectionDecision)).first()
         assert row is not None

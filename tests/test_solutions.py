@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tvaers.anchoring import examples, service
-from tvaers.anchoring.model import SolutionData, focus_points, status
+from tvaers.anchoring.model import OrganisationModel, SolutionData, focus_points, status
 from tvaers.store.models import Solution
 
 from .conftest import client_for
@@ -93,7 +93,108 @@ def test_the_five_example_solutions_load_once(web) -> None:
                          "Tværgående løsning i Furesø", "Tværgående løsning i Helsingør"]  # fmt: skip
         assert examples.load(session) == 0
         furesoe = next(s for s in service.all_solutions(session) if "Furesø" in s.name)
-        assert furesoe.data["families"] == 100 and furesoe.data["organisation_model"] == "unit"
+        assert furesoe.data["organisation_model"] == "unit"
+        # Furesø's ~100 are citizens, not families: in the target group, not the family count.
+        assert furesoe.data["families"] is None
+        assert furesoe.data["target_group"].endswith("Juni 2018: ca. 100 borgere.")
         answers = service.current_answers(session, furesoe.id)
         assert answers["fp4_visitation_placering"] == "in_solution"
         assert answers["fp4_betaling_placering"] == "sector_areas"
+
+
+def _solution_page(web, name: str) -> str:
+    import re
+
+    client = client_for(web, "solution_leader")
+    listing = client.get("/loesninger").text
+    href = re.search(rf'href="(/loesninger/\d+)"[^>]*>{re.escape(name)}<', listing)
+    assert href, listing
+    return client.get(href.group(1)).text
+
+
+def _row(page: str, label: str) -> str:
+    """The text of the table row headed ``label`` (tags stripped)."""
+    import re
+
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)
+    found = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows if label in r]
+    assert len(found) == 1, (label, found)
+    return found[0]
+
+
+def test_furesoe_counts_citizens_not_families_on_its_page(web) -> None:
+    """VIVE: «Juni 2018: ca. 100 borgere». The page must not show 100 as a number of families."""
+    page = _solution_page(web, "Tværgående løsning i Furesø")
+    families = _row(page, "Antal familier (mål)")
+    assert "100" not in families
+    assert "ca. 100 borgere" in _row(page, "Målgruppe")
+    assert "12" in _row(_solution_page(web, "Familieplanen"), "Antal familier (mål)")
+
+
+def test_albertslunds_inferred_organisation_is_marked_and_not_an_answer(web) -> None:
+    """Albertslund's organisation model is read from a table's layout (004, slide 20), not stated:
+    the page marks it, and it is not recorded as the municipality's reflection answer."""
+    page = _solution_page(web, "Fælles om målet")
+    assert _row(page, "Organisering</") == (
+        "Organisering Netværksorganisering (udledt, ikke angivet i kilderne)"
+    )
+    assert "står ikke i kilderne, men er udledt af dem" in page
+    # Stated models carry no mark.
+    assert "udledt" not in _row(_solution_page(web, "Familieplanen"), "Organisering</")
+    with web.state.sessions() as session:
+        albertslund = next(s for s in service.all_solutions(session) if s.name == "Fælles om målet")
+        assert albertslund.data["inferred"] == ["organisation_model"]
+        assert "fp3_organisering" not in service.current_answers(session, albertslund.id)
+        # Saving the form keeps the mark on an unchanged value; changing the value removes it.
+        data = service.as_data(albertslund).model_copy(update={"inferred": []})
+        kept = service.update(session, albertslund.id, data.model_copy(
+            update={"chief_forum_cadence": "hver 14. dag"}), "lone")  # fmt: skip
+        assert kept.data["inferred"] == ["organisation_model"]
+        changed = service.update(session, albertslund.id, data.model_copy(
+            update={"organisation_model": OrganisationModel.MATRIX}), "lone")  # fmt: skip
+        assert changed.data["inferred"] == []
+        session.rollback()
+
+
+def test_no_internal_key_shows_on_an_example_page(web) -> None:
+    """Assens' compensating measure read «Fordelingsnøgle (se distribution_key)»."""
+    page = _solution_page(web, "Job og Familie")
+    assert "distribution_key" not in page
+    assert "Fordelingsnøgle: princip for fordeling af betaling" in page
+
+
+def test_a_solution_stored_before_the_inferred_marks_saves_without_a_change(web) -> None:
+    """A record stored before ``inferred`` existed has no such key; saving it unchanged is no
+    new version (an empty list is not a change from a missing field)."""
+    with web.state.sessions() as session:
+        solution = service.create(session, SolutionData(name="Gammel løsning", families=20), "lone")
+        solution.data = {k: v for k, v in solution.data.items() if k != "inferred"}
+        session.flush()
+        same = service.update(session, solution.id, SolutionData(name="Gammel løsning",
+                                                                 families=20), "bo")  # fmt: skip
+        assert same.version == 1
+        session.rollback()
+
+
+def test_loading_the_examples_again_corrects_an_untouched_example_only(web) -> None:
+    """An installation that loaded the examples before the corrections (Furesø's ~100 citizens
+    as families, Albertslund's inferred organisation as an answer) gets them on the next load,
+    as a version by the example actor; an example a user has changed is left alone."""
+    with web.state.sessions() as session:
+        solutions = {s.name: s for s in service.all_solutions(session)}
+        furesoe, albertslund = (
+            solutions["Tværgående løsning i Furesø"],
+            solutions["Fælles om målet"],
+        )
+        helsingoer = solutions["Tværgående løsning i Helsingør"]
+        old = service.as_data(furesoe).model_copy(update={"families": 100})
+        service.update(session, furesoe.id, old, examples.ACTOR)
+        service.answer(session, albertslund.id, "fp3_organisering", "network", examples.ACTOR)
+        mine = service.as_data(helsingoer).model_copy(update={"families": 30})
+        service.update(session, helsingoer.id, mine, "lone")
+        assert examples.load(session) == 0
+        assert furesoe.data["families"] is None
+        assert service.versions(session, furesoe.id)[0].changed_by == examples.ACTOR
+        assert service.current_answers(session, albertslund.id).get("fp3_organisering", "") == ""
+        assert helsingoer.data["families"] == 30
+        session.rollback()

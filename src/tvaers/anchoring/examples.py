@@ -52,18 +52,38 @@ def _iso_date(value: Any) -> date | None:
         return None
 
 
+def _inferred(record: dict[str, Any]) -> list[str]:
+    """The fields whose value the sources do not state but that are deduced (``inferred``)."""
+    return [
+        key
+        for key in ("organisation_model",)
+        if isinstance(record.get(key), dict) and record[key].get("inferred")
+    ]
+
+
+def _target_group(record: dict[str, Any]) -> str:
+    """The target group, with its size when the sources count it in citizens (Furesø)."""
+    size = _text(record.get("citizens")).strip()
+    if size and not size.endswith("."):
+        size += "."
+    return " ".join(part for part in (_text(record.get("target_group")).strip(), size) if part)
+
+
 def solution_data(record: dict[str, Any]) -> SolutionData:
     municipality = str(record["municipality"])
     name = record.get("name") or f"Tværgående løsning i {municipality.removesuffix(' Kommune')}"
     families = record.get("families")
-    model = (record.get("organisation_model") or {}).get("value")
+    organisation = record.get("organisation_model") or {}
+    model = organisation.get("value")
     anchoring = record.get("political_anchoring") or {}
+    inferred = " (udledt, ikke angivet i kilderne)" if organisation.get("inferred") else ""
     notes = [
         line
         for line in (
             _text(record.get("status")),
             _text(anchoring),
-            "Organisering: " + _text(record.get("organisation_model")),
+            f"Organisering{inferred}: "
+            + (_text(organisation) or str(organisation.get("note") or "")).strip(),
             "Medarbejdere: " + _text(record.get("staff")),
             "Budgetmodel: " + _text(record.get("budget_model")),
             *("Visitation og betaling: " + _text(p) for p in record.get("principles") or []),
@@ -78,7 +98,7 @@ def solution_data(record: dict[str, Any]) -> SolutionData:
     return SolutionData(
         name=str(name),
         municipality=municipality,
-        target_group=_text(record.get("target_group")),
+        target_group=_target_group(record),
         families=families.get("count") if isinstance(families, dict) else families,
         in_operation=_iso_date(anchoring.get("in_operation_from")),
         steering_group=_members(record, "steering_group"),
@@ -88,15 +108,16 @@ def solution_data(record: dict[str, Any]) -> SolutionData:
         else None,
         coordinating_caseworker=model == "network" and "koordinator" in _text(record.get("staff")),
         notes="\n".join(notes),
+        inferred=_inferred(record),
     )
 
 
 def answers(record: dict[str, Any]) -> dict[str, str]:
-    """Reflection answers the sources state explicitly."""
+    """Reflection answers the sources state explicitly (not an inferred value)."""
     out: dict[str, str] = {}
-    model = (record.get("organisation_model") or {}).get("value")
-    if model:
-        out["fp3_organisering"] = model
+    organisation = record.get("organisation_model") or {}
+    if organisation.get("value") and not organisation.get("inferred"):
+        out["fp3_organisering"] = organisation["value"]
     budget = (record.get("budget_model") or {}).get("value")
     if budget:
         out["fp5_budgetmodel"] = budget
@@ -117,15 +138,39 @@ def answers(record: dict[str, Any]) -> dict[str, str]:
 
 
 def load(session: Session) -> int:
-    """Create the example solutions not yet present; returns how many were created."""
-    existing = set(session.scalars(select(Solution.name).where(Solution.example.is_(True))))
+    """Create the example solutions not yet present; returns how many were created.
+
+    An example already stored that nobody has changed (every version and answer by the example
+    actor) is brought up to date with the shipped data, as a new version by the example actor;
+    one a user has changed is left alone."""
+    existing = {
+        s.name: s for s in session.scalars(select(Solution).where(Solution.example.is_(True)))
+    }
     created = 0
     for record in records():
         data = solution_data(record)
-        if data.name in existing:
+        stored = existing.get(data.name)
+        if stored is not None:
+            if _untouched(session, stored):
+                _refresh(session, stored, data, answers(record))
             continue
         solution = service.create(session, data, ACTOR, example=True)
         for key, value in answers(record).items():
             service.answer(session, solution.id, key, value, ACTOR)
         created += 1
     return created
+
+
+def _untouched(session: Session, solution: Solution) -> bool:
+    return all(v.changed_by == ACTOR for v in service.versions(session, solution.id)) and all(
+        a.answered_by == ACTOR for a in service.answer_history(session, solution.id)
+    )
+
+
+def _refresh(
+    session: Session, solution: Solution, data: SolutionData, shipped: dict[str, str]
+) -> None:
+    service.update(session, solution.id, data, ACTOR)
+    current = service.current_answers(session, solution.id)
+    for key in sorted(current.keys() | shipped.keys()):  # an answer no longer shipped is cleared
+        service.answer(session, solution.id, key, shipped.get(key, ""), ACTOR)

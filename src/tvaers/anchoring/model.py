@@ -51,6 +51,9 @@ class SolutionData(BaseModel):
     coordinator_may_grant: bool = False
     annual_economy: Decimal | None = Field(default=None, ge=0, decimal_places=2)
     notes: str = Field(default="", max_length=8000)
+    # Fields whose value is deduced from the sources, not stated in them (the examples from
+    # VIVE 2018): shown marked as inferred until someone changes the value.
+    inferred: list[str] = Field(default_factory=list, max_length=30)
 
     @field_validator("name", "municipality", "target_group", "strategy", "notes")
     @classmethod
@@ -61,6 +64,14 @@ class SolutionData(BaseModel):
     @classmethod
     def _clean_list(cls, values: list[str]) -> list[str]:
         return [v.strip() for v in values if v.strip()]
+
+    @field_validator("inferred")
+    @classmethod
+    def _known_fields(cls, values: list[str]) -> list[str]:
+        unknown = [v for v in values if v not in cls.model_fields or v == "inferred"]
+        if unknown:
+            raise ValueError(f"unknown_field: {', '.join(unknown)}")
+        return list(dict.fromkeys(values))
 
     @model_validator(mode="after")
     def _periods(self) -> SolutionData:
@@ -76,12 +87,15 @@ class SolutionData(BaseModel):
 
 
 def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
-    """Field -> [old value, new value] for every field that differs (all fields when new)."""
+    """Field -> [old value, new value] for every field that differs (all fields when new). A
+    field the old version did not have yet (stored before it existed) and that is empty now is
+    no change."""
     before = old or {}
     return {
         key: [before.get(key), value]
         for key, value in new.items()
-        if before.get(key) != value and not (old is None and value in (None, "", [], False))
+        if before.get(key) != value
+        and not ((old is None or key not in before) and value in (None, "", [], False))
     }
 
 

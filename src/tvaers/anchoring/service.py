@@ -35,9 +35,12 @@ def create(session: Session, data: SolutionData, actor: str, *, example: bool = 
 
 
 def update(session: Session, solution_id: int, data: SolutionData, actor: str) -> Solution:
-    """Save a new version when something changed; nothing happens when nothing did."""
+    """Save a new version when something changed; nothing happens when nothing did.
+
+    A value marked as inferred stays marked while it is unchanged (the form does not carry the
+    marks); a changed value is the user's own and loses the mark."""
     solution = get(session, solution_id)
-    stored = data.stored()
+    stored = _keep_inferred(solution.data, data).stored()
     diff = changes(solution.data, stored)
     if not diff:
         return solution
@@ -54,6 +57,14 @@ def update(session: Session, solution_id: int, data: SolutionData, actor: str) -
     )
     session.flush()
     return solution
+
+
+def _keep_inferred(old: dict[str, Any], data: SolutionData) -> SolutionData:
+    if data.inferred or not old.get("inferred"):
+        return data
+    new = data.stored()
+    kept = [key for key in old["inferred"] if key in new and new[key] == old.get(key)]
+    return data.model_copy(update={"inferred": kept})
 
 
 def get(session: Session, solution_id: int) -> Solution:

@@ -279,7 +279,7 @@ def demo(
 ) -> None:
     """Hovedjobbet: generér en M-kommune, importér den, vis oversigten, udvælg og indskriv
     Furesøs målgruppe, start webappen."""
-    from tvaers.cli.select import demo_selection
+    from tvaers.cli.demo import demo_selection
     from tvaers.data.importer import import_folder
     from tvaers.data.synth import generate
 
@@ -446,6 +446,7 @@ def user_unlock(
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
+from tvaers.cli import rules as _rules  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401
 
 

@@ -63,7 +63,7 @@ def solution_list() -> None:
     """Vis løsningerne med nummer, navn og antal indskrevne."""
     from tvaers.anchoring import service as solutions
     from tvaers.cli.acting import store
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     settings = _settings()
     table = Table(title="Tværgående løsninger")
@@ -71,7 +71,7 @@ def solution_list() -> None:
         table.add_column(heading)
     with store(settings) as session:
         for s in solutions.all_solutions(session):
-            active = len(records.enrolments(session, s.id, active_on=date.today()))
+            active = len(decisions.enrolments(session, s.id, active_on=date.today()))
             municipality = str((s.data or {}).get("municipality") or "")
             table.add_row(str(s.id), s.name, municipality, "ja" if s.example else "", str(active))
     console.print(table)
@@ -113,7 +113,7 @@ def basis_add(
     """Registrér et grundlag (samtykke, hjemmel, væsentlig interesse) for en borger eller for
     udvælgelse til en løsning. Kræver sagsbehandlingsformål og en rolle, der må registrere."""
     from tvaers.cli.select import _date, _day, _solution_id, _subject
-    from tvaers.selection import records
+    from tvaers.selection import bases
 
     settings = _settings()
     start, end = _day(valid_from, "--valid-from"), _date(valid_to, "--valid-to")
@@ -125,7 +125,7 @@ def basis_add(
         access.require_role(actor, BASIS_RECORDERS, "At registrere et grundlag")
         if solution is not None:
             number = _solution_id(session, solution)
-            basis_id = records.record_selection_basis(
+            basis_id = bases.record_selection_basis(
                 session, number, kind, reference, start, actor.username, end
             ).id
         else:
@@ -146,7 +146,7 @@ def basis_list(
 ) -> None:
     """Vis de registrerede grundlag for en borger eller en løsning, med nummer og gyldighed."""
     from tvaers.cli.select import _solution_id, _subject
-    from tvaers.selection import records
+    from tvaers.selection import bases
 
     settings = _settings()
     if (solution is None) == (citizen is None and cpr is None):
@@ -158,20 +158,20 @@ def basis_list(
         table.add_column(heading)
     with acting(settings, user, "casework") as (session, actor):
         access.require_casework(actor)
-        bases: list[LegalBasis | SelectionBasis] = []
+        found: list[LegalBasis | SelectionBasis] = []
         if solution is not None:
-            bases.extend(records.selection_bases(session, _solution_id(session, solution)))
+            found.extend(bases.selection_bases(session, _solution_id(session, solution)))
         else:
-            bases.extend(access.citizen_bases(session, subject or ""))
+            found.extend(access.citizen_bases(session, subject or ""))
             access.record(session, actor, "grundlag_vist", citizen=subject)
-        for b in bases:
+        for b in found:
             state = "gælder" if access.in_force(b) else "gælder ikke i dag"
             table.add_row(
                 str(b.id), BASIS_KINDS.get(b.kind, b.kind), b.reference, danish_date(b.valid_from),
                 danish_date(b.valid_to) if b.valid_to else "", b.recorded_by,
                 "trukket tilbage" if b.withdrawn_at else state,
             )  # fmt: skip
-    console.print(table if bases else "Der er ikke registreret noget grundlag.")
+    console.print(table if found else "Der er ikke registreret noget grundlag.")
 
 
 @app.command("reveal")

@@ -16,13 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import pyarrow as pa
 import typer
 
 from tvaers import access
 from tvaers.cli import _fail, _settings, _store_session, app, console, err
 from tvaers.cli.acting import BasisOption, PurposeOption, UserOption, acting
 from tvaers.cli.draw import FormatOption, OutOption, _emit, checked_format
-from tvaers.core.access import RULE_EDITORS
 from tvaers.core.config import Settings
 from tvaers.core.errors import ConfigError, TvaersError
 from tvaers.core.periods import danish_date
@@ -30,7 +30,7 @@ from tvaers.core.periods import danish_date
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tvaers.selection.model import RuleSet
+    from tvaers.selection.rules import RuleSet
 
 rules_app = typer.Typer(help="Målgrupperegler (regelsæt i YAML).", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -91,8 +91,9 @@ def _store(settings: Settings) -> Iterator[Session]:
 def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]:
     """The rule set named ``text`` in the store (ready-made ones loaded first) or read from the
     YAML file ``text``; with its stored version (None for a file)."""
-    from tvaers.selection import records
-    from tvaers.selection.model import parse_rule_set, read_rule_file
+    from tvaers.selection import rule_store
+    from tvaers.selection.parse import parse_rule_set
+    from tvaers.selection.rule_files import read_rule_file
 
     if not text.strip():
         raise ConfigError(
@@ -102,9 +103,9 @@ def _rule(session: Session, text: str, actor: str) -> tuple[RuleSet, int | None]
     path = Path(text)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return parse_rule_set(read_rule_file(path), path.name), None
-    records.load_ready_made(session, actor)
+    rule_store.load_ready_made(session, actor)
     session.commit()
-    rule, version = records.get_rule(session, text)
+    rule, version = rule_store.get_rule(session, text)
     return rule, version.version
 
 
@@ -190,7 +191,11 @@ def select_command(
     sagsbehandling med løsningens grundlag)."""
     from tvaers.draw import service as draw_service
     from tvaers.reports.output import OutputTable
-    from tvaers.selection import service
+    from tvaers.selection import statistics
+    from tvaers.selection.candidates import candidates as candidate_list
+    from tvaers.selection.candidates import listed_citizens
+    from tvaers.selection.evaluation import evaluate
+    from tvaers.selection.labels import LABELS
 
     settings = _settings()
     fmt = checked_format(fmt, out)
@@ -215,27 +220,49 @@ def select_command(
     try:
         config = draw_service.load_config(settings)
         with draw_service.session(settings) as backend:
-            evaluation = service.evaluate(backend, rule, day, config)
+            evaluation = evaluate(backend, rule, day, config)
             for warning in evaluation.warnings:
                 err.print(f"[yellow]Bemærk:[/yellow] {warning}")
             if candidates and solution_id is not None:
-                rows = service.candidates(evaluation)
+                rows = candidate_list(evaluation)
                 subjects = rows.column(evaluation.unit.value).to_pylist()
-                listed = service.listed_citizens(evaluation, subjects)
+                listed = listed_citizens(evaluation, subjects)
                 with acting(settings, user, purpose) as (session, actor):
                     access.solution(
                         session, actor, solution_id, "cli_select", listed=listed, basis_id=basis,
                         detail={"command": "select", "rule": rule.key, "version": version,
                                 "as_of": str(evaluation.as_of), "candidates": rows.num_rows},
                     )  # fmt: skip
+                    rows = with_identities(session, settings, actor, solution_id, rows, basis)
                 title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
-                tables = [OutputTable("candidates", rows, title, service.LABELS)]
+                tables = [OutputTable("candidates", rows, title, LABELS)]
             else:
-                tables = _summary_tables(service.summary(evaluation), service.LABELS)
+                tables = _summary_tables(statistics.summary(evaluation), LABELS)
     except TvaersError as exc:
         _fail(exc)
         return
     _emit(tables, fmt, out)
+
+
+def with_identities(
+    session: Session,
+    settings: Settings,
+    actor: access.Actor,
+    solution_id: int,
+    rows: pa.Table,
+    basis: int | None,
+) -> pa.Table:
+    """The candidate list with each citizen's CPR number and name from the identity store, so
+    the caseworker can act on it (one audit entry per revealed citizen); families keep their
+    code."""
+    if "citizen" not in rows.column_names:
+        return rows
+    citizens = rows.column("citizen").to_pylist()
+    found = access.reveal_listed(session, settings, actor, solution_id, citizens, basis)
+    people = [found.get(c) for c in citizens]  # the listed few hundred, not the population
+    return rows.append_column(
+        "cpr", pa.array([p.shown if p else None for p in people])
+    ).append_column("name", pa.array([p.name if p else None for p in people], pa.string()))
 
 
 def _statistical(purpose: str) -> None:
@@ -329,7 +356,7 @@ def enrol_command(
 
     CPR-nummeret kan læses fra standard input med --cpr - (så det ikke står i
     kommandohistorikken); det pseudonymiseres straks og gemmes ikke."""
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     settings = _settings()
     day = _day(on, "--date")
@@ -348,7 +375,7 @@ def enrol_command(
     with acting(settings, user, "casework") as (session, actor):
         solution_id = _solution_id(session, solution)
         chosen = access.solution_gate(session, actor, solution_id, basis)
-        records.assess(
+        decisions.assess(
             session, solution_id, unit, subject, "accepted", motivation, potential, note,
             actor.username, access.basis_text(chosen), enrol_on=day, rule_key=rules,
             assessed_on=assessed,
@@ -369,7 +396,7 @@ def discharge_command(
 ) -> None:
     """Udskriv en borger eller familie af en løsning med dato og årsag, under løsningens
     grundlag for udvælgelse. Logges."""
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     settings = _settings()
     day = _day(on, "--date")
@@ -377,7 +404,7 @@ def discharge_command(
     with acting(settings, user, "casework") as (session, actor):
         solution_id = _solution_id(session, solution)
         chosen = access.solution_gate(session, actor, solution_id, basis)
-        records.discharge(
+        decisions.discharge(
             session, solution_id, unit, subject, day, reason, actor.username,
             access.basis_text(chosen),
         )  # fmt: skip
@@ -410,7 +437,7 @@ def enrolments_command(
     """Løsningens indskrevne borgere og familier (sagsbehandling med løsningens grundlag).
     Logges. Filen kan bruges direkte som --members til tvaers baseline."""
     from tvaers.reports.output import OutputTable
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     settings = _settings()
     fmt = checked_format(fmt, out)
@@ -418,7 +445,7 @@ def enrolments_command(
     with acting(settings, user, purpose) as (session, actor):
         solution_id = _solution_id(session, solution)
         access.solution_gate(session, actor, solution_id, basis)
-        periods = records.enrolments(session, solution_id, active_on=day)
+        periods = decisions.enrolments(session, solution_id, active_on=day)
         rows = [{k: getattr(e, k) for k in ENROLMENT_LABELS} for e in periods]
         access.solution(
             session, actor, solution_id, "cli_enrolments", basis_id=basis,
@@ -426,157 +453,3 @@ def enrolments_command(
         )  # fmt: skip
     table = OutputTable("enrolments", rows, "Indskrevne", ENROLMENT_LABELS)
     _emit([table], fmt, out)
-
-
-# --- tvaers rules -----------------------------------------------------------------------------
-
-
-@rules_app.command("list")
-def rules_list() -> None:
-    """Regelsættene i driftsdatabasen (de færdige fra KL og Furesø indlæses første gang)."""
-    from rich.table import Table
-
-    from tvaers.selection import records
-
-    settings = _settings()
-    with _store(settings) as session:
-        records.load_ready_made(session, READY_MADE)
-        session.commit()
-        table = Table(title="Målgrupperegler")
-        table.add_column("Navn", no_wrap=True, overflow="fold")  # typed into --rules: whole
-        for heading in ("Betegnelse", "Enhed", "Version"):
-            table.add_column(heading)
-        for rule in records.list_rules(session):
-            unit = {"citizen": "borgere", "family": "familier"}.get(rule.unit, rule.unit)
-            table.add_row(rule.key, rule.label, unit, str(rule.version))
-    console.print(table)
-
-
-@rules_app.command("import")
-def rules_import(
-    file: Annotated[Path, typer.Argument(help="YAML-fil med ét regelsæt")],
-    note: Annotated[str, typer.Option("--note", help="Hvad er ændret")] = "",
-    user: UserOption = None,
-) -> None:
-    """Gem et regelsæt fra en YAML-fil (ny version, hvis det er ændret; uændret gør intet)."""
-    from tvaers.selection import records
-    from tvaers.selection.model import parse_rule_set, read_rule_file
-
-    settings = _settings()
-    with acting(settings, user) as (session, actor):
-        access.require_role(actor, RULE_EDITORS, "At gemme regelsæt")
-        text = read_rule_file(file)
-        rule = records.find_rule(session, parse_rule_set(text, file.name).key)
-        before = rule.version if rule is not None else None
-        row = records.save_rule(session, text, actor.username, note, source=file.name)
-        if row.version == before:
-            console.print(f"Regelsættet er uændret; intet gemt (version {row.version}).")
-        else:
-            console.print(f"Regelsættet er gemt (version {row.version}).")
-
-
-@rules_app.command("export")
-def rules_export(
-    key: Annotated[str, typer.Argument(help="Regelsættets navn")],
-    version: Annotated[
-        int | None, typer.Option("--version", help="Version (standard: nyeste)")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Fil (standard: skærmen)")] = None,
-) -> None:
-    """Skriv et regelsæt som YAML, præcis som det blev gemt."""
-    import sys
-
-    from tvaers.reports.output import OutputError, write_text_file
-    from tvaers.selection import records
-
-    settings = _settings()
-    with _store(settings) as session:
-        records.load_ready_made(session, READY_MADE)
-        session.commit()
-        text = records.export_rule(session, key, version)
-    if out is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_text_file(out, text)
-    except OutputError as exc:
-        err.print(f"[red]Fejl:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    err.print(f"Skrevet til {out}")
-
-
-# --- the demo ---------------------------------------------------------------------------------
-
-DEMO_RULE = "furesoe"
-DEMO_USER = "leder"  # the demo's solution leader (tvaers demo creates one user per role)
-DEMO_SOLUTION = "Tværgående løsning i Furesø"
-DEMO_AS_OF = date(2026, 1, 31)
-DEMO_ENROL_ON = date(2026, 2, 1)
-DEMO_BASIS = (
-    "Demo på syntetiske data uden rigtige borgere; i drift: kommunens hjemmel til "
-    "udveksling af oplysninger på tværs (retssikkerhedslovens § 11 c) og borgerens samtykke."
-)
-
-
-def demo_selection(settings: Settings) -> None:
-    """Select Furesø's target group in the demo municipality on 31 January 2026 and enrol it in
-    the Furesø example solution on 1 February (assessment and enrolment recorded and logged;
-    a second run enrols nobody twice). Prints the group's size and cost."""
-    from sqlalchemy import select
-
-    from tvaers.core.money import format_dkk
-    from tvaers.draw import service as draw_service
-    from tvaers.selection import records, service
-    from tvaers.store.models import Solution
-
-    with acting(settings, DEMO_USER, "casework") as (session, actor):
-        rule, version = _rule(session, DEMO_RULE, READY_MADE)
-        found = session.scalars(select(Solution).where(Solution.name == DEMO_SOLUTION)).first()
-        if found is None:
-            err.print(f"Demoens løsning '{DEMO_SOLUTION}' findes ikke; ingen indskrivning.")
-            return
-        solution_id = found.id
-        if access.selection_basis(session, solution_id) is None:
-            records.record_selection_basis(
-                session, solution_id, "legal_basis", DEMO_BASIS, date(2026, 1, 1), actor.username
-            )
-    try:
-        config = draw_service.load_config(settings)
-        with draw_service.session(settings) as backend:
-            evaluation = service.evaluate(backend, rule, DEMO_AS_OF, config)
-            figures = service.summary(evaluation)
-            rows = service.candidates(evaluation).to_pylist()
-            listed = service.listed_citizens(evaluation, [r[evaluation.unit.value] for r in rows])
-    except TvaersError as exc:
-        err.print(f"Målgruppen kunne ikke udvælges: {exc}")
-        return
-    unit = evaluation.unit.value
-    enrolled = 0
-    with acting(settings, DEMO_USER, "casework") as (session, actor):
-        basis = access.solution(
-            session, actor, solution_id, "demo_select", listed=listed,
-            detail={"rule": rule.key, "version": version, "as_of": str(DEMO_AS_OF),
-                    "candidates": len(rows)},
-        )  # fmt: skip
-        for row in rows:  # operational records for the group's ~100 people, not analytics
-            subject = row[unit]
-            if records.current_enrolment(session, solution_id, unit, subject) is not None:
-                continue
-            records.assess(
-                session, solution_id, unit, subject, "accepted", "unknown", "unknown",
-                f"{ENROL_WITHOUT} Demo: udvalgt efter Furesøs regelsæt og kompleksitetsscore.",
-                actor.username, access.basis_text(basis),
-                enrol_on=DEMO_ENROL_ON, rule_key=rule.key, rule_version=version,
-                score=row["score"], assessed_on=DEMO_AS_OF,
-            )  # fmt: skip
-            enrolled += 1
-        session.flush()
-        active = len(records.enrolments(session, solution_id, active_on=DEMO_ENROL_ON))
-    size = "færre end 5" if figures.units is None else f"{figures.units:,}".replace(",", ".")
-    cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
-    console.print(
-        f"Furesøs målgruppe pr. {danish_date(DEMO_AS_OF)}: {size} borgere med et "
-        f"ressourcetræk på {cost} i {figures.window.danish()}. {active} er indskrevet i "
-        f"'{DEMO_SOLUTION}' fra {danish_date(DEMO_ENROL_ON)}"
-        + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
-    )

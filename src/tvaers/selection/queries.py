@@ -1,12 +1,11 @@
-"""Target-group rules as Ibis expressions: one table with a row per unit (citizen or family) of
-the whole municipality, its measures over the look-back window, one boolean column per leaf of
-the rule set, the score with its components and whether the unit is in the group.
+"""The rule-independent part of target-group selection as Ibis expressions: persons, activity
+spans and benefit spells on a reference date, and one row per unit (citizen or family) of the
+whole municipality with its measures over the look-back window.
 
-Everything is set-based: a leaf is a set of units (a join and a filter over all citizens at
-once) or a bound on a measure column; the condition tree becomes one boolean expression over the
-leaf columns. Python only loops over the rule's few leaves, measures and overlap rules. The
-semantics are documented in ``docs/selection.md``; the contact points and the draw come from
-:mod:`tvaers.draw.queries_contacts` and :mod:`tvaers.draw.queries_summary`.
+Everything is set-based: a measure is an aggregate over all citizens at once; Python only loops
+over the few overlap rules. :mod:`tvaers.selection.compile` adds a rule set's leaves, score and
+group to the measures. The semantics are documented in ``docs/selection.md``; the contact points
+and the draw come from :mod:`tvaers.draw.queries_contacts` and :mod:`tvaers.draw.queries_summary`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 
 import ibis
-import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 from ibis import _
 
@@ -26,33 +24,14 @@ from tvaers.core.periods import Month
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw import queries_summary as qs
 from tvaers.draw.model import OverlapRule, Period, Unit
-from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.queries_money import MONEY
-from tvaers.selection.model import (
-    ADULT_AGE,
-    AgeCondition,
-    AllOf,
-    AnyOf,
-    BenefitCondition,
-    Bounds,
-    Condition,
-    CostCondition,
-    CountCondition,
-    FamilyCondition,
-    InterventionCondition,
-    Leaf,
-    Measure,
-    Member,
-    NotOf,
-    Score,
-)
+from tvaers.selection.rules import ADULT_AGE, Measure, Member
 
 BENEFIT_PREFIX = "benefit:"
 ADULT, CHILD = "adult", "child"
 NO_BENEFIT = "ingen ydelse"  # composition label: no benefit on the reference date
 SEVERAL_BENEFITS = "flere ydelser"  # composition label: more than one benefit type
 MEASURES = tuple(m.value for m in Measure)
-MAX_SCALE = 6  # decimals of the score at most
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -178,53 +157,6 @@ def to_units(
     return joined.select(s_unit=key).distinct()
 
 
-# --- leaves -----------------------------------------------------------------------------------
-
-
-def within(value: ir.NumericValue, bounds: Bounds, integer: bool = False) -> ir.BooleanValue:
-    """``min <= value <= max`` (either end open); NULL values are outside."""
-    test: ir.BooleanValue = value.notnull()
-    for end, check in ((bounds.min, value.__ge__), (bounds.max, value.__le__)):
-        if end is not None:
-            test = test & check(int(end) if integer else ibis.literal(end))
-    return test
-
-
-def age_set(persons: ir.Table, leaf: AgeCondition) -> ir.Table:
-    """Citizens whose age on the reference date is within the bounds (not without birth date)."""
-    return persons.filter(within(persons.age, leaf.bounds, integer=True)).select("citizen")
-
-
-def benefit_set(spells: ir.Table, leaf: BenefitCondition, as_of: date) -> ir.Table:
-    """Citizens with a spell of one of the types on ``as_of`` (or within the months before it),
-    of a length within the leaf's day bounds."""
-    since = months_back(as_of, leaf.within_months)
-    found = spells_touching(spells, since, as_of).filter(_.benefit.isin(list(leaf.benefit_types)))
-    if leaf.days != Bounds():
-        found = found.filter(within(spell_days(found, as_of), leaf.days, integer=True))
-    return found.select("citizen").distinct()
-
-
-def intervention_set(
-    activities: ir.Table, interventions: ir.Table, leaf: InterventionCondition, as_of: date
-) -> ir.Table:
-    """Citizens with an activity on a picked intervention (selector and, when given, sector
-    area) active on ``as_of`` or overlapping the months before it."""
-    kinds = interventions
-    if leaf.selector is not None:
-        kinds = kinds.filter(qc.matches(kinds, leaf.selector))
-    if leaf.sector_area:
-        kinds = kinds.filter(kinds.sector_area == leaf.sector_area)
-    kinds = kinds.select(k_code="intervention")
-    since = months_back(as_of, leaf.within_months)
-    found = activities.filter(
-        activities.start_date <= as_of,
-        activities.end_date.fill_null(FAR_FUTURE) >= ibis.literal(since),
-    )
-    found = found.semi_join(kinds, found.intervention == kinds.k_code)
-    return found.select("citizen").distinct()
-
-
 # --- measures ---------------------------------------------------------------------------------
 
 
@@ -294,37 +226,6 @@ def area_cost_column(area: str) -> str:
     return "cost_area_" + "".join(c if c.isalnum() else "_" for c in area)
 
 
-# --- the condition tree -----------------------------------------------------------------------
-
-
-def compile_condition(node: Condition, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
-    """The condition tree as one boolean expression over the leaf columns (by leaf path).
-    An empty ``all`` is true, an empty ``any`` false."""
-    if isinstance(node, AllOf):
-        result: ir.BooleanValue = ibis.literal(True)
-        for item in node.items:
-            result = result & compile_condition(item, columns)
-        return result
-    if isinstance(node, AnyOf):
-        result = ibis.literal(False)
-        for item in node.items:
-            result = result | compile_condition(item, columns)
-        return result
-    if isinstance(node, NotOf):
-        return ~compile_condition(node.item, columns)
-    return columns[node.path]
-
-
-def score_type(score: Score) -> dt.Decimal:
-    """``DECIMAL(18, s)`` with ``s`` the most decimals of a weight (at most 6)."""
-    scale = max((max(0, -int(w.as_tuple().exponent)) for w in score.weights.values()), default=0)
-    return dt.Decimal(18, min(scale, MAX_SCALE))
-
-
-def points_column(measure: Measure) -> str:
-    return f"points_{measure.value}"
-
-
 @dataclass(frozen=True)
 class Inputs:
     """The tables a rule set is evaluated over (most of them temporary tables)."""
@@ -339,10 +240,6 @@ class Inputs:
     overlaps: tuple[OverlapRule, ...]
 
 
-def leaf_column(index: int) -> str:
-    return f"leaf_{index}"
-
-
 def measures_table(inputs: Inputs, unit: Unit, window: Period, as_of: date) -> ir.Table:
     """One row per unit of the municipality, whatever the rule: ``unit, citizens, members,
     children, adults``, the six measures, ``benefit_count``, ``benefits`` (types on ``as_of``),
@@ -352,7 +249,7 @@ def measures_table(inputs: Inputs, unit: Unit, window: Period, as_of: date) -> i
     base = population(persons, unit)
 
     counts = qc.contact_counts(active, inputs.lines, inputs.citizens, unit).rename(c2_unit="unit")
-    base = _attach(
+    base = attach(
         base,
         counts,
         "c2_unit",
@@ -361,11 +258,11 @@ def measures_table(inputs: Inputs, unit: Unit, window: Period, as_of: date) -> i
     )  # fmt: skip
     overlaps = overlap_counts(active, inputs.interventions, inputs.overlaps)
     if overlaps is not None:
-        base = _attach(base, overlaps, "o_unit", {"overlaps": 0})
+        base = attach(base, overlaps, "o_unit", {"overlaps": 0})
     else:
         base = base.mutate(overlaps=ibis.literal(0, "int64"))
     benefits = benefit_type_counts(inputs.spells, persons, unit, window, as_of)
-    base = _attach(
+    base = attach(
         base,
         benefits,
         "b_unit",
@@ -378,119 +275,13 @@ def measures_table(inputs: Inputs, unit: Unit, window: Period, as_of: date) -> i
     )
     base = base.mutate(benefit_group=group).drop("first_benefit")
     areas = areas_per_unit(active, inputs.lines, inputs.citizens, unit)
-    base = _attach(base, areas, "a_unit", {"areas": ""})
+    base = attach(base, areas, "a_unit", {"areas": ""})
     zero = ibis.literal(Decimal("0.00")).cast(MONEY)
     costs = cost_per_unit(inputs.lines, inputs.citizens, unit, ())
-    return _attach(base, costs, "d_unit", {"cost": zero})
+    return attach(base, costs, "d_unit", {"cost": zero})
 
 
-def unit_table(
-    measures: ir.Table,
-    inputs: Inputs,
-    unit: Unit,
-    leaves: Sequence[Leaf],
-    include: Condition,
-    exclude: Condition | None,
-    score: Score,
-    as_of: date,
-) -> ir.Table:
-    """The :func:`measures_table` with the rule: ``cost_area_<area>`` for each area a cost
-    condition names, one column ``leaf_<i>`` per leaf (in ``leaves`` order), ``include``,
-    ``exclude``, ``points_<measure>`` per weighted measure, ``score``, ``score_ok`` and
-    ``in_group``."""
-    base = measures
-    cost_areas = sorted(
-        {leaf.sector_area or "" for leaf in leaves if isinstance(leaf, CostCondition)} - {""}
-    )
-    if cost_areas:
-        zero = ibis.literal(Decimal("0.00")).cast(MONEY)
-        costs = cost_per_unit(inputs.lines, inputs.citizens, unit, cost_areas).drop("cost")
-        base = _attach(base, costs, "d_unit", {area_cost_column(a): zero for a in cost_areas})
-
-    for index, leaf in enumerate(leaves):  # a loop over the rule's few leaves
-        found = _leaf_set(inputs, unit, leaf, as_of)
-        if found is None:
-            continue
-        key = f"k_{index}"
-        joined = base.left_join(found.select(**{key: "s_unit"}), base.unit == found.s_unit)
-        base = joined.select(*base.columns, **{leaf_column(index): joined[key].notnull()})
-
-    columns: dict[str, ir.BooleanValue] = {}
-    for index, leaf in enumerate(leaves):
-        columns[leaf_column(index)] = _leaf_value(base, leaf, index)
-    base = base.mutate(**columns)
-    by_path = {leaf.path: base[leaf_column(i)] for i, leaf in enumerate(leaves)}
-    included = compile_condition(include, by_path)
-    excluded = compile_condition(exclude, by_path) if exclude is not None else ibis.literal(False)
-    base = base.mutate(include=included, exclude=excluded)
-
-    kind = score_type(score)
-    points = {
-        points_column(m): (base[m.value].cast(dt.Decimal(18, 0)) * ibis.literal(w, kind)).cast(kind)
-        for m, w in score.weights.items()
-    }
-    base = base.mutate(**points)
-    total: ir.NumericValue = ibis.literal(Decimal(0), kind)
-    for name in points:
-        total = total + base[name]
-    base = base.mutate(score=total.cast(kind))
-    score_ok = base.score >= _decimal(score.min) if score.min is not None else ibis.literal(True)
-    base = base.mutate(score_ok=score_ok)
-    return base.mutate(in_group=base.include & ~base.exclude & base.score_ok)
-
-
-def variant_in_group(table: ir.Table, leaves: Sequence[Leaf], include: Condition,
-                     exclude: Condition | None, score_min: Decimal | None,
-                     ) -> ir.BooleanValue:  # fmt: skip
-    """Whether a unit is in the group of a variant of the rule (e.g. ``rule.without(path)``),
-    from the leaf columns already computed: no leaf is evaluated again."""
-    by_path = {leaf.path: table[leaf_column(i)] for i, leaf in enumerate(leaves)}
-    test = compile_condition(include, by_path)
-    if exclude is not None:
-        test = test & ~compile_condition(exclude, by_path)
-    if score_min is not None:
-        test = test & (table.score >= _decimal(score_min))
-    return test
-
-
-def _decimal(value: Decimal) -> ir.DecimalScalar:
-    """A decimal literal with its own scale (a minimum of 7.4 stays 7.4 against any score)."""
-    scale = max(0, -int(value.as_tuple().exponent))
-    return ibis.literal(value, dt.Decimal(38, min(scale, 18)))
-
-
-def _leaf_set(inputs: Inputs, unit: Unit, leaf: Leaf, as_of: date) -> ir.Table | None:
-    """The units meeting a citizen-level leaf (``s_unit``); ``None`` for leaves read from the
-    measure columns."""
-    member = getattr(leaf, "member", Member.ANY)
-    if isinstance(leaf, AgeCondition):
-        found = age_set(inputs.persons, leaf)
-    elif isinstance(leaf, BenefitCondition):
-        found = benefit_set(inputs.spells, leaf, as_of)
-    elif isinstance(leaf, InterventionCondition):
-        found = intervention_set(inputs.activities, inputs.interventions, leaf, as_of)
-    else:
-        return None
-    return to_units(found, inputs.persons, unit, member)
-
-
-def _leaf_value(table: ir.Table, leaf: Leaf, index: int) -> ir.BooleanValue:
-    if isinstance(leaf, CountCondition):
-        return within(table[leaf.measure.value], leaf.bounds, integer=True)
-    if isinstance(leaf, CostCondition):
-        column = area_cost_column(leaf.sector_area) if leaf.sector_area else "cost"
-        return within(table[column], leaf.bounds)
-    if isinstance(leaf, FamilyCondition):
-        test: ir.BooleanValue = ibis.literal(True)
-        for part in ("children", "adults", "members"):
-            bounds = getattr(leaf, part)
-            if bounds != Bounds():
-                test = test & within(table[part], bounds, integer=True)
-        return test
-    return table[leaf_column(index)]
-
-
-def _attach(base: ir.Table, right: ir.Table, key: str, fill: Mapping[str, object]) -> ir.Table:
+def attach(base: ir.Table, right: ir.Table, key: str, fill: Mapping[str, object]) -> ir.Table:
     """``base`` left-joined on ``unit`` with ``right`` (keyed by ``key``), taking the ``fill``
     columns with NULL replaced by the given defaults."""
     joined = base.left_join(right, base.unit == right[key])

@@ -3,7 +3,7 @@ with a note, the versions and the YAML download.
 
 Statistical purpose only: a rule set is a description, not data about anyone. Every signed-in
 role may read the rules; editors (SOLUTION_EDITORS and the analyst) may change them. A rule with
-an error is refused with the message of :mod:`tvaers.selection.model`, which names the wrong
+an error is refused with the message of :mod:`tvaers.selection.parse`, which names the wrong
 part (``include.all[0].benefit.types``); nothing is saved then.
 
 The statistical view of a rule set is in :mod:`tvaers.web.pages.selection_view`, the casework
@@ -22,8 +22,10 @@ from starlette.datastructures import UploadFile
 from tvaers.access import Actor
 from tvaers.core.access import SOLUTION_EDITORS, Role
 from tvaers.core.errors import ConfigError, NotFound
-from tvaers.selection import records
-from tvaers.selection.model import RuleSet, decode_rule_text, parse_rule_set
+from tvaers.selection import rule_store
+from tvaers.selection.parse import parse_rule_set
+from tvaers.selection.rule_files import decode_rule_text
+from tvaers.selection.rules import RuleSet
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
 from tvaers.web.deps import db, flash, redirect, render, require, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
@@ -55,10 +57,10 @@ score:
 
 def known_rule(session: Session, key: str) -> TargetGroupRule:
     """The stored rule set ``key`` (the ready-made ones are stored on first use), or 404."""
-    rule = records.find_rule(session, key)
+    rule = rule_store.find_rule(session, key)
     if rule is None:
-        records.load_ready_made(session, S["ready_made_actor"])
-        rule = records.find_rule(session, key)
+        rule_store.load_ready_made(session, S["ready_made_actor"])
+        rule = rule_store.find_rule(session, key)
     if rule is None:
         raise HTTPException(404)
     return rule
@@ -68,7 +70,7 @@ def stored(session: Session, key: str, version: int | None = None) -> tuple[Rule
     """(rule set, version row) of a stored rule set, or 404 (also for an unknown version)."""
     known_rule(session, key)
     try:
-        return records.get_rule(session, key, version)
+        return rule_store.get_rule(session, key, version)
     except NotFound as exc:
         raise HTTPException(404) from exc
 
@@ -97,10 +99,10 @@ def _save(
         return None, S["key_changed"].format(key=key)
     if rule.key in RESERVED:
         return None, S["key_reserved"].format(key=rule.key)
-    if new and records.find_rule(session, rule.key) is not None:
+    if new and rule_store.find_rule(session, rule.key) is not None:
         return None, S["key_exists"].format(key=rule.key)
     try:
-        return records.save_rule(session, text, who.username, note, source=source), None
+        return rule_store.save_rule(session, text, who.username, note, source=source), None
     except ConfigError as exc:
         return None, str(exc)
 
@@ -118,8 +120,8 @@ def _saved_message(session: Session, row: TargetGroupRuleVersion, before: int | 
 
 def _list_table(session: Session) -> DataTable:
     rows = []
-    for rule in records.list_rules(session):
-        current = records.rule_versions(session, rule.key)[0]
+    for rule in rule_store.list_rules(session):
+        current = rule_store.rule_versions(session, rule.key)[0]
         rows.append(
             {
                 "key": rule.key,
@@ -150,7 +152,7 @@ def _list_table(session: Session) -> DataTable:
 def _list_page(
     request: Request, who: Actor, session: Session, status_code: int = 200, **context: Any
 ) -> Response:
-    records.load_ready_made(session, S["ready_made_actor"])
+    rule_store.load_ready_made(session, S["ready_made_actor"])
     table = _list_table(session)
     if wants_excel(request):
         return excel_response(table)
@@ -207,7 +209,7 @@ async def import_rule(
 def _current_version(session: Session, text: str) -> int | None:
     """The stored version of the rule set the text names, if it is stored (for the message)."""
     try:
-        rule = records.find_rule(session, parse_rule_set(text).key)
+        rule = rule_store.find_rule(session, parse_rule_set(text).key)
     except ConfigError:
         return None
     return rule.version if rule else None
@@ -250,7 +252,7 @@ def edit_form(
     session: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     rule = known_rule(session, key)
-    text = records.export_rule(session, key)
+    text = rule_store.export_rule(session, key)
     return render(request, "selection/edit.html", who, rule=rule, text=text, note="", error=None)
 
 
@@ -303,7 +305,7 @@ def versions(
                 "label": v.data.get("label"),
                 "note": v.note or None,
             }
-            for v in records.rule_versions(session, key)
+            for v in rule_store.rule_versions(session, key)
         ],
         filename=f"maalgruppe-{key}-versioner",
     )
@@ -319,7 +321,7 @@ def download_yaml(
     session: Session = Depends(db, scope="function"),
 ) -> Response:
     _, row = stored(session, key, version)
-    text = records.export_rule(session, key, row.version)
+    text = rule_store.export_rule(session, key, row.version)
     return Response(
         text.encode("utf-8"),
         media_type="application/yaml; charset=utf-8",

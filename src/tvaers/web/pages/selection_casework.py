@@ -7,7 +7,7 @@ casework purpose and a selection basis in force for the solution; otherwise it a
 the reason in Danish, shows nothing and logs nothing. Every page that shows person-level data
 writes exactly one audit entry (the list: solution, rule key and version, number of candidates,
 basis; a candidate: the subject, as the audit log's citizen when the unit is a citizen). The
-assessment, enrolment and discharge are written and audited by :mod:`tvaers.selection.records`.
+assessment, enrolment and discharge are written and audited by :mod:`tvaers.selection.decisions`.
 
 Candidates are always drawn afresh here from a stored rule set; a statistical result is never
 turned into a candidate list.
@@ -32,8 +32,11 @@ from tvaers.core.errors import CaseworkRefused, NoData, NotFound
 from tvaers.core.periods import parse_day, today
 from tvaers.draw import service as draw_service
 from tvaers.draw.model import Unit
-from tvaers.selection import records, service
-from tvaers.selection.model import RuleSet
+from tvaers.selection import bases, decisions, rule_store
+from tvaers.selection.candidates import candidate_detail, listed_citizens
+from tvaers.selection.candidates import candidates as candidate_list
+from tvaers.selection.evaluation import evaluate
+from tvaers.selection.rules import RuleSet
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
 from tvaers.web.pages.selection import known_rule, stored
@@ -110,8 +113,8 @@ def candidates(
 ) -> Response:
     solution = solution_or_404(session, solution_id)
     basis = gate(session, who, solution)
-    records.load_ready_made(session, S["ready_made_actor"])
-    rules = records.list_rules(session)
+    rule_store.load_ready_made(session, S["ready_made_actor"])
+    rules = rule_store.list_rules(session)
     rule, version = _rule_choice(session, regelsaet, None)
     settings = settings_of(request)
     table, as_of, last, error = None, None, None, None
@@ -120,11 +123,9 @@ def candidates(
         with draw_service.session(settings) as backend:
             as_of, _first, last, error = reference_date(backend, dato)
             if rule is not None and error is None:
-                evaluation = service.evaluate(
-                    backend, rule, as_of, draw_service.load_config(settings)
-                )
-                rows = service.candidates(evaluation).to_pylist()
-                listed = service.listed_citizens(evaluation, [r[rule.unit.value] for r in rows])
+                evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+                rows = candidate_list(evaluation).to_pylist()
+                listed = listed_citizens(evaluation, [r[rule.unit.value] for r in rows])
                 table = candidate_table(
                     rows,
                     rule,
@@ -161,10 +162,10 @@ def _status(session: Session, solution: Solution, rule: RuleSet) -> dict[str, st
     """Subject -> where it stands in the solution (enrolled, or the latest assessment)."""
     found = {
         subject: T.decisions.get(row.decision or "", row.decision or "")
-        for subject, row in records.latest_assessments(session, solution.id, rule.unit).items()
+        for subject, row in decisions.latest_assessments(session, solution.id, rule.unit).items()
     }
     now = today()
-    for period in records.enrolments(session, solution.id):
+    for period in decisions.enrolments(session, solution.id):
         if period.unit == rule.unit.value and period.discharged_on is None:
             found[period.subject] = (
                 S["ongoing"].capitalize()
@@ -211,18 +212,16 @@ def _detail_page(
                 as_of, _first, _last, date_error = reference_date(backend, dato)
                 if date_error and not error:
                     error, error_heading = date_error, "Skæringsdatoen kan ikke bruges"
-                evaluation = service.evaluate(
-                    backend, rule, as_of, draw_service.load_config(settings)
-                )
-                detail = service.candidate_detail(evaluation, subject)
+                evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+                detail = candidate_detail(evaluation, subject)
                 names = sector_area_names(backend)
         except NotFound as exc:
             raise HTTPException(404) from exc
         except NoData:
             detail = None
-    decisions = records.history(session, solution.id, unit.value, subject)
-    enrolment = records.current_enrolment(session, solution.id, unit.value, subject)
-    latest = next((d for d in reversed(decisions) if d.kind != "enrolment"), None)
+    history = decisions.history(session, solution.id, unit.value, subject)
+    enrolment = decisions.current_enrolment(session, solution.id, unit.value, subject)
+    latest = next((d for d in reversed(history) if d.kind != "enrolment"), None)
     log_view(
         session, who, solution, "kandidat_vist", unit=unit.value,
         citizen=subject if unit is Unit.CITIZEN else None,
@@ -239,7 +238,7 @@ def _detail_page(
         else {},
         history=decision_page_table(
             decision_table(
-                decisions, f"{S['history']}: {subject}", f"beslutninger-{subject}", subjects=False
+                history, f"{S['history']}: {subject}", f"beslutninger-{subject}", subjects=False
             )
         ),
         enrolment=enrolment,
@@ -310,10 +309,10 @@ async def assess(
             raise CaseworkRefused(T.validation["date_parsing"])
         if key:
             known_rule(session, key)
-        records.assess(
+        decisions.assess(
             session, solution.id, kind.value, subject, values.get("decision", ""),
             values.get("motivation", ""), values.get("development_potential", ""),
-            values.get("note") or None, who.username, records.basis_text(basis),
+            values.get("note") or None, who.username, bases.basis_text(basis),
             enrol_on=enrol_on, rule_key=key, rule_version=version if key else None,
             score=_score(request, session, kind, subject, key, version, values.get("dato")),
             assessed_on=assessed_on,
@@ -347,8 +346,8 @@ def _score(
             as_of, _first, _last, date_error = reference_date(backend, dato)
             if date_error:
                 return None
-            evaluation = service.evaluate(backend, rule, as_of, draw_service.load_config(settings))
-            return service.candidate_detail(evaluation, subject).score
+            evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+            return candidate_detail(evaluation, subject).score
     except (NoData, NotFound):
         return None
 
@@ -382,9 +381,9 @@ async def enrol(
     try:
         if on is None:
             raise CaseworkRefused(T.validation["date_parsing"])
-        records.enrol(
+        decisions.enrol(
             session, solution.id, kind.value, subject, on, who.username,
-            records.basis_text(basis),
+            bases.basis_text(basis),
         )  # fmt: skip
     except CaseworkRefused as exc:
         return _detail_page(

@@ -3,7 +3,8 @@ the discharge form and the decision history, and the selection basis for the sol
 
 The same rules as :mod:`.selection_casework`: casework purpose, a role that allows it and a
 selection basis in force; one audit entry per view of the enrolled (the discharge and the
-recording of a basis are audited by :mod:`tvaers.selection.records`).
+recording of a basis are audited by :mod:`tvaers.selection.decisions` and
+:mod:`tvaers.selection.bases`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.errors import AccessRefused, CaseworkRefused
 from tvaers.core.periods import parse_day, today
-from tvaers.selection import records
+from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import db, flash, redirect, render, viewer
 from tvaers.web.pages.selection_casework import (
@@ -50,10 +51,10 @@ def _enrolled_page(
     error: str | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    periods = records.enrolments(session, solution.id)
+    periods = decisions.enrolments(session, solution.id)
     table = enrolment_rows(periods, solution)
     history = decision_table(
-        records.history(session, solution.id),
+        decisions.history(session, solution.id),
         f"{S['history']}: {solution.name}",
         f"loesning-{solution.id}-beslutninger",
     )
@@ -99,9 +100,9 @@ async def discharge(
     try:
         if on is None:
             raise CaseworkRefused(T.validation["date_parsing"])
-        period = records.discharge(
+        period = decisions.discharge(
             session, solution.id, values.get("unit", ""), values.get("subject", ""), on,
-            values.get("reason", ""), who.username, records.basis_text(basis),
+            values.get("reason", ""), who.username, bases.basis_text(basis),
         )  # fmt: skip
     except CaseworkRefused as exc:
         return _enrolled_page(request, session, who, solution, basis, str(exc), values)
@@ -124,8 +125,8 @@ def _basis_page(
 ) -> Response:
     return render(
         request, "selection/basis.html", who, status_code=status_code, solution=solution,
-        active=records.active_selection_basis(session, solution.id),
-        bases=records.selection_bases(session, solution.id), error=error,
+        active=bases.active_selection_basis(session, solution.id),
+        bases=bases.selection_bases(session, solution.id), error=error,
         values=values or {"valid_from": today().isoformat()},
     )  # fmt: skip
 
@@ -165,7 +166,7 @@ async def record_basis(
     try:
         if valid_from is None or (values.get("valid_to") and valid_to is None):
             raise CaseworkRefused(T.validation["date_parsing"])
-        records.record_selection_basis(
+        bases.record_selection_basis(
             session, solution.id, values.get("kind", ""), values.get("reference", ""),
             valid_from, who.username, valid_to,
         )  # fmt: skip

@@ -11,17 +11,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tvaers.core.periods import parse_day
-from tvaers.draw.attribution import data_span
+from tvaers.draw import reference
 from tvaers.draw.model import Unit
-from tvaers.selection import service
-from tvaers.selection.model import MEASURE_LABELS, Leaf, Measure, RuleSet
+from tvaers.selection.candidates import CandidateDetail
+from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
 from tvaers.web.tables import Column, DataTable, display
 from tvaers.web.texts import T
 
 if TYPE_CHECKING:
-    from ibis.backends.duckdb import Backend
+    from tvaers.engine.connection import Backend
 
 S = T.selection
 PARTS = {"include": "Betingelse", "exclude": "Undtagelse"}
@@ -43,10 +42,9 @@ def leaf_text(leaf: Leaf, names: Mapping[str, str]) -> str:
     return text
 
 
-def sector_area_names(backend: Any) -> dict[str, str]:
-    """Sector area code -> its Danish name, as loaded (an ibis backend with the data)."""
-    names = backend.table("sector_areas").select("sector_area", "name")
-    return {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()}
+def sector_area_names(backend: Backend) -> dict[str, str]:
+    """Sector area code -> its Danish name, as loaded (:func:`tvaers.draw.reference.area_names`)."""
+    return reference.area_names(backend)
 
 
 def leaf_texts(rule: RuleSet, names: Mapping[str, str]) -> dict[str, str]:
@@ -156,7 +154,7 @@ def candidate_page_table(table: DataTable, rule: RuleSet) -> DataTable:
 
 
 def detail_tables(
-    detail: service.CandidateDetail,
+    detail: CandidateDetail,
     unit: Unit,
     subject: str,
     names: Mapping[str, str] | None = None,
@@ -419,24 +417,9 @@ def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTabl
 
 
 def reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, date, str | None]:
-    """(chosen date, data's first day, data's last day, Danish error or None). Without a wish
-    the last day with data; a wish that is no date, or lies outside the data, is an error (the
-    page then shows the last day and says so, and keeps what the user wrote)."""
-    first, last = data_span(backend)
-    if not wanted or not wanted.strip():
-        return last, first, last, None
-    day = parse_day(wanted)
-    shown = f"{first.strftime('%d-%m-%Y')} og {last.strftime('%d-%m-%Y')}"
-    if day is None:
-        return (
-            last,
-            first,
-            last,
-            (
-                f"Skæringsdatoen '{wanted[:20]}' kunne ikke læses; skriv den som dd-mm-åååå "
-                f"mellem {shown}."
-            ),
-        )
-    if not first <= day <= last:
-        return last, first, last, f"Skæringsdatoen skal ligge mellem {shown} (data)."
-    return day, first, last, None
+    """(chosen date, data's first day, data's last day, Danish error or None): the as-of date
+    of :func:`tvaers.draw.reference.as_of` as the selection pages unpack it. Without a wish the
+    last day with data; a wish that is no date, or lies outside the data, is an error (the page
+    then shows the last day and says so, and keeps what the user wrote)."""
+    found = reference.as_of(backend, wanted)
+    return found.day, found.first, found.last, found.error

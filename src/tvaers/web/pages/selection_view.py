@@ -2,8 +2,8 @@
 group's size and cost, cost per sector area, composition, the funnel, what each criterion means
 («uden dette kriterium») and a «Hvad nu hvis?» variant compared with the stored rule.
 
-Aggregates only, as :func:`tvaers.selection.service.summary` and
-:func:`~tvaers.selection.service.compare` publish them (cells of 1-4 hidden). No identity is
+Aggregates only, as :func:`tvaers.selection.statistics.summary` and
+:func:`~tvaers.selection.statistics.compare` publish them (cells of 1-4 hidden). No identity is
 ever shown here, and nothing here leads to a candidate list (DOMAIN.md §3.7): candidates are
 drawn afresh under the casework purpose, per solution (:mod:`.selection_casework`).
 """
@@ -22,8 +22,10 @@ from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
 from tvaers.draw import service as draw_service
 from tvaers.draw.model import TOTAL_AREA, Unit
-from tvaers.selection import records, service
-from tvaers.selection.model import (
+from tvaers.selection import rule_store, statistics
+from tvaers.selection.evaluation import Evaluation, evaluate
+from tvaers.selection.parse import parse_rule_set
+from tvaers.selection.rules import (
     MEASURE_LABELS,
     AllOf,
     AnyOf,
@@ -31,7 +33,6 @@ from tvaers.selection.model import (
     Leaf,
     NotOf,
     RuleSet,
-    parse_rule_set,
 )
 from tvaers.store.models import TargetGroupRule
 from tvaers.web.charts import bar_chart
@@ -154,7 +155,7 @@ def _noun(rule: RuleSet) -> str:
 
 
 def summary_tables(
-    summary: service.Summary, rule: RuleSet, names: dict[str, str] | None = None
+    summary: statistics.Summary, rule: RuleSet, names: dict[str, str] | None = None
 ) -> dict[str, DataTable]:
     """Every table of the statistical view, from the service's suppressed summary (``names``:
     the sector areas' Danish names for the conditions that name one)."""
@@ -261,7 +262,7 @@ def summary_tables(
     return tables
 
 
-def area_chart(summary: service.Summary) -> dict[str, Any] | None:
+def area_chart(summary: statistics.Summary) -> dict[str, Any] | None:
     """The bar chart of the published (not hidden) sector areas in millions, or None."""
     rows = [
         {"name": r["name"], "cost": round(float(r["cost"]) / 1_000_000, 2)}
@@ -284,7 +285,7 @@ def area_chart(summary: service.Summary) -> dict[str, Any] | None:
     return chart
 
 
-def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str, DataTable]:
+def comparison_tables(comparison: statistics.Comparison, rule: RuleSet) -> dict[str, DataTable]:
     noun = _noun(rule)
     stem = f"maalgruppe-{rule.key}-variant-{comparison.as_of.isoformat()}"
     rows = [
@@ -327,10 +328,8 @@ def comparison_tables(comparison: service.Comparison, rule: RuleSet) -> dict[str
     }
 
 
-def _figures(
-    evaluation: service.Evaluation, first: date, last: date, names: dict[str, str]
-) -> Figures:
-    summary = service.summary(evaluation)
+def _figures(evaluation: Evaluation, first: date, last: date, names: dict[str, str]) -> Figures:
+    summary = statistics.summary(evaluation)
     chart = area_chart(summary)
     tables = summary_tables(summary, evaluation.rule, names)
     tables["by_area"].chart = chart
@@ -367,14 +366,14 @@ def _page(
         with draw_service.session(settings) as backend:
             as_of, first, last, date_error = reference_date(backend, wanted)
             config = draw_service.load_config(settings)
-            evaluation = service.evaluate(backend, rule, as_of, config)
+            evaluation = evaluate(backend, rule, as_of, config)
             names = sector_area_names(backend)
             figures = _figures(evaluation, first, last, names)
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
-                    other = service.evaluate(backend, variant, as_of, config, reuse=evaluation)
-                    compared = comparison_tables(service.compare(evaluation, other), rule)
+                    other = evaluate(backend, variant, as_of, config, reuse=evaluation)
+                    compared = comparison_tables(statistics.compare(evaluation, other), rule)
                     variant_warnings = list(other.warnings)
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:
@@ -390,7 +389,7 @@ def _page(
         if table is None:
             raise HTTPException(404)
         return excel_response(table)
-    text = variant_text if variant_text is not None else records.export_rule(session, key)
+    text = variant_text if variant_text is not None else rule_store.export_rule(session, key)
     return render(
         request,
         "selection/view.html",

@@ -38,8 +38,10 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
             {
                 "name": s.name,
                 "municipality": s.data.get("municipality"),
-                "organisation_model": T.organisation_models.get(
-                    s.data.get("organisation_model") or "", ""
+                "organisation_model": _marked(
+                    s.data,
+                    "organisation_model",
+                    T.organisation_models.get(s.data.get("organisation_model") or "", ""),
                 ),
                 "families": s.data.get("families"),
                 "version": s.version,
@@ -118,9 +120,9 @@ def view(
         title=solution.name,
         columns=[Column("field", T.field), Column("value", "Værdi")],
         rows=[
-            {"field": T.fields[k], "value": _shown(k, v)}
+            {"field": T.fields[k], "value": _marked(solution.data, k, _shown(k, v))}
             for k, v in solution.data.items()
-            if k in T.fields
+            if k in T.fields and k != "inferred"
         ],
         filename=f"loesning-{solution.id}",
     )
@@ -137,7 +139,16 @@ def view(
     )
 
 
+def _marked(data: dict[str, Any], key: str, shown: Any) -> Any:
+    """A value the sources do not state but that is deduced from them, marked as such."""
+    if shown in (None, "") or key not in (data.get("inferred") or []):
+        return shown
+    return f"{shown} ({T.inferred_mark})"
+
+
 def _shown(key: str, value: Any) -> Any:
+    if key == "inferred":
+        return "; ".join(T.fields.get(k, k) for k in value or []) or None
     if key == "organisation_model":
         return T.organisation_models.get(value or "", value)
     if key == "staff":

@@ -214,14 +214,14 @@ def record_selection_basis(settings: Settings, solution: str) -> int:
 
     from sqlalchemy import select as sql_select
 
-    from tvaers.selection import records
+    from tvaers.selection import bases
     from tvaers.store.database import sessions
     from tvaers.store.models import Solution
 
     engine = make_engine(settings.store_url)
     with sessions(engine)() as session:
         found = session.scalars(sql_select(Solution).where(Solution.name == solution)).one()
-        basis = records.record_selection_basis(
+        basis = bases.record_selection_basis(
             session, found.id, "consent", "Samtykke af 1. december 2025, j.nr. 27.00.00-A00-1-25",
             date(2025, 12, 1), CLI_USERS["solution_leader"],
         )  # fmt: skip

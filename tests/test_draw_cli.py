@@ -36,7 +36,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
     from tvaers.anchoring import service as solutions
     from tvaers.anchoring.model import SolutionData
-    from tvaers.selection import records
+    from tvaers.selection import decisions
 
     settings = town_settings(tmp_path_factory.mktemp("draw_cli"))
     add_cli_users(settings)
@@ -45,7 +45,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         created = solutions.create(session, SolutionData(name=SOLUTION), "leder")
         session.commit()
         for name, day in (("anna", date(2025, 2, 1)), ("carl", date(2025, 3, 1))):
-            records.assess(
+            decisions.assess(
                 session, created.id, "citizen", PSEUDONYM[name], "accepted", "high", "high",
                 None, "leder", "test", enrol_on=day, assessed_on=day,
             )  # fmt: skip

@@ -16,8 +16,8 @@ from tvaers.data.synth import SIZES, generate
 from tvaers.draw import service
 from tvaers.draw.attribution import Attribution
 from tvaers.draw.model import Unit
-from tvaers.selection import service as selection
-from tvaers.selection.model import ready_made
+from tvaers.selection.evaluation import evaluate
+from tvaers.selection.rule_files import ready_made
 
 from .conftest import TEST_KEY
 from .test_draw_properties import pool_breaches, reconciliation_gaps
@@ -125,14 +125,18 @@ def test_every_ready_made_target_group_has_members_in_the_synthetic_municipality
 ) -> None:
     """The demo shows KL's and Furesø's target groups: the synthetic municipality carries the
     combinations they look for (mentor with social-service support, transfer income with
-    rehabilitation and home nursing, …), so no ready-made group comes out empty."""
+    rehabilitation and home nursing, families with at least 7 interventions at once in two or
+    more sector areas, …), so no ready-made group comes out empty."""
     sizes = {}
     with service.session(municipality) as backend:
         evaluation = None
         for key, (rule, _text) in ready_made().items():
-            evaluation = selection.evaluate(backend, rule, reuse=evaluation)
+            evaluation = evaluate(backend, rule, reuse=evaluation)
             units = evaluation.units
             sizes[key] = units.filter(units.in_group).count().to_pyarrow().as_py()
-    assert len(sizes) == 6
+    assert len(sizes) == 7
     assert all(size >= 3 for size in sizes.values()), sizes
     assert sizes["furesoe"] > 30, sizes
+    # KL (2017) §3.1, "2 og 3 forvaltninger" and "mindst 7-8 ydelser på samme tid": about one
+    # family per 1,000 citizens in the year before the reference date (25 on S, seed 1).
+    assert 15 <= sizes["kl_familier_med_mange_ydelser"] <= 40, sizes

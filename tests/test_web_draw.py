@@ -17,8 +17,9 @@ from sqlalchemy import select
 from tvaers.core.money import format_dkk
 from tvaers.draw import service
 from tvaers.draw.model import SMALL_CELL, Unit
+from tvaers.draw.overview import publish
 from tvaers.store.models import AuditEntry, LegalBasis
-from tvaers.web.pages.draw import overview_figures
+from tvaers.web.pages.draw import overview_tables
 from tvaers.web.tables import display
 
 from .conftest import client_for
@@ -96,7 +97,7 @@ def test_every_count_on_the_overview_is_suppressed(web: FastAPI) -> None:
     with service.session(settings) as backend:
         year = service.latest_full_year(backend)
         config = service.load_config(settings)
-        figures = overview_figures(service.run(backend, year, config), year, config)
+        figures = overview_tables(publish(service.run(backend, year, config), config), year)
     counted = 0
     for key, table in figures.tables.items():
         for column in table.columns:
@@ -301,7 +302,7 @@ def test_overview_is_compact_and_danish(web: FastAPI) -> None:
         config = service.load_config(settings)
         attribution = service.run(backend, year, config)
         distinct = int(attribution.lines.citizen.nunique().to_pyarrow().as_py())
-        figures = overview_figures(attribution, year, config)
+        figures = overview_tables(publish(attribution, config), year)
     page = client_for(web, "analyst").get("/ressourcetraek").text
     assert "docs/" not in page and ".." not in figures.period
     assert "januar" in figures.period  # «januar – februar 2025», not 2025-01..2025-02

@@ -20,8 +20,9 @@ from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.money import format_dkk
 from tvaers.draw import service as draw_service
 from tvaers.draw.model import SMALL_CELL
-from tvaers.selection import records, service
-from tvaers.selection.model import ready_made
+from tvaers.selection import rule_store, statistics
+from tvaers.selection.evaluation import evaluate
+from tvaers.selection.rule_files import ready_made
 from tvaers.store.models import (
     AuditEntry,
     Enrolment,
@@ -256,14 +257,14 @@ def test_new_rule_sets(web: FastAPI) -> None:
 # --- the statistical view ---------------------------------------------------------------------
 
 
-def _summary(app: FastAPI, key: str) -> service.Summary:
+def _summary(app: FastAPI, key: str) -> statistics.Summary:
     """The service's statistical summary of a stored rule set on the data's last day."""
     with app.state.sessions() as session:
-        rule, _row = records.get_rule(session, key)
+        rule, _row = rule_store.get_rule(session, key)
     settings = app.state.settings
     with draw_service.session(settings) as backend:
-        evaluation = service.evaluate(backend, rule, config=draw_service.load_config(settings))
-        return service.summary(evaluation)
+        evaluation = evaluate(backend, rule, config=draw_service.load_config(settings))
+        return statistics.summary(evaluation)
 
 
 def test_the_analyst_sees_only_suppressed_aggregates(rules: FastAPI) -> None:

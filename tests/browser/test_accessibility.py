@@ -72,10 +72,10 @@ score:
 
 def _seed_rule(app: Any) -> None:
     """Store ALL_ACTIVE (saving the same text again changes nothing)."""
-    from tvaers.selection import records
+    from tvaers.selection import rule_store
 
     with app.state.sessions() as session:
-        records.save_rule(session, ALL_ACTIVE, "test")
+        rule_store.save_rule(session, ALL_ACTIVE, "test")
         session.commit()
 
 

@@ -20,10 +20,10 @@ from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
 from tvaers.core.suppression import TOTAL, suppress_counts, suppress_groups
 from tvaers.draw import queries_summary as qs
+from tvaers.draw import reference
 from tvaers.draw.attribution import (
     Attribution,
     attribute,
-    data_span,
     materialise,
     resolve_period,
 )
@@ -338,9 +338,7 @@ def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concen
 
 def latest_full_year(backend: Backend) -> int:
     """The last calendar year the data cover to its end (else the last year with data)."""
-    first, last = data_span(backend)
-    year = last.year if (last.month, last.day) >= (12, 1) else last.year - 1
-    return max(year, first.year)
+    return reference.span(backend).latest_full_year
 
 
 @dataclass(frozen=True)

@@ -162,10 +162,13 @@ def _by_area(rows: ir.Table, members: int, unit: Unit) -> list[dict[str, Any]]:
         values = cell.measures or {}
         total = values.get("total")
         hidden = members < SMALL_CELL
+        # the total counts the group's members once, not the areas' counts added up (a member
+        # with money in two areas is one member)
+        count = members if area == TOTAL and cell.count is not None else cell.count
         result.append(
             {
                 "sector_area": TOTAL_AREA if area == TOTAL else area,
-                "units": None if hidden else cell.count,
+                "units": None if hidden else count,
                 **{m: None if hidden else values.get(m) for m in measures},
                 "per_member": None
                 if hidden or total is None

@@ -9,6 +9,8 @@ import duckdb
 import ibis
 from ibis.backends.duckdb import Backend
 
+__all__ = ["Backend", "connect", "raw", "spark"]  # Backend: the type of an analytics session
+
 
 def connect(
     path: Path | None,

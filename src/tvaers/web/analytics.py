@@ -1,37 +1,22 @@
-"""Reading the analytics file from a page: read-only, rows as dicts, nothing loaded = no rows."""
+"""Reading the analytics file from a page, under the engine's one connection policy
+(:func:`tvaers.engine.reader.reader`: read-only, rows as dicts, nothing loaded = no rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-import duckdb
 from fastapi import Request
 
+from tvaers.engine.reader import Rows
+from tvaers.engine.reader import reader as analytics_reader
 from tvaers.web.deps import settings_of
 
-Rows = Callable[..., list[dict[str, Any]]]
+__all__ = ["Rows", "reader"]
 
 
 @contextmanager
 def reader(request: Request) -> Iterator[Rows]:
     """``with reader(request) as rows: rows(sql, params)`` over one read-only connection."""
-    path = settings_of(request).analytics_path
-    if not path.exists():
-        yield lambda _sql, _params=(): []
-        return
-    con = duckdb.connect(str(path), read_only=True)
-
-    def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        try:
-            cursor = con.execute(sql, list(params))
-        except duckdb.CatalogException:  # a table not loaded yet
-            return []
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    try:
+    with analytics_reader(settings_of(request).analytics_path) as rows:
         yield rows
-    finally:
-        con.close()

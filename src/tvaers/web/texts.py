@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tvaers.core.access import PURPOSE_LABELS, ROLE_LABELS
-from tvaers.selection.records import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
+from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 
 APP = "Tværs"
 TAGLINE = "Økonomistyring af tværgående løsninger"
@@ -42,7 +42,9 @@ SOLUTION_FIELDS = {
     "coordinator_may_grant": "Koordinatoren har visitationskompetence",
     "annual_economy": "Årlig økonomi (kr.)",
     "notes": "Noter",
+    "inferred": "Udledt af kilderne, ikke angivet i dem",
 }
+INFERRED_MARK = "udledt, ikke angivet i kilderne"
 SOLUTION_HINTS = {
     "strategy": "Fx kommunens beskæftigelsesstrategi eller en tværgående børne- og ungepolitik.",
     "staff": "Fx «Sagsbehandlere: 4» og «Familiebehandlere: 2».",
@@ -450,6 +452,7 @@ T = SimpleNamespace(
     fix_errors="Ret fejlene herunder.",
     focus_points=FOCUS_POINTS,
     fields=SOLUTION_FIELDS,
+    inferred_mark=INFERRED_MARK,
     hints=SOLUTION_HINTS,
     organisation_models=ORGANISATION_MODELS,
     organisation_hints=ORGANISATION_HINTS,

@@ -6,74 +6,29 @@ CPR-registered expenditure decides whether the area's figures may be shown.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers.access import Actor
-from tvaers.core.suppression import TOTAL, suppress_groups
+from tvaers.core.suppression import TOTAL
+from tvaers.draw.loaded import AreaExpenditure, LoadedTable, loaded
 from tvaers.store.models import ImportBatch
-from tvaers.web.analytics import reader
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import db, render, viewer
+from tvaers.web.deps import db, render, settings_of, viewer
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/data")
 
-AREA_SQL = """
-WITH booked AS (
-    SELECT a.sector_area, p.amount, p.citizen
-    FROM postings p JOIN accounts a USING (function_code)
-    WHERE p.dranst = 1 AND year(p.posting_date) = ?
-)
-SELECT s.sector_area, s.name,
-       coalesce(sum(b.amount), 0) AS expenditure,
-       coalesce(sum(b.amount) FILTER (WHERE b.citizen IS NOT NULL), 0) AS registered,
-       count(DISTINCT b.citizen) AS citizens
-FROM sector_areas s LEFT JOIN booked b USING (sector_area)
-GROUP BY ALL ORDER BY expenditure DESC
-"""
 
-
-def _query(request: Request, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    with reader(request) as rows:
-        return rows(sql, params)
-
-
-def area_table(request: Request, year: int) -> tuple[DataTable, list[dict[str, Any]]]:
-    rows = _query(request, AREA_SQL, [year])
-    names = {r["sector_area"]: r["name"] for r in rows}
-    table = (
-        suppress_groups(
-            {r["name"]: int(r["citizens"]) for r in rows},
-            {
-                "expenditure": {r["name"]: Decimal(r["expenditure"]) for r in rows},
-                "registered": {r["name"]: Decimal(r["registered"]) for r in rows},
-            },
-        )
-        if rows
-        else None
-    )
-    shown: list[dict[str, Any]] = []
-    for label in [*names.values(), TOTAL] if table else []:
-        cell = table.cell(label)  # type: ignore[union-attr]
-        m = cell.measures or {}
-        shown.append(
-            {
-                "name": label,
-                "citizens": cell.count if cell.published else T.suppressed,
-                "expenditure": m.get("expenditure"),
-                "registered": m.get("registered"),
-                "share": float(m["registered"] / m["expenditure"])
-                if m.get("expenditure")
-                else None,
-            }
-        )
+def area_table(areas: tuple[AreaExpenditure, ...], year: int) -> DataTable:
+    """The expenditure per sector area (a hidden count shows as «<5»), with its bar chart."""
+    shown = [
+        dict(asdict(a), citizens=T.suppressed if a.citizens is None else a.citizens) for a in areas
+    ]
     data = DataTable(
         title=f"Driftsudgifter pr. sektorområde {year}",
         columns=[
@@ -88,11 +43,20 @@ def area_table(request: Request, year: int) -> tuple[DataTable, list[dict[str, A
         notes=[T.suppressed_note],
     )
     chart_rows = [
-        {"area": r["name"], "amount": float(r["expenditure"]) / 1e6}
-        for r in shown
-        if r["name"] != TOTAL and r["expenditure"] is not None
+        {"area": a.name, "amount": float(a.expenditure) / 1e6}
+        for a in areas
+        if a.name != TOTAL and a.expenditure is not None
     ]
-    return data, chart_rows
+    if chart_rows:
+        data.chart = bar_chart(
+            chart_rows,
+            "area",
+            "amount",
+            title=f"Driftsudgifter {year} (mio. kr.)",
+            category_title="Sektorområde",
+            value_title="Mio. kr.",
+        )
+    return data
 
 
 @router.get("", response_class=HTMLResponse)
@@ -102,36 +66,9 @@ def overview(
     who: Actor = Depends(viewer),
     session: Session = Depends(db, scope="function"),
 ) -> Response:
-    years = [
-        r["y"]
-        for r in _query(
-            request, "SELECT DISTINCT year(posting_date) AS y FROM postings ORDER BY y", []
-        )
-    ]
-    chosen = year if year in years else (years[-2] if len(years) > 1 else (years or [None])[-1])
-    areas, chart_rows = area_table(request, chosen) if chosen else (None, [])
-    batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)))
-    loaded = _query(
-        request,
-        "SELECT table_name, file_name, rows, batch_id, loaded_at "
-        "FROM import_state ORDER BY table_name",
-        [],
-    )
-    chart = (
-        bar_chart(
-            chart_rows,
-            "area",
-            "amount",
-            title=f"Driftsudgifter {chosen} (mio. kr.)",
-            category_title="Sektorområde",
-            value_title="Mio. kr.",
-        )
-        if chart_rows
-        else None
-    )
-    if areas is not None and chart is not None:
-        areas.chart = chart
-    tables = {"loaded": _loaded_table(loaded), "batches": _batches_table(batches)}
+    found = loaded(settings_of(request), session, year)
+    areas = area_table(found.areas, found.year) if found.areas is not None and found.year else None
+    tables = {"loaded": _loaded_table(found.tables), "batches": _batches_table(found.batches)}
     if areas is not None:
         tables["areas"] = areas
     if wants_excel(request):
@@ -143,11 +80,11 @@ def overview(
         "data.html",
         who,
         areas=areas,
-        chart=chart,
-        years=years,
-        year=chosen,
-        batches=batches,
-        loaded=loaded,
+        chart=areas.chart if areas is not None else None,
+        years=list(found.years),
+        year=found.year,
+        batches=list(found.batches),
+        loaded=tables["loaded"].rows,
         tables=tables,
     )
 
@@ -155,7 +92,7 @@ def overview(
 STATUS = {"loaded": "indlæst", "loading": "indlæser", "failed": "fejlet"}
 
 
-def _loaded_table(loaded: list[dict[str, Any]]) -> DataTable:
+def _loaded_table(loaded: tuple[LoadedTable, ...]) -> DataTable:
     return DataTable(
         title="Indlæste tabeller",
         columns=[
@@ -165,12 +102,12 @@ def _loaded_table(loaded: list[dict[str, Any]]) -> DataTable:
             Column("batch_id", "Import nr."),
             Column("loaded_at", "Indlæst", "datetime"),
         ],
-        rows=loaded,
+        rows=[asdict(t) for t in loaded],
         filename="indlaeste-tabeller",
     )
 
 
-def _batches_table(batches: list[ImportBatch]) -> DataTable:
+def _batches_table(batches: tuple[ImportBatch, ...]) -> DataTable:
     return DataTable(
         title="Importkørsler",
         columns=[

@@ -156,6 +156,47 @@ SELECT count(*) FROM (
 )
 """
 
+# Contact points in the year (as ``tvaers contacts`` counts them): a family's sector areas (a
+# CPR-registered posting or a priced activity) and the most activities of its members on one day
+# (a sweep over start and end days). KL (2017) §3.1: target groups with "samtidige kontakter til
+# 2 og 3 forvaltninger og med mindst 7-8 ydelser på samme tid".
+CONTACTS_SQL = """
+WITH cases AS (
+    SELECT p.cpr, a.sector_area
+    FROM postings_n p JOIN accounts a USING (function_code)
+    WHERE p.cpr IS NOT NULL AND p.dranst = 1 AND year(p.posting_date) = {year}
+    UNION
+    SELECT cpr, sector_area FROM priced
+),
+spans AS (
+    SELECT a.cpr, c.family, greatest(a.start_date, DATE '{year}-01-01') AS first_day,
+           least(coalesce(a.end_date, DATE '9999-12-31'), DATE '{year}-12-31') AS last_day
+    FROM activities a JOIN citizens c USING (cpr)
+    WHERE a.start_date <= DATE '{year}-12-31'
+      AND coalesce(a.end_date, DATE '9999-12-31') >= DATE '{year}-01-01'
+),
+events AS (
+    SELECT {unit} AS unit, first_day AS day, 1 AS delta FROM spans
+    UNION ALL
+    SELECT {unit}, last_day + 1, -1 FROM spans
+),
+running AS (
+    SELECT unit, sum(delta) OVER (PARTITION BY unit ORDER BY day
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS level
+    FROM (SELECT unit, day, sum(delta) AS delta FROM events GROUP BY unit, day)
+),
+peak AS (SELECT unit, max(level) AS at_once FROM running GROUP BY unit),
+areas AS (
+    SELECT {unit} AS unit, count(DISTINCT sector_area) AS areas
+    FROM cases JOIN citizens c USING (cpr) GROUP BY 1
+)
+SELECT
+    count(*) FILTER (WHERE areas >= 4) AS in_4_areas,
+    count(*) FILTER (WHERE at_once >= 5) AS with_5_at_once,
+    count(*) FILTER (WHERE areas >= 2 AND at_once >= 7) AS with_7_at_once_in_2_areas
+FROM areas FULL JOIN peak USING (unit)
+"""
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -166,6 +207,8 @@ class Calibration:
     expenditure: float
     placements_per_1000: float
     multi_area_families: int
+    citizens: tuple[int, int, int]  # in 4+ areas, with 5+ at once, 7+ at once in 2+ areas
+    families: tuple[int, int, int]
 
 
 def calibrate(folder: Path, year: int = YEAR) -> Calibration:
@@ -175,7 +218,10 @@ def calibrate(folder: Path, year: int = YEAR) -> Calibration:
     row = con.execute(CALIBRATION_SQL.format(year=year)).fetchone()
     placements = con.execute(PLACEMENTS_SQL.format(year=year)).fetchone()
     multi = con.execute(MULTI_AREA_SQL.format(year=year)).fetchone()
+    citizens = con.execute(CONTACTS_SQL.format(year=year, unit="cpr")).fetchone()
+    families = con.execute(CONTACTS_SQL.format(year=year, unit="family")).fetchone()
     assert row is not None and placements is not None and multi is not None
+    assert citizens is not None and families is not None
     return Calibration(
         top_1=float(row[0]),
         top_3=float(row[1]),
@@ -184,6 +230,8 @@ def calibrate(folder: Path, year: int = YEAR) -> Calibration:
         expenditure=float(row[4]),
         placements_per_1000=float(placements[0]),
         multi_area_families=int(multi[0]),
+        citizens=(int(citizens[0]), int(citizens[1]), int(citizens[2])),
+        families=(int(families[0]), int(families[1]), int(families[2])),
     )
 
 
@@ -459,6 +507,22 @@ def test_families_with_cases_in_several_areas(calibrations, seed: int) -> None:
     # "A few hundred per 40,000 citizens": 100-800 per 40,000, scaled to the S size.
     low, high = 100 * S / 40_000, 800 * S / 40_000
     assert low <= calibrations[seed].multi_area_families <= high, calibrations[seed]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_families_with_many_services_at_once_as_kl_describes(calibrations, seed: int) -> None:
+    """KL (2017), «Bedre tværgående samarbejde om ydelser og indsats», §3.1: target groups with
+    "samtidige kontakter til 2 og 3 forvaltninger og med mindst 7-8 ydelser på samme tid". The
+    synthetic municipality has such families, about 0.8 per 1,000 citizens (see
+    data/synth/programmes.py): 0.4-1.5 per 1,000, 11-41 on S."""
+    c = calibrations[seed]
+    in_4_areas, with_5_at_once, with_7_at_once = c.families
+    assert 0.4 * S / 1000 <= with_7_at_once <= 1.5 * S / 1000, c
+    # "2, 3 eller 4 forvaltninger": families in 4 or 5 sector areas, and citizens (children)
+    # with 5 or more interventions at once, exist but are few.
+    assert with_7_at_once <= in_4_areas <= 2.0 * S / 1000, c
+    assert with_7_at_once < with_5_at_once <= 2.5 * S / 1000, c
+    assert 1 <= c.citizens[1] <= 0.5 * S / 1000, c
 
 
 # --- determinism and formats -------------------------------------------------------------------

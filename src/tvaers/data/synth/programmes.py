@@ -11,6 +11,11 @@ of others, inside them or, for dagpenge before social assistance, just before th
 parameters are calibrated so that the stylised facts in the module tests hold (KL's cost
 concentration, the registered and attributable shares, placements per 1,000 children, families
 with cases in several areas).
+
+KL's families with many services (seeds/002 §3.1: contact with «2 og 3 forvaltninger» and «mindst
+7-8 ydelser på samme tid») are appended last, as a marker programme that picks the families and a
+package of programmes given to the adult and the children inside the marker's period; see the
+comment above them for the figures they are calibrated to.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from tvaers.data.synth.catalogue import benefit_index, intervention_index
 from tvaers.data.synth.population import Population
 from tvaers.data.synth.timeline import (
     DAYS_PER_YEAR,
+    BoolArray,
     FloatArray,
     IntArray,
     Window,
@@ -33,6 +39,7 @@ from tvaers.data.synth.timeline import (
 )
 
 SERVICE, BENEFIT = 0, 1
+MARKER = 2  # a programme that only marks people for later programmes; never written
 EARLIEST_ACTIVITY = day(date(2015, 1, 1))  # the case system's history starts here
 
 
@@ -56,10 +63,23 @@ class Programme:
     follows_parent: bool = False  # dependent spell = the parent spell (school transport)
     precedes_parent: bool = False  # dependent spell ends the day before the parent starts
     max_days: int = 100 * 366  # the longest spell
+    # KL's families with many services: "anchor" marks one parent per family (a
+    # MARKER programme over the parents' spells); "adult" and "children" give the programme to
+    # that adult, or to each child of theirs aged ``ages`` on the reference day, inside the
+    # anchor's spell. Empty: the person of the parent spell, as before.
+    family: str = ""
+    unless: tuple[str, ...] = ()  # not to a person with one of these items at the same time
 
 
 _P = Programme
 _CHILD, _ADULT, _WORK = (0.0, 18.0), (18.0, 120.0), (18.0, 67.0)
+_PLACEMENTS = ("015025", "015015", "015023", "015008", "015031", "015019", "015030")
+
+
+def _at_home(code: str) -> tuple[str, ...]:
+    """The ``unless`` of a measure at home: not to a placed child, nor twice at once."""
+    return (code, *_PLACEMENTS)
+
 
 PROGRAMMES: tuple[Programme, ...] = (
     # Main benefit track, in this order; a person gets at most one of these.
@@ -132,6 +152,48 @@ PROGRAMMES: tuple[Programme, ...] = (
     # those on dagpenge within the last three months):
     _P("dagpenge før kontanthjælp", BENEFIT, ("dagpenge",), (18, 66), 0.0, 0.0, 300, 0.5, _WORK,
        parents={"kontanthjælp": 0.12, "uddannelseshjælp": 0.04}, precedes_parent=True),
+    # KL's families with many services at once (seeds/002: KL (2017), «Bedre tværgående
+    # samarbejde om ydelser og indsats», section 3.1): "samtidige kontakter til 2 og 3
+    # forvaltninger og med mindst 7-8 ydelser på samme tid", e.g. "en børnesag ... en
+    # overførselsydelse til en voksen samt en specialiseret ydelse til en voksen". KL gives the
+    # profile, not a count: such a group is worth a solution only with "en vis volumen" (section
+    # 3), and VIVE's five solutions served 12-100 families (seeds/004). Calibrated so that a year
+    # has about 0.8 families per 1,000 citizens with at least 7 interventions on one day and at
+    # least 2 sector areas (S, seeds 1-3, 2025: 23, 18, 21 families; tests/test_synth.py keeps
+    # it within 0.4-1.5 per 1,000), most in 4 sector areas (children and special education are
+    # one forvaltning in most municipalities) and at most about 15 at once (KL: "op til 10-15
+    # kontaktparter"). One parent of two or more children, on kontanthjælp, uddannelseshjælp or
+    # ressourceforløb for at least a year, is marked per family, for a period of about 2.5 years:
+    _P("KL-familie", MARKER, ("kl_familie",), (18, 66), 0.0, 0.0, 900, 0.3, _WORK,
+       parents={"kontanthjælp": 0.55, "uddannelseshjælp": 0.55, "ressourceforløb": 0.65},
+       family="anchor"),
+    # ... the adult: mentor and socio-pedagogical support or a support contact person, for some
+    # substance-abuse treatment or home nursing (KL's examples 2 and 3) ...
+    _P("KL-familie: mentor", SERVICE, ("017031",), (18, 66), 0.0, 0.0, 540, 0.5, _WORK, (6, 16),
+       parents={"kl_familie": 0.8}, family="adult", unless=("017031",)),
+    _P("KL-familie: § 85", SERVICE, ("016085",), (18, 66), 0.0, 0.0, 720, 0.5, _ADULT, (4, 16),
+       parents={"kl_familie": 0.75}, family="adult", unless=("016085", "016099")),
+    _P("KL-familie: § 99", SERVICE, ("016099",), (18, 66), 0.0, 0.0, 540, 0.5, _ADULT, (6, 16),
+       parents={"kl_familie": 0.3}, family="adult", unless=("016085", "016099")),
+    _P("KL-familie: § 101", SERVICE, ("016101",), (18, 66), 0.0, 0.0, 360, 0.6, _ADULT,
+       parents={"kl_familie": 0.15}, family="adult", unless=("016101", "016102")),
+    _P("KL-familie: hjemmesygepleje", SERVICE, ("018138",), (18, 66), 0.0, 0.0, 300, 0.7, _WORK,
+       (2, 12), parents={"kl_familie": 0.12}, family="adult", unless=("018138",)),
+    # ... and the children: family treatment, a contact person, counselling, a special class (with
+    # transport) and a PPR assessment; not at home while placed, not twice at once.
+    _P("KL-familie: familiebehandling", SERVICE, ("015011",), (0, 17), 0.0, 0.0, 720, 0.5, _CHILD,
+       (10, 30), parents={"kl_familie": 0.9}, family="children", unless=_at_home("015011")),
+    _P("KL-familie: kontaktperson", SERVICE, ("015017",), (8, 17), 0.0, 0.0, 720, 0.5, _CHILD,
+       (8, 20), parents={"kl_familie": 0.75}, family="children", unless=_at_home("015017")),
+    _P("KL-familie: konsulentbistand", SERVICE, ("015016",), (0, 17), 0.0, 0.0, 540, 0.5, _CHILD,
+       (3, 8), parents={"kl_familie": 0.6}, family="children", unless=_at_home("015016")),
+    _P("KL-familie: specialklasse", SERVICE, ("019021",), (6, 16), 0.0, 0.0, 1095, 0.5,
+       (6.0, 17.0), parents={"kl_familie": 0.5}, family="children",
+       unless=("019020", "019021", "019022")),
+    _P("KL-familie: kørsel", SERVICE, ("019026",), (6, 16), 0.0, 0.0, 0, 0.0, (6.0, 17.0),
+       (20, 40), step=1.0, parents={"019021": 0.5}, follows_parent=True),
+    _P("KL-familie: ppr", SERVICE, ("019012",), (3, 16), 0.0, 0.0, 25, 0.2, (3.0, 17.0), (1, 1),
+       parents={"kl_familie": 0.3}, family="children", unless=("019012",)),
 )  # fmt: skip
 
 
@@ -183,6 +245,8 @@ def _select(rng: np.random.Generator, score: FloatArray, prevalence: float) -> I
 
 
 def _item_codes(programme: Programme) -> IntArray:
+    if programme.kind == MARKER:
+        return np.zeros(len(programme.items), dtype=np.int64)
     if programme.kind == SERVICE:
         return np.array([intervention_index(c) for c in programme.items], dtype=np.int64)
     return np.array([benefit_index(k) for k in programme.items], dtype=np.int64)
@@ -250,7 +314,7 @@ def generate_spells(seed: np.random.SeedSequence, population: Population, window
         rng = np.random.default_rng(streams[number])
         codes = _item_codes(programme)
         if programme.parents:
-            spells = _dependent(rng, programme, number, codes, by_item, window, population)
+            spells = _dependent(rng, programme, number, codes, by_item, window, population, age)
         else:
             eligible = (age >= programme.ages[0]) & (age <= programme.ages[1])
             if programme.exclusive or programme.key in ("sygedagpenge", "dagpenge"):
@@ -293,11 +357,32 @@ def generate_spells(seed: np.random.SeedSequence, population: Population, window
             spells.start = np.maximum(spells.start, EARLIEST_ACTIVITY)
         keep = (spells.end >= spells.start) & (spells.end >= window.first)
         keep &= spells.start <= window.as_of
+        if programme.unless:
+            keep &= ~_busy(spells, parts, programme.unless)
         spells = spells.take(np.flatnonzero(keep))
         for position, key in enumerate(programme.items):
             by_item[key] = spells.take(np.flatnonzero(spells.item == codes[position]))
-        parts.append(spells)
+        if programme.kind != MARKER:
+            parts.append(spells)
     return Spells.concat(parts)
+
+
+def _busy(spells: Spells, earlier: list[Spells], codes: tuple[str, ...]) -> BoolArray:
+    """Whether each spell's person has a spell of one of the intervention ``codes`` among the
+    ``earlier`` ones overlapping it (one sorted search, no loop over people)."""
+    wanted = np.array([intervention_index(c) for c in codes], dtype=np.int64)
+    before = Spells.concat(earlier) if earlier else spells.take(np.zeros(0, dtype=np.int64))
+    before = before.take(np.flatnonzero((before.kind == SERVICE) & np.isin(before.item, wanted)))
+    order = np.argsort(before.person, kind="stable")
+    people = before.person[order]
+    left = np.searchsorted(people, spells.person, "left")
+    count = np.searchsorted(people, spells.person, "right") - left
+    mine = np.repeat(np.arange(spells.person.size), count)
+    other = order[_runs(left, count)]
+    overlap = (before.start[other] <= spells.end[mine]) & (before.end[other] >= spells.start[mine])
+    busy = np.zeros(spells.person.size, dtype=bool)
+    busy[mine[overlap]] = True
+    return busy
 
 
 def _dependent(
@@ -308,16 +393,37 @@ def _dependent(
     by_item: dict[str, Spells],
     window: Window,
     population: Population,
+    age: IntArray,
 ) -> Spells:
     """Spells drawn among the spells of the parent items, inside each parent spell."""
     pieces = []
+    if programme.family == "anchor":
+        children = np.bincount(population.family[~population.adult], minlength=population.families)
+        parent_of_two = population.adult & (children[population.family] >= 2)
     for key, share in programme.parents.items():
         spells = by_item[key]
+        if programme.family == "anchor":  # parents of two or more children, on a long spell
+            long = spells.end - spells.start + 1 >= DAYS_PER_YEAR
+            spells = spells.take(np.flatnonzero(parent_of_two[spells.person] & long))
+        elif programme.family == "children":
+            spells = _to_children(spells, population, age, programme.ages)
         pieces.append(spells.take(np.flatnonzero(rng.random(spells.person.size) < share)))
     parent = Spells.concat(pieces)
+    if programme.family == "anchor":  # one marked adult per family
+        _, first = np.unique(population.family[parent.person], return_index=True)
+        parent = parent.take(np.sort(first))
     n = parent.person.size
     if programme.follows_parent:
         start, end = parent.start.copy(), parent.end.copy()
+    elif programme.family == "anchor":
+        # A period around a day of the window inside the parent spell, about ``median_days``
+        # long: as many families at any time of the window.
+        lo = np.maximum(parent.start, window.first)
+        hi = np.minimum(parent.end, window.as_of)
+        centre = lo + np.floor(rng.random(n) * (np.maximum(hi - lo, 0) + 1)).astype(np.int64)
+        half = rng.lognormal(np.log(programme.median_days / 2), programme.sigma, (2, n))
+        start = np.maximum(parent.start, centre - np.round(half[0]).astype(np.int64))
+        end = np.minimum(parent.end, centre + np.round(half[1]).astype(np.int64))
     elif programme.precedes_parent:
         length = np.round(rng.lognormal(np.log(programme.median_days), programme.sigma, n))
         end = parent.start - 1
@@ -326,9 +432,14 @@ def _dependent(
     else:
         lo = np.maximum(parent.start, window.first - 400)
         hi = np.minimum(parent.end, window.as_of + 200)
-        start = lo + np.floor(rng.random(n) * 0.5 * np.maximum(hi - lo, 0)).astype(np.int64)
+        # A family's package starts within the first quarter of its period, so that most of it
+        # runs at the same time; other dependents within the first half of the parent spell.
+        early = 0.25 if programme.family else 0.5
+        start = lo + np.floor(rng.random(n) * early * np.maximum(hi - lo, 0)).astype(np.int64)
         length = np.round(rng.lognormal(np.log(programme.median_days), programme.sigma, n))
         end = np.minimum(start + np.maximum(length, 7).astype(np.int64) - 1, parent.end)
+        if programme.family in ("adult", "children"):
+            start, end = _clip_to_ages(population, parent.person, start, end, programme.limits)
     return Spells(
         person=parent.person,
         programme=np.full(n, number, dtype=np.int64),
@@ -338,3 +449,22 @@ def _dependent(
         end=end,
         units=_units(rng, programme, n),
     )
+
+
+def _to_children(spells: Spells, population: Population, age: IntArray,
+                 ages: tuple[int, int]) -> Spells:  # fmt: skip
+    """Each spell once for every child of its person aged ``ages`` on the reference day: the
+    child's spell, with the parent's period."""
+    pairs = population.parent_child[np.argsort(population.parent_child[:, 0], kind="stable")]
+    left = np.searchsorted(pairs[:, 0], spells.person, "left")
+    count = np.searchsorted(pairs[:, 0], spells.person, "right") - left
+    copy = spells.take(np.repeat(np.arange(spells.person.size), count))
+    copy.person = pairs[_runs(left, count), 1]
+    child_age = age[copy.person]
+    return copy.take(np.flatnonzero((child_age >= ages[0]) & (child_age <= ages[1])))
+
+
+def _runs(left: IntArray, count: IntArray) -> IntArray:
+    """``left[i], left[i] + 1, …, left[i] + count[i] - 1`` for each ``i``, one run after another."""
+    start = np.repeat(left - (np.cumsum(count) - count), count)
+    return np.asarray(start + np.arange(int(count.sum())), dtype=np.int64)

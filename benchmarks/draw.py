@@ -84,7 +84,7 @@ TVAERS_TOTALS = (
     PRELUDE
     + """
 from tvaers.draw import service
-from tvaers.draw.model import Unit
+from tvaers.core.units import Unit
 clocks = []
 for run in range(2):  # cold, then warm on a new connection
     backend = service.open_backend(settings)
@@ -101,7 +101,7 @@ TVAERS_PIPELINE = (
     PRELUDE
     + """
 from tvaers.draw import service
-from tvaers.draw.model import Unit
+from tvaers.core.units import Unit
 clocks = []
 for run in range(2):  # cold, then warm on a new connection
     backend = service.open_backend(settings)

@@ -31,10 +31,12 @@ import pytest
 
 from tvaers.core.config import Settings
 from tvaers.core.cpr import Pseudonymiser
+from tvaers.core.periods import Period
+from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.draw import service
 from tvaers.draw.attribution import Attribution
-from tvaers.draw.model import Member, Period, Unit
+from tvaers.draw.model import Member
 from tvaers.draw.service_baseline import baseline
 
 from .conftest import FIXTURES, TEST_KEY

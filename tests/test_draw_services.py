@@ -12,8 +12,9 @@ import pytest
 
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
+from tvaers.core.suppression import SMALL_CELL
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import cache, family, loaded, overview, reference, service
-from tvaers.draw.model import SMALL_CELL, TOTAL_AREA, Unit
 from tvaers.store.database import make_engine, sessions, upgrade
 
 from .conftest import TEST_KEY

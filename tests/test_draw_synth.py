@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tvaers.core.config import Settings
+from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.data.synth import SIZES, generate
 from tvaers.draw import service
 from tvaers.draw.attribution import Attribution
-from tvaers.draw.model import Unit
 from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rule_files import ready_made
 

@@ -64,9 +64,10 @@ from ibis.backends.duckdb import Backend
 from tvaers.core.config import Settings
 from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.errors import ConfigError, NoData, NotFound
+from tvaers.core.periods import Period
+from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.draw import service as draw
-from tvaers.draw.model import Period, Unit
 from tvaers.selection import queries as q
 from tvaers.selection import statistics
 from tvaers.selection.candidates import candidate_detail, candidates

@@ -15,8 +15,9 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from tvaers.core.money import format_dkk
+from tvaers.core.suppression import SMALL_CELL
+from tvaers.core.units import Unit
 from tvaers.draw import service
-from tvaers.draw.model import SMALL_CELL, Unit
 from tvaers.draw.overview import publish
 from tvaers.store.models import AuditEntry, LegalBasis
 from tvaers.web.pages.draw import overview_tables

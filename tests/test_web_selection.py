@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.money import format_dkk
+from tvaers.core.suppression import SMALL_CELL
 from tvaers.draw import service as draw_service
-from tvaers.draw.model import SMALL_CELL
 from tvaers.selection import rule_store, statistics
 from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rule_files import ready_made

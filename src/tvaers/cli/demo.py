@@ -12,6 +12,7 @@ from tvaers.cli.select import ENROL_WITHOUT, READY_MADE, _rule
 from tvaers.core.config import Settings
 from tvaers.core.errors import TvaersError
 from tvaers.core.periods import danish_date
+from tvaers.core.suppression import SMALL_CELL
 
 # --- the demo ---------------------------------------------------------------------------------
 
@@ -83,7 +84,11 @@ def demo_selection(settings: Settings) -> None:
             enrolled += 1
         session.flush()
         active = len(decisions.enrolments(session, solution_id, active_on=DEMO_ENROL_ON))
-    size = "færre end 5" if figures.units is None else f"{figures.units:,}".replace(",", ".")
+    size = (
+        f"færre end {SMALL_CELL}"
+        if figures.units is None
+        else f"{figures.units:,}".replace(",", ".")
+    )
     cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
     console.print(
         f"Furesøs målgruppe pr. {danish_date(DEMO_AS_OF)}: {size} borgere med et "

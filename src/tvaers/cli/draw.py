@@ -23,8 +23,9 @@ from tvaers.draw.members import Enrolled
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from tvaers.core.units import Unit
     from tvaers.draw.attribution import Attribution
-    from tvaers.draw.model import ArchetypeKey, Unit
+    from tvaers.draw.model import ArchetypeKey
     from tvaers.draw.service import DrawConfig
     from tvaers.reports.output import OutputTable
 
@@ -55,7 +56,7 @@ SolutionOption = Annotated[
 
 
 def _unit(by: str | None) -> Unit | None:
-    from tvaers.draw.model import Unit
+    from tvaers.core.units import Unit
 
     if by is None:
         return None
@@ -266,8 +267,9 @@ def concentration_command(
     out: OutOption = None,
 ) -> None:
     """Udgiftskoncentration: de dyreste 1, 3 og 10 %, Gini, Lorenz-kurve, antal områder."""
+    from tvaers.core.units import Unit
     from tvaers.draw import service
-    from tvaers.draw.model import LABELS, Unit
+    from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
@@ -365,8 +367,9 @@ def baseline_command(
     """Nulpunktsmåling: udgiften de 12 måneder før skæringsdatoen pr. sektorområde, og
     arketypeskønnet — for en gruppe i en fil (--members) eller en løsnings indskrevne
     (--solution, hver med sin indskrivningsdato som skæringsdato)."""
+    from tvaers.core.units import Unit
     from tvaers.draw import service_baseline as sb
-    from tvaers.draw.model import LABELS, Unit
+    from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
     settings = _settings()

@@ -132,3 +132,59 @@ def local_time(moment: datetime) -> datetime:
     """A stored moment as Danish wall-clock time, without tzinfo (naive values are UTC)."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(DANISH_TIME).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, ``first`` through ``last`` inclusive."""
+
+    first: Month
+    last: Month
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError("Perioden slutter før den begynder")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(Month(year, 1), Month(year, 12))
+
+    @classmethod
+    def between(cls, first: date, last: date) -> Period:
+        return cls(Month.of(first), Month.of(last))
+
+    @property
+    def first_day(self) -> date:
+        return self.first.first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.last.last_day
+
+    def months(self) -> list[Month]:
+        return months_between(self.first_day, self.last_day)
+
+    def clip(self, first: date, last: date) -> Period | None:
+        """The part of the period within the data's span (``None`` when they do not meet)."""
+        start, end = max(self.first, Month.of(first)), min(self.last, Month.of(last))
+        return Period(start, end) if start <= end else None
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last}"
+
+    def danish(self) -> str:
+        """«november 2025 – oktober 2026», «januar – december 2025», «marts 2026»."""
+        first, last = self.first, self.last
+        if first == last:
+            return first.danish()
+        if first.year == last.year:
+            return f"{first.danish().rsplit(' ', 1)[0]} – {last.danish()}"
+        return f"{first.danish()} – {last.danish()}"
+
+
+def months_before(reference: date, count: int = 12) -> Period:
+    """The ``count`` whole months before the month of ``reference`` (the baseline window)."""
+    index = reference.year * 12 + reference.month - 1 - count
+    first = Month(index // 12, index % 12 + 1)
+    end = reference.year * 12 + reference.month - 2
+    return Period(first, Month(end // 12, end % 12 + 1))

@@ -31,10 +31,21 @@ from fractions import Fraction
 from itertools import product
 from typing import TypeVar, cast
 
-DEFAULT_THRESHOLD = 5
+SMALL_CELL = 5  # fewer persons than this in a published figure: hidden
 TOTAL = "I alt"
 SUPPRESSED_MARKER = "(skjult)"
 SECONDARY_NOTE = "Skjult for at beskytte en anden celle"
+DIFFERENCE_NOTE = f"Skjult: afviger med færre end {SMALL_CELL} fra et andet vist tal"
+TABLE_NOTE = (
+    f"Celler med færre end {SMALL_CELL} borgere er skjult, og så mange andre, at de ikke kan "
+    "regnes ud fra totalerne."
+)
+
+
+def hidden_note(who: str = "borgere eller familier", threshold: int = SMALL_CELL) -> str:
+    """The note on a hidden cell: «Skjult: færre end 5 borgere eller familier»."""
+    return f"Skjult: færre end {threshold} {who}".rstrip()
+
 
 Key = tuple[str, ...]
 Line = tuple[tuple[Key, ...], Key]  # members, and the total they sum to
@@ -101,9 +112,7 @@ class Table2D:
     measures: Mapping[str, Sequence[Sequence[Decimal]]] = field(default_factory=dict)
     with_totals: bool = True
 
-    def suppress(
-        self, threshold: int = DEFAULT_THRESHOLD, unit: str = "borgere"
-    ) -> SuppressedTable:
+    def suppress(self, threshold: int = SMALL_CELL, unit: str = "borgere") -> SuppressedTable:
         """Apply primary and secondary suppression; see :func:`suppress_counts`."""
         for name, grid in {"antal": self.counts, **self.measures}.items():
             if len(grid) != len(self.row_labels) or any(
@@ -135,7 +144,7 @@ def suppress_groups(
     counts: Mapping[str, int],
     measures: Mapping[str, Mapping[str, Decimal]] | None = None,
     *,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int = SMALL_CELL,
     unit: str = "borgere",
     with_total: bool = True,
 ) -> SuppressedTable:
@@ -156,7 +165,7 @@ def suppress_counts(
     cells: Counts,
     *,
     measures: Mapping[str, Amounts] | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int = SMALL_CELL,
     unit: str = "borgere",
     with_totals: bool = True,
 ) -> SuppressedTable:
@@ -192,7 +201,7 @@ def suppress_counts(
         for name, values in (measures or {}).items()
     }
     hidden = _suppress_pattern(order, counts, lines, threshold)
-    primary_note = f"Skjult: færre end {threshold} {unit}"
+    primary_note = hidden_note(unit, threshold)
     result: dict[Key, Cell] = {}
     for key in order:
         reason = hidden.get(key)

@@ -23,8 +23,9 @@ from ibis import _
 from ibis.backends.duckdb import Backend
 
 from tvaers.core.errors import NoData
+from tvaers.core.periods import Period
 from tvaers.draw import queries as q
-from tvaers.draw.model import AttributionConfig, Period
+from tvaers.draw.model import AttributionConfig
 
 _counter = itertools.count(1)
 

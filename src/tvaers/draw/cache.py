@@ -29,8 +29,9 @@ from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.logging import get_logger
+from tvaers.core.suppression import SMALL_CELL
 from tvaers.data.schema import loaded_state
-from tvaers.draw.model import SMALL_CELL, AttributionConfig, OverlapRule
+from tvaers.draw.model import AttributionConfig, OverlapRule
 from tvaers.engine.connection import raw
 
 log = get_logger(__name__)

@@ -18,10 +18,11 @@ from typing import Any
 from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
+from tvaers.core.periods import Period
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries_family as qf
 from tvaers.draw import reference, service
 from tvaers.draw.attribution import Attribution
-from tvaers.draw.model import TOTAL_AREA, Period, Unit
 
 MONEY = ("registered", "pooled", "priced", "attributed", "total")
 ZERO = Decimal("0.00")

@@ -17,12 +17,11 @@ from enum import StrEnum
 from typing import Any
 
 from tvaers.core.errors import ConfigError
-from tvaers.core.periods import Month, months_between
+from tvaers.core.suppression import SMALL_CELL
+from tvaers.core.units import Unit
 
 METHODS_FILE = "individfordeling.csv"
 OVERLAPS_FILE = "overlap.csv"
-SMALL_CELL = 5  # fewer persons than this in a published figure: hidden (core.suppression)
-TOTAL_AREA = "total"  # the sector_area value of the total row of the coverage report
 
 
 class Method(StrEnum):
@@ -40,13 +39,6 @@ class Reason(StrEnum):
     NO_ACTIVITY = "no_activity"  # interventions exist, nobody unregistered active in the month
     NO_PRICE = "no_price"  # active citizens, but no priced cost to weigh by
     PRICED_DIFFERENCE = "priced_difference"  # priced function: books minus units x price
-
-
-class Unit(StrEnum):
-    """The unit of analysis: a citizen or a family (all its members together)."""
-
-    CITIZEN = "citizen"
-    FAMILY = "family"
 
 
 REASON_LABELS = {
@@ -114,65 +106,6 @@ LABELS: dict[str, str] = {
     "families_cost": "udgift, familier",
     **{r.value: f"ikke fordelt: {label}" for r, label in REASON_LABELS.items()},
 }
-
-
-# --- periods ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months, ``first`` through ``last`` inclusive."""
-
-    first: Month
-    last: Month
-
-    def __post_init__(self) -> None:
-        if self.last < self.first:
-            raise ValueError("Perioden slutter før den begynder")
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(Month(year, 1), Month(year, 12))
-
-    @classmethod
-    def between(cls, first: date, last: date) -> Period:
-        return cls(Month.of(first), Month.of(last))
-
-    @property
-    def first_day(self) -> date:
-        return self.first.first_day
-
-    @property
-    def last_day(self) -> date:
-        return self.last.last_day
-
-    def months(self) -> list[Month]:
-        return months_between(self.first_day, self.last_day)
-
-    def clip(self, first: date, last: date) -> Period | None:
-        """The part of the period within the data's span (``None`` when they do not meet)."""
-        start, end = max(self.first, Month.of(first)), min(self.last, Month.of(last))
-        return Period(start, end) if start <= end else None
-
-    def __str__(self) -> str:
-        return f"{self.first}..{self.last}"
-
-    def danish(self) -> str:
-        """«november 2025 – oktober 2026», «januar – december 2025», «marts 2026»."""
-        first, last = self.first, self.last
-        if first == last:
-            return first.danish()
-        if first.year == last.year:
-            return f"{first.danish().rsplit(' ', 1)[0]} – {last.danish()}"
-        return f"{first.danish()} – {last.danish()}"
-
-
-def months_before(reference: date, count: int = 12) -> Period:
-    """The ``count`` whole months before the month of ``reference`` (the baseline window)."""
-    index = reference.year * 12 + reference.month - 1 - count
-    first = Month(index // 12, index % 12 + 1)
-    end = reference.year * 12 + reference.month - 2
-    return Period(first, Month(end // 12, end % 12 + 1))
 
 
 # --- configuration ----------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from itertools import pairwise
 from typing import Any
 
 from tvaers.core.config import Settings
-from tvaers.core.periods import Month
+from tvaers.core.periods import Month, Period
+from tvaers.core.suppression import SMALL_CELL
+from tvaers.core.units import Unit
 from tvaers.draw import cache, reference, service
 from tvaers.draw.attribution import Attribution
-from tvaers.draw.model import SMALL_CELL, Concentration, Period, Unit
+from tvaers.draw.model import Concentration
 
 OVERVIEW_CACHE = "oversigt"  # the cache entries' kind
 

@@ -11,7 +11,8 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from tvaers.draw.model import Method, Period, Reason
+from tvaers.core.periods import Period
+from tvaers.draw.model import Method, Reason
 from tvaers.draw.queries_money import (
     MONEY,
     from_ore,

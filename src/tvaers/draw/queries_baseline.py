@@ -8,7 +8,9 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from tvaers.draw.model import SMALL_CELL, Period, Unit
+from tvaers.core.periods import Period
+from tvaers.core.suppression import SMALL_CELL
+from tvaers.core.units import Unit
 from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.queries_money import MONEY
 from tvaers.draw.queries_summary import method_sums, with_unit

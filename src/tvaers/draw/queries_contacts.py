@@ -7,7 +7,9 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from tvaers.draw.model import CONTACT_GROUPS, OverlapRule, Period, Selector, Unit, like_pattern
+from tvaers.core.periods import Period
+from tvaers.core.units import Unit
+from tvaers.draw.model import CONTACT_GROUPS, OverlapRule, Selector, like_pattern
 from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.queries_money import MONEY
 

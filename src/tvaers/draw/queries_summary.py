@@ -9,7 +9,8 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from tvaers.draw.model import AREA_GROUPS, Method, Reason, Unit
+from tvaers.core.units import Unit
+from tvaers.draw.model import AREA_GROUPS, Method, Reason
 from tvaers.draw.queries_money import MONEY
 
 

@@ -18,7 +18,9 @@ from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
-from tvaers.core.suppression import TOTAL, suppress_counts, suppress_groups
+from tvaers.core.periods import Period
+from tvaers.core.suppression import SMALL_CELL, TOTAL, hidden_note, suppress_counts, suppress_groups
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries_summary as qs
 from tvaers.draw import reference
 from tvaers.draw.attribution import (
@@ -32,15 +34,11 @@ from tvaers.draw.model import (
     DEFAULT_OVERLAPS,
     METHODS_FILE,
     OVERLAPS_FILE,
-    SMALL_CELL,
     TOP_SHARES,
-    TOTAL_AREA,
     AttributionConfig,
     Concentration,
     OverlapRule,
-    Period,
     Reason,
-    Unit,
     lorenz_steps,
     parse_methods,
     parse_overlaps,
@@ -171,14 +169,11 @@ def draw_by_area(attribution: Attribution) -> list[dict[str, Any]]:
             # hide the row's amounts too
             citizens = distinct[str(row["sector_area"])]
             if 0 < citizens < SMALL_CELL:
-                row.update(dict.fromkeys(("citizens", *measures)), note=SMALL_CELL_NOTE)
+                row.update(dict.fromkeys(("citizens", *measures)), note=hidden_note())
             else:
                 row["citizens"] = citizens
         result.append(row)
     return result
-
-
-SMALL_CELL_NOTE = f"Skjult: færre end {SMALL_CELL} borgere eller familier"
 
 
 def _distinct_citizens(lines: Any) -> dict[str, int]:

@@ -25,23 +25,16 @@ from ibis.backends.duckdb import Backend
 
 from tvaers.core.cpr import Pseudonymiser, mask, pseudonym_sql
 from tvaers.core.errors import ConfigError
-from tvaers.core.suppression import TOTAL, suppress_groups
+from tvaers.core.periods import Period, months_before
+from tvaers.core.suppression import SMALL_CELL, TOTAL, hidden_note, suppress_groups
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.data.contracts import Column, Kind
 from tvaers.data.messages import value_message
 from tvaers.data.parsing import parse_column, text_sql
 from tvaers.data.readers import NumberStyle
 from tvaers.draw import queries_baseline as qb
 from tvaers.draw.attribution import Attribution, attribute, materialise, resolve_period
-from tvaers.draw.model import (
-    SMALL_CELL,
-    TOTAL_AREA,
-    ArchetypeKey,
-    AttributionConfig,
-    Member,
-    Period,
-    Unit,
-    months_before,
-)
+from tvaers.draw.model import ArchetypeKey, AttributionConfig, Member
 
 MEMBER_COLUMNS = ("citizen", "cpr", "family")
 MEMBERS_SCHEMA = pa.schema([("unit", pa.string()), ("reference_date", pa.date32())])
@@ -173,7 +166,7 @@ def _by_area(rows: ir.Table, members: int, unit: Unit) -> list[dict[str, Any]]:
                 "per_member": None
                 if hidden or total is None
                 else (total / members).quantize(Decimal("0.01")),
-                "note": "Skjult: færre end 5 i gruppen" if hidden else cell.note,
+                "note": hidden_note("i gruppen") if hidden else cell.note,
             }
         )
     return result
@@ -195,23 +188,7 @@ def _archetypes(
         backend, "population_costs", qb.population_window(attribution.lines, citizens, unit,
                                                           window)
     )  # fmt: skip
-    population_items = None
-    member_items = None
-    if key is ArchetypeKey.INTERVENTIONS:
-        owners = everyone.mutate(
-            p_first=ibis.literal(window.first_day), p_last=ibis.literal(window.last_day)
-        )
-        population_items = qb.activity_items(
-            backend.table("activities"), citizens, unit, owners.p_first, owners.p_last, owners
-        )
-        member_items = qb.activity_items(
-            backend.table("activities"),
-            citizens,
-            unit,
-            group.w_first,
-            (group.w_last + ibis.interval(months=1) - ibis.interval(days=1)).cast("date"),
-            group,
-        )
+    population_items, member_items = _intervention_items(attribution, group, unit, key, window)
     pop_keys = qb.archetype_of(
         qb.unit_keys(costs.select("unit", "sector_area"), population_items), everyone
     )
@@ -239,29 +216,7 @@ def _archetypes(
         .to_pylist()
     )
     estimate = {r["sector_area"]: _money(r["estimate"]) for r in estimate_rows}
-    members = sum(r["units"] for r in found)
-    table = suppress_groups(
-        {r["archetype"]: r["units"] for r in found},
-        {"weighted_cost": {r["archetype"]: _money(r["annual"] * r["units"]) for r in found}},
-        threshold=SMALL_CELL,
-        unit="familier" if unit is Unit.FAMILY else "borgere",
-    )
-    by_name = {r["archetype"]: r for r in found}
-    result = []
-    for (name,), cell in table.cells.items():
-        row = by_name.get(name)
-        result.append(
-            {
-                "archetype": TOTAL_AREA if name == TOTAL else name,
-                "units": cell.count,
-                "share": cell.count / members if cell.count is not None and members else None,
-                "population": row["population"] if row and cell.published else None,
-                "typical_cost": _money(row["annual"]) if row and cell.published else None,
-                "weighted_cost": cell.measures["weighted_cost"] if cell.measures else None,
-                "note": cell.note,
-            }
-        )
-    return result, estimate
+    return _archetype_rows(found, unit), estimate
 
 
 def _comparison(
@@ -470,3 +425,58 @@ def parse_date(text: str, where: str) -> date:
         except ValueError:
             continue
     raise ConfigError(f"{where}: '{text}' er ikke en dato.", hint="Skriv fx 2025-03-01.")
+
+
+def _intervention_items(
+    attribution: Attribution, group: ir.Table, unit: Unit, key: ArchetypeKey, window: Period
+) -> tuple[ir.Table | None, ir.Table | None]:
+    """The interventions of everyone in the window and of the group in its own windows, when
+    the archetypes are made of interventions too (otherwise of sector areas only: None)."""
+    if key is not ArchetypeKey.INTERVENTIONS:
+        return None, None
+    backend = attribution.backend
+    citizens = backend.table("citizens")
+    everyone = qb.all_units(citizens, unit)
+    owners = everyone.mutate(
+        p_first=ibis.literal(window.first_day), p_last=ibis.literal(window.last_day)
+    )
+    population_items = qb.activity_items(
+        backend.table("activities"), citizens, unit, owners.p_first, owners.p_last, owners
+    )
+    member_items = qb.activity_items(
+        backend.table("activities"),
+        citizens,
+        unit,
+        group.w_first,
+        (group.w_last + ibis.interval(months=1) - ibis.interval(days=1)).cast("date"),
+        group,
+    )
+    return population_items, member_items
+
+
+def _archetype_rows(found: list[dict[str, Any]], unit: Unit) -> list[dict[str, Any]]:
+    """The group's archetypes with share, typical annual cost and weighted cost, small groups
+    hidden."""
+    members = sum(r["units"] for r in found)
+    table = suppress_groups(
+        {r["archetype"]: r["units"] for r in found},
+        {"weighted_cost": {r["archetype"]: _money(r["annual"] * r["units"]) for r in found}},
+        threshold=SMALL_CELL,
+        unit="familier" if unit is Unit.FAMILY else "borgere",
+    )
+    by_name = {r["archetype"]: r for r in found}
+    result = []
+    for (name,), cell in table.cells.items():
+        row = by_name.get(name)
+        result.append(
+            {
+                "archetype": TOTAL_AREA if name == TOTAL else name,
+                "units": cell.count,
+                "share": cell.count / members if cell.count is not None and members else None,
+                "population": row["population"] if row and cell.published else None,
+                "typical_cost": _money(row["annual"]) if row and cell.published else None,
+                "weighted_cost": cell.measures["weighted_cost"] if cell.measures else None,
+                "note": cell.note,
+            }
+        )
+    return result

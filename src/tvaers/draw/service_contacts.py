@@ -12,18 +12,12 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
 
-from tvaers.core.suppression import TOTAL, suppress_groups
+from tvaers.core.suppression import SMALL_CELL, TOTAL, suppress_groups
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries as q
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw.attribution import Attribution, materialise
-from tvaers.draw.model import (
-    CONTACT_GROUPS,
-    DEFAULT_OVERLAPS,
-    SMALL_CELL,
-    TOTAL_AREA,
-    OverlapRule,
-    Unit,
-)
+from tvaers.draw.model import CONTACT_GROUPS, DEFAULT_OVERLAPS, OverlapRule
 from tvaers.draw.queries_money import MONEY
 
 

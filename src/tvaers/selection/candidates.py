@@ -19,8 +19,9 @@ import ibis
 import pyarrow as pa
 
 from tvaers.core.errors import NotFound
+from tvaers.core.periods import Period
+from tvaers.core.units import Unit
 from tvaers.draw import queries_summary as qs
-from tvaers.draw.model import Period, Unit
 from tvaers.draw.queries import FAR_FUTURE
 from tvaers.selection.compile import points_column
 from tvaers.selection.evaluation import Evaluation

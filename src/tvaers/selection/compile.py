@@ -23,8 +23,8 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 from ibis import _
 
+from tvaers.core.units import Unit
 from tvaers.draw import queries_contacts as qc
-from tvaers.draw.model import Unit
 from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.queries_money import MONEY
 from tvaers.selection.queries import (

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tvaers.core.access import Purpose
 from tvaers.core.errors import CaseworkRefused, ErrorCode
 from tvaers.core.periods import danish_date, today
-from tvaers.draw.model import Unit
+from tvaers.core.units import Unit
 from tvaers.selection.bases import BASIS_RECORDED, BASIS_WITHDRAWN
 from tvaers.selection.inputs import (
     actor_name,

@@ -18,9 +18,10 @@ from functools import cached_property, singledispatch
 import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
+from tvaers.core.periods import Period
+from tvaers.core.units import Unit
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw.attribution import Attribution, attribute, data_span, materialise, resolve_period
-from tvaers.draw.model import Period, Unit
 from tvaers.draw.service import DrawConfig
 from tvaers.selection import queries as q
 from tvaers.selection.compile import leaf_column, unit_table

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tvaers.core.cpr import CPR_IN_TEXT_REGEX, PSEUDONYM_LENGTH
 from tvaers.core.errors import CaseworkRefused, ErrorCode, NotFound
 from tvaers.core.periods import danish_date, today
-from tvaers.draw.model import Unit
+from tvaers.core.units import Unit
 from tvaers.store.models import Solution
 
 MAX_RULE_CHARS = 100_000

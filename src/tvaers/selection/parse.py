@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from tvaers.core.errors import ConfigError
-from tvaers.draw.model import Selector, Unit
+from tvaers.core.units import Unit
+from tvaers.draw.model import Selector
 from tvaers.selection.rules import (
     FAMILY_PARTS,
     TRANSFER_INCOME,

@@ -20,10 +20,11 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from tvaers.core.periods import Month
+from tvaers.core.periods import Month, Period
+from tvaers.core.units import Unit
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw import queries_summary as qs
-from tvaers.draw.model import OverlapRule, Period, Unit
+from tvaers.draw.model import OverlapRule
 from tvaers.draw.queries_money import MONEY
 from tvaers.selection.rules import ADULT_AGE, Measure, Member
 

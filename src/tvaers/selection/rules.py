@@ -21,7 +21,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from tvaers.draw.model import Selector, Unit
+from tvaers.core.units import Unit
+from tvaers.draw.model import Selector
 
 ADULT_AGE = 18
 

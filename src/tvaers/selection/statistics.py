@@ -20,10 +20,19 @@ import ibis.expr.types as ir
 from ibis import _
 
 from tvaers.core.errors import ConfigError
-from tvaers.core.periods import danish_date
-from tvaers.core.suppression import TOTAL, SuppressedTable, suppress_counts, suppress_groups
+from tvaers.core.periods import Period, danish_date
+from tvaers.core.suppression import (
+    DIFFERENCE_NOTE,
+    SMALL_CELL,
+    TOTAL,
+    SuppressedTable,
+    hidden_note,
+    suppress_counts,
+    suppress_groups,
+)
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries_summary as qs
-from tvaers.draw.model import AREA_GROUPS, SMALL_CELL, TOTAL_AREA, Period, Unit
+from tvaers.draw.model import AREA_GROUPS
 from tvaers.selection.compile import variant_in_group
 from tvaers.selection.evaluation import Evaluation
 from tvaers.selection.queries import unit_key
@@ -36,8 +45,8 @@ AGE_GROUPS: tuple[tuple[int, str], ...] = (
     (60, "60+"),
 )  # fmt: skip
 UNKNOWN_AGE = "ukendt"
-SMALL_DIFFERENCE = "Skjult: afviger med færre end 5 fra et andet vist tal"
-SMALL_GROUP = "Skjult: færre end 5 i målgruppen"
+SMALL_DIFFERENCE = DIFFERENCE_NOTE
+SMALL_GROUP = hidden_note("i målgruppen")
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def _publish(figures: Sequence[_Figure]) -> None:
     shown: list[_Figure] = []
     for figure in figures:  # a loop over the handful of figures (funnel, what-ifs)
         if 0 < figure.units < SMALL_CELL or 0 < figure.citizens < SMALL_CELL:
-            figure.note = f"Skjult: færre end {SMALL_CELL}"
+            figure.note = hidden_note("")
             continue
         if any(
             0 < abs(figure.units - other.units) < SMALL_CELL

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tvaers.core.access import PURPOSE_LABELS, ROLE_LABELS
+from tvaers.core.suppression import SMALL_CELL, TABLE_NOTE
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 
 APP = "Tværs"
@@ -135,7 +136,7 @@ DRAW = {
     "bogført på en borgers CPR-nummer, går til den borger. Den øvrige udgift på en funktion "
     "fordeles på de borgere, der i måneden har en indsats på funktionen, i forhold til "
     "indsatsernes pris; kan den ikke fordeles, står den som ikke fordelt med årsagen. Kun "
-    "sammentællinger; celler med færre end 5 borgere eller familier er skjult.",
+    f"sammentællinger; celler med færre end {SMALL_CELL} borgere eller familier er skjult.",
     "year": "Regnskabsår",
     "show": "Vis",
     "period": "Perioden er de hele måneder i året, som der er bogført i",
@@ -191,8 +192,8 @@ SELECTION = {
     "nav": "Målgrupper",
     "title": "Målgrupper",
     "lead": "Regelsæt, der beskriver en målgruppe ud fra kommunens data: betingelser, "
-    "undtagelser og en kompleksitetsscore. Her ses kun sammentællinger; celler med færre end 5 "
-    "borgere eller familier er skjult.",
+    "undtagelser og en kompleksitetsscore. Her ses kun sammentællinger; celler med færre end "
+    f"{SMALL_CELL} borgere eller familier er skjult.",
     "rules": "Regelsæt",
     "new": "Nyt regelsæt",
     "import": "Importér YAML",
@@ -436,8 +437,7 @@ T = SimpleNamespace(
     no="Nej",
     none="—",
     suppressed="<5",
-    suppressed_note="Celler med færre end 5 borgere er skjult, og så mange andre, at de ikke kan "
-    "regnes ud fra totalerne.",
+    suppressed_note=TABLE_NOTE,
     login_failed="Forkert brugernavn eller adgangskode.",
     login_locked="Kontoen er spærret efter 3 mislykkede forsøg. Kontakt en administrator.",
     login_inactive="Kontoen er deaktiveret. Kontakt en administrator.",

@@ -20,10 +20,12 @@ from tvaers import access
 from tvaers.access import Actor
 from tvaers.core.errors import NoData
 from tvaers.core.periods import Month
+from tvaers.core.suppression import SMALL_CELL, hidden_note
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import family as family_service
 from tvaers.draw import overview as overview_service
 from tvaers.draw.family import FamilyDraw
-from tvaers.draw.model import LABELS, SMALL_CELL, TOTAL_AREA, Reason, Unit
+from tvaers.draw.model import LABELS, Reason
 from tvaers.draw.overview import PublishedOverview
 from tvaers.web.charts import lorenz_chart, timeline_chart
 from tvaers.web.deps import db, render, settings_of, viewer
@@ -33,7 +35,6 @@ from tvaers.web.texts import T
 router = APIRouter(prefix="/ressourcetraek")
 
 TOTAL_LABEL = "I alt"
-SUPPRESSED_NOTE = f"Skjult: færre end {SMALL_CELL} borgere eller familier"
 
 
 def _label(value: str) -> str:
@@ -202,7 +203,7 @@ def _concentration_tables(result: OverviewPage, figures: PublishedOverview) -> N
                 "top_3_share": _share(c.top_3_share),
                 "top_10_share": _share(c.top_10_share),
                 "gini": _gini(c.gini),
-                "note": None if c.units is not None else SUPPRESSED_NOTE,
+                "note": None if c.units is not None else hidden_note(),
             }
         )
         by_areas += [

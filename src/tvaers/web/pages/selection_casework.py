@@ -30,8 +30,8 @@ from tvaers.anchoring import service as solutions
 from tvaers.core.access import BASIS_RECORDERS, CASEWORK_ROLES
 from tvaers.core.errors import CaseworkRefused, NoData, NotFound
 from tvaers.core.periods import parse_day, today
+from tvaers.core.units import Unit
 from tvaers.draw import service as draw_service
-from tvaers.draw.model import Unit
 from tvaers.selection import bases, decisions, rule_store
 from tvaers.selection.candidates import candidate_detail, listed_citizens
 from tvaers.selection.candidates import candidates as candidate_list

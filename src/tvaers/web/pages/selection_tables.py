@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tvaers.core.units import Unit
 from tvaers.draw import reference
-from tvaers.draw.model import Unit
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
@@ -167,70 +167,15 @@ def detail_tables(
     short = subject[:12]
     names, texts = names or {}, texts or {}
     family = unit is Unit.FAMILY
-    breakdown = [
-        {
-            "label": str(r["label"]).capitalize(),
-            "value": r["value"],
-            "weight": r["weight"],
-            "points": r["points"],
-        }
-        for r in detail.score_breakdown
-    ]
-    breakdown.append({"label": "I alt", "points": detail.score})
-    measures = dict(detail.measures)
-    facts = [{"label": _measure_label(m), "value": measures.get(m.value)} for m in Measure] + [
-        {"label": "Ressourcetræk i perioden", "value": _money(measures.get("cost"))},
-        {"label": "Ydelser på skæringsdatoen", "value": T.sentence(measures.get("benefits"))},
-    ]
-    if family:
-        facts += [
-            {"label": "Familiemedlemmer", "value": measures.get("members")},
-            {"label": "Heraf børn", "value": measures.get("children")},
-            {"label": "Heraf voksne", "value": measures.get("adults")},
-        ]
-    elif detail.members:
-        facts.append({"label": "Alder på skæringsdatoen", "value": detail.members[0]["age"]})
     who = [Column("citizen", "Borger (pseudonym)")] if family else []
     window = T.period(detail.window)
     return {
-        "criteria": DataTable(
-            title="Kriterier",
-            columns=[
-                Column("label", "Kriterium"),
-                Column("path", "Sted i reglen"),
-                Column("part", "Del"),
-                Column("met", "Opfyldt", "bool"),
-            ],
-            rows=[
-                dict(
-                    r,
-                    label=T.sentence(texts.get(r["path"], r["label"])),
-                    part=PARTS.get(r["part"], r["part"]),
-                )
-                for r in detail.criteria
-            ],
-            filename=f"kandidat-{short}-kriterier",
-        ),
-        "score": DataTable(
-            title=S["score_breakdown"],
-            columns=[
-                Column("label", "Mål"),
-                Column("value", "Antal", "int"),
-                Column("weight", "Point pr. stk.", "decimal"),
-                Column("points", "Point", "decimal"),
-            ],
-            rows=breakdown,
-            filename=f"kandidat-{short}-score",
-            notes=[
-                f"Mindste score for målgruppen: {display(detail.score_min, 'decimal')}."
-                if detail.score_min is not None
-                else "Regelsættet har ingen mindste score."
-            ],
-        ),
+        "criteria": _criteria_table(detail, texts, short),
+        "score": _score_table(detail, short),
         "measures": DataTable(
             title=S["data_behind"],
             columns=[Column("label", "Mål"), Column("value", "Værdi")],
-            rows=facts,
+            rows=_facts(detail, family),
             filename=f"kandidat-{short}-maal",
         ),
         "cost": DataTable(
@@ -279,6 +224,78 @@ def detail_tables(
             filename=f"kandidat-{short}-medlemmer",
         ),
     }
+
+
+def _criteria_table(detail: CandidateDetail, texts: Mapping[str, str], short: str) -> DataTable:
+    """Each condition of the rule in Danish, where it sits and whether the candidate meets it."""
+    return DataTable(
+        title="Kriterier",
+        columns=[
+            Column("label", "Kriterium"),
+            Column("path", "Sted i reglen"),
+            Column("part", "Del"),
+            Column("met", "Opfyldt", "bool"),
+        ],
+        rows=[
+            dict(
+                r,
+                label=T.sentence(texts.get(r["path"], r["label"])),
+                part=PARTS.get(r["part"], r["part"]),
+            )
+            for r in detail.criteria
+        ],
+        filename=f"kandidat-{short}-kriterier",
+    )
+
+
+def _score_table(detail: CandidateDetail, short: str) -> DataTable:
+    """The complexity score's points per measure, with the total and the rule's minimum."""
+    breakdown = [
+        {
+            "label": str(r["label"]).capitalize(),
+            "value": r["value"],
+            "weight": r["weight"],
+            "points": r["points"],
+        }
+        for r in detail.score_breakdown
+    ]
+    breakdown.append({"label": "I alt", "points": detail.score})
+    return DataTable(
+        title=S["score_breakdown"],
+        columns=[
+            Column("label", "Mål"),
+            Column("value", "Antal", "int"),
+            Column("weight", "Point pr. stk.", "decimal"),
+            Column("points", "Point", "decimal"),
+        ],
+        rows=breakdown,
+        filename=f"kandidat-{short}-score",
+        notes=[
+            f"Mindste score for målgruppen: {display(detail.score_min, 'decimal')}."
+            if detail.score_min is not None
+            else "Regelsættet har ingen mindste score."
+        ],
+    )
+
+
+def _facts(detail: CandidateDetail, family: bool) -> list[dict[str, object]]:
+    """The measures behind the candidate, with the family's size or the citizen's age."""
+    measures = dict(detail.measures)
+    facts: list[dict[str, object]] = [
+        {"label": _measure_label(m), "value": measures.get(m.value)} for m in Measure
+    ] + [
+        {"label": "Ressourcetræk i perioden", "value": _money(measures.get("cost"))},
+        {"label": "Ydelser på skæringsdatoen", "value": T.sentence(measures.get("benefits"))},
+    ]
+    if family:
+        facts += [
+            {"label": "Familiemedlemmer", "value": measures.get("members")},
+            {"label": "Heraf børn", "value": measures.get("children")},
+            {"label": "Heraf voksne", "value": measures.get("adults")},
+        ]
+    elif detail.members:
+        facts.append({"label": "Alder på skæringsdatoen", "value": detail.members[0]["age"]})
+    return facts
 
 
 def _decimal(text: str | None) -> Decimal | str | None:

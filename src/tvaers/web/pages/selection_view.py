@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
+from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import service as draw_service
-from tvaers.draw.model import TOTAL_AREA, Unit
 from tvaers.selection import rule_store, statistics
 from tvaers.selection.evaluation import Evaluation, evaluate
 from tvaers.selection.parse import parse_rule_set
@@ -164,6 +164,16 @@ def summary_tables(
     window = T.period(summary.window)
     families = rule.unit is Unit.FAMILY  # for citizens, units and citizens are the same count
     stem = f"maalgruppe-{rule.key}-{summary.as_of.isoformat()}"
+    tables = _size_tables(summary, noun, day, window, stem, families)
+    tables.update(_composition_tables(summary, noun, stem))
+    tables.update(_step_tables(summary, texts, noun, stem, families))
+    return tables
+
+
+def _size_tables(
+    summary: statistics.Summary, noun: str, day: str, window: str, stem: str, families: bool
+) -> dict[str, DataTable]:
+    """The target group's size and its resource draw per sector area."""
     tables: dict[str, DataTable] = {}
     tables["size"] = DataTable(
         title=f"{S['size']} pr. {day}",
@@ -202,6 +212,12 @@ def summary_tables(
             T.suppressed_note,
         ],
     )
+    return tables
+
+
+def _composition_tables(summary: statistics.Summary, noun: str, stem: str) -> dict[str, DataTable]:
+    """The composition by number of areas, age, benefit on the reference date and score."""
+    tables: dict[str, DataTable] = {}
     composition = [
         ("by_areas", "Efter antal sektorområder", "areas", "Antal sektorområder", "units"),
         ("by_age", "Borgere efter alder", "age", "Alder", "citizens"),
@@ -223,6 +239,18 @@ def summary_tables(
             filename=f"{stem}-{key.replace('_', '-')}",
             notes=[T.suppressed_note],
         )
+    return tables
+
+
+def _step_tables(
+    summary: statistics.Summary,
+    texts: dict[str, str],
+    noun: str,
+    stem: str,
+    families: bool,
+) -> dict[str, DataTable]:
+    """The funnel through the rule's steps and what the group would be without each condition."""
+    tables: dict[str, DataTable] = {}
     figure_columns = [
         Column("units", noun, "int"),
         *([Column("citizens", "Borgere", "int")] if families else []),

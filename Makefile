@@ -19,6 +19,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/sizes.py
 
 # The browser tests drive Debian's Chromium (a test tool's own browser download does not work).
 browser:

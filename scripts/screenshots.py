@@ -1,6 +1,6 @@
 """Screenshots of Tværs' main pages for the documentation (docs/screenshots/).
 
-Starts the app on 127.0.0.1 with a synthetic M-municipality (63,000 citizens: Furesø's size, the
+Starts the app on 127.0.0.1 with a synthetic M-municipality (63,000 citizens: Helsingør's size, the
 one `tvaers demo` builds, large enough that few cells of a target group are hidden), VIVE's
 example solutions and one user per role, then drives Debian's Chromium (in Danish, with the
 chromium-l10n package) through the pages a user meets: sign-in, front page, solutions, a

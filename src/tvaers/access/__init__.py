@@ -4,7 +4,7 @@ entry together (:mod:`tvaers.access.gates`). Refusals are
 :class:`~tvaers.core.errors.AccessRefused`, rendered once by the web and once by the CLI."""
 
 from tvaers.access.actors import Actor, actor_for, parse_purpose
-from tvaers.access.bases import citizen_bases, record_citizen_basis
+from tvaers.access.bases import check_basis_period, citizen_bases, record_citizen_basis
 from tvaers.access.gates import (
     basis_text,
     citizen_basis,
@@ -27,6 +27,7 @@ __all__ = [
     "Actor",
     "actor_for",
     "basis_text",
+    "check_basis_period",
     "citizen_bases",
     "citizen_basis",
     "citizen_gate",

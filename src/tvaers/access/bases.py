@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers.access.actors import Actor
 from tvaers.access.gates import record, require_casework, require_role
 from tvaers.core.access import BASIS_KINDS, BASIS_RECORDERS
-from tvaers.core.errors import ConfigError, ErrorCode
+from tvaers.core.errors import ConfigError, ErrorCode, TvaersError
 from tvaers.core.periods import danish_date
 from tvaers.store.models import LegalBasis
+from tvaers.store.rows import newest_first
 
 RECORDED = "grundlag_registreret"
 
@@ -41,12 +41,7 @@ def record_citizen_basis(
         raise ConfigError(
             "Beskriv grundlaget (fx dato og journalnummer).", code=ErrorCode.VALUE_REQUIRED
         )
-    if valid_to is not None and valid_to < valid_from:
-        raise ConfigError(
-            f"Grundlaget kan ikke udløbe ({danish_date(valid_to)}), før det gælder fra "
-            f"({danish_date(valid_from)}).",
-            code=ErrorCode.PERIOD_REVERSED,
-        )
+    check_basis_period(valid_from, valid_to, ConfigError)
     basis = LegalBasis(
         citizen=citizen,
         kind=kind,
@@ -62,7 +57,16 @@ def record_citizen_basis(
     return basis
 
 
+def check_basis_period(valid_from: date, valid_to: date | None, refusal: type[TvaersError]) -> None:
+    """Refuse a basis that would expire before it applies (``refusal``: the error to raise)."""
+    if valid_to is not None and valid_to < valid_from:
+        raise refusal(
+            f"Grundlaget kan ikke udløbe ({danish_date(valid_to)}), før det gælder fra "
+            f"({danish_date(valid_from)}).",
+            code=ErrorCode.PERIOD_REVERSED,
+        )
+
+
 def citizen_bases(session: Session, citizen: str) -> list[LegalBasis]:
     """Every basis recorded for the citizen, newest first (withdrawn and expired ones too)."""
-    query = select(LegalBasis).where(LegalBasis.citizen == citizen)
-    return list(session.scalars(query.order_by(LegalBasis.id.desc())))
+    return newest_first(session, LegalBasis, LegalBasis.citizen == citizen, LegalBasis.id)

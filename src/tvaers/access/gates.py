@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from tvaers.access.actors import Actor
@@ -40,9 +40,10 @@ from tvaers.core.access import (
 from tvaers.core.errors import AccessRefused
 from tvaers.core.periods import today
 from tvaers.store import audit
-from tvaers.store.models import LegalBasis, SelectionBasis
+from tvaers.store.models import LegalBasis, RecordedBasis, SelectionBasis
 
 LISTED = "paa_kandidatliste"
+AnyBasis = TypeVar("AnyBasis", LegalBasis, SelectionBasis)
 
 
 # --- checks without logging -------------------------------------------------------------------
@@ -77,41 +78,46 @@ def require_casework(actor: Actor, solution_id: int | None = None) -> None:
         )
 
 
-def citizen_basis(session: Session, citizen: str, on: date | None = None) -> LegalBasis | None:
-    """The newest basis for the citizen in force on the day (today by default)."""
-    day = on or today()
-    query = (
-        select(LegalBasis)
-        .where(
-            LegalBasis.citizen == citizen,
-            LegalBasis.withdrawn_at.is_(None),
-            LegalBasis.valid_from <= day,
-            or_(LegalBasis.valid_to.is_(None), LegalBasis.valid_to >= day),
-        )
-        .order_by(LegalBasis.id.desc())
-    )
-    return session.scalars(query).first()
+def citizen_basis(
+    session: Session, citizen: str, on: date | None = None, *, basis_id: int | None = None
+) -> LegalBasis | None:
+    """The newest basis for the citizen in force on the day (today by default); with
+    ``basis_id``, that basis if it is one of them."""
+    return _in_force(session, LegalBasis, LegalBasis.citizen == citizen, on, basis_id)
 
 
 def selection_basis(
-    session: Session, solution_id: int, on: date | None = None
+    session: Session, solution_id: int, on: date | None = None, *, basis_id: int | None = None
 ) -> SelectionBasis | None:
-    """The newest basis for selecting people to the solution that is in force on the day."""
+    """The newest basis for selecting people to the solution that is in force on the day;
+    with ``basis_id``, that basis if it is one of them."""
+    owner = SelectionBasis.solution_id == solution_id
+    return _in_force(session, SelectionBasis, owner, on, basis_id)
+
+
+def _in_force(
+    session: Session,
+    model: type[AnyBasis],
+    owner: ColumnElement[bool],
+    on: date | None,
+    basis_id: int | None,
+) -> AnyBasis | None:
+    """The newest basis of ``model`` for ``owner`` (a citizen, a solution) that is in force on
+    the day (today by default): not withdrawn, and the day within its validity. With
+    ``basis_id`` only that basis is considered."""
     day = on or today()
-    query = (
-        select(SelectionBasis)
-        .where(
-            SelectionBasis.solution_id == solution_id,
-            SelectionBasis.withdrawn_at.is_(None),
-            SelectionBasis.valid_from <= day,
-            or_(SelectionBasis.valid_to.is_(None), SelectionBasis.valid_to >= day),
-        )
-        .order_by(SelectionBasis.id.desc())
+    query = select(model).where(
+        owner,
+        model.withdrawn_at.is_(None),
+        model.valid_from <= day,
+        or_(model.valid_to.is_(None), model.valid_to >= day),
     )
-    return session.scalars(query).first()
+    if basis_id is not None:
+        query = query.where(model.id == basis_id)
+    return session.scalars(query.order_by(model.id.desc())).first()
 
 
-def basis_text(basis: LegalBasis | SelectionBasis) -> str:
+def basis_text(basis: RecordedBasis) -> str:
     """The basis as the audit log and the pages show it: 'Samtykke: j.nr. …'."""
     return f"{BASIS_KINDS.get(basis.kind, basis.kind)}: {basis.reference}"
 
@@ -121,17 +127,13 @@ def citizen_gate(
 ) -> LegalBasis:
     """The basis that allows the actor to see the citizen, or :class:`AccessRefused`."""
     require_casework(actor)
-    basis = citizen_basis(session, citizen)
-    if basis_id is not None:
-        chosen = session.get(LegalBasis, basis_id)
-        valid = chosen is not None and chosen.citizen == citizen and in_force(chosen)
-        basis = chosen if valid else None
-        if basis is None:
-            raise AccessRefused(
-                f"Grundlag nr. {basis_id} er ikke et gældende grundlag for denne borger.",
-                hint="Se borgerens grundlag med: tvaers basis list --citizen …",
-                reason="basis",
-            )
+    basis = citizen_basis(session, citizen, basis_id=basis_id)
+    if basis is None and basis_id is not None:
+        raise AccessRefused(
+            f"Grundlag nr. {basis_id} er ikke et gældende grundlag for denne borger.",
+            hint="Se borgerens grundlag med: tvaers basis list --citizen …",
+            reason="basis",
+        )
     if basis is None:
         raise AccessRefused(
             "Der er ikke registreret et gyldigt grundlag (samtykke, hjemmel eller væsentlig "
@@ -142,7 +144,7 @@ def citizen_gate(
     return basis
 
 
-def in_force(basis: LegalBasis | SelectionBasis, on: date | None = None) -> bool:
+def in_force(basis: RecordedBasis, on: date | None = None) -> bool:
     day = on or today()
     return (
         basis.withdrawn_at is None
@@ -157,19 +159,15 @@ def solution_gate(
     """The selection basis that allows the actor to see the solution's people (candidates,
     the enrolled) and to decide on them, or :class:`AccessRefused`."""
     require_casework(actor, solution_id)
-    basis = selection_basis(session, solution_id)
-    if basis_id is not None:
-        chosen = session.get(SelectionBasis, basis_id)
-        valid = chosen is not None and chosen.solution_id == solution_id and in_force(chosen)
-        basis = chosen if valid else None
-        if basis is None:
-            raise AccessRefused(
-                f"Grundlag nr. {basis_id} er ikke et gældende grundlag for udvælgelse til "
-                "denne løsning.",
-                hint="Se løsningens grundlag med: tvaers basis list --solution …",
-                reason="basis",
-                solution_id=solution_id,
-            )
+    basis = selection_basis(session, solution_id, basis_id=basis_id)
+    if basis is None and basis_id is not None:
+        raise AccessRefused(
+            f"Grundlag nr. {basis_id} er ikke et gældende grundlag for udvælgelse til "
+            "denne løsning.",
+            hint="Se løsningens grundlag med: tvaers basis list --solution …",
+            reason="basis",
+            solution_id=solution_id,
+        )
     if basis is None:
         raise AccessRefused(
             "Der er ikke registreret et gældende grundlag for at udvælge kandidater til "
@@ -267,17 +265,8 @@ def microdata_gate(actor: Actor) -> None:
 
 
 def record(
-    session: Session,
-    actor: Actor,
-    action: str,
-    *,
-    citizen: str | None = None,
-    basis: str | None = None,
-    detail: dict[str, Any] | None = None,
+    session: Session, actor: Actor, action: str, **fields: Unpack[audit.EntryFields]
 ) -> None:
     """An audit entry for something the actor did (a decision, a record, a refusal to log):
     the user's real name in the store and the purpose they worked under."""
-    audit.record(
-        session, actor.username, action, citizen=citizen, purpose=actor.purpose.value,
-        basis=basis, detail=detail,
-    )  # fmt: skip
+    audit.record(session, actor.username, action, purpose=actor.purpose.value, **fields)

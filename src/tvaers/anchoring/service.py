@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tvaers.anchoring.model import SolutionData, changes, question
 from tvaers.core.errors import ErrorCode, TvaersError
 from tvaers.store.models import ReflectionAnswer, Solution, SolutionVersion, utcnow
+from tvaers.store.rows import newest_first
 
 
 class NotFound(TvaersError):
@@ -94,12 +95,8 @@ def all_solutions(session: Session) -> list[Solution]:
 
 
 def versions(session: Session, solution_id: int) -> list[SolutionVersion]:
-    query = (
-        select(SolutionVersion)
-        .where(SolutionVersion.solution_id == solution_id)
-        .order_by(SolutionVersion.version.desc())
-    )
-    return list(session.scalars(query))
+    of_solution = SolutionVersion.solution_id == solution_id
+    return newest_first(session, SolutionVersion, of_solution, SolutionVersion.version)
 
 
 def answer(
@@ -134,12 +131,8 @@ def current_answers(session: Session, solution_id: int) -> dict[str, str]:
 
 
 def answer_history(session: Session, solution_id: int) -> list[ReflectionAnswer]:
-    query = (
-        select(ReflectionAnswer)
-        .where(ReflectionAnswer.solution_id == solution_id)
-        .order_by(ReflectionAnswer.id.desc())
-    )
-    return list(session.scalars(query))
+    of_solution = ReflectionAnswer.solution_id == solution_id
+    return newest_first(session, ReflectionAnswer, of_solution, ReflectionAnswer.id)
 
 
 def as_data(solution: Solution) -> SolutionData:

@@ -21,8 +21,9 @@ import typer
 
 from tvaers import access
 from tvaers.cli import _fail, _settings, _store_session, app, console, err
-from tvaers.cli.acting import BasisOption, PurposeOption, UserOption, acting
-from tvaers.cli.draw import FormatOption, OutOption, _emit, checked_format
+from tvaers.cli.acting import BasisOption, UserOption, acting
+from tvaers.cli.draw import _emit, checked_format
+from tvaers.cli.options import TableOptions, table_options
 from tvaers.core.config import Settings
 from tvaers.core.errors import ConfigError, TvaersError
 from tvaers.core.periods import danish_date
@@ -166,6 +167,7 @@ def _check_known(settings: Settings, unit: str, subject: str) -> None:
 
 
 @app.command("select")
+@table_options()
 def select_command(
     rules: RulesOption,
     as_of: AsOfOption = None,
@@ -180,11 +182,8 @@ def select_command(
     solution: Annotated[
         str | None, typer.Option("--solution", help="Løsningen kandidaterne er til (nummer/navn)")
     ] = None,
-    fmt: FormatOption = None,
-    out: OutOption = None,
-    purpose: PurposeOption = "statistical",
-    basis: BasisOption = None,
-    user: UserOption = None,
+    *,
+    options: TableOptions,
 ) -> None:
     """Målgruppe efter et regelsæt: størrelse, udgift og sammensætning (statistik, uden
     identiteter) — eller kandidatlisten til en løsning (--candidates --solution, kun til
@@ -198,7 +197,8 @@ def select_command(
     from tvaers.selection.labels import LABELS
 
     settings = _settings()
-    fmt = checked_format(fmt, out)
+    fmt = checked_format(options.fmt, options.out)
+    user, purpose, basis = options.user, options.purpose, options.basis
     day = _date(as_of, "--as-of")
     if candidates and not solution:
         err.print(
@@ -241,7 +241,7 @@ def select_command(
     except TvaersError as exc:
         _fail(exc)
         return
-    _emit(tables, fmt, out)
+    _emit(tables, fmt, options.out)
 
 
 def with_identities(
@@ -423,16 +423,14 @@ ENROLMENT_LABELS = {
 
 
 @app.command("enrolments")
+@table_options(purpose="casework")
 def enrolments_command(
     solution: SolutionOption,
     active_on: Annotated[
         str | None, typer.Option("--active-on", help="Kun de indskrevne på denne dato")
     ] = None,
-    fmt: FormatOption = None,
-    out: OutOption = None,
-    purpose: PurposeOption = "casework",
-    basis: BasisOption = None,
-    user: UserOption = None,
+    *,
+    options: TableOptions,
 ) -> None:
     """Løsningens indskrevne borgere og familier (sagsbehandling med løsningens grundlag).
     Logges. Filen kan bruges direkte som --members til tvaers baseline."""
@@ -440,9 +438,10 @@ def enrolments_command(
     from tvaers.selection import decisions
 
     settings = _settings()
-    fmt = checked_format(fmt, out)
+    fmt = checked_format(options.fmt, options.out)
+    basis = options.basis
     day = _date(active_on, "--active-on")
-    with acting(settings, user, purpose) as (session, actor):
+    with acting(settings, options.user, options.purpose) as (session, actor):
         solution_id = _solution_id(session, solution)
         access.solution_gate(session, actor, solution_id, basis)
         periods = decisions.enrolments(session, solution_id, active_on=day)
@@ -452,4 +451,4 @@ def enrolments_command(
             detail={"command": "enrolments", "rows": len(rows)},
         )  # fmt: skip
     table = OutputTable("enrolments", rows, "Indskrevne", ENROLMENT_LABELS)
-    _emit([table], fmt, out)
+    _emit([table], fmt, options.out)

@@ -106,6 +106,10 @@ _SECTOR_AREA = Column("sector_area", Kind.CODE, True, ("sektoromraade", "omraade
 _NAME = Column("name", Kind.TEXT, True, ("navn", "betegnelse"))
 _CPR = Column("cpr", Kind.CPR, True, ("cpr_nummer", "cprnr", "personnummer"))
 _INTERVENTION = Column("intervention", Kind.CODE, True, ("indsats", "indsatskode", "aktivitet"))
+_TO_SECTOR_AREA = Reference("sector_area", "sector_areas", "sector_area")
+_TO_ACCOUNT = Reference("function_code", "accounts", "function_code")
+_TO_CITIZEN = Reference("cpr", "citizens", "cpr")
+_TO_INTERVENTION = Reference("intervention", "interventions", "intervention")
 
 CONTRACTS: dict[str, Contract] = {
     c.table: c
@@ -123,7 +127,7 @@ CONTRACTS: dict[str, Contract] = {
                 Column("name", Kind.TEXT, aliases=("navn", "betegnelse")),
             ),
             key=("function_code",),
-            references=(Reference("sector_area", "sector_areas", "sector_area"),),
+            references=(_TO_SECTOR_AREA,),
         ),
         Contract(
             "interventions",
@@ -145,8 +149,8 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("intervention",),
             references=(
-                Reference("sector_area", "sector_areas", "sector_area"),
-                Reference("function_code", "accounts", "function_code"),
+                _TO_SECTOR_AREA,
+                _TO_ACCOUNT,
             ),
         ),
         Contract(
@@ -158,7 +162,7 @@ CONTRACTS: dict[str, Contract] = {
                 Column("source", Kind.TEXT, aliases=("kilde",)),
             ),
             key=("intervention", "valid_from"),
-            references=(Reference("intervention", "interventions", "intervention"),),
+            references=(_TO_INTERVENTION,),
         ),
         Contract(
             "citizens",
@@ -179,7 +183,7 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("cpr", "related_cpr", "relation"),
             references=(
-                Reference("cpr", "citizens", "cpr"),
+                _TO_CITIZEN,
                 Reference("related_cpr", "citizens", "cpr"),
             ),
         ),
@@ -201,9 +205,9 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("posting_id",),
             references=(
-                Reference("function_code", "accounts", "function_code"),
-                Reference("cpr", "citizens", "cpr"),
-                Reference("intervention", "interventions", "intervention"),
+                _TO_ACCOUNT,
+                _TO_CITIZEN,
+                _TO_INTERVENTION,
             ),
         ),
         Contract(
@@ -222,8 +226,8 @@ CONTRACTS: dict[str, Contract] = {
                 Column("decided_by", Kind.TEXT, aliases=("bevilget_af", "bevilgende_enhed")),
             ),
             references=(
-                Reference("cpr", "citizens", "cpr"),
-                Reference("intervention", "interventions", "intervention"),
+                _TO_CITIZEN,
+                _TO_INTERVENTION,
             ),
         ),
         Contract(
@@ -234,7 +238,7 @@ CONTRACTS: dict[str, Contract] = {
                 Column("status", Kind.CODE, True, ("udfald",)),
                 Column("note", Kind.TEXT, aliases=("bemaerkning",)),
             ),
-            references=(Reference("cpr", "citizens", "cpr"),),
+            references=(_TO_CITIZEN,),
         ),
         Contract(
             "budgets",
@@ -247,7 +251,7 @@ CONTRACTS: dict[str, Contract] = {
                 Column("solution", Kind.CODE, aliases=("loesning", "tvaergaaende_loesning")),
             ),
             key=("year", "sector_area", "solution"),
-            references=(Reference("sector_area", "sector_areas", "sector_area"),),
+            references=(_TO_SECTOR_AREA,),
         ),
     )
 }

@@ -74,7 +74,6 @@ def read_raw(path: Path) -> RawTable:
         return read_parquet(path)
     return _failed(
         path,
-        NumberStyle.TYPED,
         ErrorCode.FORMAT_UNKNOWN,
         f"Filtypen '{suffix}' kendes ikke",
         "Gem filen som CSV, Excel (.xlsx) eller Parquet.",
@@ -86,8 +85,22 @@ def _file_issue(path: Path, code: ErrorCode, message: str, hint: str) -> Issue:
     return Issue(path.name, 0, "", "", code, message, hint)
 
 
-def _failed(path: Path, style: NumberStyle, code: ErrorCode, message: str, hint: str) -> RawTable:
+def _failed(
+    path: Path, code: ErrorCode, message: str, hint: str, style: NumberStyle = NumberStyle.TYPED
+) -> RawTable:
     return RawTable(path, None, style, issues=[_file_issue(path, code, message, hint)])
+
+
+def _no_rows(path: Path, rows: int, message: str, hint: str) -> list[Issue]:
+    """The issue of a file with a header and no rows; none when it has rows."""
+    return [] if rows else [_file_issue(path, ErrorCode.FILE_EMPTY, message, hint)]
+
+
+def _unreadable(path: Path, what: str, exc: Exception, hint: str) -> RawTable:
+    """A file the library cannot open (``what``: 'Excel-filen', …), with its complaint."""
+    return _failed(
+        path, ErrorCode.FILE_UNREADABLE, f"{what} kan ikke læses ({str(exc)[:120]})", hint
+    )
 
 
 def detect_encoding(path: Path) -> str:
@@ -126,10 +139,10 @@ def read_csv(path: Path) -> RawTable:
     if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip(b"\xef\xbb\xbf \r\n\t"):
         return _failed(
             path,
-            NumberStyle.INTERNATIONAL,
             ErrorCode.FILE_EMPTY,
             "Filen er tom",
             "Eksportér filen igen med overskriftsrække og data.",
+            NumberStyle.INTERNATIONAL,
         )
     encoding = detect_encoding(path)
     header = _header_line(path, encoding)
@@ -171,10 +184,10 @@ def read_csv(path: Path) -> RawTable:
         )
         return _failed(
             path,
-            style,
             code,
             f"Filen kan ikke læses som CSV ({str(exc)[:120]})",
             "Filen er måske afkortet eller har et uafsluttet anførselstegn; eksportér den igen.",
+            style,
         )
     if table.num_rows == 0 and not skipped:
         issues.append(
@@ -278,18 +291,11 @@ def read_excel(path: Path) -> RawTable:
         sheet = workbook.get_sheet_by_index(0)
         cells = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for damaged files
-        return _failed(
-            path,
-            NumberStyle.TYPED,
-            ErrorCode.FILE_UNREADABLE,
-            f"Excel-filen kan ikke læses ({str(exc)[:120]})",
-            "Åbn filen i Excel og gem den igen som .xlsx.",
-        )
+        return _unreadable(path, "Excel-filen", exc, "Åbn filen i Excel og gem den igen som .xlsx.")
     first = next((i for i, r in enumerate(cells) if any(_cell_text(v) for v in r)), None)
     if first is None:
         return _failed(
             path,
-            NumberStyle.TYPED,
             ErrorCode.FILE_EMPTY,
             "Regnearket er tomt",
             "Læg data i det første ark med en overskriftsrække.",
@@ -301,7 +307,6 @@ def read_excel(path: Path) -> RawTable:
     if len(set(headers)) != width or any(not h for h in headers):
         return _failed(
             path,
-            NumberStyle.TYPED,
             ErrorCode.COLUMN_DUPLICATE,
             "Overskriftsrækken har en tom eller gentaget kolonne",
             "Giv hver kolonne et entydigt navn.",
@@ -313,16 +318,8 @@ def read_excel(path: Path) -> RawTable:
     columns = {h: pa.array([texts[i][j] for i in keep], pa.string()) for j, h in enumerate(headers)}
     columns[ROW] = pa.array(np.asarray(keep, dtype=np.int64) + first + 2)
     table = pa.table(columns)
-    issues = []
-    if table.num_rows == 0:
-        issues.append(
-            _file_issue(
-                path,
-                ErrorCode.FILE_EMPTY,
-                "Regnearket har en overskriftsrække, men ingen data",
-                "Læg data i det første ark.",
-            )
-        )
+    message = "Regnearket har en overskriftsrække, men ingen data"
+    issues = _no_rows(path, table.num_rows, message, "Læg data i det første ark.")
     return RawTable(path, table, NumberStyle.TYPED, "xlsx", issues)
 
 
@@ -331,12 +328,8 @@ def read_parquet(path: Path) -> RawTable:
     try:
         typed = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
-        return _failed(
-            path,
-            NumberStyle.TYPED,
-            ErrorCode.FILE_UNREADABLE,
-            f"Parquet-filen kan ikke læses ({str(exc)[:120]})",
-            "Filen er måske afkortet; eksportér den igen.",
+        return _unreadable(
+            path, "Parquet-filen", exc, "Filen er måske afkortet; eksportér den igen."
         )
     columns: dict[str, pa.Array] = {}
     integers = set()
@@ -349,16 +342,9 @@ def read_parquet(path: Path) -> RawTable:
         text = pc.cast(column, pa.string())
         columns[name] = pc.fill_null(text, "")
     columns[ROW] = pa.array(np.arange(2, typed.num_rows + 2, dtype=np.int64))
-    issues = []
-    if typed.num_rows == 0:
-        issues.append(
-            _file_issue(
-                path,
-                ErrorCode.FILE_EMPTY,
-                "Parquet-filen har ingen rækker",
-                "Eksportér filen igen med data.",
-            )
-        )
+    issues = _no_rows(
+        path, typed.num_rows, "Parquet-filen har ingen rækker", "Eksportér filen igen med data."
+    )
     return RawTable(
         path, pa.table(columns), NumberStyle.TYPED, "parquet", issues, frozenset(integers)
     )

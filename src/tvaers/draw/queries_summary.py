@@ -29,6 +29,9 @@ def _sum_of(method: Method) -> ir.Scalar:
     return _.amount.sum(where=_.method == method.value).fill_null(0).cast(MONEY)
 
 
+SUMS = ("registered", "pooled", "priced", "attributed", "total")  # the columns of method_sums
+
+
 def method_sums(table: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Registered, pooled, priced, attributed and total per ``keys``."""
     sums = table.group_by(*keys).aggregate(
@@ -46,16 +49,7 @@ def draw_rows(lines: ir.Table, citizens: ir.Table, unit: Unit, ordered: bool = T
     """One row per citizen (or family) x sector area x month (``YYYY-MM``)."""
     keyed = with_unit(lines, citizens, unit)
     sums = method_sums(keyed, ("unit", "sector_area", "month"))
-    rows = sums.select(
-        sums.unit.name(unit.value),
-        "sector_area",
-        month=sums.month.strftime("%Y-%m"),
-        registered="registered",
-        pooled="pooled",
-        priced="priced",
-        attributed="attributed",
-        total="total",
-    )
+    rows = sums.select(sums.unit.name(unit.value), "sector_area", _month_text(sums), *SUMS)
     return rows.order_by(unit.value, "sector_area", "month") if ordered else rows
 
 
@@ -67,13 +61,13 @@ def area_month_rows(lines: ir.Table) -> ir.Table:
     )
     joined = sums.join(counts, [sums.sector_area == counts.c_area, sums.month == counts.c_month])
     return joined.select(
-        "sector_area",
-        month=joined.month.strftime("%Y-%m"),
-        citizens="citizens",
-        registered="registered",
-        attributed="attributed",
-        total="total",
+        "sector_area", _month_text(joined), "citizens", "registered", "attributed", "total"
     ).order_by("sector_area", "month")
+
+
+def _month_text(table: ir.Table) -> ir.StringValue:
+    """The table's ``month`` as ``YYYY-MM`` text."""
+    return table.month.strftime("%Y-%m").name("month")
 
 
 def coverage(

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.core.access import BASIS_KINDS, Purpose
 from tvaers.core.errors import CaseworkRefused, ErrorCode, NotFound
-from tvaers.core.periods import danish_date
 from tvaers.selection.inputs import (
     actor_name,
     choices,
@@ -21,10 +19,8 @@ from tvaers.selection.inputs import (
     solution_row,
 )
 from tvaers.store import audit
-from tvaers.store.models import (
-    SelectionBasis,
-    utcnow,
-)
+from tvaers.store.models import SelectionBasis, utcnow
+from tvaers.store.rows import newest_first
 
 BASIS_RECORDED = "udvaelgelsesgrundlag_registreret"
 BASIS_WITHDRAWN = "udvaelgelsesgrundlag_tilbagekaldt"
@@ -65,12 +61,7 @@ def record_selection_basis(
     plausible(valid_from, "Grundlaget gælder fra")
     if valid_to is not None:
         plausible(valid_to, "Grundlaget gælder til", ahead_days=10 * 366)
-    if valid_to is not None and valid_to < valid_from:
-        raise CaseworkRefused(
-            f"Grundlaget kan ikke udløbe ({danish_date(valid_to)}), før det gælder fra "
-            f"({danish_date(valid_from)}).",
-            code=ErrorCode.PERIOD_REVERSED,
-        )
+    access.check_basis_period(valid_from, valid_to, CaseworkRefused)
     basis = SelectionBasis(
         solution_id=solution_id,
         kind=kind,
@@ -81,14 +72,7 @@ def record_selection_basis(
     )
     session.add(basis)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        BASIS_RECORDED,
-        purpose=Purpose.CASEWORK.value,
-        basis=basis_text(basis),
-        detail={"solution_id": solution_id, "selection_basis_id": basis.id},
-    )
+    _audit(session, actor, BASIS_RECORDED, basis)
     return basis
 
 
@@ -101,12 +85,8 @@ def active_selection_basis(
 
 def selection_bases(session: Session, solution_id: int) -> list[SelectionBasis]:
     """Every basis recorded for the solution, newest first (withdrawn ones too)."""
-    query = (
-        select(SelectionBasis)
-        .where(SelectionBasis.solution_id == solution_id)
-        .order_by(SelectionBasis.id.desc())
-    )
-    return list(session.scalars(query))
+    owner = SelectionBasis.solution_id == solution_id
+    return newest_first(session, SelectionBasis, owner, SelectionBasis.id)
 
 
 def withdraw_selection_basis(session: Session, basis_id: int, actor: str) -> SelectionBasis:
@@ -119,15 +99,17 @@ def withdraw_selection_basis(session: Session, basis_id: int, actor: str) -> Sel
         return basis
     basis.withdrawn_at = utcnow()
     session.flush()
-    audit.record(
-        session,
-        actor,
-        BASIS_WITHDRAWN,
-        purpose=Purpose.CASEWORK.value,
-        basis=basis_text(basis),
-        detail={"solution_id": basis.solution_id, "selection_basis_id": basis.id},
-    )
+    _audit(session, actor, BASIS_WITHDRAWN, basis)
     return basis
+
+
+def _audit(session: Session, actor: str, action: str, basis: SelectionBasis) -> None:
+    """The audit entry for recording or withdrawing a basis (casework purpose)."""
+    detail = {"solution_id": basis.solution_id, "selection_basis_id": basis.id}
+    audit.record(
+        session, actor, action, purpose=Purpose.CASEWORK.value, basis=basis_text(basis),
+        detail=detail,
+    )  # fmt: skip
 
 
 def basis_text(basis: SelectionBasis) -> str:

@@ -27,6 +27,7 @@ from tvaers.core.units import Unit
 from tvaers.draw import queries_contacts as qc
 from tvaers.draw.queries import FAR_FUTURE
 from tvaers.draw.queries_money import MONEY
+from tvaers.selection import rules
 from tvaers.selection.queries import (
     Inputs,
     area_cost_column,
@@ -37,22 +38,7 @@ from tvaers.selection.queries import (
     spells_touching,
     to_units,
 )
-from tvaers.selection.rules import (
-    AgeCondition,
-    AllOf,
-    AnyOf,
-    BenefitCondition,
-    Bounds,
-    Condition,
-    CostCondition,
-    CountCondition,
-    FamilyCondition,
-    InterventionCondition,
-    Leaf,
-    Measure,
-    NotOf,
-    Score,
-)
+from tvaers.selection.rules import Bounds, Condition, Leaf, Measure, Score
 
 MAX_SCALE = 6  # decimals of the score at most
 
@@ -69,12 +55,12 @@ def within(value: ir.NumericValue, bounds: Bounds, integer: bool = False) -> ir.
     return test
 
 
-def age_set(persons: ir.Table, leaf: AgeCondition) -> ir.Table:
+def age_set(persons: ir.Table, leaf: rules.AgeCondition) -> ir.Table:
     """Citizens whose age on the reference date is within the bounds (not without birth date)."""
     return persons.filter(within(persons.age, leaf.bounds, integer=True)).select("citizen")
 
 
-def benefit_set(spells: ir.Table, leaf: BenefitCondition, as_of: date) -> ir.Table:
+def benefit_set(spells: ir.Table, leaf: rules.BenefitCondition, as_of: date) -> ir.Table:
     """Citizens with a spell of one of the types on ``as_of`` (or within the months before it),
     of a length within the leaf's day bounds."""
     since = months_back(as_of, leaf.within_months)
@@ -85,7 +71,7 @@ def benefit_set(spells: ir.Table, leaf: BenefitCondition, as_of: date) -> ir.Tab
 
 
 def intervention_set(
-    activities: ir.Table, interventions: ir.Table, leaf: InterventionCondition, as_of: date
+    activities: ir.Table, interventions: ir.Table, leaf: rules.InterventionCondition, as_of: date
 ) -> ir.Table:
     """Citizens with an activity on a picked intervention (selector and, when given, sector
     area) active on ``as_of`` or overlapping the months before it."""
@@ -115,27 +101,29 @@ def leaf_units(leaf: Leaf, inputs: Inputs, unit: Unit, as_of: date) -> ir.Table 
 
 
 @leaf_units.register
-def _age_units(leaf: AgeCondition, inputs: Inputs, unit: Unit, as_of: date) -> ir.Table:
+def _age_units(leaf: rules.AgeCondition, inputs: Inputs, unit: Unit, as_of: date) -> ir.Table:
     return to_units(age_set(inputs.persons, leaf), inputs.persons, unit, leaf.member)
 
 
 @leaf_units.register
-def _benefit_units(leaf: BenefitCondition, inputs: Inputs, unit: Unit, as_of: date) -> ir.Table:
+def _benefit_units(
+    leaf: rules.BenefitCondition, inputs: Inputs, unit: Unit, as_of: date
+) -> ir.Table:
     found = benefit_set(inputs.spells, leaf, as_of)
     return to_units(found, inputs.persons, unit, leaf.member)
 
 
 @leaf_units.register
 def _intervention_units(
-    leaf: InterventionCondition, inputs: Inputs, unit: Unit, as_of: date
+    leaf: rules.InterventionCondition, inputs: Inputs, unit: Unit, as_of: date
 ) -> ir.Table:
     found = intervention_set(inputs.activities, inputs.interventions, leaf, as_of)
     return to_units(found, inputs.persons, unit, leaf.member)
 
 
-@leaf_units.register(CountCondition)
-@leaf_units.register(CostCondition)
-@leaf_units.register(FamilyCondition)
+@leaf_units.register(rules.CountCondition)
+@leaf_units.register(rules.CostCondition)
+@leaf_units.register(rules.FamilyCondition)
 def _no_units(leaf: Leaf, inputs: Inputs, unit: Unit, as_of: date) -> None:
     return None  # a unit-level leaf: read from the measure columns by leaf_test
 
@@ -147,26 +135,26 @@ def leaf_test(leaf: Leaf, table: ir.Table, column: str) -> ir.BooleanValue:
     raise TypeError(f"no test for {type(leaf).__name__}")
 
 
-@leaf_test.register(AgeCondition)
-@leaf_test.register(BenefitCondition)
-@leaf_test.register(InterventionCondition)
+@leaf_test.register(rules.AgeCondition)
+@leaf_test.register(rules.BenefitCondition)
+@leaf_test.register(rules.InterventionCondition)
 def _in_units(leaf: Leaf, table: ir.Table, column: str) -> ir.BooleanValue:
     return table[column]
 
 
 @leaf_test.register
-def _count_test(leaf: CountCondition, table: ir.Table, column: str) -> ir.BooleanValue:
+def _count_test(leaf: rules.CountCondition, table: ir.Table, column: str) -> ir.BooleanValue:
     return within(table[leaf.measure.value], leaf.bounds, integer=True)
 
 
 @leaf_test.register
-def _cost_test(leaf: CostCondition, table: ir.Table, column: str) -> ir.BooleanValue:
+def _cost_test(leaf: rules.CostCondition, table: ir.Table, column: str) -> ir.BooleanValue:
     measure = area_cost_column(leaf.sector_area) if leaf.sector_area else "cost"
     return within(table[measure], leaf.bounds)
 
 
 @leaf_test.register
-def _family_test(leaf: FamilyCondition, table: ir.Table, column: str) -> ir.BooleanValue:
+def _family_test(leaf: rules.FamilyCondition, table: ir.Table, column: str) -> ir.BooleanValue:
     test: ir.BooleanValue = ibis.literal(True)
     for part, bounds in leaf.parts():
         test = test & within(table[part], bounds, integer=True)
@@ -184,7 +172,7 @@ def compile_condition(node: Condition, columns: Mapping[str, ir.BooleanValue]) -
 
 
 @compile_condition.register
-def _all(node: AllOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
+def _all(node: rules.AllOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
     result: ir.BooleanValue = ibis.literal(True)
     for item in node.items:
         result = result & compile_condition(item, columns)
@@ -192,7 +180,7 @@ def _all(node: AllOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue
 
 
 @compile_condition.register
-def _any(node: AnyOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
+def _any(node: rules.AnyOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
     result: ir.BooleanValue = ibis.literal(False)
     for item in node.items:
         result = result | compile_condition(item, columns)
@@ -200,7 +188,7 @@ def _any(node: AnyOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue
 
 
 @compile_condition.register
-def _not(node: NotOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
+def _not(node: rules.NotOf, columns: Mapping[str, ir.BooleanValue]) -> ir.BooleanValue:
     return ~compile_condition(node.item, columns)
 
 
@@ -242,7 +230,7 @@ def unit_table(
     and ``in_group``."""
     base = measures
     cost_areas = sorted(
-        {leaf.sector_area or "" for leaf in leaves if isinstance(leaf, CostCondition)} - {""}
+        {leaf.sector_area or "" for leaf in leaves if isinstance(leaf, rules.CostCondition)} - {""}
     )
     if cost_areas:
         zero = ibis.literal(Decimal("0.00")).cast(MONEY)

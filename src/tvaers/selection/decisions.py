@@ -121,21 +121,11 @@ def assess(
             )
         _check_enrol_date(enrol_on, day, kind, subject)
         _check_not_enrolled(session, solution, kind, subject, enrol_on)
-    row = SelectionDecision(
-        solution_id=solution_id,
-        unit=kind.value,
-        subject=subject,
-        kind=ASSESSMENT,
-        decision=decision,
-        motivation=motivation,
-        development_potential=development_potential,
-        note=note,
-        event_date=day,
-        rule_key=rule[0],
-        rule_version=rule[1],
+    row = _decision(
+        solution.id, kind, subject, ASSESSMENT, day, actor, rule, decision=decision,
+        motivation=motivation, development_potential=development_potential, note=note,
         score=points,
-        decided_by=actor,
-    )
+    )  # fmt: skip
     session.add(row)
     session.flush()
     _audit(session, row, ASSESSED, basis)
@@ -227,17 +217,8 @@ def discharge(
             code=ErrorCode.PERIOD_REVERSED,
         )
     period.discharged_on, period.discharge_reason, period.discharged_by = on, reason, actor
-    row = SelectionDecision(
-        solution_id=solution.id,
-        unit=kind.value,
-        subject=subject,
-        kind=DISCHARGE,
-        event_date=on,
-        reason=reason,
-        rule_key=period.rule_key,
-        rule_version=period.rule_version,
-        decided_by=actor,
-    )
+    rule = (period.rule_key, period.rule_version)
+    row = _decision(solution.id, kind, subject, DISCHARGE, on, actor, rule, reason=reason)
     session.add(row)
     session.flush()
     _audit(session, row, DISCHARGED, basis, enrolment_id=period.id)
@@ -333,18 +314,7 @@ def _enrol(
         rule_version=rule[1],
         enrolled_by=actor,
     )
-    row = SelectionDecision(
-        solution_id=solution.id,
-        unit=kind.value,
-        subject=subject,
-        kind=ENROLMENT,
-        note=note,
-        event_date=on,
-        rule_key=rule[0],
-        rule_version=rule[1],
-        score=points,
-        decided_by=actor,
-    )
+    row = _decision(solution.id, kind, subject, ENROLMENT, on, actor, rule, note=note, score=points)
     session.add_all([period, row])
     try:
         session.flush()
@@ -358,13 +328,36 @@ def _enrol(
     return period
 
 
-def _open_query(solution_id: int, kind: Unit, subject: str) -> Select[Enrolment]:
+def _decision(
+    solution_id: int,
+    unit: Unit,
+    subject: str,
+    kind: str,
+    on: date,
+    actor: str,
+    rule: tuple[str | None, int | None],
+    **recorded: str | None,
+) -> SelectionDecision:
+    """A row of the decision history: ``kind`` (assessment, enrolment, discharge) of the
+    subject on the day, by the actor, with the rule version behind it; ``recorded``: the
+    step's own fields (the decision and its levels, a note, the score, a reason)."""
+    return SelectionDecision(
+        solution_id=solution_id, unit=unit.value, subject=subject, kind=kind, event_date=on,
+        rule_key=rule[0], rule_version=rule[1], decided_by=actor, **recorded,
+    )  # fmt: skip
+
+
+def _periods_query(solution_id: int, kind: Unit, subject: str) -> Select[Enrolment]:
+    """The subject's enrolment periods in the solution, open and discharged."""
     return select(Enrolment).where(
         Enrolment.solution_id == solution_id,
         Enrolment.unit == kind.value,
         Enrolment.subject == subject,
-        Enrolment.discharged_on.is_(None),
     )
+
+
+def _open_query(solution_id: int, kind: Unit, subject: str) -> Select[Enrolment]:
+    return _periods_query(solution_id, kind, subject).where(Enrolment.discharged_on.is_(None))
 
 
 def _check_not_enrolled(
@@ -378,13 +371,7 @@ def _check_not_enrolled(
             hint="Udskriv først, hvis et nyt forløb skal begynde.",
         )
     last = session.scalars(
-        select(Enrolment)
-        .where(
-            Enrolment.solution_id == solution.id,
-            Enrolment.unit == kind.value,
-            Enrolment.subject == subject,
-        )
-        .order_by(Enrolment.discharged_on.desc())
+        _periods_query(solution.id, kind, subject).order_by(Enrolment.discharged_on.desc())
     ).first()
     if last is not None and last.discharged_on is not None and on < last.discharged_on:
         raise CaseworkRefused(

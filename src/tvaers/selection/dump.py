@@ -13,21 +13,8 @@ from typing import Any
 
 import yaml
 
-from tvaers.selection.rules import (
-    AgeCondition,
-    AllOf,
-    AnyOf,
-    BenefitCondition,
-    Bounds,
-    Condition,
-    CostCondition,
-    CountCondition,
-    FamilyCondition,
-    InterventionCondition,
-    Member,
-    NotOf,
-    RuleSet,
-)
+from tvaers.selection import rules
+from tvaers.selection.rules import Bounds, Condition, Member, RuleSet
 
 
 def rule_set_to_mapping(rule: RuleSet) -> dict[str, Any]:
@@ -66,27 +53,27 @@ def condition_mapping(node: Condition) -> dict[str, Any]:
 
 
 @condition_mapping.register
-def _all(node: AllOf) -> dict[str, Any]:
+def _all(node: rules.AllOf) -> dict[str, Any]:
     return {"all": [condition_mapping(i) for i in node.items]}
 
 
 @condition_mapping.register
-def _any(node: AnyOf) -> dict[str, Any]:
+def _any(node: rules.AnyOf) -> dict[str, Any]:
     return {"any": [condition_mapping(i) for i in node.items]}
 
 
 @condition_mapping.register
-def _not(node: NotOf) -> dict[str, Any]:
+def _not(node: rules.NotOf) -> dict[str, Any]:
     return {"not": condition_mapping(node.item)}
 
 
 @condition_mapping.register
-def _count(node: CountCondition) -> dict[str, Any]:
+def _count(node: rules.CountCondition) -> dict[str, Any]:
     return {node.measure.value: _bounds_mapping(node.bounds)}
 
 
 @condition_mapping.register
-def _cost(node: CostCondition) -> dict[str, Any]:
+def _cost(node: rules.CostCondition) -> dict[str, Any]:
     body = _bounds_mapping(node.bounds)
     if node.sector_area:
         body["sector_area"] = node.sector_area
@@ -94,14 +81,14 @@ def _cost(node: CostCondition) -> dict[str, Any]:
 
 
 @condition_mapping.register
-def _age(node: AgeCondition) -> dict[str, Any]:
+def _age(node: rules.AgeCondition) -> dict[str, Any]:
     body = _bounds_mapping(node.bounds)
     _member_mapping(body, node.member)
     return {"age": body}
 
 
 @condition_mapping.register
-def _benefit(node: BenefitCondition) -> dict[str, Any]:
+def _benefit(node: rules.BenefitCondition) -> dict[str, Any]:
     body: dict[str, Any] = {"types": list(node.types), "within_months": node.within_months}
     if node.days.min is not None:
         body["min_days"] = int(node.days.min)
@@ -112,7 +99,7 @@ def _benefit(node: BenefitCondition) -> dict[str, Any]:
 
 
 @condition_mapping.register
-def _intervention(node: InterventionCondition) -> dict[str, Any]:
+def _intervention(node: rules.InterventionCondition) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if node.selector is not None:
         body["select"] = str(node.selector)
@@ -124,7 +111,7 @@ def _intervention(node: InterventionCondition) -> dict[str, Any]:
 
 
 @condition_mapping.register
-def _family(node: FamilyCondition) -> dict[str, Any]:
+def _family(node: rules.FamilyCondition) -> dict[str, Any]:
     return {"family": {part: _bounds_mapping(bounds) for part, bounds in node.parts()}}
 
 

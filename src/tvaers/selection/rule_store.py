@@ -23,11 +23,8 @@ from tvaers.selection.inputs import (
 from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rule_files import ready_made
 from tvaers.selection.rules import RuleSet
-from tvaers.store.models import (
-    TargetGroupRule,
-    TargetGroupRuleVersion,
-    utcnow,
-)
+from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion, utcnow
+from tvaers.store.rows import newest_first
 
 # --- target-group rules ----------------------------------------------------------------------
 
@@ -88,12 +85,8 @@ def find_rule(session: Session, key: str) -> TargetGroupRule | None:
 def rule_versions(session: Session, key: str) -> list[TargetGroupRuleVersion]:
     """Every version of a rule set, newest first."""
     rule = rule_row(session, key)
-    query = (
-        select(TargetGroupRuleVersion)
-        .where(TargetGroupRuleVersion.rule_id == rule.id)
-        .order_by(TargetGroupRuleVersion.version.desc())
-    )
-    return list(session.scalars(query))
+    of_rule = TargetGroupRuleVersion.rule_id == rule.id
+    return newest_first(session, TargetGroupRuleVersion, of_rule, TargetGroupRuleVersion.version)
 
 
 def get_rule(

@@ -117,19 +117,10 @@ class Condition:
         return None if self.path == path else self
 
 
-def _without_items(node: AllOf | AnyOf, path: str) -> Condition | None:
-    if node.path == path:
-        return None
-    kept = tuple(x for x in (i.without(path) for i in node.items) if x is not None)
-    if node.items and not kept:
-        # Its only condition was dropped: drop the combinator too. Otherwise an emptied
-        # ``any`` would be false and exclude everybody (or, under ``exclude``, nobody).
-        return None
-    return replace(node, items=kept)
-
-
 @dataclass(frozen=True)
-class AllOf(Condition):
+class Combination(Condition):
+    """A node over several conditions (:class:`AllOf`, :class:`AnyOf`)."""
+
     items: tuple[Condition, ...] = ()
 
     def leaves(self) -> Iterator[Leaf]:
@@ -137,19 +128,24 @@ class AllOf(Condition):
             yield from item.leaves()
 
     def without(self, path: str) -> Condition | None:
-        return _without_items(self, path)
+        if self.path == path:
+            return None
+        kept = tuple(x for x in (i.without(path) for i in self.items) if x is not None)
+        if self.items and not kept:
+            # Its only condition was dropped: drop the combinator too. Otherwise an emptied
+            # ``any`` would be false and exclude everybody (or, under ``exclude``, nobody).
+            return None
+        return replace(self, items=kept)
 
 
 @dataclass(frozen=True)
-class AnyOf(Condition):
-    items: tuple[Condition, ...] = ()
+class AllOf(Combination):
+    """Every item holds."""
 
-    def leaves(self) -> Iterator[Leaf]:
-        for item in self.items:
-            yield from item.leaves()
 
-    def without(self, path: str) -> Condition | None:
-        return _without_items(self, path)
+@dataclass(frozen=True)
+class AnyOf(Combination):
+    """At least one item holds."""
 
 
 @dataclass(frozen=True)

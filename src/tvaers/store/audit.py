@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -11,19 +11,24 @@ from sqlalchemy.orm import Session
 from tvaers.store.models import AuditEntry, utcnow
 
 
+class EntryFields(TypedDict, total=False):
+    """The optional fields of an entry: the citizen (pseudonym) it concerns, the basis that
+    made the access lawful (as shown) and details of the action."""
+
+    citizen: str | None
+    basis: str | None
+    detail: dict[str, Any] | None
+
+
 def record(
     session: Session,
     actor: str,
     action: str,
     *,
-    citizen: str | None = None,
     purpose: str | None = None,
-    basis: str | None = None,
-    detail: dict[str, Any] | None = None,
+    **fields: Unpack[EntryFields],
 ) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor, action=action, citizen=citizen, purpose=purpose, basis=basis, detail=detail
-    )
+    entry = AuditEntry(actor=actor, action=action, purpose=purpose, **fields)
     session.add(entry)
     session.flush()
     return entry

@@ -87,13 +87,11 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class LegalBasis(Base):
-    """The recorded basis for casework access to one citizen's data (DOMAIN.md §3.7)."""
+class RecordedBasis:
+    """The columns of a recorded basis (consent, legal basis or overriding interest): its kind
+    and reference, the days it is in force, who recorded it and when, and its withdrawal.
+    Shared by :class:`LegalBasis` and :class:`SelectionBasis` (after their id and owner)."""
 
-    __tablename__ = "legal_bases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    citizen: Mapped[str] = mapped_column(String(40), index=True)  # pseudonym only
     kind: Mapped[str] = mapped_column(String(30))  # consent, legal_basis, overriding_interest
     reference: Mapped[str] = mapped_column(Text)  # e.g. "Samtykke af 1. marts 2025, j.nr. …"
     valid_from: Mapped[date] = mapped_column(Date)
@@ -101,6 +99,15 @@ class LegalBasis(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LegalBasis(RecordedBasis, Base):
+    """The recorded basis for casework access to one citizen's data (DOMAIN.md §3.7)."""
+
+    __tablename__ = "legal_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen: Mapped[str] = mapped_column(String(40), index=True)  # pseudonym only
 
 
 class Solution(Base):
@@ -179,7 +186,7 @@ class TargetGroupRuleVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class SelectionBasis(Base):
+class SelectionBasis(RecordedBasis, Base):
     """The recorded basis for screening candidates for one solution (DOMAIN.md §3.7).
 
     A candidate list covers many citizens, so its basis is recorded per solution, e.g. a legal
@@ -190,13 +197,11 @@ class SelectionBasis(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # consent, legal_basis, overriding_interest
-    reference: Mapped[str] = mapped_column(Text)
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-    recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _unit_check(table: str) -> CheckConstraint:
+    """The table's ``unit`` is a citizen or a family (named as in the migration)."""
+    return CheckConstraint("unit IN ('citizen', 'family')", name=f"ck_{table}_unit")
 
 
 class SelectionDecision(Base):
@@ -205,7 +210,7 @@ class SelectionDecision(Base):
 
     __tablename__ = "selection_decisions"
     __table_args__ = (
-        CheckConstraint("unit IN ('citizen', 'family')", name="ck_selection_decisions_unit"),
+        _unit_check("selection_decisions"),
         CheckConstraint(
             "kind IN ('assessment', 'enrolment', 'discharge')", name="ck_selection_decisions_kind"
         ),
@@ -243,7 +248,7 @@ class Enrolment(Base):
 
     __tablename__ = "enrolments"
     __table_args__ = (
-        CheckConstraint("unit IN ('citizen', 'family')", name="ck_enrolments_unit"),
+        _unit_check("enrolments"),
         CheckConstraint(
             "discharged_on IS NULL OR discharged_on >= enrolled_on", name="ck_enrolments_period"
         ),

@@ -70,3 +70,12 @@ def test_the_chain_from_files_to_a_solutions_draw(tmp_path: Path) -> None:
     aggregate = json.loads(tvaers("draw", "--solution", SOLUTION, "--year", "2026",
                                   "--format", "json", user=None))  # fmt: skip
     assert aggregate["draw"], "the solution's draw per area and month"
+    contacts = json.loads(tvaers("contacts", "--solution", SOLUTION, "--year", "2026", "--by",
+                                 "citizen", "--purpose", "casework", "--format", "json"))  # fmt: skip
+    assert {r["citizen"] for r in contacts["contacts"]} <= set(chosen)
+    few = json.loads(tvaers("concentration", "--solution", SOLUTION, "--year", "2026",
+                            "--format", "json", user=None))  # fmt: skip
+    everyone = json.loads(tvaers("concentration", "--year", "2026", "--format", "json",
+                                 user=None))  # fmt: skip
+    assert 0 < few["concentration"][0]["units"] <= len(chosen)
+    assert everyone["concentration"][0]["units"] > 10 * len(chosen)

@@ -15,7 +15,8 @@ import typer
 
 from tvaers import access
 from tvaers.cli import _fail, _settings, app, err
-from tvaers.cli.acting import BasisOption, PurposeOption, UserOption, acting, store
+from tvaers.cli.acting import UserOption, acting, store
+from tvaers.cli.options import FormatOption, OutOption, TableOptions, table_options
 from tvaers.core.config import Settings
 from tvaers.core.errors import TvaersError
 from tvaers.draw.members import Enrolled
@@ -31,14 +32,6 @@ if TYPE_CHECKING:
 
 # --- the resource draw (issue 4): thin over tvaers.draw.service --------------------------------
 
-FormatOption = Annotated[
-    str | None,
-    typer.Option("--format", help="csv, json eller xlsx (standard: --out's endelse, ellers csv)"),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("--out", help="Fil at skrive til (standard: skærmen; xlsx kræver fil)"),
-]
 YearOption = Annotated[
     int | None, typer.Option("--year", help="Regnskabsår (standard: alle indlæste måneder)")
 ]
@@ -180,15 +173,13 @@ def _attribution(
 
 
 @app.command("draw")
+@table_options()
 def draw_command(
     year: YearOption = None,
     by: ByOption = None,
     solution: SolutionOption = None,
-    fmt: FormatOption = None,
-    out: OutOption = None,
-    purpose: PurposeOption = "statistical",
-    basis: BasisOption = None,
-    user: UserOption = None,
+    *,
+    options: TableOptions,
 ) -> None:
     """Ressourcetrækket pr. sektorområde og måned — eller pr. borger/familie (--by): for
     en løsnings indskrevne (--solution, sagsbehandling) eller som pseudonymiserede mikrodata
@@ -198,10 +189,10 @@ def draw_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
-    fmt = checked_format(fmt, out)
+    fmt = checked_format(options.fmt, options.out)
     unit = _unit(by)
     chosen = solution_id(settings, solution)
-    rows_for = Rows(settings, user, purpose, basis, chosen)
+    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
     if unit is not None:
         rows_for.check()
     people = enrolled(settings, chosen)
@@ -215,7 +206,7 @@ def draw_command(
             detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
             rows_for.log("draw", {**detail, "rows": rows.num_rows})
             table = OutputTable("draw", rows, title, LABELS)
-    _emit([table], fmt, out)
+    _emit([table], fmt, options.out)
 
 
 @app.command("coverage")
@@ -263,10 +254,12 @@ def coverage_command(
 def concentration_command(
     year: YearOption = None,
     by: Annotated[str, typer.Option("--by", help="citizen eller family (niveau)")] = "citizen",
+    solution: SolutionOption = None,
     fmt: FormatOption = None,
     out: OutOption = None,
 ) -> None:
-    """Udgiftskoncentration: de dyreste 1, 3 og 10 %, Gini, Lorenz-kurve, antal områder."""
+    """Udgiftskoncentration: de dyreste 1, 3 og 10 %, Gini, Lorenz-kurve, antal områder —
+    for alle, eller for en løsnings indskrevne (--solution)."""
     from tvaers.core.units import Unit
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
@@ -275,8 +268,9 @@ def concentration_command(
     settings = _settings()
     fmt = checked_format(fmt, out)
     unit = _unit(by) or Unit.CITIZEN
+    people = enrolled(settings, solution_id(settings, solution))
     with _draw_backend(settings) as (backend, config):
-        attribution = service.run(backend, year, config)
+        attribution = _attribution(backend, year, config, people)
         c = service.concentration(attribution, unit)
     figures = [
         {
@@ -300,28 +294,30 @@ def concentration_command(
 
 
 @app.command("contacts")
+@table_options()
 def contacts_command(
     year: YearOption = None,
     by: ByOption = None,
-    fmt: FormatOption = None,
-    out: OutOption = None,
-    purpose: PurposeOption = "statistical",
-    basis: BasisOption = None,
-    user: UserOption = None,
+    solution: SolutionOption = None,
+    *,
+    options: TableOptions,
 ) -> None:
-    """Kontaktpunkter: sektorområder, samtidige indsatser, sagsbehandlere og overlap."""
+    """Kontaktpunkter: sektorområder, samtidige indsatser, sagsbehandlere og overlap — for
+    alle, eller for en løsnings indskrevne (--solution)."""
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
-    fmt = checked_format(fmt, out)
+    fmt = checked_format(options.fmt, options.out)
     unit = _unit(by)
-    rows_for = Rows(settings, user, purpose, basis, None)
+    chosen = solution_id(settings, solution)
+    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
     if unit is not None:
         rows_for.check()
+    people = enrolled(settings, chosen)
     with _draw_backend(settings) as (backend, config):
-        attribution = service.run(backend, year, config)
+        attribution = _attribution(backend, year, config, people)
         if unit is None:
             found = service.contacts(attribution, config.overlaps)
             tables = [
@@ -333,10 +329,11 @@ def contacts_command(
             detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
             rows_for.log("contacts", {**detail, "rows": rows.num_rows})
             tables = [OutputTable("contacts", rows, "Kontaktpunkter", LABELS)]
-    _emit(tables, fmt, out)
+    _emit(tables, fmt, options.out)
 
 
 @app.command("baseline")
+@table_options()
 def baseline_command(
     members: Annotated[
         Path | None,
@@ -358,11 +355,8 @@ def baseline_command(
     archetype: Annotated[
         str, typer.Option("--archetype", help="areas eller interventions: hvad gør familier ens")
     ] = "areas",
-    fmt: FormatOption = None,
-    out: OutOption = None,
-    purpose: PurposeOption = "statistical",
-    basis: BasisOption = None,
-    user: UserOption = None,
+    *,
+    options: TableOptions,
 ) -> None:
     """Nulpunktsmåling: udgiften de 12 måneder før skæringsdatoen pr. sektorområde, og
     arketypeskønnet — for en gruppe i en fil (--members) eller en løsnings indskrevne
@@ -373,13 +367,13 @@ def baseline_command(
     from tvaers.reports.output import OutputTable
 
     settings = _settings()
-    fmt = checked_format(fmt, out)
+    fmt = checked_format(options.fmt, options.out)
     if (members is None) == (solution is None):
         err.print("[red]Fejl:[/red] angiv enten --members FIL eller --solution LØSNING.")
         raise typer.Exit(1)
     person_unit = _unit(by)
     chosen = solution_id(settings, solution)
-    rows_for = Rows(settings, user, purpose, basis, chosen)
+    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
     if person_unit is not None:
         rows_for.check()
     group, are_citizens, key = _baseline_group(settings, members, chosen, reference_date, year,
@@ -399,7 +393,7 @@ def baseline_command(
         names = [unit.value if c == "unit" else c for c in result.rows.column_names]
         rows = result.rows.rename_columns(names)
         tables.insert(0, OutputTable("members", rows, "Nulpunktsmåling pr. person", LABELS))
-    _emit(tables, fmt, out)
+    _emit(tables, fmt, options.out)
 
 
 def _baseline_group(

@@ -40,9 +40,17 @@ class Attribution:
     lines: ir.Table
     unattributed: ir.Table
     expenditure: ir.Table
+    members: ir.Table | None = None  # a solution's people and months (draw.members.restrict)
 
     def table(self, name: str) -> ir.Table:
         return self.backend.table(name)
+
+    def population(self) -> ir.Table:
+        """The citizens the figures are about: everyone, or a solution's people."""
+        citizens = self.backend.table("citizens")
+        if self.members is None:
+            return citizens
+        return citizens.semi_join(self.members, citizens.citizen == self.members.citizen)
 
 
 def materialise(backend: Backend, stem: str, expr: ir.Table) -> ir.Table:

@@ -66,4 +66,5 @@ def restrict(attribution: Attribution, members: ir.Table) -> Attribution:
         .select(*lines.columns)
     )
     restricted = materialise(attribution.backend, "members_lines", kept)
-    return dataclasses.replace(attribution, lines=restricted)
+    kept_members = materialise(attribution.backend, "members", members)
+    return dataclasses.replace(attribution, lines=restricted, members=kept_members)

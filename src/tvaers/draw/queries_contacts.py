@@ -46,6 +46,24 @@ def spans(activities: ir.Table, interventions: ir.Table, citizens: ir.Table, per
     )
 
 
+def within_membership(spans: ir.Table, members: ir.Table) -> ir.Table:
+    """The spans of a solution's people, clipped to their months of enrolment (``members``:
+    ``citizen, first_month, last_month``, null last month: still enrolled)."""
+    m = members.select(
+        m_citizen="citizen",
+        m_first="first_month",
+        m_last=(members.last_month + ibis.interval(months=1) - ibis.interval(days=1))
+        .cast("date")
+        .fill_null(FAR_FUTURE),
+    )
+    joined = spans.join(m, spans.citizen == m.m_citizen).filter(
+        _.stop >= _.m_first, _.start <= _.m_last
+    )
+    return joined.mutate(
+        start=ibis.greatest(_.start, _.m_first), stop=ibis.least(_.stop, _.m_last)
+    ).select(*spans.columns)
+
+
 def by_unit(active: ir.Table, unit: Unit) -> ir.Table:
     """The spans with the column ``unit``: the citizen or the family."""
     return active.mutate(unit=active[unit.value]).view()

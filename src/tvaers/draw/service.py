@@ -269,8 +269,9 @@ def coverage_published(attribution: Attribution) -> list[dict[str, Any]]:
 
 def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concentration:
     """Shares of the most expensive 1 %, 3 %, 10 %, the Gini coefficient, the Lorenz curve and
-    the cost by number of sector areas, over every citizen (family) in the municipality."""
-    totals = qs.unit_totals(attribution.lines, attribution.table("citizens"), unit)
+    the cost by number of sector areas, over every citizen (family) in the municipality - or
+    every one of a solution's people."""
+    totals = qs.unit_totals(attribution.lines, attribution.population(), unit)
     ranked = materialise(attribution.backend, f"ranked_{unit.value}", qs.ranked(totals))
     summary = qs.rank_summary(ranked).to_pyarrow().to_pylist()[0]
     units = int(summary["units"])

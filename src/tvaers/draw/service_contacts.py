@@ -22,9 +22,12 @@ from tvaers.draw.queries_money import MONEY
 
 
 def _spans(attribution: Attribution) -> ir.Table:
-    """The period's activities, clipped, with citizen and family (a temporary table)."""
+    """The period's activities, clipped, with citizen and family (a temporary table); for a
+    solution's people only theirs, within their months of enrolment."""
     t = attribution.table
     expr = qc.spans(t("activities"), t("interventions"), t("citizens"), attribution.period)
+    if attribution.members is not None:
+        expr = qc.within_membership(expr, attribution.members)
     return materialise(attribution.backend, "spans", expr)
 
 

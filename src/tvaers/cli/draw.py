@@ -172,6 +172,40 @@ def _attribution(
     return restrict(attribution, members_table(backend, people))
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a command of the draw was asked for: rows per ``unit`` (None: aggregates), for
+    whom (``year``) and by whom (``rows_for``)."""
+
+    unit: Unit | None
+    year: int | None
+    rows_for: Rows
+
+    def log(self, command: str, attribution: Attribution, rows: int) -> None:
+        """One audit entry for the person-level rows about to be written."""
+        assert self.unit is not None
+        period = str(attribution.period)
+        detail = {"by": self.unit.value, "year": self.year, "period": period, "rows": rows}
+        self.rows_for.log(command, detail)
+
+
+@contextmanager
+def _asked(
+    by: str | None, solution: str | None, year: int | None, options: TableOptions
+) -> Iterator[tuple[Asked, Attribution, DrawConfig]]:
+    """Check who asks for person-level rows (before anything is computed), then the year's
+    attribution - a solution's people only with ``--solution`` - and the configuration."""
+    settings = _settings()
+    unit = _unit(by)
+    chosen = solution_id(settings, solution)
+    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
+    if unit is not None:
+        rows_for.check()
+    people = enrolled(settings, chosen)
+    with _draw_backend(settings) as (backend, config):
+        yield Asked(unit, year, rows_for), _attribution(backend, year, config, people), config
+
+
 @app.command("draw")
 @table_options()
 def draw_command(
@@ -188,23 +222,14 @@ def draw_command(
     from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
-    settings = _settings()
     fmt = checked_format(options.fmt, options.out)
-    unit = _unit(by)
-    chosen = solution_id(settings, solution)
-    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
-    if unit is not None:
-        rows_for.check()
-    people = enrolled(settings, chosen)
-    with _draw_backend(settings) as (backend, config):
-        attribution = _attribution(backend, year, config, people)
+    with _asked(by, solution, year, options) as (asked, attribution, _):
         title = f"Ressourcetræk {attribution.period}"
-        if unit is None:
+        if asked.unit is None:
             table = OutputTable("draw", service.draw_by_area(attribution), title, LABELS)
         else:
-            rows = service.draw_rows(attribution, unit)
-            detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
-            rows_for.log("draw", {**detail, "rows": rows.num_rows})
+            rows = service.draw_rows(attribution, asked.unit)
+            asked.log("draw", attribution, rows.num_rows)
             table = OutputTable("draw", rows, title, LABELS)
     _emit([table], fmt, options.out)
 
@@ -308,26 +333,17 @@ def contacts_command(
     from tvaers.draw.model import LABELS
     from tvaers.reports.output import OutputTable
 
-    settings = _settings()
     fmt = checked_format(options.fmt, options.out)
-    unit = _unit(by)
-    chosen = solution_id(settings, solution)
-    rows_for = Rows(settings, options.user, options.purpose, options.basis, chosen)
-    if unit is not None:
-        rows_for.check()
-    people = enrolled(settings, chosen)
-    with _draw_backend(settings) as (backend, config):
-        attribution = _attribution(backend, year, config, people)
-        if unit is None:
+    with _asked(by, solution, year, options) as (asked, attribution, config):
+        if asked.unit is None:
             found = service.contacts(attribution, config.overlaps)
             tables = [
                 OutputTable("contacts", found["distribution"], "Kontaktpunkter", LABELS),
                 OutputTable("overlaps", found["overlaps"], "Overlappende indsatser", LABELS),
             ]
         else:
-            rows = service.contacts_per_unit(attribution, unit, config.overlaps)
-            detail = {"by": unit.value, "year": year, "period": str(attribution.period)}
-            rows_for.log("contacts", {**detail, "rows": rows.num_rows})
+            rows = service.contacts_per_unit(attribution, asked.unit, config.overlaps)
+            asked.log("contacts", attribution, rows.num_rows)
             tables = [OutputTable("contacts", rows, "Kontaktpunkter", LABELS)]
     _emit(tables, fmt, options.out)
 

@@ -7,6 +7,22 @@ from functools import lru_cache
 from typing import Any
 
 DANISH_NUMBER = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
+CONFIG = {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"}
+
+
+def _spec(
+    title: str, height: Any, config: dict[str, Any] | None = None, **body: Any
+) -> dict[str, Any]:
+    """A chart as wide as its container, with Danish numbers and the design system's font
+    (``config`` adds to that); ``body`` is the data, marks and encoding."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": height,
+        **body,
+        "config": {**CONFIG, **(config or {})},
+    }
 
 
 def bar_chart(
@@ -22,14 +38,12 @@ def bar_chart(
 
     Field names must be plain identifiers: Vega-Lite reads a "." in a field as a nested path.
     """
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
-        "width": "container",
-        "height": {"step": 28},
-        "data": {"values": rows},
-        "mark": {"type": "bar", "color": "#0059b3"},
-        "encoding": {
+    return _spec(
+        title,
+        {"step": 28},
+        data={"values": rows},
+        mark={"type": "bar", "color": "#0059b3"},
+        encoding={
             "y": {"field": category, "type": "nominal", "sort": "-x", "title": category_title},
             "x": {
                 "field": value,
@@ -42,20 +56,17 @@ def bar_chart(
                 {"field": value, "type": "quantitative", "title": value_title, "format": ",.2f"},
             ],
         },
-        "config": {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"},
-    }
+    )
 
 
 def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     """Lorenz curves (``level``, ``population_share``, ``cost_share``, shares 0..1) with the line of
     equality; the points must already respect the small-cell rule (steps of at least 5 units)."""
     axis = {"format": ".0%"}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
-        "width": "container",
-        "height": 320,
-        "layer": [
+    return _spec(
+        title,
+        320,
+        layer=[
             {
                 "data": {"values": [{"x": 0, "y": 0}, {"x": 1, "y": 1}]},
                 "mark": {"type": "line", "color": "#747474", "strokeDash": [4, 4]},
@@ -106,21 +117,19 @@ def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
                 },
             },
         ],
-        "config": {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"},
-    }
+    )
 
 
 def timeline_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     """A Gantt chart of activities: ``label`` (one bar per row), ``member``, ``start`` and ``end``
     as ISO dates (``end`` inclusive; an ongoing activity ends where the period ends)."""
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
-        "width": "container",
-        "height": {"step": 28},
-        "data": {"values": rows},
-        "mark": {"type": "bar", "cornerRadius": 2},
-        "encoding": {
+    return _spec(
+        title,
+        {"step": 28},
+        config={"axis": {"labelLimit": 320}},
+        data={"values": rows},
+        mark={"type": "bar", "cornerRadius": 2},
+        encoding={
             "y": {"field": "label", "type": "nominal", "title": "Borger og indsats", "sort": None},
             "x": {"field": "start", "type": "temporal", "title": "Periode"},
             "x2": {"field": "end"},
@@ -132,12 +141,7 @@ def timeline_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
                 {"field": "end", "type": "temporal", "title": "Slut", "format": "%d-%m-%Y"},
             ],
         },
-        "config": {
-            "locale": {"number": DANISH_NUMBER},
-            "font": "IBM Plex Sans",
-            "axis": {"labelLimit": 320},
-        },
-    }
+    )
 
 
 def png(spec: dict[str, Any], width: int = 720) -> bytes:

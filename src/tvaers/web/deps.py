@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -44,7 +44,11 @@ def db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def viewer(request: Request, session: Session = Depends(db, scope="function")) -> Actor:
+DbSession = Annotated[Session, Depends(db, scope="function")]
+"""A route's database session, the one transaction of the request (see :func:`db`)."""
+
+
+def viewer(request: Request, session: DbSession) -> Actor:
     user_id = request.session.get("user_id")
     started = request.session.get("since", 0)
     hours = settings_of(request).session_hours
@@ -62,6 +66,10 @@ def viewer(request: Request, session: Session = Depends(db, scope="function")) -
     who = Actor(user.id, user.username, user.full_name, role, purpose)
     request.state.who = who
     return who
+
+
+Viewer = Annotated[Actor, Depends(viewer)]
+"""The signed-in user of a route that every role may see."""
 
 
 def require(*roles: Role) -> Any:

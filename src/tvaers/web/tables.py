@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import FileResponse
+from fastapi import HTTPException, Request
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+from tvaers.access import Actor
 from tvaers.core.money import format_dkk
 from tvaers.core.periods import local_time
 from tvaers.reports.excel import Sheet, write_workbook
 from tvaers.web.charts import png
+from tvaers.web.deps import render
+from tvaers.web.texts import T
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,28 @@ class DataTable:
 
     def cell(self, row: dict[str, Any], column: Column) -> str:
         return display(row.get(column.key), column.kind)
+
+
+# Columns that mean the same in every table of the statistics and the draw.
+AREA = Column("name", "Sektorområde")
+NOTE = Column("note", "Bemærkning")  # why a cell is hidden (small-cell rule)
+REGISTERED = Column("registered", "CPR-registreret", "money")
+
+VERSION_COLUMNS = (
+    Column("version", T.version, "int"),
+    Column("changed_at", T.changed_at, "datetime"),
+    Column("changed_by", T.changed_by),
+)
+"""The first columns of a version history: which version, when and by whom."""
+
+
+def version_cells(version: Any) -> dict[str, Any]:
+    """A stored version's cells for :data:`VERSION_COLUMNS`."""
+    return {
+        "version": version.version,
+        "changed_at": version.changed_at,
+        "changed_by": version.changed_by,
+    }
 
 
 def display(value: Any, kind: str = "text") -> str:
@@ -65,6 +91,31 @@ def display(value: Any, kind: str = "text") -> str:
 
 def wants_excel(request: Request) -> bool:
     return request.query_params.get("format") == "xlsx"
+
+
+def requested_table(
+    request: Request, tables: Mapping[str, DataTable], default: str
+) -> DataTable | None:
+    """The table of a page with several that ``?table=`` names (``default`` without it)."""
+    return tables.get(request.query_params.get("table", default))
+
+
+def excel_download(request: Request, tables: Mapping[str, DataTable], default: str) -> FileResponse:
+    """The Excel file of the table ``?table=`` names; 404 for a table the page does not have."""
+    table = requested_table(request, tables, default)
+    if table is None:
+        raise HTTPException(404)
+    return excel_response(table)
+
+
+def table_page(
+    request: Request, who: Actor, name: str, table: DataTable, **context: Any
+) -> Response:
+    """A page around one table: the table as Excel when asked (``?format=xlsx``), else the page
+    ``name`` rendered with it as ``table``."""
+    if wants_excel(request):
+        return excel_response(table)
+    return render(request, name, who, table=table, **context)
 
 
 def excel_response(table: DataTable) -> FileResponse:

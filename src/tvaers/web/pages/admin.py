@@ -12,12 +12,13 @@ from tvaers.access import Actor
 from tvaers.core.access import ADMINS, Role
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.store import audit, users
-from tvaers.web.deps import db, flash, redirect, render, require, settings_of
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.deps import DbSession, flash, redirect, render, require, settings_of
+from tvaers.web.tables import Column, DataTable, excel_response, table_page
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/admin")
 admin = require(*ADMINS)
+Admin = Annotated[Actor, Depends(admin)]
 
 
 def _users_table(session: Session) -> DataTable:
@@ -48,13 +49,10 @@ def _users_table(session: Session) -> DataTable:
 
 
 @router.get("/brugere", response_class=HTMLResponse)
-def user_list(
-    request: Request, who: Actor = Depends(admin), session: Session = Depends(db, scope="function")
-) -> Response:
-    table = _users_table(session)
-    if wants_excel(request):
-        return excel_response(table)
-    return render(request, "admin/users.html", who, table=table, roles=list(Role), error=None)
+def user_list(request: Request, who: Admin, session: DbSession) -> Response:
+    return table_page(
+        request, who, "admin/users.html", _users_table(session), roles=list(Role), error=None
+    )
 
 
 @router.post("/brugere", response_class=HTMLResponse)
@@ -64,8 +62,8 @@ def user_add(
     full_name: Annotated[str, Form()],
     role: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    who: Actor = Depends(admin),
-    session: Session = Depends(db, scope="function"),
+    who: Admin,
+    session: DbSession,
 ) -> Response:
     try:
         users.add(session, username, full_name, Role(role), password, actor=who.username)
@@ -84,26 +82,19 @@ def user_add(
 
 
 @router.post("/brugere/{username}/laas-op")
-def user_unlock(
-    request: Request,
-    username: str,
-    who: Actor = Depends(admin),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def user_unlock(request: Request, username: str, who: Admin, session: DbSession) -> Response:
     users.unlock(session, username, who.username)
     flash(request, f"Brugeren {username} er låst op.")
     return redirect("/admin/brugere")
 
 
 @router.get("/log", response_class=HTMLResponse)
-def log_page(request: Request, who: Actor = Depends(admin)) -> HTMLResponse:
+def log_page(request: Request, who: Admin) -> HTMLResponse:
     return render(request, "admin/log.html", who, table=None, error=None)
 
 
 @router.post("/log", response_class=HTMLResponse)
-async def log_for_citizen(
-    request: Request, who: Actor = Depends(admin), session: Session = Depends(db, scope="function")
-) -> Response:
+async def log_for_citizen(request: Request, who: Admin, session: DbSession) -> Response:
     """Who has seen this citizen's data (the data subject's right of access). Itself logged."""
     form = await request.form()
     cpr = str(form.get("cpr", ""))

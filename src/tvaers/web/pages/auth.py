@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from tvaers.access import Actor
 from tvaers.core.access import Purpose, purposes_for
 from tvaers.store import audit, users
 from tvaers.store.models import User
 from tvaers.web import oidc
-from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.texts import T
 
 router = APIRouter()
@@ -49,8 +47,8 @@ def sign_in(
     request: Request,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    session: DbSession,
     next: Annotated[str, Form()] = "/",
-    session: Session = Depends(db, scope="function"),
 ) -> Response:
     result = users.authenticate(session, username, password)
     if result.reason != "ok" or result.user is None:
@@ -72,9 +70,7 @@ def sign_in(
 
 
 @router.post("/log-ud")
-def sign_out(
-    request: Request, session: Session = Depends(db, scope="function")
-) -> RedirectResponse:
+def sign_out(request: Request, session: DbSession) -> RedirectResponse:
     user_id = request.session.get("user_id")
     user = session.get(User, user_id) if user_id else None
     if user is not None:
@@ -85,10 +81,7 @@ def sign_out(
 
 @router.post("/formaal")
 def choose_purpose(
-    request: Request,
-    purpose: Annotated[str, Form()],
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, purpose: Annotated[str, Form()], who: Viewer, session: DbSession
 ) -> RedirectResponse:
     """Switch purpose; the analyst can never choose casework. Every switch is logged."""
     try:
@@ -110,9 +103,7 @@ async def oidc_start(request: Request) -> RedirectResponse:
 
 
 @router.get("/log-ind/oidc/svar", response_class=HTMLResponse)
-async def oidc_callback(
-    request: Request, session: Session = Depends(db, scope="function")
-) -> Response:
+async def oidc_callback(request: Request, session: DbSession) -> Response:
     user, problem = await oidc.finish(request, session)
     if user is None:
         return render(

@@ -10,36 +10,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from tvaers import access
-from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
 from tvaers.store import audit
 from tvaers.web.analytics import reader
-from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
 router = APIRouter(prefix="/borgere")
 
 
 @router.get("", response_class=HTMLResponse)
-def search_page(request: Request, who: Actor = Depends(viewer)) -> HTMLResponse:
+def search_page(request: Request, who: Viewer) -> HTMLResponse:
     access.require_casework(who)
     return render(request, "citizens/search.html", who, error=None)
 
 
 @router.post("", response_class=HTMLResponse)
 def search(
-    request: Request,
-    cpr: Annotated[str, Form()],
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, cpr: Annotated[str, Form()], who: Viewer, session: DbSession
 ) -> Response:
     access.require_casework(who)
     try:
@@ -58,9 +53,9 @@ def record_basis(
     kind: Annotated[str, Form()],
     reference: Annotated[str, Form()],
     valid_from: Annotated[date, Form()],
+    who: Viewer,
+    session: DbSession,
     valid_to: Annotated[date | None, Form()] = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
 ) -> Response:
     access.require_casework(who)
     if who.role not in BASIS_RECORDERS:
@@ -97,12 +92,7 @@ def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
 
 
 @router.get("/{citizen}", response_class=HTMLResponse)
-def citizen_page(
-    request: Request,
-    citizen: str,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def citizen_page(request: Request, citizen: str, who: Viewer, session: DbSession) -> Response:
     access.require_casework(who)
     if access.citizen_basis(session, citizen) is None:
         return render(

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from tvaers.access import Actor
 from tvaers.core.suppression import TOTAL
 from tvaers.draw.loaded import AreaExpenditure, LoadedTable, loaded
 from tvaers.store.models import ImportBatch
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import db, render, settings_of, viewer
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.deps import DbSession, Viewer, render, settings_of
+from tvaers.web.tables import (
+    AREA,
+    REGISTERED,
+    Column,
+    DataTable,
+    excel_response,
+    requested_table,
+    wants_excel,
+)
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/data")
@@ -32,9 +38,9 @@ def area_table(areas: tuple[AreaExpenditure, ...], year: int) -> DataTable:
     data = DataTable(
         title=f"Driftsudgifter pr. sektorområde {year}",
         columns=[
-            Column("name", "Sektorområde"),
+            AREA,
             Column("expenditure", "Udgift", "money"),
-            Column("registered", "CPR-registreret", "money"),
+            REGISTERED,
             Column("share", "CPR-registreret andel", "share"),
             Column("citizens", "Borgere med CPR-registreret udgift", "int"),
         ],
@@ -61,20 +67,16 @@ def area_table(areas: tuple[AreaExpenditure, ...], year: int) -> DataTable:
 
 @router.get("", response_class=HTMLResponse)
 def overview(
-    request: Request,
-    year: int | None = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, who: Viewer, session: DbSession, year: int | None = None
 ) -> Response:
     found = loaded(settings_of(request), session, year)
     areas = area_table(found.areas, found.year) if found.areas is not None and found.year else None
     tables = {"loaded": _loaded_table(found.tables), "batches": _batches_table(found.batches)}
     if areas is not None:
         tables["areas"] = areas
-    if wants_excel(request):
-        chosen_table = tables.get(request.query_params.get("table", "areas"))
-        if chosen_table is not None:
-            return excel_response(chosen_table)
+    chosen = requested_table(request, tables, "areas")
+    if wants_excel(request) and chosen is not None:
+        return excel_response(chosen)
     return render(
         request,
         "data.html",

@@ -12,12 +12,10 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from tvaers import access
-from tvaers.access import Actor
 from tvaers.core.errors import NoData
 from tvaers.core.periods import Month
 from tvaers.core.suppression import SMALL_CELL, hidden_note
@@ -28,13 +26,23 @@ from tvaers.draw.family import FamilyDraw
 from tvaers.draw.model import LABELS, Reason
 from tvaers.draw.overview import PublishedOverview
 from tvaers.web.charts import lorenz_chart, timeline_chart
-from tvaers.web.deps import db, render, settings_of, viewer
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.deps import DbSession, Viewer, render, settings_of
+from tvaers.web.tables import (
+    AREA,
+    NOTE,
+    REGISTERED,
+    Column,
+    DataTable,
+    excel_download,
+    excel_response,
+    wants_excel,
+)
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/ressourcetraek")
 
 TOTAL_LABEL = "I alt"
+LEVEL = Column("level", "Niveau")  # citizens or families
 
 
 def _label(value: str) -> str:
@@ -93,9 +101,9 @@ def _coverage_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     full = DataTable(
         title=f"{T.draw['coverage']} {year}",
         columns=[
-            Column("name", "Sektorområde"),
+            AREA,
             Column("expenditure", "Udgift", "money"),
-            Column("registered", "CPR-registreret", "money"),
+            REGISTERED,
             Column("pooled", "Fordelt pulje", "money"),
             Column("priced", "Beregnet (pris × enheder)", "money"),
             Column("attributed", "Individfordelt i alt", "money"),
@@ -103,7 +111,7 @@ def _coverage_tables(result: OverviewPage, figures: PublishedOverview) -> None:
             Column("coverage", "Dækningsgrad", "share"),
             *(Column(r, LABELS[r].capitalize(), "money") for r in reasons),
             Column("citizens", "Borgere med henført udgift", "int"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=rows,
         filename=f"ressourcetraek-daekning-{year}",
@@ -134,10 +142,10 @@ def _coverage_tables(result: OverviewPage, figures: PublishedOverview) -> None:
         DataTable(
             title=f"{T.draw['unattributed']} {year}",
             columns=[
-                Column("name", "Sektorområde"),
+                AREA,
                 *(Column(r, T.draw_reasons[r], "money") for r in present),
                 Column("unattributed", "Ikke fordelt i alt", "money"),
-                Column("note", "Bemærkning"),
+                NOTE,
             ],
             rows=[
                 r
@@ -164,15 +172,15 @@ def _area_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     ]
     month_columns = [
         Column("citizens", "Borgere", "int"),
-        Column("registered", "CPR-registreret", "money"),
+        REGISTERED,
         Column("attributed", "Individfordelt", "money"),
         Column("total", "I alt", "money"),
-        Column("note", "Bemærkning"),
+        NOTE,
     ]
     notes = [T.draw["area_month_hint"], T.suppressed_note]
     result.tables["area_month"] = DataTable(
         title=f"{T.draw['area_month']} {year}",
-        columns=[Column("name", "Sektorområde"), Column("month", "Måned"), *month_columns],
+        columns=[AREA, Column("month", "Måned"), *month_columns],
         rows=rows,
         filename=f"ressourcetraek-omraade-maaned-{year}",
         notes=list(notes),
@@ -180,7 +188,7 @@ def _area_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     result.page["area_total"] = _without_empty_notes(
         DataTable(
             title=f"{T.draw['area_total']} {year}",
-            columns=[Column("name", "Sektorområde"), *month_columns],
+            columns=[AREA, *month_columns],
             rows=[r for r in rows if r["month"] == TOTAL_LABEL],
             filename=f"ressourcetraek-omraade-maaned-{year}",
             notes=list(notes),
@@ -214,14 +222,14 @@ def _concentration_tables(result: OverviewPage, figures: PublishedOverview) -> N
     result.tables["concentration"] = DataTable(
         title=f"{T.draw['concentration']} {year}",
         columns=[
-            Column("level", "Niveau"),
+            LEVEL,
             Column("units", "Antal i kommunen", "int"),
             Column("total", "Udgift i alt", "money"),
             Column("top_1_share", "Andel, dyreste 1\u00a0%", "share"),
             Column("top_3_share", "Andel, dyreste 3\u00a0%", "share"),
             Column("top_10_share", "Andel, dyreste 10\u00a0%", "share"),
             Column("gini", "Gini", "decimal"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=rows,
         filename=f"ressourcetraek-koncentration-{year}",
@@ -234,12 +242,12 @@ def _concentration_tables(result: OverviewPage, figures: PublishedOverview) -> N
     result.tables["by_areas"] = DataTable(
         title=f"{T.draw['by_areas']} {year}",
         columns=[
-            Column("level", "Niveau"),
+            LEVEL,
             Column("areas", "Antal sektorområder"),
             Column("units", "Antal", "int"),
             Column("cost", "Udgift", "money"),
             Column("share", "Andel af udgiften", "share"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=by_areas,
         filename=f"ressourcetraek-antal-omraader-{year}",
@@ -265,7 +273,7 @@ def _lorenz_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     lorenz = DataTable(
         title=f"{T.draw['lorenz']} {year}",
         columns=[
-            Column("level", "Niveau"),
+            LEVEL,
             population,
             Column("cost_share", "Andel af udgiften", "share"),
         ],
@@ -297,11 +305,11 @@ def _contact_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     result.tables["contacts"] = DataTable(
         title=f"{T.draw['contacts']} {year}",
         columns=[
-            Column("level", "Niveau"),
+            LEVEL,
             Column("measure", "Mål"),
             Column("group", "Antal kontaktpunkter"),
             Column("units", "Borgere/familier", "int"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=[
             {
@@ -324,7 +332,7 @@ def _contact_tables(result: OverviewPage, figures: PublishedOverview) -> None:
             Column("citizens_cost", "Udgift i overlap, borgere", "money"),
             Column("families", "Familier", "int"),
             Column("families_cost", "Udgift i overlap, familier", "money"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=list(figures.overlaps),
         filename=f"ressourcetraek-overlap-{year}",
@@ -336,17 +344,14 @@ def _contact_tables(result: OverviewPage, figures: PublishedOverview) -> None:
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(request: Request, year: int | None = None, who: Actor = Depends(viewer)) -> Response:
+def overview(request: Request, who: Viewer, year: int | None = None) -> Response:
     try:
         found = overview_service.overview(settings_of(request), year)
     except NoData:
         return render(request, "draw/overview.html", who, figures=None, years=[], year=None)
     figures = overview_tables(found.figures, found.year)
     if wants_excel(request):
-        table = figures.tables.get(request.query_params.get("table", "coverage"))
-        if table is None:
-            raise HTTPException(404)
-        return excel_response(table)
+        return excel_download(request, figures.tables, "coverage")
     return render(
         request, "draw/overview.html", who, figures=figures, years=found.years, year=found.year
     )
@@ -369,7 +374,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
     """The family page's tables (each also an Excel file) and its timeline."""
     year, short = draw.year, draw.family[:14]
     money_columns = [
-        Column("registered", "CPR-registreret", "money"),
+        REGISTERED,
         Column("pooled", "Fordelt pulje", "money"),
         Column("priced", "Beregnet", "money"),
         Column("attributed", "Individfordelt", "money"),
@@ -386,7 +391,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
         ),
         "family": DataTable(
             title=f"{T.draw['family_total']} {year}",
-            columns=[Column("name", "Sektorområde"), *money_columns],
+            columns=[AREA, *money_columns],
             rows=[*map(asdict, draw.areas), dict(asdict(draw.total), name=TOTAL_LABEL)],
             filename=f"familie-{short}-omraader-{year}",
         ),
@@ -394,7 +399,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
             title=f"{T.draw['member_draw']} {year}",
             columns=[
                 citizen,
-                Column("name", "Sektorområde"),
+                AREA,
                 Column("month", "Måned"),
                 *money_columns,
             ],
@@ -439,11 +444,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
 
 @router.get("/familie/{family}", response_class=HTMLResponse)
 def family_page(
-    request: Request,
-    family: str,
-    year: int | None = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, family: str, who: Viewer, session: DbSession, year: int | None = None
 ) -> Response:
     export = wants_excel(request)
     try:

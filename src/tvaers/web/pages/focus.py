@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points
-from tvaers.web.deps import db, render, viewer
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.deps import DbSession, Viewer, render
+from tvaers.web.tables import Column, DataTable, table_page
 
 router = APIRouter(prefix="/fokuspunkter")
+ANSWER_COLUMNS = (Column("question", "Spørgsmål"), Column("answer", "Svar"))
+"""A reflection question and a solution's answer to it."""
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, who: Actor = Depends(viewer)) -> HTMLResponse:
+def index(request: Request, who: Viewer) -> HTMLResponse:
     return render(request, "focus_index.html", who, points=focus_points())
 
 
 @router.get("/{number}", response_class=HTMLResponse)
-def focus_point(
-    request: Request,
-    number: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def focus_point(request: Request, number: int, who: Viewer, session: DbSession) -> Response:
     point = next((p for p in focus_points() if p.number == number), None)
     if point is None:
         raise HTTPException(404)
@@ -36,8 +31,7 @@ def focus_point(
         title=f"Fokuspunkt {point.number}: {point.title}",
         columns=[
             Column("solution", "Løsning"),
-            Column("question", "Spørgsmål"),
-            Column("answer", "Svar"),
+            *ANSWER_COLUMNS,
         ],
         rows=[
             {"solution": s.name, "question": q.text, "answer": answers[s.id].get(q.key)}
@@ -46,8 +40,6 @@ def focus_point(
         ],
         filename=f"fokuspunkt-{point.number}",
     )
-    if wants_excel(request):
-        return excel_response(table)
-    return render(
-        request, "focus.html", who, point=point, solutions=solutions, answers=answers, table=table
+    return table_page(
+        request, who, "focus.html", table, point=point, solutions=solutions, answers=answers
     )

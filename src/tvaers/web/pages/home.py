@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
-from tvaers.web.deps import db, render, viewer
+from tvaers.web.deps import DbSession, Viewer, render
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(
-    request: Request,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def home(request: Request, who: Viewer, session: DbSession) -> Response:
     solutions = service.all_solutions(session)
     overview = [(s, status(service.current_answers(session, s.id))) for s in solutions]
     if wants_excel(request):

@@ -12,10 +12,10 @@ per solution in :mod:`tvaers.web.pages.selection_casework`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -27,13 +27,14 @@ from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rule_files import decode_rule_text
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
-from tvaers.web.deps import db, flash, redirect, render, require, viewer
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require, viewer
+from tvaers.web.tables import VERSION_COLUMNS, Column, DataTable, table_page, version_cells
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/maalgrupper")
 RULE_EDITORS = frozenset({*SOLUTION_EDITORS, Role.ANALYST})
 editor = require(*RULE_EDITORS)
+Editor = Annotated[Actor, Depends(editor)]
 S = T.selection
 # Paths of this module under /maalgrupper/: a rule set may not be named like one of them.
 RESERVED = frozenset({"ny", "importer"})
@@ -107,12 +108,16 @@ def _save(
         return None, str(exc)
 
 
-def _saved_message(session: Session, row: TargetGroupRuleVersion, before: int | None) -> str:
-    rule = session.get(TargetGroupRule, row.rule_id)
-    label = rule.label if rule else ""
+def _saved(
+    request: Request, session: Session, row: TargetGroupRuleVersion, before: int | None
+) -> RedirectResponse:
+    """Say what was saved (a new version, or none for an unchanged text) and show the rule set."""
+    rule = session.get_one(TargetGroupRule, row.rule_id)
     if before is not None and row.version == before:
-        return str(S["unchanged"]).format(label=label)
-    return str(S["saved_new"]).format(label=label, version=row.version)
+        flash(request, str(S["unchanged"]).format(label=rule.label))
+    else:
+        flash(request, str(S["saved_new"]).format(label=rule.label, version=row.version))
+    return redirect(f"/maalgrupper/{rule.key}")
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -150,60 +155,42 @@ def _list_table(session: Session) -> DataTable:
 
 
 def _list_page(
-    request: Request, who: Actor, session: Session, status_code: int = 200, **context: Any
+    request: Request, who: Actor, session: Session, error: str | None = None, note: str = ""
 ) -> Response:
+    """The list (or its Excel file); with the import's ``error`` (422) and the user's note."""
     rule_store.load_ready_made(session, S["ready_made_actor"])
-    table = _list_table(session)
-    if wants_excel(request):
-        return excel_response(table)
-    context.setdefault("error", None)
-    context.setdefault("note", "")
-    return render(
-        request,
-        "selection/list.html",
-        who,
-        status_code=status_code,
-        table=table,
-        can_edit=who.role in RULE_EDITORS,
-        **context,
-    )
+    return table_page(
+        request, who, "selection/list.html", _list_table(session),
+        status_code=422 if error else 200, can_edit=who.role in RULE_EDITORS, error=error,
+        note=note,
+    )  # fmt: skip
 
 
 @router.get("", response_class=HTMLResponse)
-def list_rules(
-    request: Request,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def list_rules(request: Request, who: Viewer, session: DbSession) -> Response:
     return _list_page(request, who, session)
 
 
 @router.post("/importer", response_class=HTMLResponse)
-async def import_rule(
-    request: Request,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+async def import_rule(request: Request, who: Editor, session: DbSession) -> Response:
     form = await request.form()
     upload = form.get("fil")
     note = _text(form.get("note")).strip()
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _list_page(request, who, session, 422, error=S["file_missing"], note=note)
+        return _list_page(request, who, session, S["file_missing"], note)
     content = await upload.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        return _list_page(request, who, session, 422, error=S["file_too_large"], note=note)
+        return _list_page(request, who, session, S["file_too_large"], note)
     name = upload.filename.rsplit("/", 1)[-1][:100]
     try:
         text = decode_rule_text(content, name)
     except ConfigError as exc:
-        return _list_page(request, who, session, 422, error=str(exc), note=note)
+        return _list_page(request, who, session, str(exc), note)
     before = _current_version(session, text)
     row, error = _save(session, who, text, note, name)
     if row is None:
-        return _list_page(request, who, session, 422, error=error, note=note)
-    flash(request, _saved_message(session, row, before))
-    key = session.get(TargetGroupRule, row.rule_id).key  # type: ignore[union-attr]
-    return redirect(f"/maalgrupper/{key}")
+        return _list_page(request, who, session, error, note)
+    return _saved(request, session, row, before)
 
 
 def _current_version(session: Session, text: str) -> int | None:
@@ -218,90 +205,75 @@ def _current_version(session: Session, text: str) -> int | None:
 # --- new and edit -----------------------------------------------------------------------------
 
 
-@router.get("/ny", response_class=HTMLResponse)
-def new_form(request: Request, who: Actor = Depends(editor)) -> HTMLResponse:
+def _edit_page(
+    request: Request,
+    who: Actor,
+    rule: TargetGroupRule | None,
+    text: str,
+    note: str = "",
+    error: str | None = None,
+) -> HTMLResponse:
+    """The YAML form for a new rule set (``rule`` None) or a new version of ``rule``; shown
+    again with the error (422) and the user's text when it could not be saved."""
     return render(
-        request, "selection/edit.html", who, rule=None, text=NEW_TEMPLATE, note="", error=None
-    )
+        request, "selection/edit.html", who, status_code=422 if error else 200, rule=rule,
+        text=text, note=note, error=error,
+    )  # fmt: skip
+
+
+async def _save_posted(
+    request: Request, who: Actor, session: Session, rule: TargetGroupRule | None
+) -> Response:
+    """Save the posted YAML as a new rule set (``rule`` None) or a new version of ``rule``."""
+    before = rule.version if rule else None
+    form = await request.form()
+    text, note = _text(form.get("yaml")), _text(form.get("note")).strip()
+    if rule is None:
+        row, error = _save(session, who, text, note, "regelsæt", new=True)
+    else:
+        row, error = _save(session, who, text, note, f"regelsæt '{rule.key}'", key=rule.key)
+    if row is None:
+        return _edit_page(request, who, rule, text, note, error)
+    return _saved(request, session, row, before)
+
+
+@router.get("/ny", response_class=HTMLResponse)
+def new_form(request: Request, who: Editor) -> HTMLResponse:
+    return _edit_page(request, who, None, NEW_TEMPLATE)
 
 
 @router.post("/ny", response_class=HTMLResponse)
-async def create(
-    request: Request,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
-    form = await request.form()
-    text, note = _text(form.get("yaml")), _text(form.get("note")).strip()
-    row, error = _save(session, who, text, note, "regelsæt", new=True)
-    if row is None:
-        return render(
-            request, "selection/edit.html", who, status_code=422, rule=None, text=text,
-            note=note, error=error,
-        )  # fmt: skip
-    flash(request, _saved_message(session, row, None))
-    key = session.get(TargetGroupRule, row.rule_id).key  # type: ignore[union-attr]
-    return redirect(f"/maalgrupper/{key}")
+async def create(request: Request, who: Editor, session: DbSession) -> Response:
+    return await _save_posted(request, who, session, None)
 
 
 @router.get("/{key}/rediger", response_class=HTMLResponse)
-def edit_form(
-    request: Request,
-    key: str,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> HTMLResponse:
+def edit_form(request: Request, key: str, who: Editor, session: DbSession) -> HTMLResponse:
     rule = known_rule(session, key)
-    text = rule_store.export_rule(session, key)
-    return render(request, "selection/edit.html", who, rule=rule, text=text, note="", error=None)
+    return _edit_page(request, who, rule, rule_store.export_rule(session, key))
 
 
 @router.post("/{key}/rediger", response_class=HTMLResponse)
-async def save(
-    request: Request,
-    key: str,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
-    rule = known_rule(session, key)
-    before = rule.version
-    form = await request.form()
-    text, note = _text(form.get("yaml")), _text(form.get("note")).strip()
-    row, error = _save(session, who, text, note, f"regelsæt '{key}'", key=key)
-    if row is None:
-        return render(
-            request, "selection/edit.html", who, status_code=422, rule=rule, text=text,
-            note=note, error=error,
-        )  # fmt: skip
-    flash(request, _saved_message(session, row, before))
-    return redirect(f"/maalgrupper/{key}")
+async def save(request: Request, key: str, who: Editor, session: DbSession) -> Response:
+    return await _save_posted(request, who, session, known_rule(session, key))
 
 
 # --- versions and YAML ------------------------------------------------------------------------
 
 
 @router.get("/{key}/versioner", response_class=HTMLResponse)
-def versions(
-    request: Request,
-    key: str,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def versions(request: Request, key: str, who: Viewer, session: DbSession) -> Response:
     rule = known_rule(session, key)
     table = DataTable(
         title=f"{T.history}: {rule.label}",
         columns=[
-            Column("version", T.version, "int"),
-            Column("changed_at", T.changed_at, "datetime"),
-            Column("changed_by", T.changed_by),
+            *VERSION_COLUMNS,
             Column("label", S["label"]),
             Column("note", S["note"]),
         ],
         rows=[
             {
-                "version": v.version,
-                "changed_at": v.changed_at,
-                "changed_by": v.changed_by,
+                **version_cells(v),
                 "label": v.data.get("label"),
                 "note": v.note or None,
             }
@@ -309,17 +281,11 @@ def versions(
         ],
         filename=f"maalgruppe-{key}-versioner",
     )
-    if wants_excel(request):
-        return excel_response(table)
-    return render(request, "selection/versions.html", who, rule=rule, table=table)
+    return table_page(request, who, "selection/versions.html", table, rule=rule)
 
 
 @router.get("/{key}/yaml", dependencies=[Depends(viewer)])
-def download_yaml(
-    key: str,
-    version: int | None = None,
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def download_yaml(key: str, session: DbSession, version: int | None = None) -> Response:
     _, row = stored(session, key, version)
     text = rule_store.export_rule(session, key, row.version)
     return Response(

@@ -15,12 +15,14 @@ turned into a candidate list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -38,7 +40,7 @@ from tvaers.selection.candidates import candidates as candidate_list
 from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import SelectionBasis, Solution
-from tvaers.web.deps import db, flash, redirect, render, settings_of, viewer
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.pages.selection import known_rule, stored
 from tvaers.web.pages.selection_tables import (
     candidate_page_table,
@@ -76,6 +78,14 @@ def gate(session: Session, who: Actor, solution: Solution) -> SelectionBasis:
     return access.solution_gate(session, who, solution.id)
 
 
+def gated_solution(
+    session: Session, who: Actor, solution_id: int
+) -> tuple[Solution, SelectionBasis]:
+    """The solution (or 404) and the basis of its gate (:func:`gate`)."""
+    solution = solution_or_404(session, solution_id)
+    return solution, gate(session, who, solution)
+
+
 def log_view(
     session: Session,
     who: Actor,
@@ -106,13 +116,12 @@ def _rule_choice(session: Session, key: str | None, version: int | None) -> Any:
 def candidates(
     request: Request,
     solution_id: int,
+    who: Viewer,
+    session: DbSession,
     regelsaet: str | None = None,
     dato: str | None = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
 ) -> Response:
-    solution = solution_or_404(session, solution_id)
-    basis = gate(session, who, solution)
+    solution, basis = gated_solution(session, who, solution_id)
     rule_store.load_ready_made(session, S["ready_made_actor"])
     rules = rule_store.list_rules(session)
     rule, version = _rule_choice(session, regelsaet, None)
@@ -178,11 +187,32 @@ def _status(session: Session, solution: Solution, rule: RuleSet) -> dict[str, st
 # --- one candidate ----------------------------------------------------------------------------
 
 
-def _unit(unit: str) -> Unit:
+@dataclass(frozen=True)
+class Subject:
+    """The citizen or family of a candidate's page: the path's ``{unit}/{subject}``."""
+
+    unit: Unit
+    id: str
+
+
+def _subject(unit: str, subject: str) -> Subject:
+    """The path's unit and subject; 404 for a unit that is neither citizen nor family."""
     try:
-        return Unit(unit)
+        return Subject(Unit(unit), subject)
     except ValueError:
         raise HTTPException(404) from None
+
+
+PathSubject = Annotated[Subject, Depends(_subject)]
+
+
+class Shown(BaseModel):
+    """The rule set, its version and the reference date a candidate's page is shown with
+    (``?regelsaet=…&version=…&dato=…``)."""
+
+    regelsaet: str | None = None
+    version: int | None = None
+    dato: str | None = None
 
 
 def _detail_page(
@@ -252,20 +282,16 @@ def _detail_page(
 def candidate(
     request: Request,
     solution_id: int,
-    unit: str,
-    subject: str,
-    regelsaet: str | None = None,
-    version: int | None = None,
-    dato: str | None = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    who: Viewer,
+    subject: PathSubject,
+    session: DbSession,
+    shown: Annotated[Shown, Query()],
 ) -> Response:
-    solution = solution_or_404(session, solution_id)
-    kind = _unit(unit)
-    basis = gate(session, who, solution)
+    solution, basis = gated_solution(session, who, solution_id)
     return _detail_page(
-        request, session, who, solution, basis, kind, subject, regelsaet, version, dato
-    )
+        request, session, who, solution, basis, subject.unit, subject.id, shown.regelsaet,
+        shown.version, shown.dato,
+    )  # fmt: skip
 
 
 def form_text(form: FormData, name: str) -> str:
@@ -273,35 +299,73 @@ def form_text(form: FormData, name: str) -> str:
     return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
-def _form_version(values: dict[str, str]) -> int | None:
-    text = values.get("version", "")
-    return int(text) if text.isdigit() else None
-
-
 async def gated_form(
     request: Request, session: Session, who: Actor, solution_id: int
 ) -> tuple[Solution, SelectionBasis, dict[str, str]]:
     """The start of every casework form post: the solution (or 404), the gate (role, casework
     purpose, a selection basis for the solution) and the posted values without the CSRF token."""
-    solution = solution_or_404(session, solution_id)
-    basis = gate(session, who, solution)
+    solution, basis = gated_solution(session, who, solution_id)
     form = await request.form()
     return solution, basis, {k: form_text(form, k) for k in form if k != "csrf_token"}
 
 
+@dataclass(frozen=True)
+class CandidatePost:
+    """A form post on a candidate's page, past the gate: the solution, the basis, the candidate
+    and the posted values, with the rule set (and version) the page showed."""
+
+    solution: Solution
+    basis: SelectionBasis
+    subject: Subject
+    values: dict[str, str]
+
+    @property
+    def key(self) -> str | None:
+        return self.values.get("regelsaet") or None
+
+    @property
+    def version(self) -> int | None:
+        text = self.values.get("version", "")
+        return int(text) if text.isdigit() else None
+
+    @property
+    def url(self) -> str:
+        """The candidate's page, with the rule set, version and date it was shown with."""
+        unit, subject = self.subject.unit.value, self.subject.id
+        url = f"/loesninger/{self.solution.id}/udvaelgelse/{unit}/{subject}"
+        if self.key:
+            url += f"?regelsaet={self.key}" + (f"&version={self.version}" if self.version else "")
+            if self.values.get("dato"):
+                url += f"&dato={self.values['dato']}"
+        return url
+
+
+async def _candidate_post(
+    request: Request, session: Session, who: Actor, solution_id: int, subject: Subject
+) -> CandidatePost:
+    solution, basis, values = await gated_form(request, session, who, solution_id)
+    return CandidatePost(solution, basis, subject, values)
+
+
+def _not_recorded(
+    request: Request, session: Session, who: Actor, post: CandidatePost, error: str,
+    heading: str = "Vurderingen er ikke registreret",
+) -> Response:  # fmt: skip
+    """The candidate's page again with the refusal and what the user wrote (422)."""
+    return _detail_page(
+        request, session, who, post.solution, post.basis, post.subject.unit, post.subject.id,
+        post.key, post.version, post.values.get("dato"), error=error, error_heading=heading,
+        values=post.values,
+    )  # fmt: skip
+
+
 @router.post("/{solution_id}/udvaelgelse/{unit}/{subject}", response_class=HTMLResponse)
 async def assess(
-    request: Request,
-    solution_id: int,
-    unit: str,
-    subject: str,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, solution_id: int, who: Viewer, subject: PathSubject, session: DbSession
 ) -> Response:
-    kind = _unit(unit)
-    posted = await gated_form(request, session, who, solution_id)
-    solution, basis, values = posted
-    key, version = values.get("regelsaet") or None, _form_version(values)
+    post = await _candidate_post(request, session, who, solution_id, subject)
+    kind, subject_id = subject.unit, subject.id
+    key, version, values = post.key, post.version, post.values
     enrol_text = values.get("enrol_on", "")
     enrol_on, assessed_on = parse_day(enrol_text), parse_day(values.get("assessed_on"))
     try:
@@ -310,25 +374,22 @@ async def assess(
         if key:
             known_rule(session, key)
         decisions.assess(
-            session, solution.id, kind.value, subject, values.get("decision", ""),
+            session, post.solution.id, kind.value, subject_id, values.get("decision", ""),
             values.get("motivation", ""), values.get("development_potential", ""),
-            values.get("note") or None, who.username, bases.basis_text(basis),
+            values.get("note") or None, who.username, bases.basis_text(post.basis),
             enrol_on=enrol_on, rule_key=key, rule_version=version if key else None,
-            score=_score(request, session, kind, subject, key, version, values.get("dato")),
+            score=_score(request, session, kind, subject_id, key, version, values.get("dato")),
             assessed_on=assessed_on,
         )  # fmt: skip
     except CaseworkRefused as exc:
-        return _detail_page(
-            request, session, who, solution, basis, kind, subject, key, version,
-            values.get("dato"), error=str(exc), values=values,
-        )  # fmt: skip
+        return _not_recorded(request, session, who, post, str(exc))
     message = (
         S["assessed_enrolled"].format(day=enrol_on.strftime("%d-%m-%Y"))
         if enrol_on
         else S["assessed"]
     )
     flash(request, message)
-    return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))
+    return redirect(post.url)
 
 
 def _score(
@@ -352,44 +413,22 @@ def _score(
         return None
 
 
-def _detail_url(
-    solution_id: int, unit: str, subject: str, key: str | None, version: int | None,
-    values: dict[str, str],
-) -> str:  # fmt: skip
-    url = f"/loesninger/{solution_id}/udvaelgelse/{unit}/{subject}"
-    if key:
-        url += f"?regelsaet={key}" + (f"&version={version}" if version else "")
-        if values.get("dato"):
-            url += f"&dato={values['dato']}"
-    return url
-
-
 @router.post("/{solution_id}/udvaelgelse/{unit}/{subject}/indskriv", response_class=HTMLResponse)
 async def enrol(
-    request: Request,
-    solution_id: int,
-    unit: str,
-    subject: str,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, solution_id: int, who: Viewer, subject: PathSubject, session: DbSession
 ) -> Response:
-    kind = _unit(unit)
-    posted = await gated_form(request, session, who, solution_id)
-    solution, basis, values = posted
-    key, version = values.get("regelsaet") or None, _form_version(values)
-    on = parse_day(values.get("on"))
+    post = await _candidate_post(request, session, who, solution_id, subject)
+    on = parse_day(post.values.get("on"))
     try:
         if on is None:
             raise CaseworkRefused(T.validation["date_parsing"])
         decisions.enrol(
-            session, solution.id, kind.value, subject, on, who.username,
-            bases.basis_text(basis),
+            session, post.solution.id, subject.unit.value, subject.id, on, who.username,
+            bases.basis_text(post.basis),
         )  # fmt: skip
     except CaseworkRefused as exc:
-        return _detail_page(
-            request, session, who, solution, basis, kind, subject, key, version,
-            values.get("dato"), error=str(exc), values=values,
-            error_heading="Indskrivningen er ikke registreret",
-        )  # fmt: skip
+        return _not_recorded(
+            request, session, who, post, str(exc), "Indskrivningen er ikke registreret"
+        )
     flash(request, S["enrolled"].format(day=on.strftime("%d-%m-%Y")))
-    return redirect(_detail_url(solution.id, kind.value, subject, key, version, values))
+    return redirect(post.url)

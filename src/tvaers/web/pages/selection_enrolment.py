@@ -9,7 +9,7 @@ recording of a basis are audited by :mod:`tvaers.selection.decisions` and
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,11 +19,11 @@ from tvaers.core.errors import AccessRefused, CaseworkRefused
 from tvaers.core.periods import parse_day, today
 from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
-from tvaers.web.deps import db, flash, redirect, render, viewer
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render
 from tvaers.web.pages.selection_casework import (
     form_text,
-    gate,
     gated_form,
+    gated_solution,
     log_view,
     solution_or_404,
 )
@@ -76,26 +76,16 @@ def _enrolled_page(
 
 
 @router.get("/{solution_id}/indskrevne", response_class=HTMLResponse)
-def enrolled(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
-    solution = solution_or_404(session, solution_id)
-    basis = gate(session, who, solution)
+def enrolled(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
+    solution, basis = gated_solution(session, who, solution_id)
     return _enrolled_page(request, session, who, solution, basis)
 
 
 @router.post("/{solution_id}/indskrevne/udskriv", response_class=HTMLResponse)
 async def discharge(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
-    posted = await gated_form(request, session, who, solution_id)
-    solution, basis, values = posted
+    solution, basis, values = await gated_form(request, session, who, solution_id)
     on = parse_day(values.get("on"))
     try:
         if on is None:
@@ -140,12 +130,7 @@ def _recorder(who: Actor, solution: Solution) -> None:
 
 
 @router.get("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
-def basis_form(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def basis_form(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
     solution = solution_or_404(session, solution_id)
     _recorder(who, solution)
     return _basis_page(request, session, who, solution)
@@ -153,10 +138,7 @@ def basis_form(
 
 @router.post("/{solution_id}/udvaelgelse/grundlag", response_class=HTMLResponse)
 async def record_basis(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
     solution = solution_or_404(session, solution_id)
     _recorder(who, solution)

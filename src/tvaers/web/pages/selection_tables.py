@@ -16,14 +16,14 @@ from tvaers.draw import reference
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
-from tvaers.web.tables import Column, DataTable, display
+from tvaers.web.tables import AREA, REGISTERED, Column, DataTable, display
 from tvaers.web.texts import T
 
 if TYPE_CHECKING:
     from tvaers.engine.connection import Backend
 
 S = T.selection
-PARTS = {"include": "Betingelse", "exclude": "Undtagelse"}
+PARTS = {"include": "Betingelse", "exclude": "Undtagelse", "score": "Mindste score"}
 
 
 def _measure_label(measure: Measure | str) -> str:
@@ -50,6 +50,21 @@ def sector_area_names(backend: Backend) -> dict[str, str]:
 def leaf_texts(rule: RuleSet, names: Mapping[str, str]) -> dict[str, str]:
     """Path -> the condition in Danish (:func:`leaf_text`) for every condition of the rule."""
     return {leaf.path: leaf_text(leaf, names) for leaf in rule.leaves()}
+
+
+def condition_rows(
+    rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Rows about the rule's conditions with each condition in Danish (``texts`` by path, see
+    :func:`leaf_texts`) and the part of the rule it sits in named («Betingelse»)."""
+    return [
+        dict(
+            r,
+            label=T.sentence(texts.get(r["path"], r["label"])),
+            part=PARTS.get(r["part"], r["part"]),
+        )
+        for r in rows
+    ]
 
 
 def area_names(codes: str | None, names: Mapping[str, str]) -> str | None:
@@ -181,8 +196,8 @@ def detail_tables(
         "cost": DataTable(
             title=f"Ressourcetræk pr. sektorområde, {window}",
             columns=[
-                Column("name", "Sektorområde"),
-                Column("registered", "CPR-registreret", "money"),
+                AREA,
+                REGISTERED,
                 Column("attributed", "Individfordelt", "money"),
                 Column("total", "I alt", "money"),
             ],
@@ -236,14 +251,7 @@ def _criteria_table(detail: CandidateDetail, texts: Mapping[str, str], short: st
             Column("part", "Del"),
             Column("met", "Opfyldt", "bool"),
         ],
-        rows=[
-            dict(
-                r,
-                label=T.sentence(texts.get(r["path"], r["label"])),
-                part=PARTS.get(r["part"], r["part"]),
-            )
-            for r in detail.criteria
-        ],
+        rows=condition_rows(detail.criteria, texts),
         filename=f"kandidat-{short}-kriterier",
     )
 
@@ -408,8 +416,8 @@ def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTabl
             "enrolled_on": p.enrolled_on,
             "enrolled_by": p.enrolled_by,
             "rule": rule_text(p.rule_key, p.rule_version),
-            "rule_key": p.rule_key,
-            "rule_version": p.rule_version,
+            "href": f"/loesninger/{solution.id}/udvaelgelse/{p.unit}/{p.subject}"
+            + (f"?regelsaet={p.rule_key}&version={p.rule_version}" if p.rule_key else ""),
             "discharged_on": p.discharged_on,
             "discharge_reason": p.discharge_reason,
             "discharged_by": p.discharged_by,

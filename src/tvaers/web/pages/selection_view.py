@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -36,20 +36,28 @@ from tvaers.selection.rules import (
 )
 from tvaers.store.models import TargetGroupRule
 from tvaers.web.charts import bar_chart
-from tvaers.web.deps import db, render, settings_of, viewer
+from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
 from tvaers.web.pages.selection_tables import (
+    condition_rows,
     leaf_text,
     leaf_texts,
     reference_date,
     sector_area_names,
 )
-from tvaers.web.tables import Column, DataTable, display, excel_response, wants_excel
+from tvaers.web.tables import (
+    AREA,
+    NOTE,
+    Column,
+    DataTable,
+    display,
+    excel_download,
+    wants_excel,
+)
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/maalgrupper")
 S = T.selection
-PARTS = {"include": "Betingelse", "exclude": "Undtagelse", "score": "Mindste score"}
 # The funnel's steps in the words of the page (the service's labels name the YAML parts).
 FUNNEL = {
     "include": "Opfylder betingelserne",
@@ -182,7 +190,7 @@ def _size_tables(
             Column("units", f"{noun} i målgruppen", "int"),
             *([Column("citizens", "Borgere i målgruppen", "int")] if families else []),
             Column("cost", f"Ressourcetræk {window}", "money"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=[
             {
@@ -199,10 +207,10 @@ def _size_tables(
     tables["by_area"] = DataTable(
         title=f"{S['by_area']} {window}",
         columns=[
-            Column("name", "Sektorområde"),
+            AREA,
             Column("units", f"{noun} med udgift i området", "int"),
             Column("cost", "Ressourcetræk", "money"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
         rows=summary.cost_by_area,
         filename=f"{stem}-sektoromraader",
@@ -234,7 +242,7 @@ def _composition_tables(summary: statistics.Summary, noun: str, stem: str) -> di
             columns.append(Column("cost", "Ressourcetræk", "money"))
         tables[key] = DataTable(
             title=f"{S['composition']}: {title.lower()}",
-            columns=[*columns, Column("note", "Bemærkning")],
+            columns=[*columns, NOTE],
             rows=rows,
             filename=f"{stem}-{key.replace('_', '-')}",
             notes=[T.suppressed_note],
@@ -243,11 +251,7 @@ def _composition_tables(summary: statistics.Summary, noun: str, stem: str) -> di
 
 
 def _step_tables(
-    summary: statistics.Summary,
-    texts: dict[str, str],
-    noun: str,
-    stem: str,
-    families: bool,
+    summary: statistics.Summary, texts: dict[str, str], noun: str, stem: str, families: bool
 ) -> dict[str, DataTable]:
     """The funnel through the rule's steps and what the group would be without each condition."""
     tables: dict[str, DataTable] = {}
@@ -258,7 +262,7 @@ def _step_tables(
     ]
     tables["funnel"] = DataTable(
         title=S["funnel"],
-        columns=[Column("label", "Trin"), *figure_columns, Column("note", "Bemærkning")],
+        columns=[Column("label", "Trin"), *figure_columns, NOTE],
         rows=[dict(r, label=FUNNEL.get(r["step"], r["label"])) for r in summary.funnel],
         filename=f"{stem}-tragt",
         notes=[
@@ -274,16 +278,9 @@ def _step_tables(
             Column("path", "Sted i reglen"),
             *figure_columns,
             Column("difference", f"Forskel i {noun.lower()}", "int"),
-            Column("note", "Bemærkning"),
+            NOTE,
         ],
-        rows=[
-            dict(
-                r,
-                label=T.sentence(texts.get(r["path"], r["label"])),
-                part=PARTS.get(r["part"], r["part"]),
-            )
-            for r in summary.what_if
-        ],
+        rows=condition_rows(summary.what_if, texts),
         filename=f"{stem}-hvad-hvis",
         notes=[S["what_if_hint"]],
     )
@@ -335,7 +332,7 @@ def comparison_tables(comparison: statistics.Comparison, rule: RuleSet) -> dict[
                 Column("units", noun, "int"),
                 *([Column("citizens", "Borgere", "int")] if rule.unit is Unit.FAMILY else []),
                 Column("cost", "Ressourcetræk", "money"),
-                Column("note", "Bemærkning"),
+                NOTE,
             ],
             rows=rows,
             filename=f"{stem}-sammenligning",
@@ -408,15 +405,11 @@ def _page(
                     variant_error = str(exc)
     except NoData:
         figures = None
-    table_key = request.query_params.get("table", "size")
     if wants_excel(request) and not (date_error or variant_error):
         # An Excel request with a wrong date or YAML gets the page with the error (and the
         # user's text), not a file for another date or a bare 404.
         source = compared if variant_text is not None else (figures.tables if figures else None)
-        table = (source or {}).get(table_key)
-        if table is None:
-            raise HTTPException(404)
-        return excel_response(table)
+        return excel_download(request, source or {}, "size")
     text = variant_text if variant_text is not None else rule_store.export_rule(session, key)
     return render(
         request,
@@ -445,22 +438,13 @@ def _stored_rule(session: Session, key: str) -> TargetGroupRule:
 
 @router.get("/{key}", response_class=HTMLResponse)
 def view(
-    request: Request,
-    key: str,
-    dato: str | None = None,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
+    request: Request, key: str, who: Viewer, session: DbSession, dato: str | None = None
 ) -> Response:
     return _page(request, who, session, key, dato)
 
 
 @router.post("/{key}/hvad-nu-hvis", response_class=HTMLResponse)
-async def what_if(
-    request: Request,
-    key: str,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+async def what_if(request: Request, key: str, who: Viewer, session: DbSession) -> Response:
     form = await request.form()
     text = str(form.get("yaml") or "").replace("\r\n", "\n")
     wanted = str(form.get("dato") or "") or None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,13 +13,15 @@ from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
 from tvaers.core.access import SOLUTION_EDITORS
 from tvaers.store.models import Solution
-from tvaers.web.deps import db, flash, redirect, render, require, viewer
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require
 from tvaers.web.forms import form_values, solution_from_form
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.pages.focus import ANSWER_COLUMNS
+from tvaers.web.tables import VERSION_COLUMNS, Column, DataTable, table_page, version_cells
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/loesninger")
 editor = require(*SOLUTION_EDITORS)
+Editor = Annotated[Actor, Depends(editor)]
 
 
 def _solution(session: Session, solution_id: int) -> Solution:
@@ -47,7 +49,7 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
                 "version": s.version,
                 "focus": f"{done} af 6",
                 "updated_at": s.updated_at,
-                "id": s.id,
+                "href": f"/loesninger/{s.id}",
             }
         )
     return DataTable(
@@ -67,53 +69,45 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
 
 
 @router.get("", response_class=HTMLResponse)
-def list_solutions(
-    request: Request,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def list_solutions(request: Request, who: Viewer, session: DbSession) -> Response:
     table = _list_table(service.all_solutions(session), session)
-    if wants_excel(request):
-        return excel_response(table)
-    return render(
-        request, "solutions/list.html", who, table=table, can_edit=who.role in SOLUTION_EDITORS
+    return table_page(
+        request, who, "solutions/list.html", table, can_edit=who.role in SOLUTION_EDITORS
     )
 
 
+def _form_page(
+    request: Request,
+    who: Actor,
+    solution: Solution | None,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The form for a new solution (``solution`` None) or an edit; shown again with the Danish
+    ``errors`` (422) and what the user wrote when the post could not be saved."""
+    return render(
+        request, "solutions/form.html", who, status_code=422 if errors else 200, values=values,
+        errors=errors or {}, solution=solution,
+    )  # fmt: skip
+
+
 @router.get("/ny", response_class=HTMLResponse)
-def new_form(request: Request, who: Actor = Depends(editor)) -> HTMLResponse:
-    return render(request, "solutions/form.html", who, values={}, errors={}, solution=None)
+def new_form(request: Request, who: Editor) -> HTMLResponse:
+    return _form_page(request, who, None, {})
 
 
 @router.post("/ny", response_class=HTMLResponse)
-async def create(
-    request: Request,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+async def create(request: Request, who: Editor, session: DbSession) -> Response:
     data, values, errors = solution_from_form(await request.form())
     if data is None:
-        return render(
-            request,
-            "solutions/form.html",
-            who,
-            status_code=422,
-            values=values,
-            errors=errors,
-            solution=None,
-        )
+        return _form_page(request, who, None, values, errors)
     solution = service.create(session, data, who.username)
     flash(request, f"Løsningen «{solution.name}» er oprettet.")
     return redirect(f"/loesninger/{solution.id}")
 
 
 @router.get("/{solution_id}", response_class=HTMLResponse)
-def view(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def view(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
     solution = _solution(session, solution_id)
     answers = service.current_answers(session, solution_id)
     table = DataTable(
@@ -126,14 +120,12 @@ def view(
         ],
         filename=f"loesning-{solution.id}",
     )
-    if wants_excel(request):
-        return excel_response(table)
-    return render(
+    return table_page(
         request,
-        "solutions/view.html",
         who,
+        "solutions/view.html",
+        table,
         solution=solution,
-        table=table,
         status=status(answers),
         can_edit=who.role in SOLUTION_EDITORS,
     )
@@ -161,42 +153,17 @@ def _shown(key: str, value: Any) -> Any:
 
 
 @router.get("/{solution_id}/rediger", response_class=HTMLResponse)
-def edit_form(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> HTMLResponse:
+def edit_form(request: Request, solution_id: int, who: Editor, session: DbSession) -> HTMLResponse:
     solution = _solution(session, solution_id)
-    return render(
-        request,
-        "solutions/form.html",
-        who,
-        values=form_values(solution.data),
-        errors={},
-        solution=solution,
-    )
+    return _form_page(request, who, solution, form_values(solution.data))
 
 
 @router.post("/{solution_id}/rediger", response_class=HTMLResponse)
-async def save(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+async def save(request: Request, solution_id: int, who: Editor, session: DbSession) -> Response:
     solution = _solution(session, solution_id)
     data, values, errors = solution_from_form(await request.form())
     if data is None:
-        return render(
-            request,
-            "solutions/form.html",
-            who,
-            status_code=422,
-            values=values,
-            errors=errors,
-            solution=solution,
-        )
+        return _form_page(request, who, solution, values, errors)
     before = solution.version
     service.update(session, solution_id, data, who.username)
     flash(request, T.saved if solution.version != before else T.no_changes)
@@ -204,18 +171,11 @@ async def save(
 
 
 @router.get("/{solution_id}/historik", response_class=HTMLResponse)
-def history(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def history(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
     solution = _solution(session, solution_id)
     rows = [
         {
-            "version": v.version,
-            "changed_at": v.changed_at,
-            "changed_by": v.changed_by,
+            **version_cells(v),
             "field": T.fields.get(field, field),
             "before": _shown(field, old),
             "after": _shown(field, new),
@@ -226,9 +186,7 @@ def history(
     table = DataTable(
         title=f"Versionshistorik: {solution.name}",
         columns=[
-            Column("version", T.version, "int"),
-            Column("changed_at", T.changed_at, "datetime"),
-            Column("changed_by", T.changed_by),
+            *VERSION_COLUMNS,
             Column("field", T.field),
             Column("before", T.before),
             Column("after", T.after),
@@ -236,18 +194,11 @@ def history(
         rows=rows,
         filename=f"historik-loesning-{solution.id}",
     )
-    if wants_excel(request):
-        return excel_response(table)
-    return render(request, "solutions/history.html", who, solution=solution, table=table)
+    return table_page(request, who, "solutions/history.html", table, solution=solution)
 
 
 @router.get("/{solution_id}/refleksion", response_class=HTMLResponse)
-def reflection(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(viewer),
-    session: Session = Depends(db, scope="function"),
-) -> Response:
+def reflection(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
     solution = _solution(session, solution_id)
     answers = service.current_answers(session, solution_id)
     history = service.answer_history(session, solution_id)
@@ -256,8 +207,7 @@ def reflection(
         title=f"Refleksionsspørgsmål: {solution.name}",
         columns=[
             Column("focus", "Fokuspunkt"),
-            Column("question", "Spørgsmål"),
-            Column("answer", "Svar"),
+            *ANSWER_COLUMNS,
             Column("answered_by", "Besvaret af"),
             Column("answered_at", T.changed_at, "datetime"),
         ],
@@ -274,12 +224,11 @@ def reflection(
         ],
         filename=f"refleksion-loesning-{solution.id}",
     )
-    if wants_excel(request):
-        return excel_response(table)
-    return render(
+    return table_page(
         request,
-        "solutions/reflection.html",
         who,
+        "solutions/reflection.html",
+        table,
         solution=solution,
         points=focus_points(),
         answers=answers,
@@ -292,10 +241,7 @@ def reflection(
 
 @router.post("/{solution_id}/refleksion", response_class=HTMLResponse)
 async def answer(
-    request: Request,
-    solution_id: int,
-    who: Actor = Depends(editor),
-    session: Session = Depends(db, scope="function"),
+    request: Request, solution_id: int, who: Editor, session: DbSession
 ) -> RedirectResponse:
     _solution(session, solution_id)
     form = await request.form()

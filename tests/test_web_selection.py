@@ -479,6 +479,34 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert WITH_BASIS in members and len(members) >= families_listed  # at least one each
 
 
+def test_the_caseworker_can_tell_who_the_candidates_are(rules: FastAPI) -> None:
+    client = _with_basis(rules)
+    page = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe")
+    assert "010185-1001" not in page.text and "Vis CPR-nummer og navn" in page.text
+    assert _entries(rules, "cpr_vist") == []
+    shown = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&identitet=1")
+    assert shown.status_code == 200 and "010185-1001" in shown.text
+    assert "CPR-nummer" in shown.text and "&amp;identitet=1" in shown.text  # Excel keeps it
+    revealed = _entries(rules, "cpr_vist")
+    assert {e.citizen for e in revealed} == FURESOE and len(revealed) == len(FURESOE)
+    assert all(e.actor == "caseworker" and e.purpose == "casework" for e in revealed)
+    assert all("0101851001" not in str(e.detail) for e in revealed)
+    excel = client.get(
+        f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&identitet=1&format=xlsx"
+    )
+    assert excel.status_code == 200 and "010185-1001" in _xlsx_text(excel.content)
+    plain = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&format=xlsx")
+    assert "010185-1001" not in _xlsx_text(plain.content)
+    assert len(_entries(rules, "cpr_vist")) == 2 * len(FURESOE)  # the Excel reveal is logged
+    # under the statistical purpose, or for the analyst, nothing is revealed or logged
+    for role, purpose in (("caseworker", "statistical"), ("analyst", "casework")):
+        refused = client_for(rules, role, purpose).get(
+            f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&identitet=1"
+        )
+        assert refused.status_code == 403 and "010185-1001" not in refused.text
+    assert len(_entries(rules, "cpr_vist")) == 2 * len(FURESOE)
+
+
 def test_assessment_enrolment_and_discharge(rules: FastAPI) -> None:
     client = _with_basis(rules)
     base = f"/loesninger/{SOLUTION}/udvaelgelse/citizen/{WITH_BASIS}"

@@ -51,6 +51,7 @@ from tvaers.web.pages.selection_tables import (
     leaf_texts,
     reference_date,
     sector_area_names,
+    with_identities,
 )
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
@@ -120,6 +121,7 @@ def candidates(
     session: DbSession,
     regelsaet: str | None = None,
     dato: str | None = None,
+    identitet: str | None = None,
 ) -> Response:
     solution, basis = gated_solution(session, who, solution_id)
     rule_store.load_ready_made(session, S["ready_made_actor"])
@@ -146,7 +148,12 @@ def candidates(
                 )
     except NoData:
         error = S["no_data"]
+    revealed = identitet == "1" and rule is not None and rule.unit is Unit.CITIZEN
     if table is not None and rule is not None:
+        if revealed:  # the caseworker asked who they are: one audit entry per citizen
+            subjects = [str(r["subject"]) for r in table.rows]
+            found = access.reveal_listed(session, settings, who, solution.id, subjects)
+            table = with_identities(table, found)
         export = wants_excel(request)
         action = "kandidatliste_eksporteret" if export else "kandidatliste_vist"
         # one entry for the list and one per listed citizen (the citizen's access extract)
@@ -162,7 +169,7 @@ def candidates(
     return render(
         request, "selection/candidates.html", who, status_code=422 if error else 200,
         solution=solution, basis=basis, rules=rules, rule=rule, version=version, as_of=as_of,
-        last=last, error=error, wanted=dato or "",
+        last=last, error=error, wanted=dato or "", revealed=revealed,
         table=candidate_page_table(table, rule) if table is not None and rule else table,
     )  # fmt: skip
 

@@ -15,6 +15,7 @@ from tvaers.core.units import Unit
 from tvaers.draw import reference
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
+from tvaers.store.identities import Identity
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
 from tvaers.web.tables import AREA, REGISTERED, Column, DataTable, display
 from tvaers.web.texts import T
@@ -149,12 +150,38 @@ PAGE_LABELS = {
 }
 
 
+def with_identities(table: DataTable, found: Mapping[str, Identity]) -> DataTable:
+    """The candidate list with each citizen's CPR number and name after the pseudonym (revealed
+    through :func:`tvaers.access.reveal_listed`, one audit entry per citizen)."""
+    at = next(i for i, c in enumerate(table.columns) if c.key == "subject") + 1
+    columns = [*table.columns[:at], Column("cpr", "CPR-nummer"), Column("name", "Navn"),
+               *table.columns[at:]]  # fmt: skip
+    rows = []
+    for row in table.rows:
+        person = found.get(str(row["subject"]))
+        rows.append(dict(row, cpr=person.shown if person else None, name=person and person.name))
+    notes = [*table.notes, "CPR-nummer og navn er vist for sagsbehandling; visningen er logget."]
+    return replace(table, columns=columns, rows=rows, notes=notes)
+
+
 def candidate_page_table(table: DataTable, rule: RuleSet) -> DataTable:
     """The candidate list as the page shows it: the score with the counts it is made of, the
     cost, benefits, areas and status. The points per measure and the other counts are in the
     Excel download (``table``); the note says how the points are given."""
     weighted = {m.value for m in rule.score.weights}
-    keep = {"rank", "subject", "members", "score", *weighted, "cost", "benefits", "areas", "status"}
+    keep = {
+        "rank",
+        "subject",
+        "cpr",
+        "name",
+        "members",
+        "score",
+        *weighted,
+        "cost",
+        "benefits",
+        "areas",
+        "status",
+    }
     columns = [
         replace(c, label=PAGE_LABELS.get(c.key, c.label)) for c in table.columns if c.key in keep
     ]

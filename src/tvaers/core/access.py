@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from tvaers.core.glossary import TERMS
+
 
 class Role(StrEnum):
     ADMINISTRATOR = "administrator"
@@ -25,14 +27,8 @@ class Purpose(StrEnum):
     CASEWORK = "casework"
 
 
-ROLE_LABELS = {
-    Role.ADMINISTRATOR: "Administrator",
-    Role.FINANCE_CONSULTANT: "Økonomikonsulent",
-    Role.AREA_CHIEF: "Fagchef",
-    Role.SOLUTION_LEADER: "Leder af tværgående løsning",
-    Role.CASEWORKER: "Sagsbehandler",
-    Role.ANALYST: "Analytiker",
-}
+# The roles' Danish names, from the glossary: «Økonomikonsulent», «Leder af tværgående løsning».
+ROLE_LABELS = {role: TERMS[role.value].capitalize() for role in Role}
 PURPOSE_LABELS = {
     Purpose.STATISTICAL: "Statistisk formål",
     Purpose.CASEWORK: "Sagsbehandlingsformål",

@@ -7,6 +7,11 @@ TERMS: dict[str, str] = {
     "solution": "tværgående løsning",
     "sector_area": "sektorområde",
     "area_chief": "fagchef",
+    # the roles of the access matrix (core.access.ROLE_LABELS); caseworker is a column below too
+    "administrator": "administrator",
+    "finance_consultant": "økonomikonsulent",
+    "solution_leader": "leder af tværgående løsning",
+    "analyst": "analytiker",
     "budget_holder": "budgetansvarlig",
     "citizen": "borger",
     "family": "familie",

@@ -18,8 +18,8 @@ from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
+from tvaers.data.citizen import citizen_data
 from tvaers.store import audit
-from tvaers.web.analytics import reader
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
 
@@ -70,25 +70,7 @@ def record_basis(
 
 
 def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
-    with reader(request) as rows:
-        return {
-            "citizen": rows("SELECT family, birth_date FROM citizens WHERE citizen = ?", [citizen]),
-            "postings": rows(
-                "SELECT posting_date, amount, function_code, intervention, text FROM postings "
-                "WHERE citizen = ? ORDER BY posting_date",
-                [citizen],
-            ),
-            "activities": rows(
-                "SELECT a.intervention, i.name, a.start_date, a.end_date, a.units_per_month, "
-                "a.decided_by FROM activities a LEFT JOIN interventions i USING (intervention) "
-                "WHERE a.citizen = ? ORDER BY a.start_date",
-                [citizen],
-            ),
-            "outcomes": rows(
-                "SELECT date, status, note FROM outcomes WHERE citizen = ? ORDER BY date",
-                [citizen],
-            ),
-        }
+    return citizen_data(settings_of(request).analytics_path, citizen)
 
 
 @router.get("/{citizen}", response_class=HTMLResponse)

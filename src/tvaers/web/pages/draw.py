@@ -438,7 +438,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
     timeline = timeline_chart(timeline_rows, title=T.draw["timeline"]) if timeline_rows else None
     tables["activities"].chart = timeline
     return FamilyPage(
-        draw.family, str(draw.period), draw.members, draw.total.total, tables, timeline
+        draw.family, T.period(draw.period), draw.members, draw.total.total, tables, timeline
     )
 
 

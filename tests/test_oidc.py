@@ -17,8 +17,9 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import httpx
 import pytest
 import uvicorn
-from authlib.jose import JsonWebKey, jwt
 from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -43,7 +44,7 @@ def _free_port() -> int:
 class Provider:
     def __init__(self, port: int) -> None:
         self.issuer = f"http://127.0.0.1:{port}"
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "k1"})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
         self.codes: dict[str, dict] = {}
         self.next_user = {"preferred_username": "lone.leder", "name": "Lone Leder",
                           "roles": ["tvaers-leder"]}  # fmt: skip
@@ -58,7 +59,7 @@ class Provider:
             })  # fmt: skip
 
         async def jwks(_: Request) -> JSONResponse:
-            return JSONResponse({"keys": [self.key.as_dict(is_private=False)]})
+            return JSONResponse({"keys": [self.key.as_dict(private=False)]})
 
         async def authorize(request: Request) -> RedirectResponse:
             q = request.query_params
@@ -74,7 +75,7 @@ class Provider:
             now = int(time.time())
             claims = {"iss": self.issuer, "sub": grant["user"]["preferred_username"], "aud": CLIENT_ID,
                       "iat": now, "exp": now + 300, "nonce": grant["nonce"], **grant["user"]}  # fmt: skip
-            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key).decode()
+            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
             return JSONResponse({"access_token": "a", "token_type": "Bearer", "expires_in": 300,
                                  "id_token": id_token})  # fmt: skip
 

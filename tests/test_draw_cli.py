@@ -233,7 +233,10 @@ def test_concentration_writes_figures_lorenz_and_areas(town: Settings, tmp_path:
     assert out.read_text().splitlines()[0] == (
         "unit,units,total,top_1_share,top_3_share,top_10_share,gini"
     )
-    assert out.read_text().splitlines()[1].startswith("family,4,387972.33,,,,")
+    # four families are a small cell: neither their count nor their total is shown
+    assert out.read_text().splitlines()[1] == "family,,,,,,"
+    by_citizen = tvaers(town, "concentration", "--by", "citizen").stdout.splitlines()
+    assert by_citizen[1].startswith("citizen,6,387972.33,")
     assert (tmp_path / "koncentration-lorenz.csv").exists()
     assert (tmp_path / "koncentration-by_areas.csv").exists()
     stdout = tvaers(town, "concentration", "--format", "json").stdout

@@ -112,3 +112,19 @@ def test_what_is_loaded(town: Settings, tmp_path: Path) -> None:
     assert (empty.years, empty.year, empty.areas, empty.tables) == ((), None, None, ())
     with pytest.raises(NoData):
         overview.overview(Settings(home=tmp_path / "empty", pseudonym_key=TEST_KEY))
+
+
+def test_a_small_groups_concentration_hides_its_size_and_total(town: Settings) -> None:
+    """`tvaers concentration --solution` for a solution of two: no count, no amount (the same
+    rule the web overview applies, now in the service the CLI calls too)."""
+    from tvaers.draw.members import Enrolled, members_table, restrict
+
+    two = [Enrolled("citizen", PSEUDONYM[n], date(2025, 1, 1), None) for n in ("anna", "bo")]
+    with service.session(town) as backend:
+        everyone = service.run(backend, 2025, service.load_config(town))
+        few = service.concentration(restrict(everyone, members_table(backend, two)))
+        assert (few.units, few.total, few.gini, few.top_1_share) == (None, None, None, None)
+        assert few.lorenz == [(0.0, 0.0)]
+        assert all(r["units"] is None or r["units"] == 0 for r in few.by_areas)
+        whole = service.concentration(everyone)
+    assert whole.units is not None and whole.units >= SMALL_CELL and whole.total

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 
 import pytest
@@ -479,7 +480,13 @@ def test_the_candidate_list_with_a_basis_is_logged_once(rules: FastAPI) -> None:
     assert WITH_BASIS in members and len(members) >= families_listed  # at least one each
 
 
-def test_the_caseworker_can_tell_who_the_candidates_are(rules: FastAPI) -> None:
+def _no_temporary_files(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("a temporary file was asked for")
+
+
+def test_the_caseworker_can_tell_who_the_candidates_are(
+    rules: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = _with_basis(rules)
     page = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe")
     assert "010185-1001" not in page.text and "Vis CPR-nummer og navn" in page.text
@@ -491,10 +498,14 @@ def test_the_caseworker_can_tell_who_the_candidates_are(rules: FastAPI) -> None:
     assert {e.citizen for e in revealed} == FURESOE and len(revealed) == len(FURESOE)
     assert all(e.actor == "caseworker" and e.purpose == "casework" for e in revealed)
     assert all("0101851001" not in str(e.detail) for e in revealed)
-    excel = client.get(
-        f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&identitet=1&format=xlsx"
-    )
+    with monkeypatch.context() as no_disk:  # the workbook with CPR numbers is built in memory
+        for name in ("mkdtemp", "mkstemp", "NamedTemporaryFile", "TemporaryDirectory"):
+            no_disk.setattr(tempfile, name, _no_temporary_files)
+        excel = client.get(
+            f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&identitet=1&format=xlsx"
+        )
     assert excel.status_code == 200 and "010185-1001" in _xlsx_text(excel.content)
+    assert "kandidater" in excel.headers["content-disposition"]
     plain = client.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=furesoe&format=xlsx")
     assert "010185-1001" not in _xlsx_text(plain.content)
     assert len(_entries(rules, "cpr_vist")) == 2 * len(FURESOE)  # the Excel reveal is logged

@@ -268,12 +268,13 @@ def lorenz_steps(units: int, threshold: int = SMALL_CELL, most: int = 100) -> in
 
 @dataclass(frozen=True)
 class Concentration:
-    """Cost concentration at citizen or family level; a share is ``None`` when it would describe
-    fewer than :data:`SMALL_CELL` units."""
+    """Cost concentration at citizen or family level; ``units`` and ``total`` are ``None`` for a
+    group of 1-4 units (a solution's people), a share when it would describe fewer than
+    :data:`SMALL_CELL` units."""
 
     unit: Unit
-    units: int
-    total: Decimal
+    units: int | None
+    total: Decimal | None
     top_1_share: float | None
     top_3_share: float | None
     top_10_share: float | None

@@ -62,10 +62,9 @@ class PublishedConcentration:
 
     @classmethod
     def of(cls, found: Concentration) -> PublishedConcentration:
-        units = _count(found.units)
         return cls(
-            units=units,
-            total=found.total if units is not None else None,
+            units=found.units,
+            total=found.total,
             top_1_share=found.top_1_share,
             top_3_share=found.top_3_share,
             top_10_share=found.top_10_share,

@@ -316,10 +316,11 @@ def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concen
                 "note": cell.note,
             }
         )
+    published = None if 0 < units < SMALL_CELL else units  # a small solution's people
     return Concentration(
         unit=unit,
-        units=units,
-        total=grand,
+        units=published,
+        total=None if published is None else grand,
         top_1_share=share(1),
         top_3_share=share(3),
         top_10_share=share(10),

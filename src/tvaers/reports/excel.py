@@ -48,10 +48,23 @@ class Sheet:
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+    """The workbook as a file at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False}
-    )
+    _write_sheets(xlsxwriter.Workbook(str(path), OPTIONS), sheets)
+    return path
+
+
+def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    """The workbook in memory only: a download that may hold CPR numbers never touches disk."""
+    buffer = io.BytesIO()
+    _write_sheets(xlsxwriter.Workbook(buffer, {**OPTIONS, "in_memory": True}), sheets)
+    return buffer.getvalue()
+
+
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def _write_sheets(workbook: Any, sheets: list[Sheet]) -> None:
     bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
     title_fmt = workbook.add_format({"bold": True, "font_size": 14})
     money = workbook.add_format({"num_format": "#,##0.00"})
@@ -89,7 +102,6 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
             )
         ws.freeze_panes(header_row + 1, 0)
     workbook.close()
-    return path
 
 
 def _write(

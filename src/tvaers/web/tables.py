@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response
 
 from tvaers.access import Actor
 from tvaers.core.money import format_dkk
 from tvaers.core.periods import local_time
-from tvaers.reports.excel import Sheet, write_workbook
+from tvaers.reports.excel import Sheet, workbook_bytes
 from tvaers.web.charts import png
 from tvaers.web.deps import render
 from tvaers.web.texts import T
@@ -100,7 +98,7 @@ def requested_table(
     return tables.get(request.query_params.get("table", default))
 
 
-def excel_download(request: Request, tables: Mapping[str, DataTable], default: str) -> FileResponse:
+def excel_download(request: Request, tables: Mapping[str, DataTable], default: str) -> Response:
     """The Excel file of the table ``?table=`` names; 404 for a table the page does not have."""
     table = requested_table(request, tables, default)
     if table is None:
@@ -118,30 +116,24 @@ def table_page(
     return render(request, name, who, table=table, **context)
 
 
-def excel_response(table: DataTable) -> FileResponse:
-    folder = Path(tempfile.mkdtemp(prefix="tvaers-xlsx-"))
+def excel_response(table: DataTable) -> Response:
+    """The table as an Excel download, built in memory (no temporary file: a candidate list may
+    carry CPR numbers)."""
     safe = re.sub(r"[^A-Za-z0-9æøåÆØÅ_-]+", "-", table.filename).strip("-") or "tabel"
-    path = folder / f"{safe}.xlsx"
     rows = [[_excel_value(r.get(c.key), c.kind) for c in table.columns] for r in table.rows]
     image = png(table.chart) if table.chart else None
-    write_workbook(
-        path,
-        [
-            Sheet(
-                table.title[:31],
-                [c.label for c in table.columns],
-                rows,
-                title=table.title,
-                notes=table.notes,
-                image=image,
-            )
-        ],
+    sheet = Sheet(
+        table.title[:31],
+        [c.label for c in table.columns],
+        rows,
+        title=table.title,
+        notes=table.notes,
+        image=image,
     )
-    return FileResponse(
-        path,
-        filename=path.name,
+    return Response(
+        workbook_bytes([sheet]),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        background=BackgroundTask(_cleanup, folder),
+        headers={"Content-Disposition": content_disposition(f"{safe}.xlsx")},
     )
 
 
@@ -157,7 +149,9 @@ def _excel_value(value: Any, kind: str) -> Any:
     return value
 
 
-def _cleanup(folder: Path) -> None:
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
+def content_disposition(filename: str) -> str:
+    """A download's file name, RFC 6266 style (Danish letters as UTF-8), as FileResponse sets it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'

@@ -142,32 +142,35 @@ SELECT 1000.0 * (
 ) / (SELECT count(*) FROM children)
 """
 
-MULTI_AREA_SQL = """
-WITH cases AS (
+# A family's sector areas in the year: a CPR-registered posting or a priced activity.
+CASES = """
+cases AS (
     SELECT p.cpr, a.sector_area
     FROM postings_n p JOIN accounts a USING (function_code)
     WHERE p.cpr IS NOT NULL AND p.dranst = 1 AND year(p.posting_date) = {year}
     UNION
     SELECT cpr, sector_area FROM priced
-)
+)"""
+
+MULTI_AREA_SQL = (
+    "WITH "
+    + CASES
+    + """
 SELECT count(*) FROM (
     SELECT c.family FROM cases JOIN citizens c USING (cpr)
     GROUP BY c.family HAVING count(DISTINCT sector_area) >= 2
 )
 """
+)
 
 # Contact points in the year (as ``tvaers contacts`` counts them): a family's sector areas (a
 # CPR-registered posting or a priced activity) and the most activities of its members on one day
 # (a sweep over start and end days). KL (2017) §3.1: target groups with "samtidige kontakter til
 # 2 og 3 forvaltninger og med mindst 7-8 ydelser på samme tid".
-CONTACTS_SQL = """
-WITH cases AS (
-    SELECT p.cpr, a.sector_area
-    FROM postings_n p JOIN accounts a USING (function_code)
-    WHERE p.cpr IS NOT NULL AND p.dranst = 1 AND year(p.posting_date) = {year}
-    UNION
-    SELECT cpr, sector_area FROM priced
-),
+CONTACTS_SQL = (
+    "WITH "
+    + CASES
+    + """,
 spans AS (
     SELECT a.cpr, c.family, greatest(a.start_date, DATE '{year}-01-01') AS first_day,
            least(coalesce(a.end_date, DATE '9999-12-31'), DATE '{year}-12-31') AS last_day
@@ -196,6 +199,7 @@ SELECT
     count(*) FILTER (WHERE areas >= 2 AND at_once >= 7) AS with_7_at_once_in_2_areas
 FROM areas FULL JOIN peak USING (unit)
 """
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ appears in a URL or a log.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -69,10 +69,6 @@ def record_basis(
     return redirect(f"/borgere/{citizen}")
 
 
-def _loaded(request: Request, citizen: str) -> dict[str, list[dict[str, Any]]]:
-    return citizen_data(settings_of(request).analytics_path, citizen)
-
-
 @router.get("/{citizen}", response_class=HTMLResponse)
 def citizen_page(request: Request, citizen: str, who: Viewer, session: DbSession) -> Response:
     access.require_casework(who)
@@ -92,7 +88,7 @@ def citizen_page(request: Request, citizen: str, who: Viewer, session: DbSession
     asked = request.query_params.get("identitet") == "1" and not export
     settings = settings_of(request)
     identity = access.reveal(session, settings, who, citizen) if asked else None
-    data = _loaded(request, citizen)
+    data = citizen_data(settings_of(request).analytics_path, citizen)
     postings = DataTable(
         title="Posteringer på borgeren",
         columns=[

@@ -84,15 +84,16 @@ TVAERS_TOTALS = (
     PRELUDE
     + """
 from tvaers.draw import service
+from tvaers.draw.session import Analysis, open_backend
 from tvaers.core.units import Unit
 clocks = []
 for run in range(2):  # cold, then warm on a new connection
-    backend = service.open_backend(settings)
+    analysis = Analysis(open_backend(settings))  # the default configuration
     with Clock() as clock:
-        attribution = service.run(backend, YEAR)
+        attribution = analysis.draw(YEAR)
         rows = service.draw_rows(attribution, Unit.CITIZEN, ordered=False)
     clocks.append(clock)
-    backend.disconnect()
+    analysis.close()
 report(clocks, rows.num_rows, digest=digest(rows, "citizen"))
 """
 )
@@ -101,14 +102,15 @@ TVAERS_PIPELINE = (
     PRELUDE
     + """
 from tvaers.draw import service
+from tvaers.draw.session import Analysis, open_backend
 from tvaers.core.units import Unit
 clocks = []
 for run in range(2):  # cold, then warm on a new connection
-    backend = service.open_backend(settings)
+    analysis = Analysis(open_backend(settings))  # the default configuration
     steps = {}
     with Clock() as clock:
         with Clock() as step:
-            attribution = service.run(backend, YEAR)
+            attribution = analysis.draw(YEAR)
         steps["attribution"] = step.wall
         with Clock() as step:
             rows = service.draw_rows(attribution, Unit.CITIZEN, ordered=False)
@@ -124,7 +126,7 @@ for run in range(2):  # cold, then warm on a new connection
             contacts = service.contacts(attribution)
         steps["contacts"] = step.wall
     clocks.append(clock)
-    backend.disconnect()
+    analysis.close()
     if run == 0:
         cold_steps = steps
 report(clocks, rows.num_rows, steps=cold_steps, coverage=cover[-1]["coverage"],

@@ -38,7 +38,7 @@ STEP = """
 import json, os, time
 import ibis.formats.pandas  # noqa: F401 - imported before timing (Ibis' result converter)
 from tvaers.core.config import Settings
-from tvaers.draw import service as draw
+from tvaers.draw.session import Analysis, load_config, open_backend
 from tvaers.selection import statistics
 from tvaers.selection.candidates import candidates
 from tvaers.selection.evaluation import evaluate
@@ -47,14 +47,12 @@ from tvaers.selection.rule_files import ready_made
 settings = Settings()
 keys = os.environ["TVAERS_BENCH_RULES"].split(",")
 rules = [ready_made()[key][0] for key in keys]
-backend = draw.open_backend(settings)
-config = draw.load_config(settings)
+analysis = Analysis(open_backend(settings), load_config(settings))
 per_rule = {}
 wall, cpu = time.perf_counter(), time.process_time()
-evaluation = None
-for rule in rules:
+for rule in rules:  # one session: what the rule sets share is computed once
     start = time.perf_counter()
-    evaluation = evaluate(backend, rule, config=config, reuse=evaluation)
+    evaluation = evaluate(analysis, rule)
     evaluated = time.perf_counter()
     summary = statistics.summary(evaluation)
     listed = candidates(evaluation)

@@ -74,11 +74,8 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def attribution(town: Settings) -> Iterator[Attribution]:
-    backend = service.open_backend(town)
-    try:
-        yield service.run(backend, 2025, service.load_config(town))
-    finally:
-        backend.disconnect()
+    with service.opened(town) as analysis:
+        yield analysis.draw(2025)
 
 
 def rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -296,19 +293,15 @@ def test_contact_aggregates_hide_small_groups(attribution: Attribution) -> None:
 
 
 def test_baseline_is_the_twelve_months_before_each_reference_date(town: Settings) -> None:
-    backend = service.open_backend(town)
-    try:
+    with service.opened(town) as analysis:
         result = baseline(
-            backend,
+            analysis,
             [
                 Member(PSEUDONYM["carl"], date(2025, 4, 1)),
                 Member(PSEUDONYM["dina"], date(2025, 3, 1)),
             ],
             Unit.CITIZEN,
-            service.load_config(town).attribution,
         )
-    finally:
-        backend.disconnect()
     found = {(NAME[r["unit"]], r["sector_area"]): (r["months"], r["total"])
              for r in result.rows.to_pylist()}  # fmt: skip
     # carl, reference 1 April 2025: April 2024 - March 2025, of which Jan-Mar have data (3).

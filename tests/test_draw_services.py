@@ -29,18 +29,18 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def test_span_years_and_the_as_of_date(town: Settings) -> None:
-    with service.session(town) as backend:
-        span = reference.span(backend)
+    with service.opened(town) as analysis:
+        span = analysis.span
         assert (span.first, span.last) == (date(2025, 1, 20), date(2025, 3, 31))
         assert span.years == (2025,) and span.latest_full_year == 2025
         assert span.choose_year(1999) == reference.YearChoice(2025, (2025,))
-        assert reference.as_of(backend, None) == reference.AsOf(span.last, span)
-        assert reference.as_of(backend, "28-02-2025").day == date(2025, 2, 28)
-        garbled = reference.as_of(backend, "31-13-2025")
+        assert analysis.as_of(None) == reference.AsOf(span.last, span)
+        assert analysis.as_of("28-02-2025").day == date(2025, 2, 28)
+        garbled = analysis.as_of("31-13-2025")
         assert garbled.day == span.last and "kunne ikke læses" in (garbled.error or "")
-        outside = reference.as_of(backend, "2024-12-31")
+        outside = analysis.as_of("2024-12-31")
         assert outside.day == span.last and "skal ligge mellem 20-01-2025" in (outside.error or "")
-        assert reference.area_names(backend)["children"]
+        assert analysis.area_names["children"]
 
 
 def test_a_full_year_needs_december() -> None:
@@ -120,11 +120,26 @@ def test_a_small_groups_concentration_hides_its_size_and_total(town: Settings) -
     from tvaers.draw.members import Enrolled, members_table, restrict
 
     two = [Enrolled("citizen", PSEUDONYM[n], date(2025, 1, 1), None) for n in ("anna", "bo")]
-    with service.session(town) as backend:
-        everyone = service.run(backend, 2025, service.load_config(town))
-        few = service.concentration(restrict(everyone, members_table(backend, two)))
+    with service.opened(town) as analysis:
+        everyone = analysis.draw(2025)
+        few = service.concentration(restrict(everyone, members_table(analysis.backend, two)))
         assert (few.units, few.total, few.gini, few.top_1_share) == (None, None, None, None)
         assert few.lorenz == [(0.0, 0.0)]
         assert all(r["units"] is None or r["units"] == 0 for r in few.by_areas)
         whole = service.concentration(everyone)
     assert whole.units is not None and whole.units >= SMALL_CELL and whole.total
+
+
+def test_the_analysis_session_attributes_a_period_once(town: Settings) -> None:
+    """The overview, the family page and a selection of the same year share one attribution in
+    a session; another configuration or period is attributed anew."""
+    with service.opened(town) as analysis:
+        year = analysis.draw(2025)
+        assert analysis.draw(2025) is year
+        assert analysis.attribution(analysis.period(2025)) is year
+        assert analysis.draw(None) is year  # all loaded data is the same three months
+        assert analysis.period(2025) == year.period  # clipped to the data: Jan-Mar 2025
+        assert str(year.period) == "2025-01..2025-03"
+    with service.opened(town) as other:
+        assert other.draw(2025) is not year  # a new session computes afresh
+        assert other.draw(2025).period == year.period

@@ -36,11 +36,8 @@ def municipality(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def attribution(municipality: Settings) -> Iterator[Attribution]:
-    backend = service.open_backend(municipality)
-    try:
-        yield service.run(backend, YEAR)
-    finally:
-        backend.disconnect()
+    with service.opened(municipality, service.DrawConfig()) as analysis:
+        yield analysis.draw(YEAR)
 
 
 def test_coverage_is_80_to_90_percent(attribution: Attribution) -> None:
@@ -91,11 +88,8 @@ def test_the_demo_figures_are_the_service_figures(municipality: Settings) -> Non
 
 
 def test_without_a_year_the_demo_takes_the_last_full_year(municipality: Settings) -> None:
-    backend = service.open_backend(municipality)
-    try:
-        assert service.latest_full_year(backend) == 2025  # data run to 31 October 2026
-    finally:
-        backend.disconnect()
+    with service.opened(municipality) as analysis:
+        assert analysis.span.latest_full_year == 2025  # data run to 31 October 2026
 
 
 def test_draw_rows_per_family_sum_to_the_citizens(attribution: Attribution, tmp_path: Path) -> None:
@@ -128,10 +122,9 @@ def test_every_ready_made_target_group_has_members_in_the_synthetic_municipality
     rehabilitation and home nursing, families with at least 7 interventions at once in two or
     more sector areas, …), so no ready-made group comes out empty."""
     sizes = {}
-    with service.session(municipality) as backend:
-        evaluation = None
+    with service.opened(municipality) as analysis:
         for key, (rule, _text) in ready_made().items():
-            evaluation = evaluate(backend, rule, reuse=evaluation)
+            evaluation = evaluate(analysis, rule)
             units = evaluation.units
             sizes[key] = units.filter(units.in_group).count().to_pyarrow().as_py()
     assert len(sizes) == 7

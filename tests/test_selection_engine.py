@@ -59,7 +59,6 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.cpr import Pseudonymiser
@@ -68,6 +67,7 @@ from tvaers.core.periods import Period
 from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.draw import service as draw
+from tvaers.draw.session import Analysis
 from tvaers.selection import queries as q
 from tvaers.selection import statistics
 from tvaers.selection.candidates import candidate_detail, candidates
@@ -130,14 +130,14 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def backend(town: Settings) -> Iterator[Backend]:
-    with draw.session(town) as connection:
-        yield connection
+def analysis(town: Settings) -> Iterator[Analysis]:
+    with draw.opened(town) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
-def evaluations(backend: Backend) -> dict[str, Evaluation]:
-    return {key: evaluate(backend, rule) for key, (rule, _) in ready_made().items()}
+def evaluations(analysis: Analysis) -> dict[str, Evaluation]:
+    return {key: evaluate(analysis, rule) for key, (rule, _) in ready_made().items()}
 
 
 def rule_from(text: str) -> RuleSet:
@@ -241,7 +241,7 @@ def test_ready_made_rule_set_selects_the_hand_worked_group(
     ],
 )
 def test_kl_families_with_many_services_at_once_by_hand(
-    backend: Backend, at_once: int, expected: set[str]
+    analysis: Analysis, at_once: int, expected: set[str]
 ) -> None:
     rule, text = ready_made()["kl_familier_med_mange_ydelser"]
     assert rule.unit is Unit.FAMILY
@@ -251,7 +251,7 @@ def test_kl_families_with_many_services_at_once_by_hand(
     shipped = "simultaneous_interventions: {min: 7}"
     assert shipped in text
     variant = rule_from(text.replace(shipped, f"simultaneous_interventions: {{min: {at_once}}}"))
-    assert members(evaluate(backend, variant)) == expected
+    assert members(evaluate(analysis, variant)) == expected
 
 
 def test_kl_rule_sets_cite_the_kl_report_of_2017() -> None:
@@ -355,10 +355,10 @@ def test_candidates_are_ranked_by_score_then_cost(evaluations: dict[str, Evaluat
 
 
 def test_cost_is_the_draw_of_the_window(
-    backend: Backend, evaluations: dict[str, Evaluation]
+    analysis: Analysis, evaluations: dict[str, Evaluation]
 ) -> None:
     evaluation = evaluations["kl_mentor_og_stoettekontaktperson"]
-    attribution = draw.run(backend, 2025)
+    attribution = analysis.draw(2025)
     rows = draw.draw_rows(attribution, Unit.CITIZEN).to_pylist()
     per_citizen: dict[str, Decimal] = {}
     for row in rows:
@@ -416,9 +416,9 @@ def test_outcome_events_after_the_reference_date_are_not_known(
     assert "anna" in members(evaluations["furesoe"])  # her job on 2026-01-15 is not known yet
 
 
-def test_an_earlier_reference_date_knows_less(backend: Backend) -> None:
+def test_an_earlier_reference_date_knows_less(analysis: Analysis) -> None:
     rule = strict_furesoe()
-    evaluation = evaluate(backend, rule, as_of=date(2025, 10, 31))
+    evaluation = evaluate(analysis, rule, as_of=date(2025, 10, 31))
     assert evaluation.window == Period.between(date(2025, 1, 1), date(2025, 10, 31))  # clipped
     rows = unit_rows(evaluation)
     carl = rows["carl"]
@@ -429,50 +429,50 @@ def test_an_earlier_reference_date_knows_less(backend: Backend) -> None:
     assert members(evaluation) == {"anna", "dina", "erik"}
 
 
-def test_reference_date_before_the_data_is_refused(backend: Backend) -> None:
+def test_reference_date_before_the_data_is_refused(analysis: Analysis) -> None:
     with pytest.raises(NoData):
-        evaluate(backend, ready_made()["furesoe"][0], as_of=date(2023, 6, 30))
+        evaluate(analysis, ready_made()["furesoe"][0], as_of=date(2023, 6, 30))
 
 
 # --- families, ages, composition ----------------------------------------------------------------
 
 
-def test_family_member_kinds(backend: Backend) -> None:
+def test_family_member_kinds(analysis: Analysis) -> None:
     text = ready_made()["kl_boernesag_og_overfoerselsindkomst"][1]
     # with 'member: any' tina's own family treatment counts for F12 (she is on kontanthjælp)
     anyone = rule_from(text.replace("member: child", "member: any"))
-    assert members(evaluate(backend, anyone)) == {"F1", "F6", "F12"}
+    assert members(evaluate(analysis, anyone)) == {"F1", "F6", "F12"}
     # a child on transfer income: there is none
     children = rule_from(text.replace("member: adult", "member: child"))
-    assert members(evaluate(backend, children)) == set()
+    assert members(evaluate(analysis, children)) == set()
 
 
-def test_family_counts_are_the_familys_own(backend: Backend) -> None:
+def test_family_counts_are_the_familys_own(analysis: Analysis) -> None:
     rule = rule_from(
         "rule_set: t\nlabel: t\nunit: family\ninclude: {all: [{sector_areas: {min: 3}}]}\n"
     )
     # F1: employment + adults (anna) and children (bo); F6 likewise; F11: children and
     # special education (niels, olga) and employment (peter). F12: employment, children only.
-    assert members(evaluate(backend, rule)) == {"F1", "F6", "F11"}
+    assert members(evaluate(analysis, rule)) == {"F1", "F6", "F11"}
 
 
-def test_family_composition(backend: Backend) -> None:
+def test_family_composition(analysis: Analysis) -> None:
     families = rule_from("rule_set: t\nlabel: t\nunit: family\ninclude: {family: {children: 1}}")
-    assert members(evaluate(backend, families)) == {"F1", "F6", "F11", "F12"}
+    assert members(evaluate(analysis, families)) == {"F1", "F6", "F11", "F12"}
     parents = rule_from(
         "rule_set: t\nlabel: t\ninclude:\n  all:\n    - family: {children: 1, adults: {max: 1}}\n"
         "    - age: {min: 18}\n"
     )
-    assert members(evaluate(backend, parents)) == {"anna", "gustav", "peter", "tina"}
+    assert members(evaluate(analysis, parents)) == {"anna", "gustav", "peter", "tina"}
 
 
-def test_age_without_birth_date_fails_the_condition(backend: Backend) -> None:
+def test_age_without_birth_date_fails_the_condition(analysis: Analysis) -> None:
     young = rule_from(
         "rule_set: t\nlabel: t\ninclude:\n  all:\n    - benefit: [uddannelseshjælp]\n"
         "    - not: {age: {max: 29}}\n"
     )
     # frida (37) and xenia (unknown: 'age' fails, so 'not age' holds); lars 24, mette 26 are out
-    assert members(evaluate(backend, young)) == {"frida", "xenia"}
+    assert members(evaluate(analysis, young)) == {"frida", "xenia"}
 
 
 # --- what-ifs and suppression -------------------------------------------------------------------
@@ -485,8 +485,8 @@ def identities_in(value: object) -> set[str]:
     }
 
 
-def test_summary_hides_a_small_group_and_small_differences(backend: Backend) -> None:
-    summary = statistics.summary(evaluate(backend, strict_furesoe()))
+def test_summary_hides_a_small_group_and_small_differences(analysis: Analysis) -> None:
+    summary = statistics.summary(evaluate(analysis, strict_furesoe()))
     assert summary.population == 22
     assert summary.units is None and summary.cost is None and summary.note
     funnel = {row["step"]: row for row in summary.funnel}
@@ -500,17 +500,17 @@ def test_summary_hides_a_small_group_and_small_differences(backend: Backend) -> 
 
 
 def test_what_if_equals_evaluating_the_variant(
-    backend: Backend, evaluations: dict[str, Evaluation]
+    analysis: Analysis, evaluations: dict[str, Evaluation]
 ) -> None:
     for evaluation in evaluations.values():  # every ready-made rule set, every criterion
         _population, figures, paths = statistics._figures(evaluation)
         for index, (path, _part, _label) in enumerate(paths):
-            variant = evaluate(backend, evaluation.rule.without(path))
+            variant = evaluate(analysis, evaluation.rule.without(path))
             assert figures[f"what_if_{index}"].units == len(members(variant)), path
             cost = variant.units.filter(variant.units.in_group).cost.sum().to_pyarrow().as_py()
             assert figures[f"what_if_{index}"].cost == (cost or D("0.00")), path
     # by hand for Furesø with a minimum score of 10 (group: anna, dina):
-    _population, figures, paths = statistics._figures(evaluate(backend, strict_furesoe()))
+    _population, figures, paths = statistics._figures(evaluate(analysis, strict_furesoe()))
     by_path = {path: figures[f"what_if_{i}"].units for i, (path, _p, _l) in enumerate(paths)}
     assert by_path == {
         "include.all[0].benefit": 3,  # + erik (10 points, no benefit on as_of)
@@ -547,14 +547,14 @@ def test_summary_of_a_published_group(evaluations: dict[str, Evaluation]) -> Non
     assert not identities_in(summary)
 
 
-def test_what_if_published_when_the_difference_is_five_or_more(backend: Backend) -> None:
+def test_what_if_published_when_the_difference_is_five_or_more(analysis: Analysis) -> None:
     rule = rule_from(
         "rule_set: t\nlabel: t\ninclude:\n  all:\n    - sector_areas: 2\n    - age: {min: 30}\n"
     )
     # at least 2 areas and 30+: anna, carl, dina, erik, gustav, hans, ida (30), jens, tina,
     # viggo = 10. Without the age: + lars, mette, niels, olga, xenia = 15 (shown, +5).
     # Without the areas: 30+ = the 10 + frida, kirsten, peter, william = 14 (+4: hidden).
-    summary = statistics.summary(evaluate(backend, rule))
+    summary = statistics.summary(evaluate(analysis, rule))
     assert summary.units == 10
     rows = {r["path"]: r for r in summary.what_if}
     assert rows["include.all[1].age"]["units"] == 15
@@ -563,9 +563,9 @@ def test_what_if_published_when_the_difference_is_five_or_more(backend: Backend)
     assert rows["include.all[0].sector_areas"]["note"] == statistics.SMALL_DIFFERENCE
 
 
-def test_compare_a_variant(backend: Backend, evaluations: dict[str, Evaluation]) -> None:
+def test_compare_a_variant(analysis: Analysis, evaluations: dict[str, Evaluation]) -> None:
     base = evaluations["kl_mentor_og_stoettekontaktperson"]
-    wide = evaluate(backend, rule_from("rule_set: t\nlabel: t\ninclude: {sector_areas: 2}"))
+    wide = evaluate(analysis, rule_from("rule_set: t\nlabel: t\ninclude: {sector_areas: 2}"))
     result = statistics.compare(base, wide)
     assert (result.base["units"], result.variant["units"]) == (5, 15)
     assert result.difference["units"] == 10
@@ -574,24 +574,24 @@ def test_compare_a_variant(backend: Backend, evaluations: dict[str, Evaluation])
     assert cells[("ikke i grundregel", "i variant")] == 10
     assert cells[("ikke i grundregel", "ikke i variant")] == 7
     # dropping the mentor adds lars, mette and xenia: 8, within 3 of 5, so hidden
-    narrow = evaluate(backend, base.rule.without("include.all[1].intervention"))
+    narrow = evaluate(analysis, base.rule.without("include.all[1].intervention"))
     result = statistics.compare(base, narrow)
     assert result.base["units"] == 5 and result.variant["units"] is None
     assert result.difference["units"] is None
     # the 2 x 2 table would give the variant back (population minus the other margin): hidden
     assert all(c["units"] is None for c in result.overlap)
     assert not identities_in(result)
-    earlier = evaluate(backend, base.rule, as_of=date(2025, 11, 30))
+    earlier = evaluate(analysis, base.rule, as_of=date(2025, 11, 30))
     with pytest.raises(ConfigError):
         statistics.compare(base, earlier)
 
 
-def test_unknown_sector_area_gives_a_warning(backend: Backend) -> None:
+def test_unknown_sector_area_gives_a_warning(analysis: Analysis) -> None:
     rule = rule_from(
         "rule_set: t\nlabel: t\ninclude: {intervention: {sector_area: børn}}\n"
         "exclude: {intervention: 'name:*findes ikke*'}"
     )
-    evaluation = evaluate(backend, rule)
+    evaluation = evaluate(analysis, rule)
     assert members(evaluation) == set()
     assert len(evaluation.warnings) == 2
     assert "'børn' findes ikke" in evaluation.warnings[0]
@@ -692,45 +692,55 @@ def test_fixture_cpr_numbers_are_valid() -> None:
         assert birth_date(cpr).isoformat() == day
 
 
-def test_an_earlier_evaluation_is_reused(
-    backend: Backend, evaluations: dict[str, Evaluation]
+def temporary_tables(analysis: Analysis) -> int:
+    """How many intermediates the session has materialised (DuckDB temporary tables)."""
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE temporary"
+    return int(analysis.backend.con.execute(sql).fetchall()[0][0])
+
+
+def test_the_session_computes_what_rule_sets_share_once(
+    analysis: Analysis, evaluations: dict[str, Evaluation]
 ) -> None:
     first = evaluations["furesoe"]
     rule = ready_made()["kl_udsatte_unge"][0]
-    again = evaluate(backend, rule, reuse=first)
+    made = temporary_tables(analysis)
+    again = evaluate(analysis, rule)
     assert again.attribution is first.attribution
     assert (again.persons, again.spans, again.spells) == (first.persons, first.spans, first.spells)
-    assert again.measures is first.measures  # same unit, date, window and overlap rules
+    # same unit, date, window and overlap rules: only the rule's own units table is new
+    assert temporary_tables(analysis) == made + 1
     assert members(again) == EXPECTED["kl_udsatte_unge"]
     families = ready_made()["kl_boernesag_og_overfoerselsindkomst"][0]
-    other = evaluate(backend, families, reuse=first)
-    assert other.measures is not first.measures and other.spans is first.spans
+    other = evaluate(analysis, families)
+    assert other.spans is first.spans
+    # the family measures were made for the ready-made family rule sets: again only the units
+    assert temporary_tables(analysis) == made + 2
     assert members(other) == EXPECTED["kl_boernesag_og_overfoerselsindkomst"]
     # another date and window: nothing is shared
-    shorter = evaluate(backend, rule, as_of=date(2025, 6, 30), reuse=first)
+    shorter = evaluate(analysis, rule, as_of=date(2025, 6, 30))
     assert shorter.attribution is not first.attribution and shorter.spells is not first.spells
     assert shorter.window == Period.between(date(2025, 1, 1), date(2025, 6, 30))
     # on 30/6: niels is 16, mette still 25 (26 on 1/11)
     assert members(shorter) == {"lars", "mette"}
 
 
-def test_minimum_score_and_cost_bounds_keep_their_decimals(backend: Backend) -> None:
+def test_minimum_score_and_cost_bounds_keep_their_decimals(analysis: Analysis) -> None:
     text = ready_made()["furesoe"][1]
     # scores after the exclusions: anna, dina 10, ida 8, the rest 7; 7.4 is not 7
     rule = rule_from(text.replace("min: 7", "min: 7.4"))
-    assert members(evaluate(backend, rule)) == {"anna", "dina", "ida"}
-    evaluation = evaluate(backend, rule.without("score.min"))
+    assert members(evaluate(analysis, rule)) == {"anna", "dina", "ida"}
+    evaluation = evaluate(analysis, rule.without("score.min"))
     costs = {NAME[r["unit"]]: r["cost"] for r in evaluation.units.to_pyarrow().to_pylist()}
     limit = costs["anna"]
     # the family-treatment pools of March and December reach bo, niels, olga, tina and sofus
     children = rule_from("rule_set: t\nlabel: t\ninclude: {cost: {min: 1, sector_area: children}}")
-    assert members(evaluate(backend, children)) == {"bo", "niels", "olga", "tina", "sofus"}
+    assert members(evaluate(analysis, children)) == {"bo", "niels", "olga", "tina", "sofus"}
     just_above = rule_from(
         f"rule_set: t\nlabel: t\ninclude: {{cost: {{min: {limit + D('0.01')}}}}}"
     )
-    assert "anna" not in members(evaluate(backend, just_above))
+    assert "anna" not in members(evaluate(analysis, just_above))
     exactly = rule_from(f"rule_set: t\nlabel: t\ninclude: {{cost: {{min: {limit}, max: {limit}}}}}")
-    assert "anna" in members(evaluate(backend, exactly))
+    assert "anna" in members(evaluate(analysis, exactly))
 
 
 def test_the_shipped_furesoe_group_is_shown_and_the_excluded_three_are_not(

@@ -30,8 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _family_of(app: FastAPI, citizen: str) -> str:
-    with service.session(app.state.settings) as backend:
-        citizens = backend.table("citizens")
+    with service.opened(app.state.settings) as analysis:
+        citizens = analysis.table("citizens")
         rows = citizens.filter(citizens.citizen == citizen).to_pyarrow().to_pylist()
     return str(rows[0]["family"])
 
@@ -67,9 +67,9 @@ def with_basis(web: FastAPI) -> FastAPI:
 
 def test_overview_shows_the_services_figures(web: FastAPI) -> None:
     settings = web.state.settings
-    with service.session(settings) as backend:
-        year = service.latest_full_year(backend)
-        attribution = service.run(backend, year, service.load_config(settings))
+    with service.opened(settings) as analysis:
+        year = analysis.span.latest_full_year
+        attribution = analysis.draw(year)
         coverage = service.coverage_published(attribution)
         citizens = service.concentration(attribution, Unit.CITIZEN)
         families = service.concentration(attribution, Unit.FAMILY)
@@ -95,10 +95,10 @@ def test_overview_shows_the_services_figures(web: FastAPI) -> None:
 
 def test_every_count_on_the_overview_is_suppressed(web: FastAPI) -> None:
     settings = web.state.settings
-    with service.session(settings) as backend:
-        year = service.latest_full_year(backend)
-        config = service.load_config(settings)
-        figures = overview_tables(publish(service.run(backend, year, config), config), year)
+    with service.opened(settings) as analysis:
+        year = analysis.span.latest_full_year
+        config = analysis.config
+        figures = overview_tables(publish(analysis.draw(year), config), year)
     counted = 0
     for key, table in figures.tables.items():
         for column in table.columns:
@@ -162,9 +162,9 @@ def test_family_page_shows_the_draw_and_logs_once(with_basis: FastAPI) -> None:
     app = with_basis
     family = _family_of(app, WITH_BASIS)
     settings = app.state.settings
-    with service.session(settings) as backend:
-        year = service.latest_full_year(backend)
-        attribution = service.run(backend, year, service.load_config(settings))
+    with service.opened(settings) as analysis:
+        year = analysis.span.latest_full_year
+        attribution = analysis.draw(year)
         family_rows = service.draw_rows(attribution, Unit.FAMILY, only=[family]).to_pylist()
         member_rows = service.draw_rows(attribution, Unit.CITIZEN).to_pylist()
     client = client_for(app, "caseworker", "casework")
@@ -217,14 +217,16 @@ def test_citizen_page_links_to_the_family(with_basis: FastAPI) -> None:
 
 def _count_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the attributions the pages run (each is the whole computation)."""
+    from tvaers.draw import session
+
     calls: list[int] = []
-    real = service.run
+    real = session.attribute
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "run", counted)
+    monkeypatch.setattr(session, "attribute", counted)
     return calls
 
 
@@ -257,8 +259,8 @@ def test_a_second_view_reads_the_cache_and_a_new_import_recomputes(
     entries = list(cache.folder(web.state.settings).glob("oversigt-*.json"))
     assert len(entries) == 1
     # only published aggregates on disk: no pseudonym of any citizen
-    with service.session(web.state.settings) as backend:
-        pseudonyms = [r["citizen"] for r in backend.table("citizens").to_pyarrow().to_pylist()]
+    with service.opened(web.state.settings) as analysis:
+        pseudonyms = [r["citizen"] for r in analysis.table("citizens").to_pyarrow().to_pylist()]
     stored = entries[0].read_text("utf-8")
     assert pseudonyms and not any(p in stored for p in pseudonyms)
 
@@ -298,10 +300,10 @@ def test_the_cache_is_per_year_and_configuration(
 
 def test_overview_is_compact_and_danish(web: FastAPI) -> None:
     settings = web.state.settings
-    with service.session(settings) as backend:
-        year = service.latest_full_year(backend)
-        config = service.load_config(settings)
-        attribution = service.run(backend, year, config)
+    with service.opened(settings) as analysis:
+        year = analysis.span.latest_full_year
+        config = analysis.config
+        attribution = analysis.draw(year)
         distinct = int(attribution.lines.citizen.nunique().to_pyarrow().as_py())
         figures = overview_tables(publish(attribution, config), year)
     page = client_for(web, "analyst").get("/ressourcetraek").text

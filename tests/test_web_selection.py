@@ -82,8 +82,8 @@ def _xlsx_text(content: bytes) -> str:
 
 
 def _pseudonyms(app: FastAPI) -> list[str]:
-    with draw_service.session(app.state.settings) as backend:
-        return list(backend.table("citizens").citizen.to_pyarrow().to_pylist())
+    with draw_service.opened(app.state.settings) as analysis:
+        return list(analysis.table("citizens").citizen.to_pyarrow().to_pylist())
 
 
 def _entries(app: FastAPI, *actions: str) -> list[AuditEntry]:
@@ -263,8 +263,8 @@ def _summary(app: FastAPI, key: str) -> statistics.Summary:
     with app.state.sessions() as session:
         rule, _row = rule_store.get_rule(session, key)
     settings = app.state.settings
-    with draw_service.session(settings) as backend:
-        evaluation = evaluate(backend, rule, config=draw_service.load_config(settings))
+    with draw_service.opened(settings) as analysis:
+        evaluation = evaluate(analysis, rule)
         return statistics.summary(evaluation)
 
 

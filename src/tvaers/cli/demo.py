@@ -53,9 +53,8 @@ def demo_selection(settings: Settings) -> None:
                 session, solution_id, "legal_basis", DEMO_BASIS, date(2026, 1, 1), actor.username
             )
     try:
-        config = draw_service.load_config(settings)
-        with draw_service.session(settings) as backend:
-            evaluation = evaluate(backend, rule, DEMO_AS_OF, config)
+        with draw_service.opened(settings) as analysis:
+            evaluation = evaluate(analysis, rule, DEMO_AS_OF)
             figures = statistics.summary(evaluation)
             rows = candidate_list(evaluation).to_pylist()
             listed = listed_citizens(evaluation, [r[evaluation.unit.value] for r in rows])

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import pyarrow as pa
 import typer
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tvaers.draw.attribution import Attribution
     from tvaers.draw.model import ArchetypeKey
     from tvaers.draw.service import DrawConfig
+    from tvaers.draw.session import Analysis
     from tvaers.reports.output import OutputTable
 
 # --- the resource draw (issue 4): thin over tvaers.draw.service --------------------------------
@@ -146,30 +147,28 @@ def _emit(tables: list[OutputTable], fmt: str, out: Path | None) -> None:
 
 
 @contextmanager
-def _draw_backend(settings: Settings) -> Iterator[tuple[Any, DrawConfig]]:
-    """The read-only analytics backend (opaque here: the CLI runs no queries) and the
-    configuration; errors end the command in Danish."""
+def _analysis(settings: Settings) -> Iterator[Analysis]:
+    """The analysis session on the home's data (the CLI runs no queries of its own); errors end
+    the command in Danish."""
     from tvaers.draw import service
 
     try:
-        config = service.load_config(settings)
-        with service.session(settings) as backend:
-            yield backend, config
+        with service.opened(settings) as analysis:
+            yield analysis
     except TvaersError as exc:
         _fail(exc)
 
 
 def _attribution(
-    backend: Any, year: int | None, config: DrawConfig, people: list[Enrolled] | None
+    analysis: Analysis, year: int | None, people: list[Enrolled] | None
 ) -> Attribution:
     """The year's attribution, limited to a solution's people when ``people`` is given."""
-    from tvaers.draw import service
     from tvaers.draw.members import members_table, restrict
 
-    attribution = service.run(backend, year, config)
+    attribution = analysis.draw(year)
     if people is None:
         return attribution
-    return restrict(attribution, members_table(backend, people))
+    return restrict(attribution, members_table(analysis.backend, people))
 
 
 @dataclass(frozen=True)
@@ -202,8 +201,8 @@ def _asked(
     if unit is not None:
         rows_for.check()
     people = enrolled(settings, chosen)
-    with _draw_backend(settings) as (backend, config):
-        yield Asked(unit, year, rows_for), _attribution(backend, year, config, people), config
+    with _analysis(settings) as analysis:
+        yield Asked(unit, year, rows_for), _attribution(analysis, year, people), analysis.config
 
 
 @app.command("draw")
@@ -263,8 +262,8 @@ def coverage_command(
     rows_for = Rows(settings, user, "statistical", None, None)
     if all_amounts:
         rows_for.check()
-    with _draw_backend(settings) as (backend, config):
-        attribution = service.run(backend, year, config)
+    with _analysis(settings) as analysis:
+        attribution = analysis.draw(year)
         if all_amounts:
             rows = service.coverage_all(attribution)
             detail = {"year": year, "period": str(attribution.period), "rows": len(rows)}
@@ -294,8 +293,8 @@ def concentration_command(
     fmt = checked_format(fmt, out)
     unit = _unit(by) or Unit.CITIZEN
     people = enrolled(settings, solution_id(settings, solution))
-    with _draw_backend(settings) as (backend, config):
-        attribution = _attribution(backend, year, config, people)
+    with _analysis(settings) as analysis:
+        attribution = _attribution(analysis, year, people)
         c = service.concentration(attribution, unit)
     figures = [
         {
@@ -395,8 +394,8 @@ def baseline_command(
     group, are_citizens, key = _baseline_group(settings, members, chosen, reference_date, year,
                                                 archetype)  # fmt: skip
     unit = person_unit or (Unit.CITIZEN if are_citizens else Unit.FAMILY)
-    with _draw_backend(settings) as (backend, config):
-        result = sb.baseline(backend, group, unit, config.attribution, key, are_citizens)
+    with _analysis(settings) as analysis:
+        result = sb.baseline(analysis, group, unit, key, are_citizens)
         if person_unit is not None:
             detail = {"by": unit.value, "members": result.members, "rows": result.rows.num_rows}
             rows_for.log("baseline", detail)

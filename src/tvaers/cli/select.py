@@ -143,13 +143,12 @@ def _check_known(settings: Settings, unit: str, subject: str) -> None:
     """Refuse a citizen or family that is not in the loaded data (a typing error would
     otherwise be enrolled, and decisions cannot be undone)."""
     from tvaers.core.errors import NotFound
+    from tvaers.core.units import Unit
     from tvaers.draw import service as draw_service
 
     try:
-        with draw_service.session(settings) as backend:
-            people = backend.table("citizens")
-            column = people.citizen if unit == "citizen" else people.family
-            found = people.filter(column == subject).count().to_pyarrow().as_py()
+        with draw_service.opened(settings) as analysis:
+            found = analysis.knows(Unit(unit), subject)
     except TvaersError as exc:
         _fail(exc)
         return
@@ -218,9 +217,8 @@ def select_command(
         with _store(settings) as session:
             rule, version = _rule(session, rules, READY_MADE)
     try:
-        config = draw_service.load_config(settings)
-        with draw_service.session(settings) as backend:
-            evaluation = evaluate(backend, rule, day, config)
+        with draw_service.opened(settings) as analysis:
+            evaluation = evaluate(analysis, rule, day)
             for warning in evaluation.warnings:
                 err.print(f"[yellow]Bemærk:[/yellow] {warning}")
             if candidates and solution_id is not None:

@@ -74,13 +74,19 @@ def data_span(backend: Backend) -> tuple[date, date]:
     return span["first"], span["last"]
 
 
-def resolve_period(backend: Backend, year: int | None, period: Period | None = None) -> Period:
-    """The months to compute: the year (or the given period) within the data's span.
+def resolve_period(
+    backend: Backend,
+    year: int | None,
+    period: Period | None = None,
+    known_span: tuple[date, date] | None = None,
+) -> Period:
+    """The months to compute: the year (or the given period) within the data's span
+    (``known_span`` when the caller has read it already).
 
     Months after the last posting are left out, so that an ongoing activity is not priced for
     months the books do not cover yet.
     """
-    first, last = data_span(backend)
+    first, last = known_span or data_span(backend)
     wanted = period or (Period.year(year) if year is not None else Period.between(first, last))
     clipped = wanted.clip(first, last)
     if clipped is None:

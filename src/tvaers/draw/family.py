@@ -21,8 +21,9 @@ from tvaers.core.config import Settings
 from tvaers.core.periods import Period
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries_family as qf
-from tvaers.draw import reference, service
+from tvaers.draw import service, session
 from tvaers.draw.attribution import Attribution
+from tvaers.draw.session import Analysis
 
 MONEY = ("registered", "pooled", "priced", "attributed", "total")
 ZERO = Decimal("0.00")
@@ -97,18 +98,17 @@ class FamilyDraw:
 class FamilyView:
     """An open family: its members (none for an unknown family) on an open analytics session."""
 
-    backend: Backend
-    settings: Settings
+    analysis: Analysis
     family: str
     members: tuple[str, ...]
 
     def draw(self, year: int | None = None) -> FamilyDraw:
         """The draw in ``year`` (the latest full year when the data do not cover it). Call only
         after access to the members is checked and recorded."""
-        span = reference.span(self.backend)
+        span = self.analysis.span
         chosen = span.choose_year(year)
-        attribution = service.run(self.backend, chosen.year, service.load_config(self.settings))
-        names = reference.area_names(self.backend)
+        attribution = self.analysis.draw(chosen.year)
+        names = self.analysis.area_names
         months = _member_months(attribution, self.members, names)
         areas = _areas(attribution, self.family, names)
         totals = dict.fromkeys(self.members, ZERO)
@@ -124,16 +124,16 @@ class FamilyView:
             areas=tuple(sorted(areas, key=lambda a: -a.total)),
             total=DrawSums(TOTAL_AREA, TOTAL_AREA, **_sums(vars(a) for a in areas)),
             months=months,
-            activities=_activities(self.backend, self.members, names, span.last),
+            activities=_activities(self.analysis.backend, self.members, names, span.last),
         )
 
 
 @contextmanager
 def opened(settings: Settings, family: str) -> Iterator[FamilyView]:
     """The family's view on a read-only analytics session, closed on leaving."""
-    with service.session(settings) as backend:
-        found = qf.members(backend.table("citizens"), family).to_pyarrow()
-        yield FamilyView(backend, settings, family, tuple(found.column("citizen").to_pylist()))
+    with session.opened(settings) as analysis:
+        found = qf.members(analysis.table("citizens"), family).to_pyarrow()
+        yield FamilyView(analysis, family, tuple(found.column("citizen").to_pylist()))
 
 
 def _sums(rows: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]:

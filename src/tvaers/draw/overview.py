@@ -20,7 +20,7 @@ from tvaers.core.config import Settings
 from tvaers.core.periods import Month, Period
 from tvaers.core.suppression import SMALL_CELL
 from tvaers.core.units import Unit
-from tvaers.draw import cache, reference, service
+from tvaers.draw import cache, reference, service, session
 from tvaers.draw.attribution import Attribution
 from tvaers.draw.model import Concentration
 
@@ -186,15 +186,15 @@ def overview(settings: Settings, year: int | None = None) -> Overview:
     """The overview of ``year`` (the latest full year when the data do not cover it), read from
     the cache when the loaded data, year and configuration are unchanged, else computed and
     cached. :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
-    with service.session(settings) as backend:
-        chosen = reference.span(backend).choose_year(year)
-        config = service.load_config(settings)
+    with session.opened(settings) as analysis:
+        chosen = analysis.span.choose_year(year)
+        config = analysis.config
         document = cache.cached(
             settings,
-            backend,
+            analysis.backend,
             OVERVIEW_CACHE,
             chosen.year,
             cache.config_fingerprint(config.attribution, config.overlaps),
-            lambda: publish(service.run(backend, chosen.year, config), config).document(),
+            lambda: publish(analysis.draw(chosen.year), config).document(),
         )
     return Overview(chosen.year, chosen.years, PublishedOverview.from_document(document))

@@ -66,11 +66,10 @@ def span(backend: Backend) -> DataSpan:
     return DataSpan(*data_span(backend))
 
 
-def as_of(backend: Backend, wanted: str | None) -> AsOf:
-    """The as-of date a user asked for (``2025-03-01``, ``01-03-2025`` …). Without a wish the last
-    day with data; a wish that is no date, or lies outside the data, gives the last day with the
-    error to show (the page keeps what the user wrote)."""
-    found = span(backend)
+def as_of(found: DataSpan, wanted: str | None) -> AsOf:
+    """The as-of date a user asked for (``2025-03-01``, ``01-03-2025`` …) within the data's span.
+    Without a wish the last day with data; a wish that is no date, or lies outside the data,
+    gives the last day with the error to show (the page keeps what the user wrote)."""
     if not wanted or not wanted.strip():
         return AsOf(found.last, found)
     day = parse_day(wanted)

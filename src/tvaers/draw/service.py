@@ -7,47 +7,35 @@ through :mod:`tvaers.access` (web and CLI alike). Aggregates pass small-cell sup
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
-from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
-from tvaers.core.errors import NoData
-from tvaers.core.periods import Period
 from tvaers.core.suppression import SMALL_CELL, TOTAL, hidden_note, suppress_counts, suppress_groups
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import queries_summary as qs
-from tvaers.draw import reference
 from tvaers.draw.attribution import (
     Attribution,
     attribute,
     materialise,
-    resolve_period,
 )
 from tvaers.draw.model import (
     AREA_GROUPS,
-    DEFAULT_OVERLAPS,
-    METHODS_FILE,
-    OVERLAPS_FILE,
     TOP_SHARES,
-    AttributionConfig,
     Concentration,
-    OverlapRule,
     Reason,
     lorenz_steps,
-    parse_methods,
-    parse_overlaps,
     top_count,
 )
 from tvaers.draw.service_contacts import contacts, contacts_per_unit
-from tvaers.engine.connection import connect
+from tvaers.draw.session import Analysis, DrawConfig, load_config, opened
 
 __all__ = [
+    "Analysis",
     "Attribution",
     "DrawConfig",
     "KeyFigures",
@@ -59,69 +47,9 @@ __all__ = [
     "draw_by_area",
     "draw_rows",
     "key_figures",
-    "latest_full_year",
     "load_config",
-    "open_backend",
-    "run",
-    "session",
+    "opened",
 ]
-
-
-@dataclass(frozen=True)
-class DrawConfig:
-    """The municipality's configuration of the draw (files under ``TVAERS_HOME/konfiguration``)."""
-
-    attribution: AttributionConfig = field(default_factory=AttributionConfig)
-    overlaps: tuple[OverlapRule, ...] = DEFAULT_OVERLAPS
-
-
-def load_config(settings: Settings) -> DrawConfig:
-    """Read ``individfordeling.csv`` and ``overlap.csv`` when present; defaults otherwise."""
-    folder = settings.home / "konfiguration"
-    methods, overlaps = folder / METHODS_FILE, folder / OVERLAPS_FILE
-    return DrawConfig(
-        attribution=parse_methods(methods.read_text("utf-8-sig"), str(methods))
-        if methods.exists()
-        else AttributionConfig(),
-        overlaps=parse_overlaps(overlaps.read_text("utf-8-sig"), str(overlaps))
-        if overlaps.exists()
-        else DEFAULT_OVERLAPS,
-    )
-
-
-def open_backend(settings: Settings) -> Backend:
-    """The analytics database, read-only (results go to temporary tables)."""
-    if not settings.analytics_path.exists():
-        raise NoData(
-            "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
-        )
-    return connect(
-        settings.analytics_path,
-        read_only=True,
-        memory_limit=settings.memory_limit,
-        threads=settings.threads,
-        temp_directory=settings.scratch_dir,
-    )
-
-
-@contextmanager
-def session(settings: Settings) -> Iterator[Backend]:
-    backend = open_backend(settings)
-    try:
-        yield backend
-    finally:
-        backend.disconnect()
-
-
-def run(
-    backend: Backend,
-    year: int | None = None,
-    config: DrawConfig | None = None,
-    period: Period | None = None,
-) -> Attribution:
-    """Attribute the year's (or period's, or all loaded data's) expenditure."""
-    chosen = resolve_period(backend, year, period)
-    return attribute(backend, chosen, (config or DrawConfig()).attribution)
 
 
 # --- the draw ---------------------------------------------------------------------------------
@@ -333,11 +261,6 @@ def concentration(attribution: Attribution, unit: Unit = Unit.CITIZEN) -> Concen
 # --- personal data and the demo ---------------------------------------------------------------
 
 
-def latest_full_year(backend: Backend) -> int:
-    """The last calendar year the data cover to its end (else the last year with data)."""
-    return reference.span(backend).latest_full_year
-
-
 @dataclass(frozen=True)
 class KeyFigures:
     year: int
@@ -347,8 +270,8 @@ class KeyFigures:
 
 def key_figures(settings: Settings, year: int | None = None) -> KeyFigures:
     """Coverage in total and the top 1 % share at citizen level (the demo prints them)."""
-    with session(settings) as backend:
-        chosen = year or latest_full_year(backend)
-        attribution = run(backend, chosen, load_config(settings))
+    with opened(settings) as analysis:
+        chosen = year or analysis.span.latest_full_year
+        attribution = analysis.draw(chosen)
         total = coverage(attribution)[-1]
         return KeyFigures(chosen, total["coverage"], concentration(attribution).top_1_share)

@@ -33,8 +33,9 @@ from tvaers.data.messages import value_message
 from tvaers.data.parsing import parse_column, text_sql
 from tvaers.data.readers import NumberStyle
 from tvaers.draw import queries_baseline as qb
-from tvaers.draw.attribution import Attribution, attribute, materialise, resolve_period
-from tvaers.draw.model import ArchetypeKey, AttributionConfig, Member
+from tvaers.draw.attribution import Attribution, materialise
+from tvaers.draw.model import ArchetypeKey, Member
+from tvaers.draw.session import Analysis
 
 MEMBER_COLUMNS = ("citizen", "cpr", "family")
 MEMBERS_SCHEMA = pa.schema([("unit", pa.string()), ("reference_date", pa.date32())])
@@ -86,16 +87,16 @@ def as_families(backend: Backend, members: ir.Table) -> ir.Table:
 
 
 def baseline(
-    backend: Backend,
+    analysis: Analysis,
     members: Members,
     unit: Unit = Unit.CITIZEN,
-    config: AttributionConfig | None = None,
     key: ArchetypeKey = ArchetypeKey.AREAS,
     members_are_citizens: bool = True,
 ) -> Baseline:
-    """Measure the group's baseline. ``members`` are citizens (pseudonyms) or, with
-    ``members_are_citizens=False``, family codes; with ``unit`` FAMILY citizens are taken to
-    their families."""
+    """Measure the group's baseline in the analysis session (its attribution configuration).
+    ``members`` are citizens (pseudonyms) or, with ``members_are_citizens=False``, family codes;
+    with ``unit`` FAMILY citizens are taken to their families."""
+    backend = analysis.backend
     group = members_table(members)
     if unit is Unit.FAMILY and members_are_citizens:
         group = as_families(backend, group)
@@ -107,8 +108,8 @@ def baseline(
         raise ConfigError("Ingen af de angivne borgere eller familier findes i de indlæste data.")
     reference = months_before(span["latest"])
     wanted = Period.between(min(span["first"], reference.first_day), span["last"])
-    period = resolve_period(backend, None, wanted)
-    attribution = attribute(backend, period, config)
+    period = analysis.period(None, wanted)
+    attribution = analysis.attribution(period)
     window = reference.clip(period.first_day, period.last_day) or period
     rows = qb.baseline_rows(
         attribution.lines, backend.table("citizens"), group, unit, period

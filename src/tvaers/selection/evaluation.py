@@ -21,8 +21,8 @@ from ibis.backends.duckdb import Backend
 from tvaers.core.periods import Period
 from tvaers.core.units import Unit
 from tvaers.draw import queries_contacts as qc
-from tvaers.draw.attribution import Attribution, attribute, data_span, materialise, resolve_period
-from tvaers.draw.service import DrawConfig
+from tvaers.draw.attribution import Attribution, materialise
+from tvaers.draw.session import Analysis, DrawConfig
 from tvaers.selection import queries as q
 from tvaers.selection.compile import leaf_column, unit_table
 from tvaers.selection.rules import (
@@ -43,19 +43,25 @@ class Evaluation:
     person-level data: only :mod:`tvaers.selection.statistics` (aggregates) and
     :mod:`tvaers.selection.candidates` (casework) read it."""
 
-    backend: Backend
+    analysis: Analysis
     rule: RuleSet
     as_of: date
     window: Period
-    config: DrawConfig
     attribution: Attribution
     units: ir.Table
-    measures: ir.Table  # the rule-independent part of ``units`` (shared by ``reuse``)
     persons: ir.Table
     spans: ir.Table
     spells: ir.Table
     leaf_columns: dict[str, str]  # leaf path -> column of ``units``
     warnings: tuple[str, ...] = ()  # e.g. a sector area or selector that finds nothing
+
+    @property
+    def backend(self) -> Backend:
+        return self.analysis.backend
+
+    @property
+    def config(self) -> DrawConfig:
+        return self.analysis.config
 
     @property
     def unit(self) -> Unit:
@@ -66,99 +72,66 @@ class Evaluation:
         return self.rule.leaves()
 
 
-def evaluate(
-    backend: Backend,
-    rule: RuleSet,
-    as_of: date | None = None,
-    config: DrawConfig | None = None,
-    *,
-    reuse: Evaluation | None = None,
-) -> Evaluation:
+def evaluate(analysis: Analysis, rule: RuleSet, as_of: date | None = None) -> Evaluation:
     """Evaluate ``rule`` for every citizen (or family) on ``as_of`` (default: the last posting
-    date). Runs the draw attribution over the look-back window once; set-based throughout.
+    date); set-based throughout.
 
-    ``reuse``: an earlier evaluation on the same connection (another rule set, or a variant of
-    this one): its draw is reused when the window and the attribution configuration are the
-    same, its persons and benefit spells when the reference date is, its activity spans when
-    both are, and its measures per unit when also the unit and the overlap rules are. Only the
-    rule's own leaves, score and group are then computed."""
-    config = config or DrawConfig()
-    as_of = as_of or data_span(backend)[1]
-    window = resolve_period(backend, None, q.lookback_window(as_of, rule.lookback_months))
-    same = reuse if reuse is not None and reuse.backend is backend else None
-    same_day = same if same is not None and same.as_of == as_of else None
-    if same is not None and same.window == window and same.config.attribution == config.attribution:
-        attribution = same.attribution
-    else:
-        attribution = attribute(backend, window, config.attribution)
-    inputs = _inputs(backend, as_of, window, attribution, config, same_day)
-    if (
-        same_day is not None
-        and same_day.window == window
-        and same_day.unit is rule.unit
-        and same_day.attribution is attribution
-        and same_day.config.overlaps == config.overlaps
-    ):
-        measures = same_day.measures
-    else:
-        measures = materialise(
-            backend, "selection_measures", q.measures_table(inputs, rule.unit, window, as_of)
-        )
+    What does not depend on the rule's own conditions comes from the session, computed once per
+    session: the draw attribution of the look-back window, the persons and benefit spells of the
+    reference date, the activity spans of the window and the measures per unit. Evaluating a
+    second rule set, or a variant of this one, computes only its leaves, score and group."""
+    as_of = as_of or analysis.span.last
+    window = analysis.period(None, q.lookback_window(as_of, rule.lookback_months))
+    attribution = analysis.attribution(window)
+    inputs = _inputs(analysis, as_of, window, attribution)
+    overlaps = analysis.config.overlaps
+    measures = analysis.materialised(
+        "selection_measures",
+        (rule.unit, window, as_of, overlaps),
+        lambda: q.measures_table(inputs, rule.unit, window, as_of),
+    )
     leaves = rule.leaves()
     expr = unit_table(
         measures, inputs, rule.unit, leaves, rule.include, rule.exclude, rule.score, as_of
     )
     return Evaluation(
-        backend=backend,
+        analysis=analysis,
         rule=rule,
         as_of=as_of,
         window=window,
-        config=config,
         attribution=attribution,
-        units=materialise(backend, "selection_units", expr),
-        measures=measures,
+        units=materialise(analysis.backend, "selection_units", expr),
         persons=inputs.persons,
         spans=inputs.spans,
         spells=inputs.spells,
         leaf_columns={leaf.path: leaf_column(i) for i, leaf in enumerate(leaves)},
-        warnings=tuple(_warnings(backend, rule, leaves, window)),
+        warnings=tuple(_warnings(analysis.backend, rule, leaves, window)),
     )
 
 
-def _inputs(
-    backend: Backend,
-    as_of: date,
-    window: Period,
-    attribution: Attribution,
-    config: DrawConfig,
-    same_day: Evaluation | None,
-) -> q.Inputs:
+def _inputs(analysis: Analysis, as_of: date, window: Period, attribution: Attribution) -> q.Inputs:
     """The tables the rule is evaluated over: persons and benefit spells on ``as_of`` and the
-    activity spans of the window, taken from ``same_day`` (an evaluation on the same date) when
-    given, else materialised."""
-    t = backend.table
-    if same_day is not None:
-        persons, spells = same_day.persons, same_day.spells
-    else:
-        persons = materialise(backend, "selection_people", q.people(t("citizens"), as_of))
-        spells = materialise(backend, "selection_spells", q.benefit_spells(t("outcomes"), as_of))
-    if same_day is not None and same_day.window == window:
-        spans = same_day.spans
-    else:
-        spans = materialise(
-            backend,
-            "selection_spans",
-            q.window_spans(t("activities"), t("interventions"), t("citizens"), window, as_of),
-        )
+    activity spans of the window, each materialised once per session."""
+    t = analysis.table
     return q.Inputs(
-        persons=persons,
-        spans=spans,
-        spells=spells,
+        persons=analysis.materialised(
+            "selection_people", as_of, lambda: q.people(t("citizens"), as_of)
+        ),
+        spans=analysis.materialised(
+            "selection_spans",
+            (window, as_of),
+            lambda: q.window_spans(
+                t("activities"), t("interventions"), t("citizens"), window, as_of
+            ),
+        ),
+        spells=analysis.materialised(
+            "selection_spells", as_of, lambda: q.benefit_spells(t("outcomes"), as_of)
+        ),
         lines=attribution.lines,
         citizens=t("citizens"),
         activities=t("activities"),
         interventions=t("interventions"),
-        overlaps=config.overlaps,
+        overlaps=analysis.config.overlaps,
     )
 
 

@@ -435,7 +435,7 @@ def compare(base: Evaluation, variant: Evaluation) -> Comparison:
 
 def _check_comparable(base: Evaluation, variant: Evaluation) -> None:
     """Refuse two evaluations that cannot be compared: other data, unit or reference date."""
-    if base.backend is not variant.backend:
+    if base.analysis is not variant.analysis:
         raise ConfigError("Regelsættene skal være evalueret på de samme data for at sammenlignes.")
     if base.unit is not variant.unit:
         nouns = {Unit.CITIZEN: "borgere", Unit.FAMILY: "familier"}

@@ -50,7 +50,6 @@ from tvaers.web.pages.selection_tables import (
     detail_tables,
     leaf_texts,
     reference_date,
-    sector_area_names,
     with_identities,
 )
 from tvaers.web.tables import excel_response, wants_excel
@@ -131,10 +130,10 @@ def candidates(
     table, as_of, last, error = None, None, None, None
     listed: list[str] = []
     try:
-        with draw_service.session(settings) as backend:
-            as_of, _first, last, error = reference_date(backend, dato)
+        with draw_service.opened(settings) as analysis:
+            as_of, _first, last, error = reference_date(analysis, dato)
             if rule is not None and error is None:
-                evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+                evaluation = evaluate(analysis, rule, as_of)
                 rows = candidate_list(evaluation).to_pylist()
                 listed = listed_citizens(evaluation, [r[rule.unit.value] for r in rows])
                 table = candidate_table(
@@ -144,7 +143,7 @@ def candidates(
                     solution,
                     as_of,
                     _status(session, solution, rule),
-                    sector_area_names(backend),
+                    analysis.area_names,
                 )
     except NoData:
         error = S["no_data"]
@@ -245,13 +244,13 @@ def _detail_page(
     if rule is not None:
         settings = settings_of(request)
         try:
-            with draw_service.session(settings) as backend:
-                as_of, _first, _last, date_error = reference_date(backend, dato)
+            with draw_service.opened(settings) as analysis:
+                as_of, _first, _last, date_error = reference_date(analysis, dato)
                 if date_error and not error:
                     error, error_heading = date_error, "Skæringsdatoen kan ikke bruges"
-                evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+                evaluation = evaluate(analysis, rule, as_of)
                 detail = candidate_detail(evaluation, subject)
-                names = sector_area_names(backend)
+                names = analysis.area_names
         except NotFound as exc:
             raise HTTPException(404) from exc
         except NoData:
@@ -410,11 +409,11 @@ def _score(
         return None
     settings = settings_of(request)
     try:
-        with draw_service.session(settings) as backend:
-            as_of, _first, _last, date_error = reference_date(backend, dato)
+        with draw_service.opened(settings) as analysis:
+            as_of, _first, _last, date_error = reference_date(analysis, dato)
             if date_error:
                 return None
-            evaluation = evaluate(backend, rule, as_of, draw_service.load_config(settings))
+            evaluation = evaluate(analysis, rule, as_of)
             return candidate_detail(evaluation, subject).score
     except (NoData, NotFound):
         return None

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tvaers.core.units import Unit
-from tvaers.draw import reference
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.identities import Identity
@@ -21,7 +20,7 @@ from tvaers.web.tables import AREA, REGISTERED, Column, DataTable, display
 from tvaers.web.texts import T
 
 if TYPE_CHECKING:
-    from tvaers.engine.connection import Backend
+    from tvaers.draw.session import Analysis
 
 S = T.selection
 PARTS = {"include": "Betingelse", "exclude": "Undtagelse", "score": "Mindste score"}
@@ -41,11 +40,6 @@ def leaf_text(leaf: Leaf, names: Mapping[str, str]) -> str:
         text = text.replace(f"sektorområde {code}", f"i sektorområdet «{name}»")
         text = text.replace(f" på {code}:", f" på «{name}»:")
     return text
-
-
-def sector_area_names(backend: Backend) -> dict[str, str]:
-    """Sector area code -> its Danish name, as loaded (:func:`tvaers.draw.reference.area_names`)."""
-    return reference.area_names(backend)
 
 
 def leaf_texts(rule: RuleSet, names: Mapping[str, str]) -> dict[str, str]:
@@ -468,10 +462,10 @@ def enrolment_rows(periods: Sequence[Enrolment], solution: Solution) -> DataTabl
     )
 
 
-def reference_date(backend: Backend, wanted: str | None) -> tuple[date, date, date, str | None]:
+def reference_date(analysis: Analysis, wanted: str | None) -> tuple[date, date, date, str | None]:
     """(chosen date, data's first day, data's last day, Danish error or None): the as-of date
     of :func:`tvaers.draw.reference.as_of` as the selection pages unpack it. Without a wish the
     last day with data; a wish that is no date, or lies outside the data, is an error (the page
     then shows the last day and says so, and keeps what the user wrote)."""
-    found = reference.as_of(backend, wanted)
+    found = analysis.as_of(wanted)
     return found.day, found.first, found.last, found.error

@@ -43,7 +43,6 @@ from tvaers.web.pages.selection_tables import (
     leaf_text,
     leaf_texts,
     reference_date,
-    sector_area_names,
 )
 from tvaers.web.tables import (
     AREA,
@@ -388,16 +387,15 @@ def _page(
     variant_warnings: list[str] = []
     names: dict[str, str] = {}
     try:
-        with draw_service.session(settings) as backend:
-            as_of, first, last, date_error = reference_date(backend, wanted)
-            config = draw_service.load_config(settings)
-            evaluation = evaluate(backend, rule, as_of, config)
-            names = sector_area_names(backend)
+        with draw_service.opened(settings) as analysis:
+            as_of, first, last, date_error = reference_date(analysis, wanted)
+            evaluation = evaluate(analysis, rule, as_of)
+            names = analysis.area_names
             figures = _figures(evaluation, first, last, names)
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
-                    other = evaluate(backend, variant, as_of, config, reuse=evaluation)
+                    other = evaluate(analysis, variant, as_of)
                     compared = comparison_tables(statistics.compare(evaluation, other), rule)
                     variant_warnings = list(other.warnings)
                     changes = variant_changes(rule, variant, names)

@@ -133,3 +133,40 @@ def test_every_ready_made_target_group_has_members_in_the_synthetic_municipality
     # KL (2017) §3.1, "2 og 3 forvaltninger" and "mindst 7-8 ydelser på samme tid": about one
     # family per 1,000 citizens in the year before the reference date (25 on S, seed 1).
     assert 15 <= sizes["kl_familier_med_mange_ydelser"] <= 40, sizes
+
+
+def test_the_command_lines_excel_draws_the_pages_charts_natively(
+    municipality: Settings, tmp_path: Path
+) -> None:
+    """`tvaers concentration` and `tvaers select` as Excel carry the Lorenz curve and the bar
+    chart of the group's sector areas that the web pages draw: native charts over the chart's
+    own figures beside the table, declared once (tvaers.draw.charts, tvaers.selection.charts)."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from .test_draw_cli import tvaers
+
+    curve, group = tmp_path / "koncentration.xlsx", tmp_path / "gruppe.xlsx"
+    made = tvaers(municipality, "concentration", "--year", "2025", "--out", str(curve))
+    assert made.exit_code == 0, made.output
+    made = tvaers(municipality, "select", "--rules", "furesoe", "--out", str(group))
+    assert made.exit_code == 0, made.output
+    with zipfile.ZipFile(curve) as book:
+        lorenz = book.read("xl/charts/chart1.xml").decode()
+    assert "<c:scatterChart>" in lorenz and "Lorenzkurve" in lorenz
+    with zipfile.ZipFile(group) as book:
+        bars = book.read("xl/charts/chart1.xml").decode()
+    assert "<c:barChart>" in bars and "Udgift pr. sektorområde" in bars
+    # the drawn figures are cells a reader can check: the curve's points beside its table
+    sheet = CalamineWorkbook.from_path(str(curve)).get_sheet_by_name("lorenz").to_python()
+    heading = next(i for i, row in enumerate(sheet) if "Diagrammets tal" in row)
+    column = sheet[heading].index("Diagrammets tal")
+    points = [row[column : column + 3] for row in sheet[heading + 2 :] if row[column] == "Borgere"]
+    with service.opened(municipality) as analysis:
+        published = service.concentration(analysis.draw(2025), Unit.CITIZEN).lorenz
+    drawn = [value for _level, x, y in points for value in (x, y)]
+    # a rounding residue just below 0 (negative attributed amounts) is drawn as 0, as on the page
+    expected = [min(1.0, max(0.0, value)) for point in published for value in point]
+    assert drawn == pytest.approx(expected)
+    assert points[-1][1:] == [1.0, 1.0]

@@ -15,13 +15,13 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from tvaers.core.money import format_dkk
+from tvaers.core.publication import display
 from tvaers.core.suppression import SMALL_CELL
 from tvaers.core.units import Unit
 from tvaers.draw import service
 from tvaers.draw.overview import publish
 from tvaers.store.models import AuditEntry, LegalBasis
 from tvaers.web.pages.draw import overview_tables
-from tvaers.web.tables import display
 
 from .conftest import client_for
 from .test_web_access import WITH_BASIS, WITHOUT_BASIS

@@ -24,12 +24,12 @@ from tvaers.draw.members import Enrolled
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from tvaers.core.publication import DataTable
     from tvaers.core.units import Unit
     from tvaers.draw.attribution import Attribution
     from tvaers.draw.model import ArchetypeKey
     from tvaers.draw.service import DrawConfig
     from tvaers.draw.session import Analysis
-    from tvaers.reports.output import OutputTable
 
 # --- the resource draw (issue 4): thin over tvaers.draw.service --------------------------------
 
@@ -134,7 +134,7 @@ def checked_format(fmt: str | None, out: Path | None) -> str:
         raise typer.Exit(1) from exc
 
 
-def _emit(tables: list[OutputTable], fmt: str, out: Path | None) -> None:
+def _emit(tables: list[DataTable], fmt: str, out: Path | None) -> None:
     from tvaers.reports.output import OutputError, write_output
 
     try:
@@ -217,19 +217,19 @@ def draw_command(
     """Ressourcetrækket pr. sektorområde og måned — eller pr. borger/familie (--by): for
     en løsnings indskrevne (--solution, sagsbehandling) eller som pseudonymiserede mikrodata
     for alle (statistik, analytiker og økonomikonsulent)."""
+    from tvaers.core.publication import DataTable
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
-    from tvaers.reports.output import OutputTable
 
     fmt = checked_format(options.fmt, options.out)
     with _asked(by, solution, year, options) as (asked, attribution, _):
         title = f"Ressourcetræk {attribution.period}"
         if asked.unit is None:
-            table = OutputTable("draw", service.draw_by_area(attribution), title, LABELS)
+            table = DataTable.of("draw", service.draw_by_area(attribution), title, LABELS)
         else:
             rows = service.draw_rows(attribution, asked.unit)
             asked.log("draw", attribution, rows.num_rows)
-            table = OutputTable("draw", rows, title, LABELS)
+            table = DataTable.of("draw", rows, title, LABELS)
     _emit([table], fmt, options.out)
 
 
@@ -253,9 +253,9 @@ def coverage_command(
     Områder, hvis henførte udgift hviler på færre end 5 borgere, vises uden beløb (og så mange
     andre, at de ikke kan regnes ud); alle beløb (--all-amounts) er mikrodata: kun for
     analytikeren og økonomikonsulenten under statistisk formål, og hver kørsel logges."""
+    from tvaers.core.publication import DataTable
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
-    from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(fmt, out)
@@ -271,7 +271,7 @@ def coverage_command(
         else:
             rows = service.coverage_published(attribution)
     title = f"Dækningsgrad {attribution.period}"
-    _emit([OutputTable("coverage", rows, title, LABELS)], fmt, out)
+    _emit([DataTable.of("coverage", rows, title, LABELS)], fmt, out)
 
 
 @app.command("concentration")
@@ -284,10 +284,10 @@ def concentration_command(
 ) -> None:
     """Udgiftskoncentration: de dyreste 1, 3 og 10 %, Gini, Lorenz-kurve, antal områder —
     for alle, eller for en løsnings indskrevne (--solution)."""
-    from tvaers.core.units import Unit
-    from tvaers.draw import service
+    from tvaers.core.publication import DataTable
+    from tvaers.core.units import PLURALS, Unit
+    from tvaers.draw import charts, service
     from tvaers.draw.model import LABELS
-    from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(fmt, out)
@@ -309,10 +309,11 @@ def concentration_command(
     ]
     lorenz = [{"population_share": p, "cost_share": s} for p, s in c.lorenz]
     title = f"Udgiftskoncentration {attribution.period}"
+    curve = charts.lorenz(charts.lorenz_rows({PLURALS[unit.value]: c.lorenz}), "Lorenzkurve")
     tables = [
-        OutputTable("concentration", figures, title, LABELS),
-        OutputTable("lorenz", lorenz, "Lorenz-kurve", LABELS),
-        OutputTable("by_areas", c.by_areas, "Udgift efter antal sektorområder", LABELS),
+        DataTable.of("concentration", figures, title, LABELS),
+        DataTable.of("lorenz", lorenz, "Lorenzkurve", LABELS, chart=curve),
+        DataTable.of("by_areas", c.by_areas, "Udgift efter antal sektorområder", LABELS),
     ]
     _emit(tables, fmt, out)
 
@@ -328,22 +329,22 @@ def contacts_command(
 ) -> None:
     """Kontaktpunkter: sektorområder, samtidige indsatser, sagsbehandlere og overlap — for
     alle, eller for en løsnings indskrevne (--solution)."""
+    from tvaers.core.publication import DataTable
     from tvaers.draw import service
     from tvaers.draw.model import LABELS
-    from tvaers.reports.output import OutputTable
 
     fmt = checked_format(options.fmt, options.out)
     with _asked(by, solution, year, options) as (asked, attribution, config):
         if asked.unit is None:
             found = service.contacts(attribution, config.overlaps)
             tables = [
-                OutputTable("contacts", found["distribution"], "Kontaktpunkter", LABELS),
-                OutputTable("overlaps", found["overlaps"], "Overlappende indsatser", LABELS),
+                DataTable.of("contacts", found["distribution"], "Kontaktpunkter", LABELS),
+                DataTable.of("overlaps", found["overlaps"], "Overlappende indsatser", LABELS),
             ]
         else:
             rows = service.contacts_per_unit(attribution, asked.unit, config.overlaps)
             asked.log("contacts", attribution, rows.num_rows)
-            tables = [OutputTable("contacts", rows, "Kontaktpunkter", LABELS)]
+            tables = [DataTable.of("contacts", rows, "Kontaktpunkter", LABELS)]
     _emit(tables, fmt, options.out)
 
 
@@ -376,10 +377,10 @@ def baseline_command(
     """Nulpunktsmåling: udgiften de 12 måneder før skæringsdatoen pr. sektorområde, og
     arketypeskønnet — for en gruppe i en fil (--members) eller en løsnings indskrevne
     (--solution, hver med sin indskrivningsdato som skæringsdato)."""
+    from tvaers.core.publication import DataTable
     from tvaers.core.units import Unit
     from tvaers.draw import service_baseline as sb
     from tvaers.draw.model import LABELS
-    from tvaers.reports.output import OutputTable
 
     settings = _settings()
     fmt = checked_format(options.fmt, options.out)
@@ -400,14 +401,14 @@ def baseline_command(
             detail = {"by": unit.value, "members": result.members, "rows": result.rows.num_rows}
             rows_for.log("baseline", detail)
     tables = [
-        OutputTable("baseline", result.by_area, "Nulpunktsmåling pr. sektorområde", LABELS),
-        OutputTable("archetypes", result.archetypes, "Arketyper", LABELS),
-        OutputTable("comparison", result.comparison, "Personniveau mod arketypeskøn", LABELS),
+        DataTable.of("baseline", result.by_area, "Nulpunktsmåling pr. sektorområde", LABELS),
+        DataTable.of("archetypes", result.archetypes, "Arketyper", LABELS),
+        DataTable.of("comparison", result.comparison, "Personniveau mod arketypeskøn", LABELS),
     ]
     if person_unit is not None:
         names = [unit.value if c == "unit" else c for c in result.rows.column_names]
         rows = result.rows.rename_columns(names)
-        tables.insert(0, OutputTable("members", rows, "Nulpunktsmåling pr. person", LABELS))
+        tables.insert(0, DataTable.of("members", rows, "Nulpunktsmåling pr. person", LABELS))
     _emit(tables, fmt, options.out)
 
 

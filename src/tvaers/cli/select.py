@@ -187,8 +187,8 @@ def select_command(
     """Målgruppe efter et regelsæt: størrelse, udgift og sammensætning (statistik, uden
     identiteter) — eller kandidatlisten til en løsning (--candidates --solution, kun til
     sagsbehandling med løsningens grundlag)."""
+    from tvaers.core.publication import DataTable
     from tvaers.draw import service as draw_service
-    from tvaers.reports.output import OutputTable
     from tvaers.selection import statistics
     from tvaers.selection.candidates import candidates as candidate_list
     from tvaers.selection.candidates import listed_citizens
@@ -233,7 +233,7 @@ def select_command(
                     )  # fmt: skip
                     rows = with_identities(session, settings, actor, solution_id, rows, basis)
                 title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
-                tables = [OutputTable("candidates", rows, title, LABELS)]
+                tables = [DataTable.of("candidates", rows, title, LABELS)]
             else:
                 tables = _summary_tables(statistics.summary(evaluation), LABELS)
     except TvaersError as exc:
@@ -275,7 +275,8 @@ def _statistical(purpose: str) -> None:
 
 
 def _summary_tables(s: Any, labels: dict[str, str]) -> list[Any]:
-    from tvaers.reports.output import OutputTable
+    from tvaers.core.publication import DataTable
+    from tvaers.selection.charts import area_chart
 
     head = [
         {
@@ -301,14 +302,16 @@ def _summary_tables(s: Any, labels: dict[str, str]) -> list[Any]:
     }
     title = f"Målgruppe: {s.label}"
     return [
-        OutputTable("summary", head, title, names),
-        OutputTable("funnel", s.funnel, "Tragt", names),
-        OutputTable("what_if", s.what_if, "Hvad nu hvis", names),
-        OutputTable("cost_by_area", s.cost_by_area, "Udgift pr. sektorområde", names),
-        OutputTable("by_areas", s.by_areas, "Antal sektorområder", names),
-        OutputTable("by_age", s.by_age, "Alder", names),
-        OutputTable("by_benefit", s.by_benefit, "Ydelse", names),
-        OutputTable("by_score", s.by_score, "Kompleksitetsscore", names),
+        DataTable.of("summary", head, title, names),
+        DataTable.of("funnel", s.funnel, "Tragt", names),
+        DataTable.of("what_if", s.what_if, "Hvad nu hvis", names),
+        DataTable.of(
+            "cost_by_area", s.cost_by_area, "Udgift pr. sektorområde", names, chart=area_chart(s)
+        ),
+        DataTable.of("by_areas", s.by_areas, "Antal sektorområder", names),
+        DataTable.of("by_age", s.by_age, "Alder", names),
+        DataTable.of("by_benefit", s.by_benefit, "Ydelse", names),
+        DataTable.of("by_score", s.by_score, "Kompleksitetsscore", names),
     ]
 
 
@@ -432,7 +435,7 @@ def enrolments_command(
 ) -> None:
     """Løsningens indskrevne borgere og familier (sagsbehandling med løsningens grundlag).
     Logges. Filen kan bruges direkte som --members til tvaers baseline."""
-    from tvaers.reports.output import OutputTable
+    from tvaers.core.publication import DataTable
     from tvaers.selection import decisions
 
     settings = _settings()
@@ -448,5 +451,5 @@ def enrolments_command(
             session, actor, solution_id, "cli_enrolments", basis_id=basis,
             detail={"command": "enrolments", "rows": len(rows)},
         )  # fmt: skip
-    table = OutputTable("enrolments", rows, "Indskrevne", ENROLMENT_LABELS)
+    table = DataTable.of("enrolments", rows, "Indskrevne", ENROLMENT_LABELS)
     _emit([table], fmt, options.out)

@@ -12,3 +12,7 @@ class Unit(StrEnum):
 
     CITIZEN = "citizen"
     FAMILY = "family"
+
+
+PLURALS = {Unit.CITIZEN.value: "Borgere", Unit.FAMILY.value: "Familier"}
+"""A level in Danish, as a table's column or a chart's legend names it."""

@@ -18,6 +18,10 @@ from typing import Any
 
 import xlsxwriter
 
+from tvaers.core.periods import local_time
+from tvaers.core.publication import Chart, DataTable
+from tvaers.reports.excel_charts import insert_chart
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,7 +48,33 @@ class Sheet:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
-    image: bytes | None = None  # a chart as PNG, placed below the table
+    chart: Chart | None = None  # a native chart over its own figures, beside the table
+
+
+def sheet_of(table: DataTable) -> Sheet:
+    """A published table as a worksheet: Danish headings, its notes and its chart."""
+    columns = table.columns
+    rows = [[_cell(r.get(c.key), c.kind) for c in columns] for r in table.records()]
+    return Sheet(
+        table.name or table.title,
+        [c.label for c in columns],
+        rows,
+        title=table.title,
+        notes=table.notes,
+        chart=table.chart,
+    )
+
+
+def _cell(value: Any, kind: str) -> Any:
+    if isinstance(value, datetime):
+        return local_time(value)
+    if kind == "bool" and value is not None:
+        return bool(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
@@ -93,13 +123,8 @@ def _write_sheets(workbook: Any, sheets: list[Sheet]) -> None:
                 _write(ws, row, col, value, money, integer, share, day)
         if row > header_row:
             ws.autofilter(header_row, 0, row, max(0, len(sheet.headings) - 1))
-        if sheet.image is not None:
-            ws.insert_image(
-                row + 2,
-                0,
-                "diagram.png",
-                {"image_data": io.BytesIO(sheet.image), "x_scale": 0.5, "y_scale": 0.5},
-            )
+        if sheet.chart is not None:
+            insert_chart(workbook, ws, sheet.chart, len(sheet.headings) + 1, header_row)
         ws.freeze_panes(header_row + 1, 0)
     workbook.close()
 

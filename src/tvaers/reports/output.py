@@ -1,14 +1,14 @@
-"""Machine-readable output of an analysis: CSV, JSON or Excel, to a file or standard output.
-
-An analysis gives one or more named tables (rows as an Arrow table or a list of dicts). Column
-names are the English glossary names; Excel gets the Danish labels as headings.
+"""The command line's renderers of the publication model: an analysis gives one or more named
+:class:`~tvaers.core.publication.DataTable` (rows as an Arrow table or a list of dicts), written
+as CSV, JSON or Excel to a file or standard output. Column names are the English glossary names;
+Excel gets the Danish headings, the notes and the table's chart (native, as the web's download).
 
 * ``csv``: the first table to ``--out`` (or standard output); further tables to files named
   ``<out stem>-<table name>.csv`` next to it, or on standard output after a blank line and a
   ``# <table name>`` line.
 * ``json``: one object ``{table name: [rows]}``; amounts as numbers (exact to the øre when read
   as decimals), dates as ``YYYY-MM-DD``.
-* ``xlsx``: one sheet per table; needs ``--out``.
+* ``xlsx``: one sheet per table, its chart beside it; needs ``--out``.
 
 Without ``--format`` the file's extension decides (``--out x.xlsx`` writes Excel), else CSV.
 """
@@ -18,8 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,37 +28,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from xlsxwriter.exceptions import FileCreateError
 
-from tvaers.reports.excel import Sheet, write_workbook
+from tvaers.core.publication import DataTable
+from tvaers.reports.excel import sheet_of, write_workbook
 
 FORMATS = ("csv", "json", "xlsx")
 
 
 class OutputError(ValueError):
     """The output cannot be written as asked (Danish message)."""
-
-
-@dataclass
-class OutputTable:
-    name: str  # JSON key, Excel sheet, CSV file suffix
-    rows: pa.Table | Sequence[Mapping[str, Any]]
-    title: str = ""  # Danish, for the Excel sheet
-    labels: Mapping[str, str] = field(default_factory=dict)  # column -> Danish heading
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def columns(self) -> list[str]:
-        if isinstance(self.rows, pa.Table):
-            return list(self.rows.column_names)
-        names: dict[str, None] = {}
-        for row in self.rows:
-            names.update(dict.fromkeys(row))
-        return list(names)
-
-    def records(self) -> list[dict[str, Any]]:
-        if isinstance(self.rows, pa.Table):
-            records: list[dict[str, Any]] = self.rows.to_pylist()
-            return records
-        return [dict(row) for row in self.rows]
 
 
 def output_format(fmt: str | None, out: Path | None) -> str:
@@ -104,7 +80,7 @@ def write_text_file(out: Path, text: str) -> Path:
 
 
 def write_output(
-    tables: Sequence[OutputTable], fmt: str | None, out: Path | None, stdout: TextIO
+    tables: Sequence[DataTable], fmt: str | None, out: Path | None, stdout: TextIO
 ) -> list[Path]:
     """Write the tables; returns the files written (none for standard output). On a failure no
     file of this call is left behind."""
@@ -127,21 +103,12 @@ def write_output(
 
 
 def _write(
-    tables: Sequence[OutputTable], fmt: str, out: Path | None, stdout: TextIO,
+    tables: Sequence[DataTable], fmt: str, out: Path | None, stdout: TextIO,
     written: list[Path],
 ) -> None:  # fmt: skip
     if fmt == "xlsx":
         assert out is not None  # output_format refuses Excel without a file
-        sheets = [
-            Sheet(
-                name=t.name,
-                headings=[t.labels.get(c, c) for c in t.columns],
-                rows=[[r.get(c) for c in t.columns] for r in t.records()],
-                title=t.title,
-                notes=t.notes,
-            )
-            for t in tables
-        ]
+        sheets = [sheet_of(t) for t in tables]
         written.append(out)
         write_workbook(out, sheets)
         return
@@ -174,13 +141,13 @@ def _write(
         path.write_text(text, encoding="utf-8")
 
 
-def _csv(table: OutputTable) -> str:
+def _csv(table: DataTable) -> str:
     if isinstance(table.rows, pa.Table):
         sink = io.BytesIO()
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
         pacsv.write_csv(table.rows, sink, options)
         return sink.getvalue().decode("utf-8")
-    columns = table.columns
+    columns = [c.key for c in table.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

@@ -1,10 +1,12 @@
-"""Vega-Lite specs: one definition for the page (vega-embed) and for Excel/reports (PNG)."""
+"""The web's renderer of a published :class:`~tvaers.core.publication.Chart`: a Vega-Lite spec
+for vega-embed (Excel draws the same declaration as a native chart, :mod:`tvaers.reports`)."""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
+
+from tvaers.core.publication import Chart
 
 DANISH_NUMBER = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
 CONFIG = {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"}
@@ -25,46 +27,43 @@ def _spec(
     }
 
 
-def bar_chart(
-    rows: list[dict[str, Any]],
-    category: str,
-    value: str,
-    *,
-    title: str,
-    category_title: str,
-    value_title: str,
-) -> dict[str, Any]:
-    """A horizontal bar chart, sorted by value; ``rows`` must already be suppressed.
+def vega_lite(chart: Chart) -> dict[str, Any]:
+    """The Vega-Lite spec that draws ``chart`` on the page (Excel draws it natively)."""
+    return RENDERERS[chart.kind](chart)
+
+
+def _bar(chart: Chart) -> dict[str, Any]:
+    """A horizontal bar chart, sorted by value; the rows are already suppressed.
 
     Field names must be plain identifiers: Vega-Lite reads a "." in a field as a nested path.
     """
+    category, value = chart.category, chart.value
+    number = ",.0f" if not chart.decimals else f",.{chart.decimals}~f"
     return _spec(
-        title,
+        chart.title,
         {"step": 28},
-        data={"values": rows},
+        data={"values": chart.rows},
         mark={"type": "bar", "color": "#0059b3"},
         encoding={
-            "y": {"field": category, "type": "nominal", "sort": "-x", "title": category_title},
-            "x": {
-                "field": value,
-                "type": "quantitative",
-                "title": value_title,
-                "axis": {"format": ",.0f"},
-            },
+            "y": {"field": category, "type": "nominal", "sort": "-x",
+                  "title": chart.category_title},
+            "x": {"field": value, "type": "quantitative", "title": chart.value_title,
+                  "axis": {"format": number, "tickCount": 8}},
             "tooltip": [
-                {"field": category, "type": "nominal", "title": category_title},
-                {"field": value, "type": "quantitative", "title": value_title, "format": ",.2f"},
+                {"field": category, "type": "nominal", "title": chart.category_title},
+                {"field": value, "type": "quantitative", "title": chart.value_title,
+                 "format": ",.2f"},
             ],
         },
-    )
+    )  # fmt: skip
 
 
-def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+def _lorenz(chart: Chart) -> dict[str, Any]:
     """Lorenz curves (``level``, ``population_share``, ``cost_share``, shares 0..1) with the line of
     equality; the points must already respect the small-cell rule (steps of at least 5 units)."""
     axis = {"format": ".0%"}
     return _spec(
-        title,
+        chart.title,
         320,
         layer=[
             {
@@ -76,39 +75,39 @@ def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
                 },
             },
             {
-                "data": {"values": rows},
+                "data": {"values": chart.rows},
                 "mark": {"type": "line", "point": True},
                 "encoding": {
                     "x": {
-                        "field": "population_share",
+                        "field": chart.category,
                         "type": "quantitative",
-                        "title": "Andel af enhederne (billigste først)",
+                        "title": chart.category_title,
                         "axis": axis,
                         "scale": {"domain": [0, 1]},
                     },
                     "y": {
-                        "field": "cost_share",
+                        "field": chart.value,
                         "type": "quantitative",
-                        "title": "Andel af udgiften",
+                        "title": chart.value_title,
                         "axis": axis,
                         "scale": {"domain": [0, 1]},
                     },
                     "color": {
-                        "field": "level",
+                        "field": chart.series,
                         "type": "nominal",
                         "title": "Niveau",
                         "scale": {"range": ["#0059b3", "#b35900"]},
                     },
                     "tooltip": [
-                        {"field": "level", "type": "nominal", "title": "Niveau"},
+                        {"field": chart.series, "type": "nominal", "title": "Niveau"},
                         {
-                            "field": "population_share",
+                            "field": chart.category,
                             "type": "quantitative",
                             "title": "Andel af enhederne",
                             "format": ".1%",
                         },
                         {
-                            "field": "cost_share",
+                            "field": chart.value,
                             "type": "quantitative",
                             "title": "Andel af udgiften",
                             "format": ".1%",
@@ -120,38 +119,33 @@ def lorenz_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     )
 
 
-def timeline_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
-    """A Gantt chart of activities: ``label`` (one bar per row), ``member``, ``start`` and ``end``
-    as ISO dates (``end`` inclusive; an ongoing activity ends where the period ends)."""
+def _timeline(chart: Chart) -> dict[str, Any]:
+    """A Gantt chart: one bar per ``category`` from ``value`` to ``end`` (ISO dates, ``end``
+    inclusive; an ongoing activity ends where the period ends), coloured by ``series``."""
     return _spec(
-        title,
+        chart.title,
         {"step": 28},
         config={"axis": {"labelLimit": 320}},
-        data={"values": rows},
+        data={"values": chart.rows},
         mark={"type": "bar", "cornerRadius": 2},
         encoding={
-            "y": {"field": "label", "type": "nominal", "title": "Borger og indsats", "sort": None},
-            "x": {"field": "start", "type": "temporal", "title": "Periode"},
-            "x2": {"field": "end"},
-            "color": {"field": "member", "type": "nominal", "title": "Borger"},
+            "y": {"field": chart.category, "type": "nominal", "title": chart.category_title,
+                  "sort": None},
+            "x": {"field": chart.value, "type": "temporal", "title": chart.value_title},
+            "x2": {"field": chart.end},
+            "color": {"field": chart.series, "type": "nominal", "title": "Borger"},
             "tooltip": [
-                {"field": "member", "type": "nominal", "title": "Borger"},
+                {"field": chart.series, "type": "nominal", "title": "Borger"},
                 {"field": "intervention", "type": "nominal", "title": "Indsats"},
-                {"field": "start", "type": "temporal", "title": "Start", "format": "%d-%m-%Y"},
-                {"field": "end", "type": "temporal", "title": "Slut", "format": "%d-%m-%Y"},
+                {"field": chart.value, "type": "temporal", "title": "Start", "format": "%d-%m-%Y"},
+                {"field": chart.end, "type": "temporal", "title": "Slut", "format": "%d-%m-%Y"},
             ],
         },
-    )
+    )  # fmt: skip
 
 
-def png(spec: dict[str, Any], width: int = 720) -> bytes:
-    """The same chart as PNG for Excel and reports (vl-convert, no browser, no network)."""
-    fixed = {**spec, "width": width} if spec.get("width") == "container" else spec
-    return _render(json.dumps(fixed, sort_keys=True, default=str))
-
-
-@lru_cache(maxsize=64)
-def _render(spec_json: str) -> bytes:
-    import vl_convert
-
-    return bytes(vl_convert.vegalite_to_png(json.loads(spec_json), scale=2))
+RENDERERS: dict[str, Callable[[Chart], dict[str, Any]]] = {
+    "bar": _bar,
+    "lorenz": _lorenz,
+    "timeline": _timeline,
+}

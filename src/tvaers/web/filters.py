@@ -6,7 +6,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from tvaers.web.tables import display
+from tvaers.core.publication import display
+from tvaers.web.charts import vega_lite
 
 
 def install(env: Environment) -> None:
@@ -15,6 +16,7 @@ def install(env: Environment) -> None:
     env.filters["share"] = lambda v: display(v, "share")
     env.filters["dk"] = lambda v: display(v)
     env.filters["lines"] = _lines
+    env.filters["vega"] = vega_lite  # a published Chart as the page draws it
     env.globals["display"] = display
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from tvaers.core.access import PURPOSE_LABELS, ROLE_LABELS
 from tvaers.core.suppression import SMALL_CELL, TABLE_NOTE
+from tvaers.core.units import PLURALS
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 
 APP = "Tværs"
@@ -353,7 +354,7 @@ DECISION_KINDS = {
     "enrolment": "Indskrivning",
     "discharge": "Udskrivning",
 }
-LEVELS = {"citizen": "Borgere", "family": "Familier"}
+LEVELS = PLURALS
 CONTACT_MEASURES = {
     "sector_areas": "Sektorområder",
     "simultaneous_interventions": "Samtidige indsatser",

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from tvaers.access import Actor
 from tvaers.core.access import ADMINS, Role
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.core.publication import Column, DataTable
 from tvaers.store import audit, users
 from tvaers.web.deps import DbSession, flash, redirect, render, require, settings_of
-from tvaers.web.tables import Column, DataTable, excel_response, table_page
+from tvaers.web.tables import excel_response, table_page
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/admin")

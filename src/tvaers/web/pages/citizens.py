@@ -18,10 +18,11 @@ from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
+from tvaers.core.publication import Column, DataTable
 from tvaers.data.citizen import citizen_data
 from tvaers.store import audit
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.tables import excel_response, wants_excel
 
 router = APIRouter(prefix="/borgere")
 

@@ -11,16 +11,15 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from tvaers.core.publication import Column, DataTable
 from tvaers.core.suppression import TOTAL
+from tvaers.draw import charts
 from tvaers.draw.loaded import AreaExpenditure, LoadedTable, loaded
 from tvaers.store.models import ImportBatch
-from tvaers.web.charts import bar_chart
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.tables import (
     AREA,
     REGISTERED,
-    Column,
-    DataTable,
     excel_response,
     requested_table,
     wants_excel,
@@ -49,19 +48,11 @@ def area_table(areas: tuple[AreaExpenditure, ...], year: int) -> DataTable:
         notes=[T.suppressed_note],
     )
     chart_rows = [
-        {"area": a.name, "amount": float(a.expenditure) / 1e6}
+        {"name": a.name, "millions": float(a.expenditure) / 1e6}
         for a in areas
         if a.name != TOTAL and a.expenditure is not None
     ]
-    if chart_rows:
-        data.chart = bar_chart(
-            chart_rows,
-            "area",
-            "amount",
-            title=f"Driftsudgifter {year} (mio. kr.)",
-            category_title="Sektorområde",
-            value_title="Mio. kr.",
-        )
+    data.chart = charts.area_bars(chart_rows, f"Driftsudgifter {year} (mio. kr.)")
     return data
 
 

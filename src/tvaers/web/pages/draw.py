@@ -18,21 +18,20 @@ from fastapi.responses import HTMLResponse, Response
 from tvaers import access
 from tvaers.core.errors import NoData
 from tvaers.core.periods import Month
+from tvaers.core.publication import Chart, Column, DataTable
 from tvaers.core.suppression import SMALL_CELL, hidden_note
 from tvaers.core.units import TOTAL_AREA, Unit
+from tvaers.draw import charts
 from tvaers.draw import family as family_service
 from tvaers.draw import overview as overview_service
 from tvaers.draw.family import FamilyDraw
 from tvaers.draw.model import LABELS, Reason
 from tvaers.draw.overview import PublishedOverview
-from tvaers.web.charts import lorenz_chart, timeline_chart
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.tables import (
     AREA,
     NOTE,
     REGISTERED,
-    Column,
-    DataTable,
     excel_download,
     excel_response,
     wants_excel,
@@ -82,7 +81,7 @@ class OverviewPage:
     period: str
     tables: dict[str, DataTable] = field(default_factory=dict)  # the Excel exports, in full
     page: dict[str, DataTable] = field(default_factory=dict)  # the shorter tables on the page
-    lorenz: dict[str, Any] | None = None
+    lorenz: Chart | None = None
 
 
 def overview_tables(figures: PublishedOverview, year: int) -> OverviewPage:
@@ -258,15 +257,12 @@ def _concentration_tables(result: OverviewPage, figures: PublishedOverview) -> N
 def _lorenz_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     """The Lorenz curves in full (Excel, chart) and in steps of 10 % (the page)."""
     year = result.year
-    rows: list[dict[str, Any]] = []
+    curves = {T.levels[u.value]: figures.concentration[u].lorenz for u in Unit}
+    rows = charts.lorenz_rows(curves)
     steps: list[dict[str, Any]] = [{"population_share": k / 10} for k in range(11)]
     for unit in Unit:
-        c, level = figures.concentration[unit], T.levels[unit.value]
+        c = figures.concentration[unit]
         if len(c.lorenz) > 1:
-            rows += [
-                {"level": level, "population_share": _share(x), "cost_share": _share(y)}
-                for x, y in c.lorenz
-            ]
             for k, row in enumerate(steps):
                 row[unit.value] = _share(c.lorenz_at(k / 10))
     population = Column("population_share", "Andel af enhederne (billigste først)", "share")
@@ -281,9 +277,7 @@ def _lorenz_tables(result: OverviewPage, figures: PublishedOverview) -> None:
         filename=f"ressourcetraek-lorenz-{year}",
         notes=[f"Kurven har højst 100 trin på mindst {SMALL_CELL} borgere eller familier."],
     )
-    if rows:
-        result.lorenz = lorenz_chart(rows, title=f"{T.draw['lorenz']} {year}")
-        lorenz.chart = result.lorenz
+    result.lorenz = lorenz.chart = charts.lorenz(rows, f"{T.draw['lorenz']} {year}")
     result.tables["lorenz"] = lorenz
     result.page["lorenz"] = DataTable(
         title=f"{T.draw['lorenz']} {year}, trin på 10\u00a0%",
@@ -367,7 +361,7 @@ class FamilyPage:
     members: tuple[str, ...]
     total: Decimal
     tables: dict[str, DataTable]
-    timeline: dict[str, Any] | None
+    timeline: Chart | None
 
 
 def family_tables(draw: FamilyDraw) -> FamilyPage:
@@ -435,7 +429,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
         }
         for a in draw.activities
     ]
-    timeline = timeline_chart(timeline_rows, title=T.draw["timeline"]) if timeline_rows else None
+    timeline = charts.timeline(timeline_rows, T.draw["timeline"])
     tables["activities"].chart = timeline
     return FamilyPage(
         draw.family, T.period(draw.period), draw.members, draw.total.total, tables, timeline

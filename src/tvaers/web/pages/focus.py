@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points
+from tvaers.core.publication import Column, DataTable
 from tvaers.web.deps import DbSession, Viewer, render
-from tvaers.web.tables import Column, DataTable, table_page
+from tvaers.web.tables import table_page
 
 router = APIRouter(prefix="/fokuspunkter")
 ANSWER_COLUMNS = (Column("question", "Spørgsmål"), Column("answer", "Svar"))

@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
+from tvaers.core.publication import Column, DataTable
 from tvaers.web.deps import DbSession, Viewer, render
-from tvaers.web.tables import Column, DataTable, excel_response, wants_excel
+from tvaers.web.tables import excel_response, wants_excel
 
 router = APIRouter()
 

@@ -22,13 +22,14 @@ from starlette.datastructures import UploadFile
 from tvaers.access import Actor
 from tvaers.core.access import SOLUTION_EDITORS, Role
 from tvaers.core.errors import ConfigError, NotFound
+from tvaers.core.publication import Column, DataTable
 from tvaers.selection import rule_store
 from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rule_files import decode_rule_text
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require, viewer
-from tvaers.web.tables import VERSION_COLUMNS, Column, DataTable, table_page, version_cells
+from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/maalgrupper")

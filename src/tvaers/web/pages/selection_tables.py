@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tvaers.core.publication import Column, DataTable, display
 from tvaers.core.units import Unit
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
 from tvaers.store.identities import Identity
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
-from tvaers.web.tables import AREA, REGISTERED, Column, DataTable, display
+from tvaers.web.tables import AREA, REGISTERED
 from tvaers.web.texts import T
 
 if TYPE_CHECKING:

@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
+from tvaers.core.publication import Chart, Column, DataTable, display
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import service as draw_service
 from tvaers.selection import rule_store, statistics
+from tvaers.selection.charts import area_chart
 from tvaers.selection.evaluation import Evaluation, evaluate
 from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rules import (
@@ -35,7 +37,6 @@ from tvaers.selection.rules import (
     RuleSet,
 )
 from tvaers.store.models import TargetGroupRule
-from tvaers.web.charts import bar_chart
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
 from tvaers.web.pages.selection_tables import (
@@ -47,9 +48,6 @@ from tvaers.web.pages.selection_tables import (
 from tvaers.web.tables import (
     AREA,
     NOTE,
-    Column,
-    DataTable,
-    display,
     excel_download,
     wants_excel,
 )
@@ -153,7 +151,7 @@ class Figures:
     period: str
     population: int
     tables: dict[str, DataTable] = field(default_factory=dict)
-    chart: dict[str, Any] | None = None
+    chart: Chart | None = None
     warnings: tuple[str, ...] = ()
 
 
@@ -284,29 +282,6 @@ def _step_tables(
         notes=[S["what_if_hint"]],
     )
     return tables
-
-
-def area_chart(summary: statistics.Summary) -> dict[str, Any] | None:
-    """The bar chart of the published (not hidden) sector areas in millions, or None."""
-    rows = [
-        {"name": r["name"], "cost": round(float(r["cost"]) / 1_000_000, 2)}
-        for r in summary.cost_by_area
-        if r["sector_area"] != TOTAL_AREA and r["cost"] is not None
-    ]
-    if not rows:
-        return None
-    chart = bar_chart(
-        rows,
-        "name",
-        "cost",
-        title=f"{S['by_area']} {T.period(summary.window)} (mio. kr.)",
-        category_title="Sektorområde",
-        value_title="Mio. kr.",
-    )
-    # A group's millions are few: ticks at halves and tenths too, without repeating «1, 1».
-    chart["encoding"]["x"]["axis"] = {"format": ",.1~f", "tickCount": 8}
-    chart["height"] = {"step": 36}
-    return chart
 
 
 def comparison_tables(comparison: statistics.Comparison, rule: RuleSet) -> dict[str, DataTable]:

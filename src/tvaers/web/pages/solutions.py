@@ -12,11 +12,12 @@ from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
 from tvaers.core.access import SOLUTION_EDITORS
+from tvaers.core.publication import Column, DataTable
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require
 from tvaers.web.forms import form_values, solution_from_form
 from tvaers.web.pages.focus import ANSWER_COLUMNS
-from tvaers.web.tables import VERSION_COLUMNS, Column, DataTable, table_page, version_cells
+from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/loesninger")

@@ -1,0 +1,136 @@
+"""The publication model: every table and chart a feature publishes is declared once, here-shaped,
+and rendered by the shells — HTML (the page), Excel (one workbook, native charts), CSV and JSON
+(the command line) are renderers of the same :class:`DataTable`.
+
+A table carries its Danish title, its columns (glossary key, Danish heading, kind: how a number
+is formatted), its rows (already suppressed by the service), its notes and, where a person would
+rather look than read, a :class:`Chart`. A chart is declared by what it shows (which field is the
+category, which the value), not how it is drawn: the web draws it with Vega-Lite, Excel as a
+native chart over the chart's own figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from tvaers.core.money import format_dkk
+from tvaers.core.periods import local_time
+
+Kind = Literal["text", "int", "money", "decimal", "date", "datetime", "share", "bool"]
+ChartKind = Literal["bar", "lorenz", "timeline"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the glossary's English name: the CSV/JSON column
+    label: str  # the Danish heading: the page and Excel
+    kind: str = "text"  # one of Kind
+
+
+@dataclass
+class Chart:
+    """What a chart shows; ``rows`` hold its figures (suppressed like the table they go with).
+
+    * ``bar``: one horizontal bar per ``category`` with length ``value`` (sorted by value);
+    * ``lorenz``: one line per ``series`` through (``category``, ``value``) points, shares 0..1,
+      with the line of equality;
+    * ``timeline``: one bar per ``category`` from ``value`` (start, ISO date) to ``end``,
+      coloured by ``series``.
+    """
+
+    kind: ChartKind
+    title: str
+    rows: list[dict[str, Any]]
+    category: str
+    value: str
+    category_title: str
+    value_title: str
+    series: str | None = None
+    end: str | None = None
+    decimals: int = 0  # of the value axis (bar)
+
+
+@dataclass
+class DataTable:
+    title: str
+    columns: list[Column]
+    rows: Any  # a list of dicts, or an Arrow table for person-level extracts (CSV streams it)
+    filename: str = "tabel"
+    notes: list[str] = field(default_factory=list)
+    caption: str = ""
+    chart: Chart | None = None
+    name: str = ""  # the JSON key, Excel sheet and CSV file suffix on the command line
+
+    def cell(self, row: Mapping[str, Any], column: Column) -> str:
+        return display(row.get(column.key), column.kind)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts (an Arrow table converted)."""
+        if hasattr(self.rows, "to_pylist"):
+            found: list[dict[str, Any]] = self.rows.to_pylist()
+            return found
+        return [dict(row) for row in self.rows]
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        rows: Any,
+        title: str = "",
+        labels: Mapping[str, str] | None = None,
+        notes: Sequence[str] = (),
+        chart: Chart | None = None,
+    ) -> DataTable:
+        """A table whose columns are its rows' keys (in order of first appearance), headed by
+        ``labels`` (the glossary's Danish names) where they have one."""
+        labels = labels or {}
+        keys = _keys(rows)
+        return cls(
+            title=title,
+            columns=[Column(key, labels.get(key, key)) for key in keys],
+            rows=rows,
+            filename=name,
+            notes=list(notes),
+            chart=chart,
+            name=name,
+        )
+
+
+def _keys(rows: Any) -> list[str]:
+    if hasattr(rows, "column_names"):
+        return list(rows.column_names)
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return list(names)
+
+
+def display(value: Any, kind: str = "text") -> str:
+    """A value as a Danish reader expects it."""
+    if value is None or value == "":
+        return "—"
+    if kind == "money" and isinstance(value, Decimal | int | float):
+        return format_dkk(Decimal(str(value)))
+    if kind == "share" and isinstance(value, float | Decimal):
+        return f"{float(value):.1%}".replace(".", ",")
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if kind == "decimal" and isinstance(value, Decimal | int | float):
+        text = f"{Decimal(str(value)).normalize():,f}"
+        return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    if kind == "bool":
+        return "Ja" if value else "Nej"
+    if isinstance(value, datetime):
+        return local_time(value).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def plain(values: Iterable[Any]) -> str:
+    """A list or mapping cell as one text («a; b»), for a spreadsheet or a CSV cell."""
+    return "; ".join(str(v) for v in values)

@@ -1,0 +1,151 @@
+"""Native Excel charts for a published :class:`~tvaers.core.publication.Chart`.
+
+The chart's own figures are written beside the table (under «Diagrammets tal»), and the chart
+refers to those cells, so a reader can see, sort and reuse exactly what is drawn; nothing is an
+image. Bars are sorted like the page's, Lorenz curves get the line of equality, a timeline is a
+Gantt chart (an invisible bar up to the start, a visible one for the duration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from tvaers.core.publication import Chart
+
+BLUE, ORANGE, GREY = "#0059b3", "#b35900", "#747474"
+COLOURS = (BLUE, ORANGE, "#008a3e", "#7f3f98", "#a0005a", "#4d4d4d")
+HEADING = "Diagrammets tal"
+
+
+def insert_chart(workbook: Any, ws: Any, chart: Chart, column: int, row: int) -> None:
+    """Write ``chart``'s figures from (``row``, ``column``) and place the chart below them."""
+    if not chart.rows:
+        return
+    draw = DRAWERS[chart.kind]
+    bold = workbook.add_format({"bold": True})
+    ws.write_string(row, column, HEADING, bold)
+    native, last = draw(workbook, ws, chart, column, row + 1)
+    native.set_title({"name": chart.title, "name_font": {"size": 12}})
+    native.set_size({"width": 720, "height": max(320, 28 * len(chart.rows) + 120)})
+    ws.insert_chart(last + 2, column, native)
+
+
+def _bar(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    rows = sorted(chart.rows, key=lambda r: float(r[chart.value] or 0))  # Excel draws bottom-up
+    ws.write_row(top, col, [chart.category_title, chart.value_title])
+    number = workbook.add_format({"num_format": _number_format(chart.decimals)})
+    for i, r in enumerate(rows, start=1):
+        ws.write(top + i, col, str(r[chart.category]))
+        ws.write_number(top + i, col + 1, float(r[chart.value]), number)
+    last = top + len(rows)
+    native = workbook.add_chart({"type": "bar"})
+    native.add_series(
+        {
+            "name": chart.value_title,
+            "categories": [ws.name, top + 1, col, last, col],
+            "values": [ws.name, top + 1, col + 1, last, col + 1],
+            "fill": {"color": BLUE},
+            "border": {"none": True},
+        }
+    )
+    native.set_x_axis({"name": chart.value_title, "num_format": _number_format(chart.decimals)})
+    native.set_y_axis({"name": chart.category_title})
+    native.set_legend({"none": True})
+    return native, last
+
+
+def _lorenz(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    share = workbook.add_format({"num_format": "0.0%"})
+    series = chart.series or ""
+    ws.write_row(top, col, ["Kurve", chart.category_title, chart.value_title])
+    line = top
+    blocks: list[tuple[str, int, int]] = [("Lighedslinje", line + 1, line + 2)]
+    for x in (0.0, 1.0):
+        line += 1
+        ws.write_row(line, col, ["Lighedslinje"])
+        ws.write_number(line, col + 1, x, share)
+        ws.write_number(line, col + 2, x, share)
+    levels = list(dict.fromkeys(str(r.get(series, "")) for r in chart.rows))
+    for level in levels:
+        points = sorted(
+            (r for r in chart.rows if str(r.get(series, "")) == level),
+            key=lambda r: float(r[chart.category]),
+        )
+        first = line + 1
+        for r in points:
+            line += 1
+            ws.write(line, col, level)
+            ws.write_number(line, col + 1, float(r[chart.category]), share)
+            ws.write_number(line, col + 2, float(r[chart.value]), share)
+        blocks.append((level, first, line))
+    native = workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    for number, (name, first, last) in enumerate(blocks):
+        colour = GREY if number == 0 else COLOURS[(number - 1) % len(COLOURS)]
+        native.add_series(
+            {
+                "name": name,
+                "categories": [ws.name, first, col + 1, last, col + 1],
+                "values": [ws.name, first, col + 2, last, col + 2],
+                "line": {"color": colour, "dash_type": "dash" if number == 0 else "solid"},
+                "marker": {"type": "none" if number == 0 else "circle", "size": 4,
+                           "fill": {"color": colour}, "border": {"color": colour}},
+            }
+        )  # fmt: skip
+    axis = {"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}}
+    native.set_x_axis({"name": chart.category_title, **axis})
+    native.set_y_axis({"name": chart.value_title, **axis})
+    native.set_legend({"position": "bottom"})
+    return native, line
+
+
+def _timeline(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    day = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    ws.write_row(top, col, [chart.category_title, "Start", "Slut", "Dage"])
+    starts = []
+    for i, r in enumerate(chart.rows, start=1):
+        start, end = _day(r[chart.value]), _day(r[chart.end or chart.value])
+        starts.append(start)
+        ws.write(top + i, col, str(r[chart.category]))
+        ws.write_datetime(top + i, col + 1, datetime(start.year, start.month, start.day), day)
+        ws.write_datetime(top + i, col + 2, datetime(end.year, end.month, end.day), day)
+        ws.write_number(top + i, col + 3, (end - start).days + 1)
+    last = top + len(chart.rows)
+    native = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    categories = [ws.name, top + 1, col, last, col]
+    native.add_series(
+        {"name": "Start", "categories": categories, "values": [ws.name, top + 1, col + 1, last,
+         col + 1], "fill": {"none": True}, "border": {"none": True}}
+    )  # fmt: skip
+    native.add_series(
+        {"name": chart.value_title, "categories": categories,
+         "values": [ws.name, top + 1, col + 3, last, col + 3], "fill": {"color": BLUE}}
+    )  # fmt: skip
+    earliest = min(starts)
+    native.set_x_axis(
+        {"name": chart.value_title, "num_format": "mm-yyyy", "date_axis": False,
+         "min": (earliest - date(1899, 12, 30)).days}
+    )  # fmt: skip
+    native.set_y_axis({"name": chart.category_title, "reverse": True})
+    native.set_legend({"none": True})
+    return native, last
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+DRAWERS: dict[str, Callable[[Any, Any, Chart, int, int], tuple[Any, int]]] = {
+    "bar": _bar,
+    "lorenz": _lorenz,
+    "timeline": _timeline,
+}

@@ -20,16 +20,19 @@ HEADING = "Diagrammets tal"
 
 
 def insert_chart(workbook: Any, ws: Any, chart: Chart, column: int, row: int) -> None:
-    """Write ``chart``'s figures from (``row``, ``column``) and place the chart below them."""
+    """Write ``chart``'s figures from (``row``, ``column``) and place the chart beside them."""
     if not chart.rows:
         return
-    draw = DRAWERS[chart.kind]
+    draw, widths = DRAWERS[chart.kind]
     bold = workbook.add_format({"bold": True})
     ws.write_string(row, column, HEADING, bold)
-    native, last = draw(workbook, ws, chart, column, row + 1)
+    for offset, width in enumerate(widths):
+        ws.set_column(column + offset, column + offset, width)
+    native, _last = draw(workbook, ws, chart, column, row + 1)
     native.set_title({"name": chart.title, "name_font": {"size": 12}})
-    native.set_size({"width": 720, "height": max(320, 28 * len(chart.rows) + 120)})
-    ws.insert_chart(last + 2, column, native)
+    bars = len(chart.rows) if chart.kind != "lorenz" else 8
+    native.set_size({"width": 720, "height": min(900, max(360, 28 * bars + 120))})
+    ws.insert_chart(row, column + len(widths) + 1, native)
 
 
 def _bar(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
@@ -127,7 +130,7 @@ def _timeline(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple
         {"name": chart.value_title, "num_format": "mm-yyyy", "date_axis": False,
          "min": (earliest - date(1899, 12, 30)).days}
     )  # fmt: skip
-    native.set_y_axis({"name": chart.category_title, "reverse": True})
+    native.set_y_axis({"name": chart.category_title, "reverse": True, "crossing": "max"})
     native.set_legend({"none": True})
     return native, last
 
@@ -144,8 +147,9 @@ def _number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-DRAWERS: dict[str, Callable[[Any, Any, Chart, int, int], tuple[Any, int]]] = {
-    "bar": _bar,
-    "lorenz": _lorenz,
-    "timeline": _timeline,
+Drawer = Callable[[Any, Any, Chart, int, int], tuple[Any, int]]
+DRAWERS: dict[str, tuple[Drawer, tuple[int, ...]]] = {  # how to draw; widths of the figures
+    "bar": (_bar, (30, 12)),
+    "lorenz": (_lorenz, (14, 16, 16)),
+    "timeline": (_timeline, (40, 12, 12, 8)),
 }

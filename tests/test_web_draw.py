@@ -205,6 +205,34 @@ def test_family_page_shows_the_draw_and_logs_once(with_basis: FastAPI) -> None:
     assert len(_entries(app)) == 3  # every export is logged, once
 
 
+def test_every_member_shown_in_a_family_view_finds_it_in_their_access_extract(
+    with_basis: FastAPI,
+) -> None:
+    """Issue 10 #5, the attack: a caseworker with a basis for one member opens the family page
+    and its Excel; every member's figures are shown, so every member's access extract must list
+    both views, not only the member the basis is recorded for."""
+    from tvaers.store import audit
+
+    app = with_basis
+    family = _family_of(app, WITH_BASIS)
+    client = client_for(app, "caseworker", "casework")
+    assert client.get(f"/ressourcetraek/familie/{family}").status_code == 200
+    assert client.get(f"/ressourcetraek/familie/{family}?format=xlsx").status_code == 200
+    with app.state.sessions() as session:
+        members = [e.citizen for e in _entries(app, "vist_i_familie")]
+        others = set(members)
+        assert len(others) == 3 and WITH_BASIS not in others  # four members, one with a basis
+        assert len(members) == 6  # each of the three, once per view
+        for citizen in others:
+            extract = audit.for_citizen(session, citizen)
+            assert [(e.action, e.detail["view"]) for e in extract] == [
+                ("vist_i_familie", "familie_traek_vist"),
+                ("vist_i_familie", "familie_traek_eksporteret"),
+            ]
+            assert all(e.actor == "caseworker" and e.detail["familie"] == family for e in extract)
+            assert all((e.basis or "").startswith("Samtykke") for e in extract)
+
+
 def test_citizen_page_links_to_the_family(with_basis: FastAPI) -> None:
     family = _family_of(with_basis, WITH_BASIS)
     page = client_for(with_basis, "caseworker", "casework").get(f"/borgere/{WITH_BASIS}")

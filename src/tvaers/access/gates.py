@@ -43,6 +43,7 @@ from tvaers.store import audit
 from tvaers.store.models import LegalBasis, RecordedBasis, SelectionBasis
 
 LISTED = "paa_kandidatliste"
+IN_FAMILY = "vist_i_familie"  # a member shown in a family view opened on another member's basis
 AnyBasis = TypeVar("AnyBasis", LegalBasis, SelectionBasis)
 
 
@@ -203,11 +204,18 @@ def family(
     action: str,
     detail: dict[str, Any] | None = None,
 ) -> tuple[LegalBasis, str]:
-    """Allow and log access to a family: a basis for at least one member. Returns the basis
-    and the member it was recorded for (the audit entry names that member)."""
+    """Allow and log access to a family: a basis for at least one member. The entry for the view
+    names that member; every other member shown gets an entry of their own
+    (``vist_i_familie``), so each member's access extract lists the view. Returns the basis and
+    the member it was recorded for."""
     require_casework(actor)
     holder = next((m for m in members if citizen_basis(session, m)), None)
     basis = person(session, actor, holder or (members[0] if members else ""), action, detail)
+    audit.record_listed(
+        session, actor.username, IN_FAMILY, [m for m in members if m != holder],
+        purpose=actor.purpose.value, basis=basis_text(basis),
+        detail={"view": action, **(detail or {})},
+    )  # fmt: skip
     return basis, holder or members[0]
 
 

@@ -143,3 +143,26 @@ def test_the_web_shows_the_identity_on_request_and_logs_it(town: Settings, tmp_p
     analyst = client_for(web, "analyst", "statistical")
     assert analyst.get(f"/borgere/{PSEUDONYM['carl']}?identitet=1").status_code == 403
     assert len(reveals(town)) == before + 1
+
+
+def test_a_basis_that_names_a_cpr_number_is_refused_before_anything_is_logged(
+    town: Settings,
+) -> None:
+    """Issue 10 #3c, the bad input: a basis reference carrying a CPR number (in any written
+    form) would sit in the append-only audit log forever; it is refused, nothing is stored."""
+    engine = make_engine(town.store_url)
+    try:
+        with sessions(engine)() as session:
+            before = len(list(session.scalars(select(AuditEntry))))
+        citizen = PSEUDONYM["anna"]
+        for reference in ("Samtykke fra borgeren 080284-3151", "Samtykke, bilag_0802843151.pdf"):
+            added = tvaers(town, "basis", "add", "--citizen", citizen, "--kind", "consent",
+                           "--reference", reference, "--valid-from", "2025-01-01",
+                           "--user", "caseworker")  # fmt: skip
+            assert added.exit_code == 1 and "CPR-nummer" in added.output, added.output
+        with sessions(engine)() as session:
+            entries = list(session.scalars(select(AuditEntry)))
+        assert len(entries) == before
+        assert not any("3151" in f"{e.basis} {e.detail}" for e in entries)
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 from sqlalchemy import select
 
 from tvaers.core.config import Settings
@@ -121,3 +122,44 @@ def test_no_clear_cpr_in_duckdb_store_or_logs(settings: Settings, mini: Path):
     assert "[CPR fjernet]" in {r[0] for r in analytics_rows(settings, "postings", "text")} or any(
         "[CPR fjernet]" in r[0] for r in analytics_rows(settings, "postings", "text")
     )
+
+
+CPR_FORMS = (  # one CPR number (7 February 1963) as people and systems write it in free text
+    "bilag_0702630488.pdf",
+    "CPR0702630488",
+    "070263 0488",
+    "07.02.63-0488",
+    "070263\u20130488",  # en dash
+    "070263-0488",
+    "0702630488",
+)
+
+
+def test_every_written_form_of_a_cpr_number_in_free_text_is_removed(
+    settings: Settings, mini: Path
+) -> None:
+    """Issue 10 #3b, the bad input: a posting text carrying a CPR number glued to letters, with
+    spaces, dots or an en dash. None of the forms reaches the store; the rest of the text does."""
+    postings = mini / "postings.csv"
+    lines = postings.read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ',"' + " / ".join(CPR_FORMS) + '"'
+    postings.write_text("\n".join(lines) + "\n")
+    import_folder(mini, settings, user="tester")
+    texts = [r[0] for r in analytics_rows(settings, "postings", "text") if r[0]]
+    stored = next(t for t in texts if "bilag_" in t)
+    assert stored == " / ".join(
+        ["bilag_[CPR fjernet].pdf", "CPR[CPR fjernet]", *["[CPR fjernet]"] * 5]
+    )
+    assert not any("0488" in t for t in texts)
+
+
+@pytest.mark.parametrize("form", CPR_FORMS)
+def test_the_free_text_rule_is_the_same_in_python_and_in_the_engine(form: str) -> None:
+    from tvaers.core.cpr import CPR_IN_TEXT_REGEX, contains_cpr, redact
+
+    assert contains_cpr(f"Notat: {form}.") and "0488" not in redact(f"Notat: {form}.")
+    con = duckdb.connect()
+    found = con.execute("SELECT regexp_matches(?, ?)", [form, CPR_IN_TEXT_REGEX]).fetchall()
+    assert found == [(True,)]
+    for harmless in ("tlf. 12345678", "beløb 1234567890", "konto 3213456789", "2025-03-31"):
+        assert not contains_cpr(harmless)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tvaers.access.actors import Actor
 from tvaers.access.gates import record, require_casework, require_role
 from tvaers.core.access import BASIS_KINDS, BASIS_RECORDERS
+from tvaers.core.cpr import contains_cpr
 from tvaers.core.errors import ConfigError, ErrorCode, TvaersError
 from tvaers.core.periods import danish_date
 from tvaers.store.models import LegalBasis
@@ -40,6 +41,13 @@ def record_citizen_basis(
     if not text:
         raise ConfigError(
             "Beskriv grundlaget (fx dato og journalnummer).", code=ErrorCode.VALUE_REQUIRED
+        )
+    if contains_cpr(text):  # the audit log keeps the text forever
+        raise ConfigError(
+            "Beskrivelsen af grundlaget ser ud til at indeholde et CPR-nummer.",
+            code=ErrorCode.CODE_INVALID,
+            hint="Skriv den uden CPR-nummer, fx dato og journalnummer; borgeren er allerede "
+            "identificeret.",
         )
     check_basis_period(valid_from, valid_to, ConfigError)
     basis = LegalBasis(

@@ -31,8 +31,18 @@ PSEUDONYM_LENGTH = 20  # 20 x 4 bits = 80 bits; collision-free for any populatio
 _HEX, _LETTERS = "0123456789abcdef", "abcdefghijklmnop"
 _TO_LETTERS = str.maketrans(_HEX, _LETTERS)
 _CPR_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
-# Ten digits in a row, or six, a dash and four: what a CPR number looks like in free text.
-CPR_IN_TEXT_REGEX = r"\b\d{6}-?\d{4}\b"
+# What a CPR number looks like in free text, in every form a person or a system writes one: a
+# valid day and month, then the year and the serial, with one separator (space, dot, dash, en or
+# em dash, slash) or none between the parts, glued to letters or not (``CPR0702630488``,
+# ``bilag_0702630488.pdf``, ``07.02.63-0488``, ``070263 0488``, ``070263–0488``). Group 1 is the
+# character before (kept when masking); no digit may come right before. Python and DuckDB (RE2)
+# read the same expression.
+_SEPARATOR = "[ .\\-\u2013\u2014/]?"
+CPR_IN_TEXT_REGEX = (
+    r"(^|\D)(0[1-9]|[12]\d|3[01])" + _SEPARATOR + r"(0[1-9]|1[0-2])" + _SEPARATOR + r"(\d{2})"
+    + _SEPARATOR + r"(\d{4})"
+)  # fmt: skip
+CPR_IN_TEXT = re.compile(CPR_IN_TEXT_REGEX)
 
 
 class InvalidCpr(ValueError):
@@ -72,6 +82,16 @@ def is_valid(cpr: str) -> bool:
     except InvalidCpr:
         return False
     return True
+
+
+def contains_cpr(text: str) -> bool:
+    """Whether free text holds something that may be a CPR number (:data:`CPR_IN_TEXT_REGEX`)."""
+    return CPR_IN_TEXT.search(text) is not None
+
+
+def redact(text: str) -> str:
+    """Free text with the serial of every CPR-like number hidden: ``070263-****``."""
+    return CPR_IN_TEXT.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{m[4]}-****", text)
 
 
 def mask(text: str) -> str:

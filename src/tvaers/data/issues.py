@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tvaers.core.cpr import CPR_IN_TEXT_REGEX
+from tvaers.core import cpr
 from tvaers.core.errors import ErrorCode, Issue
 
 PER_KIND = 25  # rows shown per file, column and kind of problem
-_CPR_IN_TEXT = re.compile(CPR_IN_TEXT_REGEX)
 
 
 def redact(text: str) -> str:
     """Hide the serial of anything that looks like a CPR number: reports must not spread them."""
-    return _CPR_IN_TEXT.sub(lambda m: m.group(0)[:6] + "-****", text)
+    return cpr.redact(text)
 
 
 @dataclass

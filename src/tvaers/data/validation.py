@@ -304,7 +304,8 @@ def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
     if kind is Kind.CPR:
         return q("p_" + name)
     if kind is Kind.TEXT:  # free text must not carry CPR numbers into the store
-        return f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {lit(CPR_MASK)}, 'g')"
+        masked = lit("\\1" + CPR_MASK)  # the character before the number is kept
+        return f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {masked}, 'g')"
     return _v(name)
 
 

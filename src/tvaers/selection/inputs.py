@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
-from tvaers.core.cpr import CPR_IN_TEXT_REGEX, PSEUDONYM_LENGTH
+from tvaers.core.cpr import PSEUDONYM_LENGTH, contains_cpr
 from tvaers.core.errors import CaseworkRefused, ErrorCode, NotFound
 from tvaers.core.periods import danish_date, today
 from tvaers.core.units import Unit
@@ -21,7 +21,6 @@ MAX_SUBJECT = 40
 MAX_TEXT = 4_000
 
 _PSEUDONYM = re.compile(rf"[a-p]{{{PSEUDONYM_LENGTH}}}")
-_CPR_IN_TEXT = re.compile(CPR_IN_TEXT_REGEX)
 
 
 # --- checking the input ----------------------------------------------------------------------
@@ -47,7 +46,7 @@ def unit_of(unit: str | Unit) -> Unit:
 
 def subject_of(kind: Unit, subject: str) -> str:
     text = (subject or "").strip() if isinstance(subject, str) else ""
-    if _CPR_IN_TEXT.search(text):
+    if contains_cpr(text):
         raise CaseworkRefused(
             "Et CPR-nummer må ikke bruges her.",
             code=ErrorCode.CODE_INVALID,
@@ -107,7 +106,7 @@ def free_text(value: str | None, name: str) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
-    if _CPR_IN_TEXT.search(text):
+    if contains_cpr(text):
         raise CaseworkRefused(
             f"{name} ser ud til at indeholde et CPR-nummer.",
             code=ErrorCode.CODE_INVALID,

@@ -127,7 +127,7 @@ AUDIT_ACTIONS = {
     "kandidatliste_eksporteret": "Hentede en kandidatliste i Excel",
     "kandidat_vist": "Så en kandidats oplysninger",
     "paa_kandidatliste": "Borgeren (eller familien) stod på en kandidatliste, der blev vist",
-    "vist_i_familie": "Borgeren blev vist i en families ressourcetræk (på et andet medlems grundlag)",
+    "vist_i_familie": "Borgeren blev vist i familiens ressourcetræk (på et andet medlems grundlag)",
     "indskrevne_vist": "Så løsningens indskrevne",
     "indskrevne_eksporteret": "Hentede løsningens indskrevne i Excel",
     **SELECTION_AUDIT_ACTIONS,

@@ -24,14 +24,23 @@ def _sign_in(client: TestClient, username: str, password: str, next_: str = "/")
                        follow_redirects=False)  # fmt: skip
 
 
+def _message(page: str) -> str:
+    return re.search(r"Forkert brugernavn[^<]*", page).group(0)
+
+
 def test_three_failed_sign_ins_lock_the_account(web) -> None:
     client = TestClient(web, base_url="https://testserver")
-    for attempt in range(3):
+    said = set()
+    for _attempt in range(3):
         response = _sign_in(client, "analyst", "forkert-adgangskode")
         assert response.status_code == 401
-        assert ("spærret" in response.text) == (attempt == 2)
+        said.add(_message(response.text))
     locked = _sign_in(client, "analyst", PASSWORD)
     assert locked.status_code == 401 and "spærret efter 3 mislykkede forsøg" in locked.text
+    # nobody learns whether a username exists or is locked: every refusal says the same
+    unknown = _sign_in(client, "findes-ikke", "forkert-adgangskode")
+    said |= {_message(locked.text), _message(unknown.text)}
+    assert len(said) == 1
     with web.state.sessions() as session:
         user = session.scalar(select(User).where(User.username == "analyst"))
         assert user.locked_at is not None
@@ -43,6 +52,54 @@ def test_three_failed_sign_ins_lock_the_account(web) -> None:
     assert (
         _sign_in(TestClient(web, base_url="https://testserver"), "analyst", PASSWORD).status_code
         == 303
+    )
+
+
+def test_thirty_simultaneous_sign_ins_check_at_most_three_passwords(web, monkeypatch) -> None:
+    """Issue 10 #4, the attack: 30 clients sign in as one user at the same instant, the correct
+    password last. The count must not lose an update, at most three passwords may be checked,
+    and the account ends locked; on SQLite and PostgreSQL (the fixture runs both)."""
+    import threading
+
+    from tvaers.store import users
+
+    checked: list[int] = []
+    real = users._verified
+
+    def counted(user, password):  # type: ignore[no-untyped-def]
+        checked.append(1)
+        return real(user, password)
+
+    monkeypatch.setattr(users, "_verified", counted)
+    clients = [TestClient(web, base_url="https://testserver") for _ in range(30)]
+    tokens = [_token(c) for c in clients]
+    start, answers = threading.Barrier(30), [0] * 30
+
+    def attempt(number: int) -> None:
+        password = PASSWORD if number == 29 else "forkert-adgangskode"
+        start.wait()
+        answers[number] = clients[number].post(
+            "/log-ind", data={"username": "analyst", "password": password,
+                              "csrf_token": tokens[number], "next": "/"}, follow_redirects=False,
+        ).status_code  # fmt: skip
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with web.state.sessions() as session:
+        user = session.scalar(select(User).where(User.username == "analyst"))
+        failures = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "log_ind_fejlet", AuditEntry.actor == "analyst")).all()  # fmt: skip
+    numbers = [f.detail["forsoeg"] for f in failures if "forsoeg" in f.detail]
+    assert len(numbers) == len(set(numbers))  # no lost update: every attempt has its own number
+    if answers[29] == 303:  # the correct password was among the first three: a lawful sign-in,
+        assert answers.count(303) == 1 and len(checked) <= 6  # which starts a new count of three
+    else:
+        assert len(checked) <= 3 and user.locked_at is not None and answers.count(401) == 30
+    assert (
+        _sign_in(TestClient(web, base_url="https://testserver"), "analyst", "x").status_code == 401
     )
 
 

@@ -91,7 +91,7 @@ def test_pages_signed_out(page: Any) -> None:
     page.get_by_label("Brugernavn").fill("leder")
     page.get_by_label("Adgangskode").fill("forkert-adgangskode")
     page.get_by_role("button", name="Log ind").click()
-    _expect()(page.get_by_role("alert")).to_contain_text("Forkert brugernavn eller adgangskode.")
+    _expect()(page.get_by_role("alert")).to_contain_text("Forkert brugernavn eller adgangskode")
     walk.check("log ind, mislykket", "Log ind")
     walk.visit("side der ikke findes", "/findes-ikke", "Siden findes ikke.")
     walk.assert_clean()

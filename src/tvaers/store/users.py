@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import TvaersError
@@ -58,44 +58,79 @@ def add(
 
 
 def authenticate(session: Session, username: str, password: str) -> SignIn:
-    """Check a password; count failures; lock after three in a row; log every failure."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    """Check a password; lock after three failures in a row; log every failure.
+
+    Safe under concurrency: each attempt first takes its place in the count with one atomic
+    ``UPDATE … RETURNING`` that matches only an active, unlocked account, and that is committed
+    before the (slow) password check. So at most three attempts are ever checked; a fourth, even
+    one sent at the same instant, locks the account without being checked, and a correct
+    password counts only if the account is still unlocked when it is accepted."""
+    name = username.strip().lower()
+    user = session.scalar(select(User).where(User.username == name))
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
         audit.record(session, username[:100] or "?", "log_ind_fejlet", detail={"grund": "ukendt"})
         return SignIn(None, "unknown")
-    if user.locked_at is not None:
+    attempt = _take_attempt(session, user.id)
+    session.commit()  # the attempt counts for every other request from now on
+    session.refresh(user)
+    if attempt is None:
+        reason = "locked" if user.locked_at is not None else "inactive"
+        grund = "spaerret" if reason == "locked" else "inaktiv"
+        audit.record(session, user.username, "log_ind_fejlet", detail={"grund": grund})
+        return SignIn(user, reason)
+    if attempt > MAX_FAILURES or not _verified(user, password):
+        locked = attempt >= MAX_FAILURES and _lock(session, user.id)
+        audit.record(
+            session,
+            user.username,
+            "log_ind_fejlet",
+            detail={"grund": "forkert_adgangskode", "forsoeg": attempt, "spaerret": locked},
+        )
+        return SignIn(user, "locked" if locked else "wrong_password")
+    accepted = session.execute(
+        update(User)
+        .where(User.id == user.id, User.locked_at.is_(None))
+        .values(failed_logins=0)
+        .returning(User.id)
+    ).first()
+    if accepted is None:  # locked by a concurrent attempt while this one was checked
         audit.record(session, user.username, "log_ind_fejlet", detail={"grund": "spaerret"})
         return SignIn(user, "locked")
-    if not user.active:
-        audit.record(session, user.username, "log_ind_fejlet", detail={"grund": "inaktiv"})
-        return SignIn(user, "inactive")
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    audit.record(session, user.username, "log_ind")
+    return SignIn(user, "ok")
+
+
+def _take_attempt(session: Session, user_id: int) -> int | None:
+    """Count one attempt atomically; the attempt's number, or None when the account is locked
+    or inactive (then nothing is checked)."""
+    row = session.execute(
+        update(User)
+        .where(User.id == user_id, User.locked_at.is_(None), User.active.is_(True))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def _verified(user: User, password: str) -> bool:
     try:
         if user.password_hash is None:
             raise VerificationError("no local password")
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        reason = "wrong_password"
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_at = utcnow()
-            reason = "locked"
-        audit.record(
-            session,
-            user.username,
-            "log_ind_fejlet",
-            detail={
-                "grund": "forkert_adgangskode",
-                "forsoeg": user.failed_logins,
-                "spaerret": user.locked_at is not None,
-            },
-        )
-        return SignIn(user, reason)
-    user.failed_logins = 0
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    audit.record(session, user.username, "log_ind")
-    return SignIn(user, "ok")
+        return False
+    return True
+
+
+def _lock(session: Session, user_id: int) -> bool:
+    """Lock the account (once: the first locking attempt sets the time); True when locked."""
+    session.execute(
+        update(User).where(User.id == user_id, User.locked_at.is_(None)).values(locked_at=utcnow())
+    )
+    return True
 
 
 def unlock(session: Session, username: str, actor: str) -> User:

@@ -440,9 +440,9 @@ T = SimpleNamespace(
     none="—",
     suppressed="<5",
     suppressed_note=TABLE_NOTE,
-    login_failed="Forkert brugernavn eller adgangskode.",
-    login_locked="Kontoen er spærret efter 3 mislykkede forsøg. Kontakt en administrator.",
-    login_inactive="Kontoen er deaktiveret. Kontakt en administrator.",
+    # One message for every refusal, so that nobody learns which usernames exist or are locked.
+    login_failed="Forkert brugernavn eller adgangskode – eller kontoen er spærret efter 3 "
+    "mislykkede forsøg i træk; så kan en administrator låse den op.",
     forbidden_title="Ingen adgang",
     purpose_hint="Skift formål øverst på siden.",
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",

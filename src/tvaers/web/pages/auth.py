@@ -52,15 +52,12 @@ def sign_in(
 ) -> Response:
     result = users.authenticate(session, username, password)
     if result.reason != "ok" or result.user is None:
-        message = {"locked": T.login_locked, "inactive": T.login_inactive}.get(
-            result.reason, T.login_failed
-        )
         return render(
             request,
             "login.html",
             None,
             status_code=401,
-            error=message,
+            error=T.login_failed,  # the same for an unknown, wrong, locked or inactive user
             next=_safe_next(next),
             username=username,
             oidc=bool(settings_of(request).oidc_issuer),

@@ -226,3 +226,50 @@ def test_unreadable_form_fields_and_parameters_get_a_danish_page_and_save_nothin
         assert session.scalars(select(LegalBasis)).first() is None
     year = client.get("/data?year=tjue")
     assert year.status_code == 422 and "Regnskabsår: Skriv et helt tal." in year.text
+
+
+def _copy(web, client: TestClient) -> TestClient:
+    """A second browser holding a copy of ``client``'s cookie (a stolen or replayed cookie)."""
+    thief = TestClient(web, base_url="https://testserver")
+    thief.cookies.update(client.cookies)
+    return thief
+
+
+def test_a_cookie_replayed_after_log_out_is_refused(web) -> None:
+    """Issue 10 #6, the attack: the cookie kept from before «Log ud» must not open a page."""
+    client = client_for(web, "caseworker")
+    thief = _copy(web, client)
+    assert thief.get("/", follow_redirects=False).status_code == 200  # the copy works before
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+    out = client.post("/log-ud", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    replayed = thief.get("/", follow_redirects=False)
+    assert replayed.status_code == 303 and "/log-ind" in replayed.headers["location"]
+
+
+def test_a_new_password_a_lock_and_idleness_end_the_session(web) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tvaers.store import users
+    from tvaers.store.models import WebSession, utcnow
+
+    for end in ("password", "lock", "idle"):
+        client = client_for(web, "analyst")
+        assert client.get("/", follow_redirects=False).status_code == 200
+        with web.state.sessions() as session:
+            analyst = users.by_username(session, "analyst")
+            if end == "password":
+                users.set_password(session, "analyst", PASSWORD, "administrator")
+            elif end == "lock":
+                users._lock(session, analyst.id)
+            else:  # 31 minutes without a request
+                session.execute(update(WebSession).values(
+                    last_seen_at=utcnow() - timedelta(minutes=31)))  # fmt: skip
+            session.commit()
+        refused = client.get("/", follow_redirects=False)
+        assert refused.status_code == 303 and "/log-ind" in refused.headers["location"], end
+        with web.state.sessions() as session:
+            users.unlock(session, "analyst", "administrator")
+            session.commit()

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="Nøgle til at signere sessioner")
     cookie_secure: bool = Field(default=True, description="Sessionscookie kun over HTTPS")
     session_hours: int = Field(default=8, description="Timer før man skal logge ind igen")
+    idle_minutes: int = Field(
+        default=30, description="Minutter uden aktivitet, før man skal logge ind igen"
+    )
     oidc_issuer: str = Field(default="", description="OpenID Connect-udsteder (Keycloak, Entra ID)")
     oidc_client_id: str = Field(default="", description="OIDC-klient-id")
     oidc_client_secret: str = Field(default="", description="OIDC-klienthemmelighed")

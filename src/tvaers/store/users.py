@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tvaers.core.errors import TvaersError
-from tvaers.store import audit
+from tvaers.store import audit, web_sessions
 from tvaers.store.models import User, utcnow
 
 MAX_FAILURES = 3
@@ -130,6 +130,7 @@ def _lock(session: Session, user_id: int) -> bool:
     session.execute(
         update(User).where(User.id == user_id, User.locked_at.is_(None)).values(locked_at=utcnow())
     )
+    web_sessions.end_all(session, user_id, "spaerret")
     return True
 
 
@@ -145,7 +146,9 @@ def set_password(session: Session, username: str, password: str, actor: str) -> 
         raise UserError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn")
     user = by_username(session, username)
     user.password_hash = _hasher.hash(password)
-    audit.record(session, actor, "adgangskode_sat", detail={"bruger": user.username})
+    ended = web_sessions.end_all(session, user.id, "ny_adgangskode")
+    audit.record(session, actor, "adgangskode_sat",
+                 detail={"bruger": user.username, "sessioner_afsluttet": ended})  # fmt: skip
     return user
 
 

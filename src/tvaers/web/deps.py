@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -15,6 +14,7 @@ from tvaers import access
 from tvaers.access import Actor
 from tvaers.core.access import Purpose, Role, purposes_for
 from tvaers.core.config import Settings
+from tvaers.store import web_sessions
 from tvaers.store.models import User
 from tvaers.web.security import csrf_token
 from tvaers.web.texts import T
@@ -49,10 +49,11 @@ DbSession = Annotated[Session, Depends(db, scope="function")]
 
 
 def viewer(request: Request, session: DbSession) -> Actor:
-    user_id = request.session.get("user_id")
-    started = request.session.get("since", 0)
-    hours = settings_of(request).session_hours
-    if not user_id or datetime.now(UTC).timestamp() - started > hours * 3600:
+    settings = settings_of(request)
+    user_id = web_sessions.current(
+        session, request.session.get("sid"), settings.session_hours, settings.idle_minutes
+    )
+    if user_id is None:  # no session, ended (logged out, new password, locked), old or idle
         request.session.clear()
         raise SignInRequired
     user = session.get(User, user_id)

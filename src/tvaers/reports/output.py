@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from xlsxwriter.exceptions import FileCreateError
 
 from tvaers.core.publication import DataTable
-from tvaers.reports.excel import sheet_of, write_workbook
+from tvaers.reports.excel import FORMULA_STARTS, safe_text, sheet_of, write_workbook
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -145,7 +146,7 @@ def _csv(table: DataTable) -> str:
     if isinstance(table.rows, pa.Table):
         sink = io.BytesIO()
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
-        pacsv.write_csv(table.rows, sink, options)
+        pacsv.write_csv(_neutralised(table.rows), sink, options)
         return sink.getvalue().decode("utf-8")
     columns = [c.key for c in table.columns]
     buffer = io.StringIO()
@@ -163,7 +164,23 @@ def _csv_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, str):
+        return safe_text(value)  # a spreadsheet opening the CSV must not run data as a formula
     return str(value)
+
+
+def _neutralised(rows: pa.Table) -> pa.Table:
+    """Text columns with a formula's first character (``=``, ``+``, ``-``, ``@``, tab, CR)
+    prefixed by an apostrophe, as in Excel output; set-based per column."""
+    pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_STARTS) + "]"
+    for index, field in enumerate(rows.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = rows.column(index)
+            risky = pc.match_substring_regex(column, pattern)
+            if pc.any(risky).as_py():
+                fixed = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+                rows = rows.set_column(index, field, fixed)
+    return rows
 
 
 def _json_value(value: Any) -> Any:

@@ -273,3 +273,25 @@ def test_a_new_password_a_lock_and_idleness_end_the_session(web) -> None:
         with web.state.sessions() as session:
             users.unlock(session, "analyst", "administrator")
             session.commit()
+
+
+def test_an_anonymous_oversized_body_is_refused_before_it_is_read(web) -> None:
+    """Issue 10 (medium), the attack: a huge anonymous POST, with its length declared or
+    streamed without one, gets 413 in Danish (with the security headers), not the server's
+    memory."""
+    from tvaers.web.security import MAX_BODY
+
+    client = TestClient(web, base_url="https://testserver")
+    declared = client.post("/log-ind", content=b"x" * (MAX_BODY + 1),
+                           headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert declared.status_code == 413 and "for stor" in declared.text
+    assert declared.headers["x-content-type-options"] == "nosniff"
+
+    def chunks():  # no Content-Length: the limit counts the bytes as they come
+        for _ in range(MAX_BODY // (64 * 1024) + 2):
+            yield b"y" * (64 * 1024)
+
+    streamed = client.post("/log-ind", content=chunks(),
+                           headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert streamed.status_code == 413
+    assert _sign_in(client, "analyst", PASSWORD).status_code == 303  # normal forms still work

@@ -29,7 +29,7 @@ from tvaers.web.pages import (
     selection_view,
     solutions,
 )
-from tvaers.web.security import CsrfMiddleware, SecurityHeadersMiddleware
+from tvaers.web.security import BodyLimitMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
 
 log = get_logger(__name__)
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(BodyLimitMiddleware)  # before the session, CSRF or a form reads a byte
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
 
     install_error_pages(app)

@@ -94,6 +94,9 @@ DEFECTS = [
            "postings.csv", 3, "posting_date", "dato_ugyldig"),
     Defect("cpr-impossible-date", _append("citizens.csv", "3102901234,"),
            "citizens.csv", 8, "cpr", "cpr_ugyldigt"),
+    # issue 10 (low): 0101304000 is born 1 January 2030 by the seventh digit: not yet born
+    Defect("cpr-born-in-the-future", _append("citizens.csv", "0101304000,"),
+           "citizens.csv", 8, "cpr", "cpr_ugyldigt"),
     Defect("cpr-wrong-length", _edit("activities.csv", "2505901122,SEL85", "250590112,SEL85"),
            "activities.csv", 6, "cpr", "cpr_ugyldigt"),
     Defect("duplicate-posting-id",

@@ -295,3 +295,20 @@ def test_an_anonymous_oversized_body_is_refused_before_it_is_read(web) -> None:
                            headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert streamed.status_code == 413
     assert _sign_in(client, "analyst", PASSWORD).status_code == 303  # normal forms still work
+
+
+def test_no_route_map_for_anonymous_visitors(web) -> None:
+    """Issue 10 (low): /api/openapi.json listed every route and parameter to anyone."""
+    client = TestClient(web, base_url="https://testserver")
+    for path in ("/api/openapi.json", "/openapi.json", "/docs", "/redoc"):
+        assert client.get(path, follow_redirects=False).status_code in (303, 404), path
+
+
+def test_a_nul_byte_or_an_overlong_key_in_the_address_is_not_found(web) -> None:
+    """Issue 10 (low): on PostgreSQL `/borgere/%00`, `/maalgrupper/%00` and a citizen id over 40
+    characters gave a bare 500 (the database refuses NUL and the column is 40 wide)."""
+    client = client_for(web, "caseworker", "casework")
+    for path in ("/borgere/%00", "/maalgrupper/%00", "/borgere/" + "a" * 41,
+                 "/ressourcetraek/familie/%00", "/loesninger/%00", "/maalgrupper/a%00b"):  # fmt: skip
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code in (403, 404, 422), (path, response.status_code)

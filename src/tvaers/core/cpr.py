@@ -71,9 +71,12 @@ def birth_date(cpr: str) -> date:
     dd, mm, yy, serial = match.groups()
     year = century(int(serial[0]), int(yy)) + int(yy)
     try:
-        return date(year, int(mm), int(dd))
+        born = date(year, int(mm), int(dd))
     except ValueError as exc:
         raise InvalidCpr(f"CPR-nummeret indeholder en ugyldig dato ({dd}-{mm}-{year})") from exc
+    if born > date.today():
+        raise InvalidCpr(f"CPR-nummeret giver en fødselsdato i fremtiden ({dd}-{mm}-{year})")
+    return born
 
 
 def is_valid(cpr: str) -> bool:

@@ -43,6 +43,12 @@ def value_message(key: str, col: Column, style: NumberStyle) -> tuple[ErrorCode,
             return code, f"Tallet skal være {span}", "Ret værdien."
         return code, "Ikke et helt tal", "Skriv et helt tal uden decimaler."
     if code is ErrorCode.CPR_INVALID:
+        if variant == "future":
+            return (
+                code,
+                "CPR-nummeret giver en fødselsdato i fremtiden",
+                "Tjek CPR-nummeret i kildesystemet (det syvende ciffer afgør århundredet).",
+            )
         if variant == "date":
             return (
                 code,

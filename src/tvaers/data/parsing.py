@@ -102,9 +102,10 @@ def _cpr(t: str, stored_as_integer: bool) -> tuple[str, str]:
     error = (
         f"CASE WHEN NOT regexp_full_match({norm}, '[0-9]{{10}}') "
         f"THEN '{ErrorCode.CPR_INVALID}:format' "
-        f"WHEN {birth} IS NULL THEN '{ErrorCode.CPR_INVALID}:date' END"
+        f"WHEN {birth} IS NULL THEN '{ErrorCode.CPR_INVALID}:date' "
+        f"WHEN {birth} > current_date THEN '{ErrorCode.CPR_INVALID}:future' END"
     )
-    return f"CASE WHEN {birth} IS NOT NULL THEN {norm} END", error
+    return f"CASE WHEN {birth} <= current_date THEN {norm} END", error
 
 
 def _integer(t: str, col: Column) -> tuple[str, str]:

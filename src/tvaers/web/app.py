@@ -29,7 +29,12 @@ from tvaers.web.pages import (
     selection_view,
     solutions,
 )
-from tvaers.web.security import BodyLimitMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from tvaers.web.security import (
+    BodyLimitMiddleware,
+    CsrfMiddleware,
+    SafeAddressMiddleware,
+    SecurityHeadersMiddleware,
+)
 
 log = get_logger(__name__)
 
@@ -38,7 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     settings.ensure_home()
     engine = make_engine(settings.store_url)
     upgrade(engine)
-    app = FastAPI(title="Tværs", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    # no API description for anonymous visitors (it lists every route and parameter)
+    app = FastAPI(title="Tværs", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions(engine)
@@ -62,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.cookie_secure,
     )
     app.add_middleware(BodyLimitMiddleware)  # before the session, CSRF or a form reads a byte
+    app.add_middleware(SafeAddressMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
 
     install_error_pages(app)

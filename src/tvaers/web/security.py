@@ -132,3 +132,22 @@ class BodyLimitMiddleware:
             media_type="text/plain; charset=utf-8", headers={"Connection": "close"},
         )  # fmt: skip
         await response(scope, receive, send)
+
+
+class SafeAddressMiddleware:
+    """An address with a control character (``%00`` and the like) names no page: 404 before a
+    route passes it to a database that refuses it (PostgreSQL: NUL in text)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path: str = scope.get("path", "")
+            query: bytes = scope.get("query_string", b"")
+            if any(ord(c) < 32 or ord(c) == 127 for c in path) or b"%00" in query.lower():
+                response = Response("Siden findes ikke.", status_code=404,
+                                    media_type="text/plain; charset=utf-8")  # fmt: skip
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

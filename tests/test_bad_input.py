@@ -227,3 +227,12 @@ def test_report_is_written_to_excel(sqlite_settings: Settings, tmp_path: Path) -
         or r[:3] == ["postings.csv", "3.0", "posting_date"]
         for r in flat
     )
+
+
+def test_a_short_pseudonym_key_is_said_in_danish_not_a_traceback(tmp_path: Path) -> None:
+    """Issue 10 (low): TVAERS_PSEUDONYM_KEY=abc gave a Python traceback; nothing is imported."""
+    env = {"TVAERS_HOME": str(tmp_path / "home"), "TVAERS_PSEUDONYM_KEY": "abc", "COLUMNS": "250"}
+    result = CliRunner().invoke(app, ["import", str(FIXTURES / "mini")], env=env)
+    assert result.exit_code != 0 and "TVAERS_PSEUDONYM_KEY er for kort" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ValueError)
+    assert not (tmp_path / "home" / "analyse.duckdb").exists()

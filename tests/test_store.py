@@ -72,3 +72,15 @@ def test_the_audit_log_survives_truncate_and_replace(store_url: str) -> None:
         rows = conn.execute(text("SELECT id, actor, action FROM audit_log")).fetchall()
     assert [tuple(r) for r in rows] == [(number, "sb01", "vis_borger")]
     engine.dispose()
+
+
+def test_a_home_with_a_question_mark_keeps_its_store_inside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10 (low): TVAERS_HOME with "?" put the store elsewhere (the rest read as options)."""
+    from tvaers.core.config import Settings
+
+    home = tmp_path / "kommune?test#1" / "home"
+    engine = make_engine(Settings(home=home, pseudonym_key="k" * 32).store_url)
+    upgrade(engine)
+    engine.dispose()
+    assert (home / "drift.sqlite").is_file()
+    assert not (tmp_path / "kommune").exists()

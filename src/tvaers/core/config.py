@@ -7,6 +7,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,7 +62,9 @@ class Settings(BaseSettings):
 
     @property
     def store_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.home / 'drift.sqlite').resolve()}"
+        # the path is quoted: a home with "?" or "#" must not end the database name early
+        path = (self.home / "drift.sqlite").resolve()
+        return self.database_url or f"sqlite:///{quote(str(path))}"
 
     @property
     def log_path(self) -> Path:
@@ -75,6 +78,12 @@ class Settings(BaseSettings):
     def key_bytes(self) -> bytes:
         """The pseudonymisation key. Generated once, kept in a file outside the databases."""
         if self.pseudonym_key:
+            if len(self.pseudonym_key) < 32:
+                raise ConfigError(
+                    "TVAERS_PSEUDONYM_KEY er for kort (mindst 32 tegn).",
+                    hint="Brug den nøgle, kommunens data er indlæst med; en ny nøgle giver nye "
+                    "pseudonymer.",
+                )
             return self.pseudonym_key.encode()
         path = self.pseudonym_key_file or self.home / "hemmeligheder" / "pseudonym.key"
         key = _secret_file(path)

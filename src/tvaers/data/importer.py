@@ -143,6 +143,7 @@ def import_folder(
     """Import a folder of the municipality's files as one batch, or nothing."""
     step = progress or (lambda _msg, _frac: None)
     settings.ensure_home()
+    _ = settings.key_bytes  # a missing or short key is said before anything is created
     files, issues, ignored = discover(folder)
     engine = store or make_engine(settings.store_url)
     upgrade(engine)

@@ -102,6 +102,10 @@ DEFECTS = [
     Defect("duplicate-posting-id",
            _append("postings.csv", "P0004,2025-03-31,100.00,5.28.21,,,1,Dublet"),
            "postings.csv", 11, "posting_id", "dublet_noegle"),
+    # issue 10 (medium): one posting of 15 nines overflowed the draw's split (DECIMAL(18))
+    Defect("amount-beyond-any-budget",
+           _edit("postings.csv", "P0005,2025-01-31,84210.55", "P0005,2025-01-31,999999999999999.99"),
+           "postings.csv", 6, "amount", "tal_ugyldigt"),
     Defect("unknown-function-code", _edit("postings.csv", "22000.00,5.68.90", "22000.00,5.99.99"),
            "postings.csv", 8, "function_code", "ukendt_funktion"),
     Defect("amount-not-a-number", _edit("postings.csv", "31200.00", "31200 kr"),

@@ -33,6 +33,12 @@ def value_message(key: str, col: Column, style: NumberStyle) -> tuple[ErrorCode,
     if code is ErrorCode.NUMBER_INVALID:
         if variant == "range":
             return code, "Tallet er for stort", "Tjek beløbet i kildesystemet."
+        if variant == "amount":
+            return (
+                code,
+                "Beløbet er over 100 mia. kr. og kan ikke være én postering",
+                "Tjek beløbet i kildesystemet (et tastefejl eller et felt med et andet indhold).",
+            )
         if variant == "negative":
             return code, "Værdien må ikke være negativ", "Ret værdien til 0 eller mere."
         return code, "Ikke et gyldigt tal", f"Skriv tallet i {_NUMBER_FORMAT[style]}."

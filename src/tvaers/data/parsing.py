@@ -42,6 +42,10 @@ class ParsedColumn:
     stored_as_integer: bool = False
 
 
+MAX_AMOUNT = 100_000_000_000  # kr.: more than any municipality's whole budget in one posting;
+# the engine sums and splits pools of such amounts without overflow (DECIMAL(18,2) x weights)
+
+
 def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
     scale = SCALE[kind]
     if style is NumberStyle.DANISH:
@@ -65,8 +69,11 @@ def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
         f"CASE WHEN {mixed} AND NOT {ok} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' "
         f"WHEN NOT {ok} THEN '{ErrorCode.NUMBER_INVALID}' "
         f"WHEN {decimals} > {scale} THEN '{ErrorCode.AMOUNT_PRECISION}:{scale}' "
-        f"WHEN {typed} IS NULL THEN '{ErrorCode.NUMBER_INVALID}:range' END"
-    )
+        f"WHEN {typed} IS NULL THEN '{ErrorCode.NUMBER_INVALID}:range' "
+        + (f"WHEN abs({typed}) > {MAX_AMOUNT} THEN '{ErrorCode.NUMBER_INVALID}:amount' "
+           if kind is Kind.AMOUNT else "")
+        + "END"
+    )  # fmt: skip
     if style is NumberStyle.DANISH:
         # in a Danish file a dot followed by 1-2 digits can only be a dot decimal
         error = f"CASE WHEN {mixed} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' ELSE ({error}) END"

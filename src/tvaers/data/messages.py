@@ -37,7 +37,7 @@ def value_message(key: str, col: Column, style: NumberStyle) -> tuple[ErrorCode,
             return (
                 code,
                 "Beløbet er over 100 mia. kr. og kan ikke være én postering",
-                "Tjek beløbet i kildesystemet (et tastefejl eller et felt med et andet indhold).",
+                "Tjek beløbet i kildesystemet (en tastefejl, eller et felt med et andet indhold).",
             )
         if variant == "negative":
             return code, "Værdien må ikke være negativ", "Ret værdien til 0 eller mere."

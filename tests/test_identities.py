@@ -149,12 +149,17 @@ def test_a_basis_that_names_a_cpr_number_is_refused_before_anything_is_logged(
     town: Settings,
 ) -> None:
     """Issue 10 #3c, the bad input: a basis reference carrying a CPR number (in any written
-    form) would sit in the append-only audit log forever; it is refused, nothing is stored."""
+    form) would sit in the append-only audit log forever; it is refused, nothing is stored. So
+    is a basis for a pseudonym nobody in the data has."""
     engine = make_engine(town.store_url)
     try:
         with sessions(engine)() as session:
             before = len(list(session.scalars(select(AuditEntry))))
         citizen = PSEUDONYM["anna"]
+        nobody = tvaers(town, "basis", "add", "--citizen", "a" * 20, "--kind", "consent",
+                        "--reference", "Samtykke", "--valid-from", "2025-01-01",
+                        "--user", "caseworker")  # fmt: skip
+        assert nobody.exit_code == 1 and "findes ikke i de indlæste" in nobody.output
         for reference in ("Samtykke fra borgeren 080284-3151", "Samtykke, bilag_0802843151.pdf"):
             added = tvaers(town, "basis", "add", "--citizen", citizen, "--kind", "consent",
                            "--reference", reference, "--valid-from", "2025-01-01",

@@ -228,6 +228,18 @@ def test_unreadable_form_fields_and_parameters_get_a_danish_page_and_save_nothin
     assert year.status_code == 422 and "Regnskabsår: Skriv et helt tal." in year.text
 
 
+def test_no_basis_is_recorded_for_somebody_who_is_not_in_the_data(web) -> None:
+    """Issue 10 (low): a basis could be recorded for any pseudonym, also one nobody has."""
+    from tvaers.store.models import LegalBasis
+
+    client = client_for(web, "caseworker", "casework")
+    page = client.post("/borgere/abcdefghijklmnopabcd/grundlag",
+                       data={"kind": "consent", "reference": "Samtykke", "valid_from": "2025-01-01"})  # fmt: skip
+    assert page.status_code == 404
+    with web.state.sessions() as session:
+        assert session.scalars(select(LegalBasis)).first() is None
+
+
 def _copy(web, client: TestClient) -> TestClient:
     """A second browser holding a copy of ``client``'s cookie (a stolen or replayed cookie)."""
     thief = TestClient(web, base_url="https://testserver")

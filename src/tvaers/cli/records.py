@@ -112,7 +112,7 @@ def basis_add(
 ) -> None:
     """Registrér et grundlag (samtykke, hjemmel, væsentlig interesse) for en borger eller for
     udvælgelse til en løsning. Kræver sagsbehandlingsformål og en rolle, der må registrere."""
-    from tvaers.cli.select import _date, _day, _solution_id, _subject
+    from tvaers.cli.select import _check_known, _date, _day, _solution_id, _subject
     from tvaers.selection import bases
 
     settings = _settings()
@@ -121,6 +121,8 @@ def basis_add(
         err.print("[red]Fejl:[/red] angiv enten --solution eller én af --citizen og --cpr.")
         raise typer.Exit(1)
     subject = None if solution else _subject(settings, citizen, cpr, None)[1]
+    if subject is not None:  # no basis for somebody who is not in the data
+        _check_known(settings, "citizen", subject)
     with acting(settings, user, "casework") as (session, actor):
         access.require_role(actor, BASIS_RECORDERS, "At registrere et grundlag")
         if solution is not None:

@@ -24,3 +24,9 @@ def citizen_data(analytics: Path, citizen: str) -> dict[str, list[dict[str, Any]
     connection to the analytics file."""
     with reader(analytics) as rows:
         return {name: rows(sql, [citizen]) for name, sql in QUERIES.items()}
+
+
+def is_loaded(analytics: Path, citizen: str) -> bool:
+    """Whether the citizen (pseudonym) is among the loaded citizens."""
+    with reader(analytics) as rows:
+        return bool(rows(QUERIES["citizen"], [citizen]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tvaers import access
@@ -19,7 +19,7 @@ from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
 from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
 from tvaers.core.publication import Column, DataTable
-from tvaers.data.citizen import citizen_data
+from tvaers.data.citizen import citizen_data, is_loaded
 from tvaers.store import audit
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.tables import excel_response, wants_excel
@@ -61,6 +61,8 @@ def record_basis(
     access.require_casework(who)
     if who.role not in BASIS_RECORDERS:
         raise AccessRefused("Din rolle kan ikke registrere grundlag for adgang.")
+    if not is_loaded(settings_of(request).analytics_path, citizen):
+        raise HTTPException(404)  # no basis for somebody who is not in the data
     try:
         access.record_citizen_basis(session, who, citizen, kind, reference, valid_from, valid_to)
     except ConfigError:

@@ -40,6 +40,14 @@ def _append(name: str, line: str) -> Callable[[Path], None]:
     return apply
 
 
+def _append_bytes(name: str, data: bytes) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        with (folder / name).open("ab") as handle:
+            handle.write(data)
+
+    return apply
+
+
 def _write(name: str, data: bytes) -> Callable[[Path], None]:
     def apply(folder: Path) -> None:
         (folder / name).write_bytes(data)
@@ -106,6 +114,10 @@ DEFECTS = [
     Defect("amount-beyond-any-budget",
            _edit("postings.csv", "P0005,2025-01-31,84210.55", "P0005,2025-01-31,999999999999999.99"),
            "postings.csv", 6, "amount", "tal_ugyldigt"),
+    # issue 10 (medium): a UTF-8 file with one Windows-1252 line was read as Windows-1252 («Ã¦»)
+    Defect("mixed-encodings",
+           _append_bytes("postings.csv", "P0099,2025-02-28,100.00,5.28.21,,,1,Bostøtte\n".encode("cp1252")),
+           "postings.csv", 11, "", "tegnsaet"),
     Defect("unknown-function-code", _edit("postings.csv", "22000.00,5.68.90", "22000.00,5.99.99"),
            "postings.csv", 8, "function_code", "ukendt_funktion"),
     Defect("amount-not-a-number", _edit("postings.csv", "31200.00", "31200 kr"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,6 +123,25 @@ def detect_encoding(path: Path) -> str:
     return "utf-8-sig" if bom else "utf-8"
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def mixed_encoding_row(path: Path) -> int | None:
+    """For a file that is not UTF-8 throughout: the first row (header = 1) that is not UTF-8
+    when other rows are UTF-8 with Danish letters — a file pasted together from two exports,
+    which read as Windows-1252 would turn «æ» into «Ã¦» without a word. None otherwise."""
+    utf8_seen, first_bad = False, None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):  # only when UTF-8 failed: rare
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                first_bad = first_bad or number
+                continue
+            utf8_seen = utf8_seen or bool(_UTF8_MULTIBYTE.search(line))
+    return first_bad if utf8_seen else None
+
+
 def _header_line(path: Path, encoding: str) -> str:
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         for line in handle:
@@ -145,6 +165,12 @@ def read_csv(path: Path) -> RawTable:
             NumberStyle.INTERNATIONAL,
         )
     encoding = detect_encoding(path)
+    mixed = mixed_encoding_row(path) if encoding == "cp1252" else None
+    if mixed is not None:
+        message = "Filen blander tegnsæt: denne række er ikke UTF-8 som resten af filen"
+        hint = "Gem hele filen som UTF-8 (eller hele som Windows-1252) og indlæs igen."
+        issue = Issue(path.name, mixed, "", "", ErrorCode.ENCODING, message, hint)
+        return RawTable(path, None, NumberStyle.INTERNATIONAL, issues=[issue])
     header = _header_line(path, encoding)
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","

@@ -163,3 +163,27 @@ def test_the_free_text_rule_is_the_same_in_python_and_in_the_engine(form: str) -
     assert found == [(True,)]
     for harmless in ("tlf. 12345678", "beløb 1234567890", "konto 3213456789", "2025-03-31"):
         assert not contains_cpr(harmless)
+
+
+def test_spill_files_of_a_killed_import_are_removed_and_the_home_is_owner_only(
+    settings: Settings, mini: Path
+) -> None:
+    """Issue 10 #3d, the careless operator: a killed import left DuckDB spill files with clear
+    CPR numbers in TVAERS_HOME/tmp (mode 0644), and the databases, logs and cache were 0644.
+    The next import removes the spill files; every file under the home is owner-only."""
+    import os
+    import stat
+
+    settings.ensure_home()
+    left = settings.scratch_dir / "import" / "duckdb_temp_storage_DEFAULT-0.tmp"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"1503851236 ...")
+    os.chmod(left, 0o644)
+    wide = settings.home / "noter.txt"
+    wide.write_text("kopi")
+    os.chmod(wide, 0o644)
+    import_folder(mini, settings, user="tester")
+    assert not left.exists() and not any((settings.scratch_dir / "import").glob("*"))
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in settings.home.rglob("*")}
+    assert len(modes) > 5
+    assert {str(p): oct(m) for p, m in modes.items() if m & 0o077} == {}

@@ -123,11 +123,18 @@ class Settings(BaseSettings):
         return _secret_file(self.home / "hemmeligheder" / "session.key")
 
     def ensure_home(self) -> None:
-        """The data folder, readable by its owner only (it holds personal data)."""
+        """The data folder and everything in it, readable by its owner only (it holds personal
+        data): files this process makes are created so (umask 077), and any file or folder found
+        wider (an older version, a copy) is narrowed."""
+        os.umask(0o077)
         self.home.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):  # a folder owned by someone else is left as it is
             self.home.chmod(0o700)
+            for path in self.home.rglob("*"):  # the few files of the home, not the data
+                mode = path.lstat().st_mode
+                if not path.is_symlink() and mode & 0o077:
+                    path.chmod(mode & 0o700)
 
 
 def _secret_file(path: Path) -> str:

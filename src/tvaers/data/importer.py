@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,15 +122,25 @@ def sha256_of(path: Path) -> str:
 
 
 def open_analytics(settings: Settings) -> DuckDBPyConnection:
+    """The analytics file for writing. Its spill files go to a folder of their own
+    (:func:`import_scratch`), emptied before and after: an import's staging may hold clear CPR
+    numbers before they are pseudonymised, so nothing of it may outlive the import."""
     backend = connect(
         settings.analytics_path,
         memory_limit=settings.memory_limit,
         threads=settings.threads,
-        temp_directory=settings.scratch_dir,
+        temp_directory=import_scratch(settings),
     )
     con = raw(backend)
     create_tables(con)
     return con
+
+
+def import_scratch(settings: Settings) -> Path:
+    """The writer's spill folder (``tmp/import``), emptied; readers spill elsewhere."""
+    folder = settings.scratch_dir / "import"
+    shutil.rmtree(folder, ignore_errors=True)  # left by a killed import
+    return folder
 
 
 def import_folder(
@@ -195,6 +206,7 @@ def import_folder(
         return result
     finally:
         con.close()
+        import_scratch(settings)
 
 
 def _identity_writer(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tvaers.core import periods
@@ -94,6 +94,7 @@ cprs = st.builds(
 ).filter(is_valid)
 
 
+@settings(deadline=None)  # the first DuckDB connection of a process may take longer than 200 ms
 @given(st.lists(cprs, min_size=1, max_size=20))
 def test_sql_matches_python_for_birth_dates_and_pseudonyms(numbers: list[str]) -> None:
     p = Pseudonymiser(b"a secret key of sufficient length")
@@ -141,3 +142,14 @@ def test_today_is_the_danish_date_when_the_server_runs_on_utc(
     assert periods.today() == date(2026, 11, 30)
     assert danish_date(periods.today()) == "30. november 2026"
     assert danish_date(date(2026, 2, 1)) == "1. februar 2026"
+
+
+def test_a_typed_cpr_number_born_in_the_future_is_refused() -> None:
+    """Issue 10 (low): 0101304000 decodes to 1 January 2030 by the century rule; as a number
+    somebody types (web, command line) it is refused, like at import."""
+    from tvaers.core.cpr import InvalidCpr, birth_date, checked, is_valid
+
+    assert birth_date("0101304000").year == 2030  # the century rule itself is unchanged
+    with pytest.raises(InvalidCpr, match="i fremtiden"):
+        checked("0101304000")
+    assert not is_valid("010130-4000") and is_valid("150385-1236")

@@ -119,7 +119,7 @@ def _solution_id(session: Session, text: str) -> int:
 def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: str | None
              ) -> tuple[str, str]:  # fmt: skip
     """(unit, subject) from exactly one of --citizen, --cpr, --family."""
-    from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+    from tvaers.core.cpr import InvalidCpr, Pseudonymiser, checked
 
     given = [x for x in (citizen, cpr, family) if x]
     if len(given) != 1:
@@ -131,7 +131,7 @@ def _subject(settings: Settings, citizen: str | None, cpr: str | None, family: s
         cpr = sys.stdin.readline().strip()
     if cpr:
         try:
-            birth_date(cpr)
+            checked(cpr)
         except InvalidCpr as exc:
             err.print(f"[red]Fejl:[/red] --cpr: {exc}")
             raise typer.Exit(1) from None

@@ -71,17 +71,23 @@ def birth_date(cpr: str) -> date:
     dd, mm, yy, serial = match.groups()
     year = century(int(serial[0]), int(yy)) + int(yy)
     try:
-        born = date(year, int(mm), int(dd))
+        return date(year, int(mm), int(dd))
     except ValueError as exc:
         raise InvalidCpr(f"CPR-nummeret indeholder en ugyldig dato ({dd}-{mm}-{year})") from exc
+
+
+def checked(cpr: str) -> date:
+    """The birth date of a CPR number someone typed, which must be a real date and not in the
+    future (:class:`InvalidCpr` with a Danish reason otherwise)."""
+    born = birth_date(cpr)
     if born > date.today():
-        raise InvalidCpr(f"CPR-nummeret giver en fødselsdato i fremtiden ({dd}-{mm}-{year})")
+        raise InvalidCpr(f"CPR-nummeret giver en fødselsdato i fremtiden ({born:%d-%m-%Y})")
     return born
 
 
 def is_valid(cpr: str) -> bool:
     try:
-        birth_date(cpr)
+        checked(cpr)
     except InvalidCpr:
         return False
     return True

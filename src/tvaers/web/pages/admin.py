@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tvaers.access import Actor
 from tvaers.core.access import ADMINS, Role
-from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.core.cpr import InvalidCpr, Pseudonymiser, checked
 from tvaers.core.publication import Column, DataTable
 from tvaers.store import audit, users
 from tvaers.web.deps import DbSession, flash, redirect, render, require, settings_of
@@ -100,7 +100,7 @@ async def log_for_citizen(request: Request, who: Admin, session: DbSession) -> R
     form = await request.form()
     cpr = str(form.get("cpr", ""))
     try:
-        birth_date(cpr)
+        checked(cpr)
     except InvalidCpr as exc:
         return render(request, "admin/log.html", who, status_code=422, table=None, error=str(exc))
     pseudonym = Pseudonymiser(settings_of(request).key_bytes).pseudonym(cpr)

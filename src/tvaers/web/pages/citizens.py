@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from tvaers import access
 from tvaers.core.access import BASIS_RECORDERS
-from tvaers.core.cpr import InvalidCpr, Pseudonymiser, birth_date
+from tvaers.core.cpr import InvalidCpr, Pseudonymiser, checked
 from tvaers.core.errors import AccessRefused, ConfigError
 from tvaers.core.periods import today
 from tvaers.core.publication import Column, DataTable
@@ -39,7 +39,7 @@ def search(
 ) -> Response:
     access.require_casework(who)
     try:
-        birth_date(cpr)
+        checked(cpr)
     except InvalidCpr as exc:
         return render(request, "citizens/search.html", who, status_code=422, error=str(exc))
     pseudonym = Pseudonymiser(settings_of(request).key_bytes).pseudonym(cpr)

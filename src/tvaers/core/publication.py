@@ -11,7 +11,7 @@ native chart over the chart's own figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -129,8 +129,3 @@ def display(value: Any, kind: str = "text") -> str:
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)
-
-
-def plain(values: Iterable[Any]) -> str:
-    """A list or mapping cell as one text («a; b»), for a spreadsheet or a CSV cell."""
-    return "; ".join(str(v) for v in values)

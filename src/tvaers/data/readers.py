@@ -126,10 +126,24 @@ def detect_encoding(path: Path) -> str:
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
+def _has_utf8_letters(path: Path) -> bool:
+    """Whether the file holds a UTF-8 multi-byte sequence anywhere (one scan in C, by chunk;
+    a chunk carries the previous one's last bytes, so no sequence is split)."""
+    tail = b""
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            if _UTF8_MULTIBYTE.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
+
+
 def mixed_encoding_row(path: Path) -> int | None:
     """For a file that is not UTF-8 throughout: the first row (header = 1) that is not UTF-8
     when other rows are UTF-8 with Danish letters — a file pasted together from two exports,
     which read as Windows-1252 would turn «æ» into «Ã¦» without a word. None otherwise."""
+    if not _has_utf8_letters(path):  # most such files are Windows-1252 throughout
+        return None
     utf8_seen, first_bad = False, None
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):  # only when UTF-8 failed: rare

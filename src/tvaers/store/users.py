@@ -80,7 +80,9 @@ def authenticate(session: Session, username: str, password: str) -> SignIn:
         audit.record(session, user.username, "log_ind_fejlet", detail={"grund": grund})
         return SignIn(user, reason)
     if attempt > MAX_FAILURES or not _verified(user, password):
-        locked = attempt >= MAX_FAILURES and _lock(session, user.id)
+        locked = attempt >= MAX_FAILURES
+        if locked:
+            _lock(session, user.id)
         audit.record(
             session,
             user.username,
@@ -125,13 +127,12 @@ def _verified(user: User, password: str) -> bool:
     return True
 
 
-def _lock(session: Session, user_id: int) -> bool:
-    """Lock the account (once: the first locking attempt sets the time); True when locked."""
+def _lock(session: Session, user_id: int) -> None:
+    """Lock the account (once: the first locking attempt sets the time) and end its sessions."""
     session.execute(
         update(User).where(User.id == user_id, User.locked_at.is_(None)).values(locked_at=utcnow())
     )
     web_sessions.end_all(session, user_id, "spaerret")
-    return True
 
 
 def unlock(session: Session, username: str, actor: str) -> User:

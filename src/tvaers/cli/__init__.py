@@ -314,7 +314,7 @@ def db_upgrade() -> None:
     from tvaers.store.database import make_engine, upgrade
 
     settings = _settings()
-    upgrade(make_engine(settings.store_url))
+    upgrade(make_engine(settings.owner_database_url or settings.store_url))
     console.print("Driftsdatabasen er opdateret.")
 
 
@@ -444,6 +444,7 @@ def user_unlock(
 
 
 # The resource-draw commands live in their own module and register on ``app`` when imported.
+from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401

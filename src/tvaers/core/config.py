@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="Driftsdatabase (SQLAlchemy-URL); tom = SQLite under home"
     )
+    owner_database_url: str = Field(
+        default="",
+        description="Databasens ejer (til «tvaers db upgrade» og «db roles»); tom = database_url",
+    )
     pseudonym_key: str = Field(
         default="", description="Hemmelig nøgle til pseudonymisering af CPR (hex eller tekst)"
     )

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tvaers.store.audit_chain import sha256_hex
+
 
 def make_engine(url: str) -> Engine:
     """An engine for SQLite (the embedded default) or PostgreSQL."""
@@ -28,9 +30,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # the audit log's hash chain is computed in the INSERT (PostgreSQL has sha256())
+            dbapi_connection.create_function("tvaers_sha256", 1, _sha256, deterministic=True)
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _sha256(value: str | None) -> str | None:
+    return None if value is None else sha256_hex(value)
 
 
 def alembic_config() -> Config:

@@ -88,7 +88,8 @@ class WebSession(Base):
 
 
 class AuditEntry(Base):
-    """Append-only (database triggers refuse UPDATE and DELETE): who did what, to whom, why."""
+    """Append-only (database triggers refuse UPDATE and DELETE) and hash-chained: who did what,
+    to whom, why."""
 
     __tablename__ = "audit_log"
 
@@ -100,6 +101,23 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(20))
     basis: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # see store.audit_chain
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """Retention's mark in the audit log: entries up to ``upto_id`` were removed at the end of
+    their period; the chain continues from ``upto_hash``. Append-only, and the database accepts
+    one only for an entry older than 180 days."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    upto_id: Mapped[int] = mapped_column(Integer)
+    upto_hash: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
 
 
 class RecordedBasis:

@@ -135,10 +135,18 @@ class Pseudonymiser:
         return outer, inner
 
 
-def pseudonym_sql(column_sql: str) -> str:
-    """DuckDB SQL for the pseudonym of a normalised CPR column; bind outer and inner pads."""
-    digest = f"sha256(?::BLOB || unhex(sha256(?::BLOB || encode({column_sql}))))"
+def pseudonym_sql(column_sql: str, outer: str = "?", inner: str = "?") -> str:
+    """DuckDB SQL for the pseudonym of a normalised CPR column; bind outer and inner pads (to
+    the placeholders ``outer`` and ``inner``: positional by default, or named like ``$outer``)."""
+    digest = f"sha256({outer}::BLOB || unhex(sha256({inner}::BLOB || encode({column_sql}))))"
     return f"translate(left({digest}, {PSEUDONYM_LENGTH}), '{_HEX}', '{_LETTERS}')"
+
+
+def cpr_digits_sql(text_sql: str) -> str:
+    """DuckDB SQL: the text with every CPR-like number in it (:data:`CPR_IN_TEXT_REGEX`) written
+    as its ten digits, so that ``070263-0488``, ``07.02.63-0488`` and ``0702630488`` agree."""
+    regex = CPR_IN_TEXT_REGEX.replace("'", "''")
+    return f"regexp_replace({text_sql}, '{regex}', '\\1\\2\\3\\4\\5', 'g')"
 
 
 def birth_date_sql(column_sql: str) -> str:

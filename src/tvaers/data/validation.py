@@ -3,7 +3,23 @@
 Staging happens in temporary tables of the analytics connection; nothing reaches the stored
 tables until :mod:`tvaers.data.importer` loads a fully valid import in one transaction. Clear CPR
 numbers exist only in the temporary ``parsed_*`` tables and are replaced by pseudonyms in
-``typed_*``.
+``typed_*``:
+
+- a CPR column is validated and becomes the citizen's pseudonym;
+- free text (``text``, ``note``, ``decided_by`` …) keeps its words, every CPR-like number in it
+  becomes ``[CPR fjernet]``;
+- a code column (``family``, ``caseworker``, ``posting_id``, ``cost_centre``, ``grouping``,
+  ``art``, ``status``, ``solution``, ``intervention``, ``sector_area``) or an account number that
+  holds a CPR-like number anywhere in it — municipalities often use the head of household's CPR
+  number as family code, a caseworker's as staff id, a voucher named after the citizen — is
+  stored as a keyed pseudonym of the whole code (same key and function as the citizens', the
+  number counting the same in every written form), never refused: a family code becomes ``F-``
+  and 12 letters (the form of families derived from relations; for a code that is just a CPR
+  number, the letters begin that person's pseudonym), any other code ``P-`` and 20 letters.
+  Equal codes stay equal, so families hold together, references between tables still join, keys
+  stay unique and a re-import changes nothing. A posting id or cost centre that merely looks like
+  a CPR number (ten digits beginning with a valid day and month) is pseudonymised too; codes
+  without a CPR-like number are kept as given.
 """
 
 from __future__ import annotations
@@ -13,9 +29,17 @@ from pathlib import Path
 
 from duckdb import DuckDBPyConnection
 
-from tvaers.core.cpr import CPR_IN_TEXT_REGEX, birth_date_sql, mask, pseudonym_sql
+from tvaers.core.cpr import (
+    CPR_IN_TEXT_REGEX,
+    PSEUDONYM_LENGTH,
+    birth_date_sql,
+    cpr_digits_sql,
+    mask,
+    pseudonym_sql,
+)
 from tvaers.core.errors import ErrorCode, Issue
 from tvaers.data.contracts import Contract, Kind, resolve_headers
+from tvaers.data.families import FAMILY_PREFIX
 from tvaers.data.issues import PER_KIND, IssueSink
 from tvaers.data.messages import value_message
 from tvaers.data.parsing import ParsedColumn, lit, parse_column, q, text_sql
@@ -23,6 +47,8 @@ from tvaers.data.readers import ROW, NumberStyle, RawTable
 from tvaers.data.schema import SQL_TYPES, stored_columns
 
 CPR_MASK = "[CPR fjernet]"
+CODE_PREFIX = "P-"  # a code column's value that held a CPR number (module docstring)
+CODE_KINDS = frozenset({Kind.CODE, Kind.ACCOUNT})
 
 
 @dataclass
@@ -113,7 +139,7 @@ def stage(
     con.unregister(f"raw_{contract.table}")
     _value_issues(con, staged, parsed, sink)
     _table_issues(con, staged, sink)
-    _create_typed(con, staged)
+    _create_typed(con, staged, pads)
     return staged
 
 
@@ -224,15 +250,32 @@ def _v(name: str) -> str:
     return q("v_" + name)
 
 
+def _key_sql(contract: Contract, name: str) -> str:
+    """A key column as it will be stored, for the duplicate check: a CPR column's pseudonym; a
+    code with a CPR number in it counts the same in every written form (module docstring)."""
+    kind = contract.column(name).kind
+    if kind is Kind.CPR:
+        return q("p_" + name)
+    return cpr_digits_sql(_v(name)) if kind in CODE_KINDS else _v(name)
+
+
+def _code_value(name: str) -> str:
+    """A code column as stored: as given, or a keyed pseudonym of the whole code when it holds
+    a CPR-like number (module docstring). Binds ``$outer`` and ``$inner``."""
+    value = _v(name)
+    prefix, length = (FAMILY_PREFIX, 12) if name == "family" else (CODE_PREFIX, PSEUDONYM_LENGTH)
+    digest = pseudonym_sql(cpr_digits_sql(value), "$outer", "$inner")
+    return (
+        f"CASE WHEN regexp_matches({value}, {lit(CPR_IN_TEXT_REGEX)}) "
+        f"THEN {lit(prefix)} || left({digest}, {length}) ELSE {value} END"
+    )
+
+
 def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
     """Checks within one file: keys, periods, signs."""
     contract, p = staged.contract, staged.parsed
     if contract.key and all(k in staged.headers for k in contract.key if k != "solution"):
-        keys = [
-            q("p_" + k) if contract.column(k).kind is Kind.CPR else _v(k)
-            for k in contract.key
-            if k in staged.headers
-        ]
+        keys = [_key_sql(contract, k) for k in contract.key if k in staged.headers]
         shown = (
             _v(contract.key[0]) if contract.column(contract.key[0]).kind is not Kind.CPR else "''"
         )
@@ -306,10 +349,12 @@ def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
     if kind is Kind.TEXT:  # free text must not carry CPR numbers into the store
         masked = lit("\\1" + CPR_MASK)  # the character before the number is kept
         return f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {masked}, 'g')"
+    if kind in CODE_KINDS:
+        return _code_value(name)
     return _v(name)
 
 
-def _create_typed(con: DuckDBPyConnection, staged: Staged) -> None:
+def _create_typed(con: DuckDBPyConnection, staged: Staged, pads: tuple[bytes, bytes]) -> None:
     contract = staged.contract
     exprs: dict[str, str] = {}
     for col in contract.columns:
@@ -338,7 +383,8 @@ def _create_typed(con: DuckDBPyConnection, staged: Staged) -> None:
             else "CAST(NULL AS VARCHAR)"
         )
     select = ", ".join(f"{exprs[name]} AS {q(name)}" for name, _ in stored_columns(contract))
-    con.execute(
+    sql = (
         f"CREATE OR REPLACE TEMP TABLE {staged.typed} AS "
         f"SELECT {select}, {ROW} AS source_row FROM {staged.parsed}"
     )
+    con.execute(sql, {"outer": pads[0], "inner": pads[1]} if "$outer" in sql else None)

@@ -344,7 +344,7 @@ def _store_session(settings: Settings):  # type: ignore[no-untyped-def]
     return store(settings)
 
 
-def _administrator(settings: Settings, user: str | None) -> str:
+def _administrator(settings: Settings, user: str | None, what: str = "Brugeradministration") -> str:
     """The administrator (``--user``) doing user administration — or, while the store has no
     administrator yet, the operator on the server (the shell user), who creates the first."""
     import getpass
@@ -361,7 +361,7 @@ def _administrator(settings: Settings, user: str | None) -> str:
         if session.scalars(query).first() is None:
             return f"operatør ({getpass.getuser()})"
     with acting(settings, user) as (session, actor):
-        access.require_role(actor, ADMINS, "Brugeradministration")
+        access.require_role(actor, ADMINS, what)
         return actor.username
 
 
@@ -447,6 +447,7 @@ def user_unlock(
 from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
+from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401
 

@@ -52,6 +52,19 @@ class Settings(BaseSettings):
     idle_minutes: int = Field(
         default=30, description="Minutter uden aktivitet, før man skal logge ind igen"
     )
+    retention_data_years: int = Field(
+        default=5, ge=1, description="Hele år bagud, analysedata (posteringer m.m.) gemmes"
+    )
+    retention_audit_years: int = Field(
+        default=3,
+        ge=1,
+        description="År revisionssporet gemmes (mindst 1; databasen kræver 180 dage)",
+    )
+    retention_session_days: int = Field(
+        default=30, ge=1, description="Dage en afsluttet log-ind-session gemmes"
+    )
+    retention_log_days: int = Field(default=180, ge=1, description="Dage driftsloggen gemmes")
+    retention_cache_days: int = Field(default=7, ge=1, description="Dage mellemlageret gemmes")
     oidc_issuer: str = Field(default="", description="OpenID Connect-udsteder (Keycloak, Entra ID)")
     oidc_client_id: str = Field(default="", description="OIDC-klient-id")
     oidc_client_secret: str = Field(default="", description="OIDC-klienthemmelighed")

@@ -6,6 +6,7 @@ Never log a clear CPR number: log pseudonyms, counts and file names.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import sys
 from pathlib import Path
 
@@ -17,7 +18,8 @@ def configure(level: str = "INFO", fmt: str = "console", log_file: Path | None =
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        # reopened when retention has replaced the file without its old lines
+        handlers.append(logging.handlers.WatchedFileHandler(log_file, encoding="utf-8"))
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,

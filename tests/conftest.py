@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from tvaers.data.contracts import CONTRACTS
 from tvaers.store.database import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# generated keys live outside the data folder (under XDG_CONFIG_HOME): not in the tester's own
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tvaers-noegler-")
 TEST_KEY = "test-key-0123456789abcdef0123456789"
 PG_ADMIN = os.environ.get("TVAERS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -70,7 +70,8 @@ def test_no_clear_cpr_number_or_name_outside_the_encrypted_store(town: Settings)
     assert town.identity_path.exists()
     assert stat.S_IMODE(town.identity_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(town.home.stat().st_mode) == 0o700
-    secrets = {town.identity_path, *(town.home / "hemmeligheder").iterdir()}
+    assert town.home not in town.keys_dir.parents  # the keys are not in the data folder
+    secrets = {town.identity_path}
     clear = [*CPR.values(), *(f"{c[:6]}-{c[6:]}" for c in CPR.values()), *NAMES.values()]
     for path in town.home.rglob("*"):
         if path.is_file() and path not in secrets:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 from functools import cached_property
@@ -32,12 +33,16 @@ class Settings(BaseSettings):
         default="", description="Hemmelig nøgle til pseudonymisering af CPR (hex eller tekst)"
     )
     pseudonym_key_file: Path | None = Field(
-        default=None, description="Fil med nøglen; standard: home/hemmeligheder/pseudonym.key"
+        default=None, description="Fil med nøglen; standard: nøglemappen/pseudonym.key"
+    )
+    secrets_dir: Path | None = Field(
+        default=None,
+        description="Nøglemappen; standard uden for home: $XDG_CONFIG_HOME/tvaers/<home>-<id>",
     )
     identity_key: str = Field(
         default="",
         description="Nøgle til identitetslageret (klare CPR-numre og navne), 64 hex-tegn; "
-        "tom = home/hemmeligheder/identitet.key",
+        "tom = nøglemappen/identitet.key",
     )
     municipality: str = Field(default="Demokommune", description="Kommunens navn")
     log_format: str = Field(default="console", description="console eller json")
@@ -102,7 +107,7 @@ class Settings(BaseSettings):
                     "pseudonymer.",
                 )
             return self.pseudonym_key.encode()
-        path = self.pseudonym_key_file or self.home / "hemmeligheder" / "pseudonym.key"
+        path = self.pseudonym_key_file or self.keys_dir / "pseudonym.key"
         key = _secret_file(path)
         if len(key) < 32:
             raise ConfigError(
@@ -119,7 +124,7 @@ class Settings(BaseSettings):
     @cached_property
     def identity_key_bytes(self) -> bytes:
         """The identity store's own AES-256 key: the setting, or a generated file."""
-        text = self.identity_key or _secret_file(self.home / "hemmeligheder" / "identitet.key")
+        text = self.identity_key or _secret_file(self.keys_dir / "identitet.key")
         try:
             key = bytes.fromhex(text)
         except ValueError:
@@ -137,7 +142,23 @@ class Settings(BaseSettings):
         """The key that signs session cookies: the setting, or a generated file."""
         if self.secret_key:
             return self.secret_key
-        return _secret_file(self.home / "hemmeligheder" / "session.key")
+        return _secret_file(self.keys_dir / "session.key")
+
+    @property
+    def keys_dir(self) -> Path:
+        """Where generated keys are kept: outside the data folder, so that a copy or backup of
+        the data never carries the key that reverses its pseudonyms (separation of duties:
+        whoever holds the data folder does not hold the keys). A home made before keys moved out
+        keeps its ``hemmeligheder`` folder until the operator moves it (docs/settings.md)."""
+        if self.secrets_dir is not None:
+            return self.secrets_dir
+        legacy = self.home / "hemmeligheder"
+        if legacy.is_dir():
+            return legacy
+        home = self.home.resolve()
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        digest = hashlib.sha256(str(home).encode()).hexdigest()[:10]
+        return base / "tvaers" / f"{home.name}-{digest}"
 
     def ensure_home(self) -> None:
         """The data folder and everything in it, readable by its owner only (it holds personal

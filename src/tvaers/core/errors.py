@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     NO_DATA = "ingen_data"
     CONFIG_INVALID = "konfiguration_ugyldig"
     STORE_UNAVAILABLE = "database_utilgaengelig"
+    DATA_BUSY = "data_opdateres"
     ACCESS_REFUSED = "adgang_naegtet"
     NOT_FOUND = "findes_ikke"
     CASEWORK_REFUSED = "sagsbehandling_afvist"
@@ -149,3 +150,14 @@ class CaseworkRefused(TvaersError):
     the message says why, and nothing is recorded."""
 
     code = ErrorCode.CASEWORK_REFUSED
+
+
+class DataBusy(TvaersError):
+    """The analytics data are being written (an import or a deletion is running): wait and try
+    again. The web answers 503 with the layout; the command line says it in Danish."""
+
+    code = ErrorCode.DATA_BUSY
+
+    def __init__(self, message: str = "Data opdateres lige nu: en import eller sletning kører.",
+                 hint: str = "Prøv igen om lidt.") -> None:  # fmt: skip
+        super().__init__(message, hint=hint)

@@ -35,6 +35,7 @@ from tvaers.data import checks
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
 from tvaers.data.issues import IssueSink
+from tvaers.data.recovery import recover_interrupted
 from tvaers.data.readers import SUFFIXES, read_raw
 from tvaers.data.schema import LOADED, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
@@ -160,6 +161,7 @@ def import_folder(
     upgrade(engine)
     con = open_analytics(settings)
     try:
+        recover_interrupted(con, engine)  # a batch left 'loading' by a crash
         loaded = loaded_state(con)
         hashes = {table: sha256_of(path) for table, path in files.items()}
         result = ImportResult(None, ignored=ignored)

@@ -9,6 +9,8 @@ import duckdb
 import ibis
 from ibis.backends.duckdb import Backend
 
+from tvaers.core.errors import DataBusy
+
 __all__ = ["Backend", "connect", "raw", "spark"]  # Backend: the type of an analytics session
 
 
@@ -32,7 +34,17 @@ def connect(
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     database = str(path) if path is not None else ":memory:"
-    return ibis.duckdb.connect(database, read_only=read_only, **config)
+    try:
+        return ibis.duckdb.connect(database, read_only=read_only, **config)
+    except duckdb.IOException as exc:
+        raise_if_busy(exc)
+        raise
+
+
+def raise_if_busy(exc: Exception) -> None:
+    """Another process writes the analytics file (DuckDB's file lock): say so in Danish."""
+    if "lock" in str(exc).lower():
+        raise DataBusy() from exc
 
 
 def raw(backend: Backend) -> duckdb.DuckDBPyConnection:

@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from tvaers.engine.connection import raise_if_busy
+
 Rows = Callable[..., list[dict[str, Any]]]
 
 
@@ -19,7 +21,11 @@ def reader(path: Path) -> Iterator[Rows]:
     if not path.exists():
         yield lambda _sql, _params=(): []
         return
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        raise_if_busy(exc)
+        raise
 
     def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         try:

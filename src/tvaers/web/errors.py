@@ -5,18 +5,23 @@ database."""
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tvaers.core.errors import AccessRefused
+from tvaers.core.errors import AccessRefused, DataBusy
+from tvaers.core.logging import get_logger
 from tvaers.store.models import Solution
 from tvaers.web.deps import SignInRequired, render
+from tvaers.web.security import secured
 from tvaers.web.texts import T
 
 S = T.selection
+log = get_logger(__name__)
 
 
 def install_error_pages(app: FastAPI) -> None:
@@ -83,3 +88,28 @@ def install_error_pages(app: FastAPI) -> None:
             raise exc
         who = getattr(request.state, "who", None)
         return render(request, "error.html", who, status_code=404, message=T.not_found)
+
+    @app.exception_handler(DataBusy)
+    async def _busy(request: Request, exc: DataBusy) -> HTMLResponse:
+        """An import or a deletion holds the analytics file: say so, and when to try again."""
+        who = getattr(request.state, "who", None)
+        page = render(request, "error.html", who, status_code=503, message=T.data_busy,
+                      detail=str(exc))  # fmt: skip
+        page.headers["Retry-After"] = "30"
+        return page
+
+    @app.exception_handler(Exception)
+    async def _fault(request: Request, exc: Exception) -> HTMLResponse:
+        """A fault: logged with a number the user can quote; the page in Danish, with the layout
+        when it can be drawn, and always with the security headers."""
+        number = secrets.token_hex(4)
+        log.error("web_fault", number=number, path=request.url.path, error=type(exc).__name__,
+                  exc_info=exc)  # fmt: skip
+        message = T.fault.format(number=number)
+        try:
+            who = getattr(request.state, "who", None)
+            page = render(request, "error.html", who, status_code=500, message=message)
+        except Exception:  # the layout itself failed: plain Danish text
+            page = HTMLResponse(f"<!doctype html><html lang=da><title>Fejl</title><p>{message}",
+                                status_code=500)  # fmt: skip
+        return secured(page, request.url.path, app.state.settings.cookie_secure)  # type: ignore[return-value]

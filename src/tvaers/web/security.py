@@ -73,18 +73,24 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if not request.url.path.startswith("/static/"):
-            headers["Cache-Control"] = "no-store"
-        if self.https:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return response
+        return secured(response, request.url.path, self.https)
+
+
+def secured(response: Response, path: str, https: bool) -> Response:
+    """The security headers on a response (also on the error page for a fault, which Starlette
+    answers outside the middleware)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if not path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+    if https:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
 
 
 MAX_BODY = 5 * 1024 * 1024  # a rule set or a form is kilobytes; nothing the app takes is larger

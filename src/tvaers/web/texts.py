@@ -447,6 +447,9 @@ T = SimpleNamespace(
     purpose_hint="Skift formål øverst på siden.",
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
     not_found="Siden findes ikke.",
+    data_busy="Data opdateres lige nu",
+    fault="Der opstod en fejl i Tværs. Fejlen er logget med nummeret {number}; prøv igen om lidt, "
+    "eller giv nummeret til driften.",
     wrong_method="Adressen hører til en formular og kan ikke åbnes direkte. Gå tilbage til "
     "siden med formularen og send den igen.",
     saved="Ændringerne er gemt.",

@@ -35,8 +35,8 @@ from tvaers.data import checks
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
 from tvaers.data.issues import IssueSink
-from tvaers.data.recovery import recover_interrupted
 from tvaers.data.readers import SUFFIXES, read_raw
+from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
 from tvaers.engine.connection import connect, raw

@@ -152,10 +152,20 @@ def test_family_page_is_refused_without_casework_or_basis(with_basis: FastAPI) -
     assert _entries(with_basis) == []
 
 
-def test_unknown_family(with_basis: FastAPI) -> None:
+def test_an_unknown_family_code_is_answered_as_a_family_without_a_basis(
+    with_basis: FastAPI,
+) -> None:
+    """Issue 10 (low): 404 for an unknown code and 403 for a family without a basis told a
+    prober which family codes exist; now both answers are the same refusal, word for word."""
     assert client_for(with_basis, "analyst").get("/ressourcetraek/familie/F-x").status_code == 403
     casework = client_for(with_basis, "caseworker", "casework")
-    assert casework.get("/ressourcetraek/familie/F-x").status_code == 404
+    lone = _family_of(with_basis, WITHOUT_BASIS)
+    unknown = casework.get("/ressourcetraek/familie/F-abcdefghijkl")
+    existing = casework.get(f"/ressourcetraek/familie/{lone}")
+    assert unknown.status_code == existing.status_code == 403
+    strip = re.compile(r'name="csrf-token" content="[^"]+"|/familie/[^"?]+')
+    assert strip.sub("", unknown.text) == strip.sub("", existing.text)
+    assert _entries(with_basis) == []
 
 
 def test_family_page_shows_the_draw_and_logs_once(with_basis: FastAPI) -> None:

@@ -444,10 +444,9 @@ def family_page(
     try:
         with family_service.opened(settings_of(request), family) as view:
             members = list(view.members)
-            if not members:
-                access.require_casework(who)
-                raise HTTPException(404)
-            # a basis for one member makes the view lawful; the entry names that member
+            # a basis for one member makes the view lawful; the entry names that member. A code
+            # that is no family is refused as a family without a basis is (403, not 404), so
+            # the answer does not tell which family codes exist
             action = "familie_traek_eksporteret" if export else "familie_traek_vist"
             table_key = request.query_params.get("table", "draw") if export else None
             basis, holder = access.family(session, who, members, action, {"familie": family})

@@ -16,7 +16,12 @@ cell of the total column). Two rules are applied until neither finds anything to
    sum to the total" (see :func:`recoverable_cells`) gets a partner that closes a cycle around it.
 
 Each round hides one more cell, so the loop ends; hiding everything is safe, which is the
-fallback. Only the row/column equations are guarded against: a hidden cell is never derivable
+fallback.
+
+Across requests: a cell whose set of units differs by 1-4 from a set published before (any user,
+any request, the same purpose) is hidden like a small one (:data:`Reason.EARLIER`, the set passed
+as ``earlier``); :mod:`tvaers.store.publications` remembers the sets and :func:`differs_little` is
+the rule. Only the row/column equations are guarded against: a hidden cell is never derivable
 exactly, but bounds (a hidden cell is at most its line's remainder) remain visible, and no
 dominance rule is applied to amounts.
 """
@@ -36,10 +41,20 @@ TOTAL = "I alt"
 SUPPRESSED_MARKER = "(skjult)"
 SECONDARY_NOTE = "Skjult for at beskytte en anden celle"
 DIFFERENCE_NOTE = f"Skjult: afviger med færre end {SMALL_CELL} fra et andet vist tal"
+EARLIER_NOTE = (
+    f"Skjult: gruppen afviger med færre end {SMALL_CELL} borgere eller familier fra en gruppe, "
+    "der er vist før, så tallene for dem kunne regnes ud"
+)
 TABLE_NOTE = (
     f"Celler med færre end {SMALL_CELL} borgere er skjult, og så mange andre, at de ikke kan "
     "regnes ud fra totalerne."
 )
+
+
+def differs_little(units: int, threshold: int = SMALL_CELL) -> bool:
+    """Whether two published sets that differ by ``units`` units would give a small cell away:
+    their difference counts 1 to ``threshold - 1`` units."""
+    return 0 < units < threshold
 
 
 def hidden_note(who: str = "borgere eller familier", threshold: int = SMALL_CELL) -> str:
@@ -61,6 +76,7 @@ class Reason(StrEnum):
 
     PRIMARY = "primary"  # too few persons in the cell itself
     SECONDARY = "secondary"  # hidden so that another hidden cell cannot be recovered
+    EARLIER = "earlier"  # its units differ by 1-4 from a set published before
 
 
 @dataclass(frozen=True)
@@ -147,8 +163,10 @@ def suppress_groups(
     threshold: int = SMALL_CELL,
     unit: str = "borgere",
     with_total: bool = True,
+    earlier: Iterable[str] = (),
 ) -> SuppressedTable:
-    """Suppress a plain list of groups with a total (1-D); read cells as ``table.cell(group)``."""
+    """Suppress a plain list of groups with a total (1-D); read cells as ``table.cell(group)``.
+    ``earlier`` names the groups (or :data:`TOTAL`) hidden for a set published before."""
     return suppress_counts(
         {(group,): count for group, count in counts.items()},
         measures={
@@ -158,6 +176,7 @@ def suppress_groups(
         threshold=threshold,
         unit=unit,
         with_totals=with_total,
+        earlier=[(group,) for group in earlier],
     )
 
 
@@ -168,8 +187,12 @@ def suppress_counts(
     threshold: int = SMALL_CELL,
     unit: str = "borgere",
     with_totals: bool = True,
+    earlier: Iterable[Key] = (),
 ) -> SuppressedTable:
     """Suppress a 1-D or 2-D table given as ``{labels: count}``; missing combinations count 0.
+
+    ``earlier`` names cells whose units differ by 1-4 from a set published before: they are
+    hidden like small ones, with their own note, and protected by secondary suppression too.
 
     ``measures`` maps a measure name to ``{labels: value}``; totals are sums. Labels keep the order
     in which they first appear, and that order is the tie-break. ``unit`` (Danish plural, e.g.
@@ -200,16 +223,17 @@ def suppress_counts(
         }
         for name, values in (measures or {}).items()
     }
-    hidden = _suppress_pattern(order, counts, lines, threshold)
+    hidden = _suppress_pattern(order, counts, lines, threshold, set(earlier))
     primary_note = hidden_note(unit, threshold)
+    notes = {Reason.PRIMARY: primary_note, Reason.SECONDARY: SECONDARY_NOTE,
+             Reason.EARLIER: EARLIER_NOTE}  # fmt: skip
     result: dict[Key, Cell] = {}
     for key in order:
         reason = hidden.get(key)
         if reason is None:
             result[key] = Cell(counts[key], {name: sums[name][key] for name in sums})
         else:
-            note = primary_note if reason is Reason.PRIMARY else SECONDARY_NOTE
-            result[key] = Cell(None, None, reason, note)
+            result[key] = Cell(None, None, reason, notes[reason])
     return SuppressedTable(shown_axes, result, lines)
 
 
@@ -230,7 +254,11 @@ def _sum(key: Key, axes: tuple[tuple[str, ...], ...], values: Mapping[Key, _T], 
 
 
 def _suppress_pattern(
-    order: list[Key], counts: Mapping[Key, int], lines: tuple[Line, ...], threshold: int
+    order: list[Key],
+    counts: Mapping[Key, int],
+    lines: tuple[Line, ...],
+    threshold: int,
+    earlier: set[Key],
 ) -> dict[Key, Reason]:
     position = {key: i for i, key in enumerate(order)}
 
@@ -238,6 +266,7 @@ def _suppress_pattern(
         return counts[key] == 0, counts[key], position[key]
 
     hidden = {key: Reason.PRIMARY for key in order if 0 < counts[key] < threshold}
+    hidden.update({key: Reason.EARLIER for key in order if key in earlier and key not in hidden})
     while True:
         lonely = next((ln for ln in lines if sum(k in hidden for k in (*ln[0], ln[1])) == 1), None)
         if lonely is not None:

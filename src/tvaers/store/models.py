@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -308,3 +309,25 @@ class Enrolment(Base):
     enrolled_by: Mapped[str] = mapped_column(String(100))
     discharged_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublishedSet(Base):
+    """The set of units behind a published statistical figure, as a sketch
+    (:mod:`tvaers.core.sketch`): a later figure whose set differs from it by 1-4 units is hidden
+    (issue 10 #1, docs/undertrykkelse.md). No pseudonym is kept, only sums of hashes of them."""
+
+    __tablename__ = "published_sets"
+    __table_args__ = (
+        UniqueConstraint("purpose", "kind", "fingerprint", name="uq_published_sets_fingerprint"),
+        Index("ix_published_sets_size", "purpose", "kind", "size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # statistical
+    kind: Mapped[str] = mapped_column(String(10))  # citizen or family
+    size: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the sketch
+    sketch: Mapped[bytes] = mapped_column(LargeBinary)
+    context: Mapped[str] = mapped_column(String(200))  # e.g. "målgruppe furesoe"
+    published_by: Mapped[str | None] = mapped_column(String(100))  # None: the command line
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

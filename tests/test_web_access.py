@@ -178,3 +178,20 @@ def test_purpose_switch_is_logged(web) -> None:
             select(AuditEntry).where(AuditEntry.action == "formaal_valgt")
         ).first()
         assert entry is not None and entry.purpose == "casework"
+
+
+def test_switching_purpose_returns_to_the_page_it_was_switched_on(web) -> None:
+    """Issue 11 #9: the 403 page says «Skift formål», and the switch went to the front page."""
+    client = client_for(web, "caseworker")
+    refused = client.get("/borgere/abcdefghijklmnopqrst?aar=2025")
+    assert refused.status_code == 403
+    assert 'name="next" value="/borgere/abcdefghijklmnopqrst?aar=2025"' in refused.text
+    switched = client.post("/formaal", data={"purpose": "casework",
+                                             "next": "/borgere/abcdefghijklmnopqrst?aar=2025"},
+                           follow_redirects=False)  # fmt: skip
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/borgere/abcdefghijklmnopqrst?aar=2025"
+    for elsewhere in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        away = client.post("/formaal", data={"purpose": "statistical", "next": elsewhere},
+                           follow_redirects=False)  # fmt: skip
+        assert away.headers["location"] == "/"

@@ -81,9 +81,14 @@ def sign_out(request: Request, session: DbSession) -> RedirectResponse:
 
 @router.post("/formaal")
 def choose_purpose(
-    request: Request, purpose: Annotated[str, Form()], who: Viewer, session: DbSession
+    request: Request,
+    purpose: Annotated[str, Form()],
+    who: Viewer,
+    session: DbSession,
+    next: Annotated[str, Form()] = "/",
 ) -> RedirectResponse:
-    """Switch purpose; the analyst can never choose casework. Every switch is logged."""
+    """Switch purpose and return to the page it was switched on (a local path only); the
+    analyst can never choose casework. Every switch is logged."""
     try:
         chosen = Purpose(purpose)
     except ValueError:
@@ -94,7 +99,7 @@ def choose_purpose(
     request.session["purpose"] = chosen.value
     audit.record(session, who.username, "formaal_valgt", purpose=chosen.value)
     flash(request, f"Du arbejder nu under {T.purposes[chosen].lower()}.")
-    return redirect("/")
+    return redirect(_safe_next(next))
 
 
 @router.get("/log-ind/oidc")

@@ -3,12 +3,14 @@ exactly one audit entry for every allowed person-level access."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tvaers import access
 from tvaers.core.cpr import Pseudonymiser
+from tvaers.core.periods import today
 from tvaers.store.models import AuditEntry, LegalBasis, SelectionBasis
 
 from .conftest import ROLES, TEST_KEY, client_for
@@ -195,3 +197,42 @@ def test_switching_purpose_returns_to_the_page_it_was_switched_on(web) -> None:
         away = client.post("/formaal", data={"purpose": "statistical", "next": elsewhere},
                            follow_redirects=False)  # fmt: skip
         assert away.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "said"),
+    [
+        ("2999-01-01", "", "højst et år frem"),
+        ("1999-12-31", "", "mellem 1. januar 2000"),
+        ("2025-03-01", "2025-02-01", "kan ikke udløbe"),
+        ("2025-03-01", "2099-01-01", "højst 10 år"),
+        ("", "", "Skriv en gyldig dato"),
+        ("31-02-2025", "", "Skriv en gyldig dato"),
+    ],
+)
+def test_the_citizen_basis_form_refuses_dates_that_cannot_be_meant_and_keeps_the_text(
+    web, valid_from: str, valid_to: str, said: str
+) -> None:
+    """Issue 11 #8: «gyldigt fra» 2999-01-01 and «til» before «fra» were accepted, and a mistake
+    was shown in a green success box with the text lost."""
+    client = client_for(web, "caseworker", "casework")
+    reference = "Samtykke givet på mødet, j.nr. 27.12.04-G01-1-25 — tekst der skal blive stående"
+    answer = client.post(f"/borgere/{WITHOUT_BASIS}/grundlag", data={
+        "kind": "consent", "reference": reference, "valid_from": valid_from,
+        "valid_to": valid_to})  # fmt: skip
+    assert answer.status_code == 422
+    assert "alert-error" in answer.text and "alert-success" not in answer.text
+    assert said in " ".join(answer.text.split())
+    assert reference in answer.text  # what was typed is kept
+    assert 'value="consent" class="form-radio" checked' in answer.text
+    with web.state.sessions() as session:
+        assert access.citizen_bases(session, WITHOUT_BASIS) == []
+
+
+def test_a_basis_that_starts_later_says_so_instead_of_registered_above_a_refusal(web) -> None:
+    client = client_for(web, "caseworker", "casework")
+    later = (today() + timedelta(days=30)).isoformat()
+    page = client.post(f"/borgere/{WITHOUT_BASIS}/grundlag", data={
+        "kind": "consent", "reference": "Samtykke, j.nr. 1", "valid_from": later})  # fmt: skip
+    assert page.status_code == 403  # the citizen page, still without a basis in force today
+    assert "gælder først fra" in page.text and "Grundlaget er registreret." not in page.text

@@ -108,3 +108,9 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = str(value)
     return out
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted text field as typed (line breaks as LF, trimmed); empty when absent."""
+    value = form.get(name)
+    return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""

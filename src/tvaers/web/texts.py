@@ -448,6 +448,10 @@ T = SimpleNamespace(
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
     not_found="Siden findes ikke.",
     data_busy="Data opdateres lige nu",
+    basis_later="Grundlaget er registreret, men gælder først fra {day}; indtil da kan borgerens "
+    "oplysninger ikke ses.",
+    basis_expired="Grundlaget er registreret, men udløb {day}; det giver ikke adgang til "
+    "borgerens oplysninger. Registrér et gældende grundlag.",
     fault="Der opstod en fejl i Tværs. Fejlen er logget med nummeret {number}; prøv igen om lidt, "
     "eller giv nummeret til driften.",
     wrong_method="Adressen hører til en formular og kan ikke åbnes direkte. Gå tilbage til "

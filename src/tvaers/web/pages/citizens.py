@@ -7,22 +7,24 @@ appears in a URL or a log.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tvaers import access
+from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, checked
 from tvaers.core.errors import AccessRefused, ConfigError
-from tvaers.core.periods import today
+from tvaers.core.periods import danish_date, parse_day, today
 from tvaers.core.publication import Column, DataTable
 from tvaers.data.citizen import citizen_data, is_loaded
 from tvaers.store import audit
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
+from tvaers.web.forms import form_text
 from tvaers.web.tables import excel_response, wants_excel
+from tvaers.web.texts import T
 
 router = APIRouter(prefix="/borgere")
 
@@ -48,43 +50,55 @@ def search(
 
 
 @router.post("/{citizen}/grundlag", response_class=HTMLResponse)
-def record_basis(
-    request: Request,
-    citizen: str,
-    kind: Annotated[str, Form()],
-    reference: Annotated[str, Form()],
-    valid_from: Annotated[date, Form()],
-    who: Viewer,
-    session: DbSession,
-    valid_to: Annotated[date | None, Form()] = None,
-) -> Response:
+async def record_basis(request: Request, citizen: str, who: Viewer, session: DbSession) -> Response:
+    """Record a basis for the citizen. A mistake is shown in an error box above the form with
+    everything typed kept (422); a basis that does not apply today says so."""
     access.require_casework(who)
     if who.role not in BASIS_RECORDERS:
         raise AccessRefused("Din rolle kan ikke registrere grundlag for adgang.")
     if not is_loaded(settings_of(request).analytics_path, citizen):
         raise HTTPException(404)  # no basis for somebody who is not in the data
+    form = await request.form()
+    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
+    valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))
     try:
-        access.record_citizen_basis(session, who, citizen, kind, reference, valid_from, valid_to)
-    except ConfigError:
-        flash(request, "Vælg grundlagets type og beskriv det (fx dato og journalnummer).")
-        return redirect(f"/borgere/{citizen}")
-    flash(request, "Grundlaget er registreret.")
+        if valid_from is None or (values.get("valid_to") and valid_to is None):
+            raise ConfigError(T.validation["date_parsing"])
+        access.record_citizen_basis(session, who, citizen, values.get("kind", ""),
+                                    values.get("reference", ""), valid_from, valid_to)  # fmt: skip
+    except ConfigError as exc:
+        return _no_basis(request, who, citizen, 422, error=str(exc), values=values)
+    now = today()
+    if valid_from > now:
+        flash(request, T.basis_later.format(day=danish_date(valid_from)))
+    elif valid_to is not None and valid_to < now:
+        flash(request, T.basis_expired.format(day=danish_date(valid_to)))
+    else:
+        flash(request, "Grundlaget er registreret.")
     return redirect(f"/borgere/{citizen}")
+
+
+def _no_basis(
+    request: Request,
+    who: Actor,
+    citizen: str,
+    status_code: int = 403,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The page for a citizen without a basis in force: the form to record one."""
+    return render(
+        request, "citizens/no_basis.html", who, status_code=status_code, citizen=citizen,
+        can_record=who.role in BASIS_RECORDERS, error=error,
+        values=values or {"valid_from": today().isoformat()},
+    )  # fmt: skip
 
 
 @router.get("/{citizen}", response_class=HTMLResponse)
 def citizen_page(request: Request, citizen: str, who: Viewer, session: DbSession) -> Response:
     access.require_casework(who)
     if access.citizen_basis(session, citizen) is None:
-        return render(
-            request,
-            "citizens/no_basis.html",
-            who,
-            status_code=403,
-            citizen=citizen,
-            can_record=who.role in BASIS_RECORDERS,
-            today=today(),
-        )
+        return _no_basis(request, who, citizen)
     export = wants_excel(request)
     action = "borger_eksporteret" if export else "borger_vist"
     basis = access.person(session, who, citizen, action)

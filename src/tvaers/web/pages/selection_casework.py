@@ -24,7 +24,6 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from tvaers import access
 from tvaers.access import Actor
@@ -41,6 +40,7 @@ from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
+from tvaers.web.forms import form_text
 from tvaers.web.pages.selection import known_rule, stored
 from tvaers.web.pages.selection_tables import (
     candidate_page_table,
@@ -298,11 +298,6 @@ def candidate(
         request, session, who, solution, basis, subject.unit, subject.id, shown.regelsaet,
         shown.version, shown.dato,
     )  # fmt: skip
-
-
-def form_text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
 async def gated_form(

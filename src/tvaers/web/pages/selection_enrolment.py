@@ -20,8 +20,8 @@ from tvaers.core.periods import parse_day, today
 from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render
+from tvaers.web.forms import form_text
 from tvaers.web.pages.selection_casework import (
-    form_text,
     gated_form,
     gated_solution,
     log_view,

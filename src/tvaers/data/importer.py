@@ -35,7 +35,7 @@ from tvaers.data import checks
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
 from tvaers.data.issues import IssueSink
-from tvaers.data.readers import SUFFIXES, read_raw
+from tvaers.data.readers import SUFFIXES, not_a_file, read_raw
 from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
@@ -87,10 +87,14 @@ def discover(folder: Path) -> tuple[dict[str, Path], list[Issue], list[str]]:
     found: dict[str, Path] = {}
     issues: list[Issue] = []
     ignored: list[str] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    for path in sorted(folder.iterdir()):
         table = names.get(fold(path.stem)) if path.suffix.lower() in SUFFIXES else None
-        if table is None:
-            ignored.append(path.name)
+        problem = not_a_file(path) if table else None  # a link is never followed
+        if problem:
+            issues.append(problem)
+        elif table is None:
+            if path.is_file():
+                ignored.append(path.name)
         elif table in found:
             issues.append(
                 Issue(
@@ -180,7 +184,8 @@ def import_folder(
         staged: dict[str, Staged] = {}
         for i, table in enumerate(changed):
             step(f"Læser og kontrollerer {files[table].name}", i / (len(changed) + 2))
-            item = stage(con, read_raw(files[table]), CONTRACTS[table], pads, hashes[table], sink)
+            read = read_raw(files[table], CONTRACTS[table])
+            item = stage(con, read, CONTRACTS[table], pads, hashes[table], sink)
             if item is not None:
                 staged[table] = item
         step("Kontrollerer henvisninger mellem tabellerne", len(changed) / (len(changed) + 2))
@@ -199,7 +204,7 @@ def import_folder(
         result.tables = sorted(
             [
                 *result.tables,
-                *(TableResult(t, s.path.name, s.rows, True) for t, s in staged.items()),
+                *(TableResult(t, s.source, s.rows, True) for t, s in staged.items()),
             ],
             key=lambda r: TABLE_ORDER.index(r.table),
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tvaers.core.errors import ErrorCode, Issue
+from tvaers.data.contracts import Contract, resolve_headers
 
 ROW = "_row"
 CSV_SUFFIXES = (".csv", ".txt")
@@ -48,6 +48,8 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
     integer_columns: frozenset[str] = frozenset()  # typed sources: columns stored as integers
     headers: list[str] = field(default_factory=list)  # the file's own header texts
+    sheet: str = ""  # a workbook of several sheets: the one that was read
+    sheets: tuple[str, ...] = ()  # ... and all of them
 
     def __post_init__(self) -> None:
         """Columns are renamed c0, c1, ... so that any header text is safe in SQL."""
@@ -64,21 +66,41 @@ class RawTable:
         return f"c{self.headers.index(header)}"
 
 
-def read_raw(path: Path) -> RawTable:
-    """Read one file by its suffix."""
+def read_raw(path: Path, contract: Contract | None = None) -> RawTable:
+    """Read one file by its suffix; ``contract`` (the table it is for) lets a workbook's sheet
+    be chosen by its columns, Excel CPR numbers be repaired, and extra columns be ignored."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return read_csv(path)
     if suffix in EXCEL_SUFFIXES:
-        return read_excel(path)
+        from tvaers.data.excel import read_excel
+
+        return read_excel(path, contract)
     if suffix in PARQUET_SUFFIXES:
-        return read_parquet(path)
+        return read_parquet(path, contract)
     return _failed(
         path,
         ErrorCode.FORMAT_UNKNOWN,
         f"Filtypen '{suffix}' kendes ikke",
         "Gem filen som CSV, Excel (.xlsx) eller Parquet.",
     )
+
+
+def not_a_file(path: Path) -> Issue | None:
+    """The problem with a folder entry named like a table that is no plain file: a symbolic link
+    (never followed: it may point anywhere, such as /etc/passwd), a folder, or anything else."""
+    if path.is_symlink():
+        message = f"'{path.name}' er en genvej (et symbolsk link), ikke en fil"
+        hint = "Læg en kopi af selve filen i mappen; Tværs følger ikke links."
+    elif path.is_dir():
+        message = f"'{path.name}' er en mappe, ikke en fil"
+        hint = "Læg filen med tabellens data i mappen under dette navn, eller omdøb mappen."
+    elif not path.is_file():
+        message = f"'{path.name}' er ikke en almindelig fil"
+        hint = "Læg en almindelig fil (CSV, Excel eller Parquet) i mappen under dette navn."
+    else:
+        return None
+    return _file_issue(path, ErrorCode.FILE_UNREADABLE, message, hint)
 
 
 def _file_issue(path: Path, code: ErrorCode, message: str, hint: str) -> Issue:
@@ -104,10 +126,33 @@ def _unreadable(path: Path, what: str, exc: Exception, hint: str) -> RawTable:
     )
 
 
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec of a file beginning with ``head``: by its byte order mark (Excel's
+    «Unicode-tekst»), or, without one, by the zero byte in every other place that ASCII text
+    such as a header row has in UTF-16. None for a file that is not UTF-16."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = head[: len(head) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.9 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    """UTF-16 (:func:`_utf16`); else UTF-8 (with or without BOM) when the whole file decodes as
+    UTF-8, else Windows-1252."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
+        utf16 = _utf16(handle.read(64))
+        if utf16:
+            return utf16
+        handle.seek(0)
         head = handle.read(3)
         bom = head == codecs.BOM_UTF8
         data = b"" if bom else head
@@ -189,6 +234,8 @@ def read_csv(path: Path) -> RawTable:
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     style = NumberStyle.DANISH if delimiter == ";" else NumberStyle.INTERNATIONAL
+    if delimiter == "\t":  # Excel's «Unicode-tekst» writes numbers as the user's Excel shows them
+        style = _tab_style(path, encoding)
     headers = _split_header(header, delimiter)
     issues = _header_issues(path, headers)
     if issues:
@@ -288,6 +335,20 @@ def _wrong_width(
     return on_invalid
 
 
+_DANISH_DECIMAL = re.compile(r"(?:^|\t)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+(?:\t|$)")
+_DOT_DECIMAL = re.compile(r"(?:^|\t)-?\d+\.\d{1,2}(?:\t|$)")
+
+
+def _tab_style(path: Path, encoding: str) -> NumberStyle:
+    """The number style of a tab-separated file, from its first 200 lines: Danish when numbers
+    are written ``1.234,50`` or ``1234,50`` and none ``1234.50``; international otherwise."""
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        lines = [line.rstrip("\r\n") for _, line in zip(range(200), handle, strict=False)]
+    danish = any(_DANISH_DECIMAL.search(line) for line in lines)
+    dotted = any(_DOT_DECIMAL.search(line) for line in lines)
+    return NumberStyle.DANISH if danish and not dotted else NumberStyle.INTERNATIONAL
+
+
 def _blank_lines_before_header(path: Path, encoding: str) -> int:
     count = 0
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
@@ -308,85 +369,66 @@ def _row_numbers(n: int, skipped: list[int]) -> np.ndarray:
     return rows
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_excel(path: Path) -> RawTable:
-    """The first sheet of an .xlsx file; the first non-empty row is the header."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        cells = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several types for damaged files
-        return _unreadable(path, "Excel-filen", exc, "Åbn filen i Excel og gem den igen som .xlsx.")
-    first = next((i for i, r in enumerate(cells) if any(_cell_text(v) for v in r)), None)
-    if first is None:
-        return _failed(
-            path,
-            ErrorCode.FILE_EMPTY,
-            "Regnearket er tomt",
-            "Læg data i det første ark med en overskriftsrække.",
-        )
-    headers = [_cell_text(v) for v in cells[first]]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    if len(set(headers)) != width or any(not h for h in headers):
-        return _failed(
-            path,
-            ErrorCode.COLUMN_DUPLICATE,
-            "Overskriftsrækken har en tom eller gentaget kolonne",
-            "Giv hver kolonne et entydigt navn.",
-        )
-    body = cells[first + 1 :]
-    # Excel sheets are bounded (about a million rows), so a per-cell conversion is affordable here.
-    texts = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in body]
-    keep = [i for i, r in enumerate(texts) if any(r)]
-    columns = {h: pa.array([texts[i][j] for i in keep], pa.string()) for j, h in enumerate(headers)}
-    columns[ROW] = pa.array(np.asarray(keep, dtype=np.int64) + first + 2)
-    table = pa.table(columns)
-    message = "Regnearket har en overskriftsrække, men ingen data"
-    issues = _no_rows(path, table.num_rows, message, "Læg data i det første ark.")
-    return RawTable(path, table, NumberStyle.TYPED, "xlsx", issues)
-
-
-def read_parquet(path: Path) -> RawTable:
-    """Parquet: typed columns, cast to text in canonical form (ISO dates, dot decimals)."""
+def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
+    """Parquet: typed columns, cast to text in canonical form (ISO dates, dot decimals without
+    trailing zeros, so ``decimal(15,3)`` 15874.000 is øre). A column that holds no single value
+    per row (a list, a struct) is refused when the contract uses it and ignored otherwise."""
     try:
         typed = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
         return _unreadable(
             path, "Parquet-filen", exc, "Filen er måske afkortet; eksportér den igen."
         )
+    used = set(resolve_headers(contract, typed.column_names).values()) if contract else None
     columns: dict[str, pa.Array] = {}
-    integers = set()
+    integers, issues = set(), []
     for name, column in zip(typed.column_names, typed.columns, strict=True):
-        kind = column.type
-        if pa.types.is_integer(kind):
+        text = _parquet_text(column)
+        if text is None:
+            if used is None or name in used:
+                issues.append(_not_one_value(path, name, column.type))
+            continue
+        if pa.types.is_integer(column.type):
             integers.add(name)
-        if pa.types.is_timestamp(kind):
-            column = pc.cast(column, pa.date32()) if _midnight(column) else column
-        text = pc.cast(column, pa.string())
         columns[name] = pc.fill_null(text, "")
+    if issues:
+        return RawTable(path, None, NumberStyle.TYPED, "parquet", issues)
     columns[ROW] = pa.array(np.arange(2, typed.num_rows + 2, dtype=np.int64))
     issues = _no_rows(
         path, typed.num_rows, "Parquet-filen har ingen rækker", "Eksportér filen igen med data."
     )
     return RawTable(
         path, pa.table(columns), NumberStyle.TYPED, "parquet", issues, frozenset(integers)
+    )
+
+
+def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A Parquet column as text; None when it holds no single value per row."""
+    kind = column.type
+    if pa.types.is_nested(kind):
+        return None
+    if pa.types.is_timestamp(kind):
+        column = pc.cast(column, pa.date32()) if _midnight(column) else column
+    try:
+        text = pc.cast(column, pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return None
+    if pa.types.is_decimal(kind) and kind.scale > 0:  # 15874.000 -> 15874, 22000.005 stays
+        text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
+        text = pc.replace_substring_regex(text, r"\.$", "")
+    return text
+
+
+def _not_one_value(path: Path, name: str, kind: pa.DataType) -> Issue:
+    what = "en liste" if pa.types.is_list(kind) or pa.types.is_large_list(kind) else "sammensat"
+    return Issue(
+        path.name,
+        1,
+        name,
+        "",
+        ErrorCode.FILE_UNREADABLE,
+        f"Kolonnen er {what} ({kind}), ikke én værdi (tekst, tal eller dato) pr. række",
+        "Eksportér kolonnen med én værdi pr. række, fx som tekst, og indlæs igen.",
     )
 
 

@@ -61,6 +61,12 @@ class Staged:
     style: NumberStyle
     headers: dict[str, str]  # contract column -> header in the file
     rows: int
+    sheet: str = ""  # a workbook of several sheets: the one that was read
+
+    @property
+    def source(self) -> str:
+        """The file as the user is told it was read: ``postings.xlsx (arket «Data»)``."""
+        return f"{self.path.name} (arket «{self.sheet}»)" if self.sheet else self.path.name
 
     @property
     def table(self) -> str:
@@ -78,7 +84,12 @@ class Staged:
         return self.headers.get(column, column)
 
 
-def _missing_columns(contract: Contract, found: dict[str, str], path: Path) -> list[Issue]:
+def _missing_columns(contract: Contract, found: dict[str, str], raw: RawTable) -> list[Issue]:
+    path, where, hint = raw.path, "", ""
+    if raw.sheet:  # a workbook: say which sheet was read, and which were looked at
+        where = f" i arket «{raw.sheet}»"
+        sheets = ", ".join(f"«{s}»" for s in raw.sheets)
+        hint = f" Ingen af arkene ({sheets}) har datakontraktens kolonner i overskriftsrækken."
     issues = [
         Issue(
             path.name,
@@ -86,8 +97,9 @@ def _missing_columns(contract: Contract, found: dict[str, str], path: Path) -> l
             col.name,
             "",
             ErrorCode.COLUMN_MISSING,
-            f"Den påkrævede kolonne '{col.name}' mangler",
-            "Tilføj kolonnen i overskriftsrækken (se datakontrakten for navne og synonymer).",
+            f"Den påkrævede kolonne '{col.name}' mangler{where}",
+            "Tilføj kolonnen i overskriftsrækken (se datakontrakten for navne og synonymer)."
+            + hint,
         )
         for col in contract.required
         if col.name not in found
@@ -100,8 +112,8 @@ def _missing_columns(contract: Contract, found: dict[str, str], path: Path) -> l
                 "function_code",
                 "",
                 ErrorCode.COLUMN_MISSING,
-                "Posteringerne skal have enten 'function_code' eller 'account'",
-                "Tilføj funktionen (5.28.21) eller kontonummeret (528211003).",
+                f"Posteringerne skal have enten 'function_code' eller 'account'{where}",
+                "Tilføj funktionen (5.28.21) eller kontonummeret (528211003)." + hint,
             )
         )
     return issues
@@ -120,11 +132,11 @@ def stage(
     if raw.table is None:
         return None
     found = resolve_headers(contract, raw.headers)
-    missing = _missing_columns(contract, found, raw.path)
+    missing = _missing_columns(contract, found, raw)
     if missing:
         sink.extend(missing)
         return None
-    staged = Staged(contract, raw.path, sha256, raw.style, found, raw.table.num_rows)
+    staged = Staged(contract, raw.path, sha256, raw.style, found, raw.table.num_rows, raw.sheet)
     con.register(f"raw_{contract.table}", raw.table)
     parsed = [
         parse_column(

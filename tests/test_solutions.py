@@ -198,3 +198,30 @@ def test_loading_the_examples_again_corrects_an_untouched_example_only(web) -> N
         assert service.current_answers(session, albertslund.id).get("fp3_organisering", "") == ""
         assert helsingoer.data["families"] == 30
         session.rollback()
+
+
+def test_the_solution_form_refuses_what_cannot_be_meant_and_shows_danish_formats(web) -> None:
+    """Issue 11 #8: a name of spaces made a nameless solution, 9999-12-31 and 0001-01-01 were
+    dates, «1e30» became «1E+30», and «1.250.000,50» was shown as «1250000.50»."""
+    client = client_for(web, "area_chief")
+    for field, typed, said in [
+        ("name", "     ", "Feltet skal udfyldes."),
+        ("project_start", "9999-12-31", "mellem 1. januar 1990 og 31. december 2100"),
+        ("political_approval_date", "0001-01-01", "mellem 1. januar 1990 og 31. december 2100"),
+        ("annual_economy", "1e30", "Tallet er for stort."),
+        ("annual_economy", "inf", "Skriv et tal."),
+    ]:
+        data = {"name": "Unge på tværs", field: typed}
+        page = client.post("/loesninger/ny", data=data)
+        assert page.status_code == 422, (field, typed)
+        assert said in page.text, (field, typed)
+    made = client.post("/loesninger/ny", data={
+        "name": "Unge på tværs", "annual_economy": "1.250.000,50", "project_start": "2026-02-01",
+    }, follow_redirects=False)  # fmt: skip
+    page = client.get(made.headers["location"])
+    assert "1.250.000,50 kr." in page.text and "1250000.50" not in page.text
+    assert "1. februar 2026" in page.text and "2026-02-01" not in page.text
+    form = client.get(made.headers["location"] + "/rediger")
+    assert 'value="1.250.000,50"' in form.text
+    with web.state.sessions() as session:
+        assert session.scalar(select(Solution).where(Solution.name == "")) is None

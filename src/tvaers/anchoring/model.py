@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)  # a solution's dates, within reason
+MAX_ECONOMY = Decimal("100000000000")  # 100 mia. kr.: more than any municipality's budget
+
 
 class OrganisationModel(StrEnum):
     UNIT = "unit"  # særskilt enhed
@@ -49,16 +52,26 @@ class SolutionData(BaseModel):
     interventions_delivered: list[str] = Field(default_factory=list)
     coordinating_caseworker: bool = False
     coordinator_may_grant: bool = False
-    annual_economy: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    annual_economy: Decimal | None = Field(
+        default=None, ge=0, le=MAX_ECONOMY, decimal_places=2, allow_inf_nan=False
+    )
     notes: str = Field(default="", max_length=8000)
     # Fields whose value is deduced from the sources, not stated in them (the examples from
     # VIVE 2018): shown marked as inferred until someone changes the value.
     inferred: list[str] = Field(default_factory=list, max_length=30)
 
-    @field_validator("name", "municipality", "target_group", "strategy", "notes")
+    @field_validator("name", "municipality", "target_group", "strategy", "notes", mode="before")
     @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
+    def _strip(cls, value: Any) -> Any:
+        """Trimmed before the length rules: a name of spaces is no name."""
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("political_approval_date", "project_start", "project_end", "in_operation")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValueError("date_out_of_range")
+        return value
 
     @field_validator("steering_group", "chief_forum", "interventions_delivered")
     @classmethod

@@ -10,10 +10,12 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from tvaers.anchoring.model import SolutionData
+from tvaers.core.money import format_dkk
 from tvaers.web.texts import VALIDATION
 
 LIST_FIELDS = ("steering_group", "chief_forum", "interventions_delivered")
 BOOL_FIELDS = ("coordinating_caseworker", "coordinator_may_grant")
+DATE_FIELDS = ("political_approval_date", "project_start", "project_end", "in_operation")
 OPTIONAL = (
     "families",
     "political_approval_date",
@@ -103,6 +105,8 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = "\n".join(f"{s['staff_type']}: {s['number']}" for s in value or [])
         elif key in BOOL_FIELDS:
             out[key] = bool(value)
+        elif key == "annual_economy" and value is not None:
+            out[key] = format_dkk(Decimal(str(value)), unit=False)  # as a Dane types it
         elif value is None:
             out[key] = ""
         else:

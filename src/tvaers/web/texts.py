@@ -79,6 +79,8 @@ VALIDATION = {
     "decimal_max_places": "Højst to decimaler (øre).",
     "enum": "Vælg en af mulighederne.",
     "project_end_before_start": "Projektperioden slutter, før den starter.",
+    "date_out_of_range": "Skriv en dato mellem 1. januar 1990 og 31. december 2100.",
+    "finite_number": "Skriv et tal.",
     "grant_without_coordinator": "Visitationskompetence kræver en koordinerende sagsbehandler.",
     "staff_line": "Skriv hver linje som «type: antal», fx «Sagsbehandlere: 4».",
     "default": "Ugyldig værdi.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -12,10 +14,12 @@ from tvaers.access import Actor
 from tvaers.anchoring import service
 from tvaers.anchoring.model import focus_points, status
 from tvaers.core.access import SOLUTION_EDITORS
+from tvaers.core.money import format_dkk
+from tvaers.core.periods import danish_date
 from tvaers.core.publication import Column, DataTable
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require
-from tvaers.web.forms import form_values, solution_from_form
+from tvaers.web.forms import DATE_FIELDS, form_values, solution_from_form
 from tvaers.web.pages.focus import ANSWER_COLUMNS
 from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
@@ -140,6 +144,10 @@ def _marked(data: dict[str, Any], key: str, shown: Any) -> Any:
 
 
 def _shown(key: str, value: Any) -> Any:
+    if value is not None and key == "annual_economy":
+        return format_dkk(Decimal(str(value)))
+    if value and key in DATE_FIELDS:
+        return danish_date(date.fromisoformat(str(value)))
     if key == "inferred":
         return "; ".join(T.fields.get(k, k) for k in value or []) or None
     if key == "organisation_model":

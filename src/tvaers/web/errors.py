@@ -89,6 +89,12 @@ def install_error_pages(app: FastAPI) -> None:
         who = getattr(request.state, "who", None)
         return render(request, "error.html", who, status_code=404, message=T.not_found)
 
+    install_fault_pages(app)
+
+
+def install_fault_pages(app: FastAPI) -> None:
+    """The pages for data being written and for a fault."""
+
     @app.exception_handler(DataBusy)
     async def _busy(request: Request, exc: DataBusy) -> HTMLResponse:
         """An import or a deletion holds the analytics file: say so, and when to try again."""

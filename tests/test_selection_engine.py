@@ -52,6 +52,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import ibis
@@ -68,8 +69,8 @@ from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.draw import service as draw
 from tvaers.draw.session import Analysis
+from tvaers.selection import comparison, statistics
 from tvaers.selection import queries as q
-from tvaers.selection import statistics
 from tvaers.selection.candidates import candidate_detail, candidates
 from tvaers.selection.compile import compile_condition, points_column
 from tvaers.selection.evaluation import Evaluation, evaluate
@@ -86,6 +87,7 @@ from tvaers.selection.rules import (
 )
 
 from .conftest import FIXTURES, TEST_KEY
+from .ledgers import fresh_ledger
 
 CPR = {
     "anna": "0101851001",
@@ -485,8 +487,10 @@ def identities_in(value: object) -> set[str]:
     }
 
 
-def test_summary_hides_a_small_group_and_small_differences(analysis: Analysis) -> None:
-    summary = statistics.summary(evaluate(analysis, strict_furesoe()))
+def test_summary_hides_a_small_group_and_small_differences(
+    analysis: Analysis, tmp_path: Path
+) -> None:
+    summary = statistics.summary(evaluate(analysis, strict_furesoe()), fresh_ledger(tmp_path))
     assert summary.population == 22
     assert summary.units is None and summary.cost is None and summary.note
     funnel = {row["step"]: row for row in summary.funnel}
@@ -500,17 +504,18 @@ def test_summary_hides_a_small_group_and_small_differences(analysis: Analysis) -
 
 
 def test_what_if_equals_evaluating_the_variant(
-    analysis: Analysis, evaluations: dict[str, Evaluation]
+    analysis: Analysis, evaluations: dict[str, Evaluation], tmp_path: Path
 ) -> None:
+    ledger = fresh_ledger(tmp_path)
     for evaluation in evaluations.values():  # every ready-made rule set, every criterion
-        _population, figures, paths = statistics._figures(evaluation)
+        _population, figures, paths = statistics._figures(evaluation, ledger)
         for index, (path, _part, _label) in enumerate(paths):
             variant = evaluate(analysis, evaluation.rule.without(path))
             assert figures[f"what_if_{index}"].units == len(members(variant)), path
             cost = variant.units.filter(variant.units.in_group).cost.sum().to_pyarrow().as_py()
             assert figures[f"what_if_{index}"].cost == (cost or D("0.00")), path
     # by hand for Furesø with a minimum score of 10 (group: anna, dina):
-    _population, figures, paths = statistics._figures(evaluate(analysis, strict_furesoe()))
+    _population, figures, paths = statistics._figures(evaluate(analysis, strict_furesoe()), ledger)
     by_path = {path: figures[f"what_if_{i}"].units for i, (path, _p, _l) in enumerate(paths)}
     assert by_path == {
         "include.all[0].benefit": 3,  # + erik (10 points, no benefit on as_of)
@@ -522,9 +527,9 @@ def test_what_if_equals_evaluating_the_variant(
     }
 
 
-def test_summary_of_a_published_group(evaluations: dict[str, Evaluation]) -> None:
+def test_summary_of_a_published_group(evaluations: dict[str, Evaluation], tmp_path: Path) -> None:
     evaluation = evaluations["kl_mentor_og_stoettekontaktperson"]
-    summary = statistics.summary(evaluation)
+    summary = statistics.summary(evaluation, fresh_ledger(tmp_path))
     assert (summary.units, summary.citizens) == (5, 5)
     cost = sum(r["cost"] for r in candidates(evaluation).to_pylist())
     assert summary.cost == cost
@@ -547,14 +552,16 @@ def test_summary_of_a_published_group(evaluations: dict[str, Evaluation]) -> Non
     assert not identities_in(summary)
 
 
-def test_what_if_published_when_the_difference_is_five_or_more(analysis: Analysis) -> None:
+def test_what_if_published_when_the_difference_is_five_or_more(
+    analysis: Analysis, tmp_path: Path
+) -> None:
     rule = rule_from(
         "rule_set: t\nlabel: t\ninclude:\n  all:\n    - sector_areas: 2\n    - age: {min: 30}\n"
     )
     # at least 2 areas and 30+: anna, carl, dina, erik, gustav, hans, ida (30), jens, tina,
     # viggo = 10. Without the age: + lars, mette, niels, olga, xenia = 15 (shown, +5).
     # Without the areas: 30+ = the 10 + frida, kirsten, peter, william = 14 (+4: hidden).
-    summary = statistics.summary(evaluate(analysis, rule))
+    summary = statistics.summary(evaluate(analysis, rule), fresh_ledger(tmp_path))
     assert summary.units == 10
     rows = {r["path"]: r for r in summary.what_if}
     assert rows["include.all[1].age"]["units"] == 15
@@ -563,10 +570,12 @@ def test_what_if_published_when_the_difference_is_five_or_more(analysis: Analysi
     assert rows["include.all[0].sector_areas"]["note"] == statistics.SMALL_DIFFERENCE
 
 
-def test_compare_a_variant(analysis: Analysis, evaluations: dict[str, Evaluation]) -> None:
+def test_compare_a_variant(
+    analysis: Analysis, evaluations: dict[str, Evaluation], tmp_path: Path
+) -> None:
     base = evaluations["kl_mentor_og_stoettekontaktperson"]
     wide = evaluate(analysis, rule_from("rule_set: t\nlabel: t\ninclude: {sector_areas: 2}"))
-    result = statistics.compare(base, wide)
+    result = comparison.compare(base, wide, fresh_ledger(tmp_path / "wide"))
     assert (result.base["units"], result.variant["units"]) == (5, 15)
     assert result.difference["units"] == 10
     cells = {(c["base"], c["variant"]): c["units"] for c in result.overlap}
@@ -575,7 +584,7 @@ def test_compare_a_variant(analysis: Analysis, evaluations: dict[str, Evaluation
     assert cells[("ikke i grundregel", "ikke i variant")] == 7
     # dropping the mentor adds lars, mette and xenia: 8, within 3 of 5, so hidden
     narrow = evaluate(analysis, base.rule.without("include.all[1].intervention"))
-    result = statistics.compare(base, narrow)
+    result = comparison.compare(base, narrow, fresh_ledger(tmp_path / "narrow"))
     assert result.base["units"] == 5 and result.variant["units"] is None
     assert result.difference["units"] is None
     # the 2 x 2 table would give the variant back (population minus the other margin): hidden
@@ -583,7 +592,7 @@ def test_compare_a_variant(analysis: Analysis, evaluations: dict[str, Evaluation
     assert not identities_in(result)
     earlier = evaluate(analysis, base.rule, as_of=date(2025, 11, 30))
     with pytest.raises(ConfigError):
-        statistics.compare(base, earlier)
+        comparison.compare(base, earlier, fresh_ledger(tmp_path / "earlier"))
 
 
 def test_unknown_sector_area_gives_a_warning(analysis: Analysis) -> None:
@@ -744,9 +753,9 @@ def test_minimum_score_and_cost_bounds_keep_their_decimals(analysis: Analysis) -
 
 
 def test_the_shipped_furesoe_group_is_shown_and_the_excluded_three_are_not(
-    evaluations: dict[str, Evaluation],
+    evaluations: dict[str, Evaluation], tmp_path: Path
 ) -> None:
-    summary = statistics.summary(evaluations["furesoe"])
+    summary = statistics.summary(evaluations["furesoe"], fresh_ledger(tmp_path))
     assert (summary.units, summary.citizens) == (8, 8)
     funnel = {row["step"]: row["units"] for row in summary.funnel}
     # 11 meet the conditions and 3 of them (carl, gustav, hans) are excluded: showing 11 next to

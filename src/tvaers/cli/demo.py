@@ -7,7 +7,7 @@ from datetime import date
 
 from tvaers import access
 from tvaers.cli import console, err
-from tvaers.cli.acting import acting
+from tvaers.cli.acting import acting, store
 from tvaers.cli.select import ENROL_WITHOUT, READY_MADE, _rule
 from tvaers.core.config import Settings
 from tvaers.core.errors import TvaersError
@@ -55,7 +55,7 @@ def demo_selection(settings: Settings) -> None:
     try:
         with draw_service.opened(settings) as analysis:
             evaluation = evaluate(analysis, rule, DEMO_AS_OF)
-            figures = statistics.summary(evaluation)
+            figures = statistics.published_summary(evaluation, lambda: store(settings), DEMO_USER)
             rows = candidate_list(evaluation).to_pylist()
             listed = listed_citizens(evaluation, [r[evaluation.unit.value] for r in rows])
     except TvaersError as exc:

@@ -21,7 +21,7 @@ import typer
 
 from tvaers import access
 from tvaers.cli import _fail, _settings, _store_session, app, console, err
-from tvaers.cli.acting import BasisOption, UserOption, acting
+from tvaers.cli.acting import BasisOption, UserOption, acting, store
 from tvaers.cli.draw import _emit, checked_format
 from tvaers.cli.options import TableOptions, table_options
 from tvaers.core.config import Settings
@@ -235,7 +235,8 @@ def select_command(
                 title = f"Kandidater: {rule.label} pr. {evaluation.as_of}"
                 tables = [DataTable.of("candidates", rows, title, LABELS)]
             else:
-                tables = _summary_tables(statistics.summary(evaluation), LABELS)
+                found = statistics.published_summary(evaluation, lambda: store(settings), user)
+                tables = _summary_tables(found, LABELS)
     except TvaersError as exc:
         _fail(exc)
         return

@@ -3,7 +3,8 @@ group's size and cost, cost per sector area, composition, the funnel, what each 
 («uden dette kriterium») and a «Hvad nu hvis?» variant compared with the stored rule.
 
 Aggregates only, as :func:`tvaers.selection.statistics.summary` and
-:func:`~tvaers.selection.statistics.compare` publish them (cells of 1-4 hidden). No identity is
+:func:`~tvaers.selection.comparison.compare` publish them (cells of 1-4 hidden, and every figure
+whose units differ by 1-4 from a set published before). No identity is
 ever shown here, and nothing here leads to a candidate list (DOMAIN.md §3.7): candidates are
 drawn afresh under the casework purpose, per solution (:mod:`.selection_casework`).
 """
@@ -23,7 +24,7 @@ from tvaers.core.errors import ConfigError, NoData
 from tvaers.core.publication import Chart, Column, DataTable, display
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import service as draw_service
-from tvaers.selection import rule_store, statistics
+from tvaers.selection import comparison, rule_store, statistics
 from tvaers.selection.charts import area_chart
 from tvaers.selection.evaluation import Evaluation, evaluate
 from tvaers.selection.parse import parse_rule_set
@@ -284,22 +285,22 @@ def _step_tables(
     return tables
 
 
-def comparison_tables(comparison: statistics.Comparison, rule: RuleSet) -> dict[str, DataTable]:
+def comparison_tables(compared: comparison.Comparison, rule: RuleSet) -> dict[str, DataTable]:
     noun = _noun(rule)
-    stem = f"maalgruppe-{rule.key}-variant-{comparison.as_of.isoformat()}"
+    stem = f"maalgruppe-{rule.key}-variant-{compared.as_of.isoformat()}"
     rows = [
-        {"which": "Grundregel", **comparison.base},
-        {"which": "Variant", **comparison.variant},
-        {"which": "Forskel (variant − grundregel)", "label": None, **comparison.difference},
+        {"which": "Grundregel", **compared.base},
+        {"which": "Variant", **compared.variant},
+        {"which": "Forskel (variant − grundregel)", "label": None, **compared.difference},
     ]
     pivot: dict[str, dict[str, Any]] = {}
-    for cell in comparison.overlap:
+    for cell in compared.overlap:
         base = OVERLAP.get(cell["base"], _label(cell["base"]))
         row = pivot.setdefault(base, {"base": base})
         row[_label(cell["variant"])] = cell["units"]
     return {
         "compare": DataTable(
-            title=f"{S['compare']} pr. {comparison.as_of.strftime('%d-%m-%Y')}",
+            title=f"{S['compare']} pr. {compared.as_of.strftime('%d-%m-%Y')}",
             columns=[
                 Column("which", "Regel"),
                 Column("label", S["label"]),
@@ -327,8 +328,13 @@ def comparison_tables(comparison: statistics.Comparison, rule: RuleSet) -> dict[
     }
 
 
-def _figures(evaluation: Evaluation, first: date, last: date, names: dict[str, str]) -> Figures:
-    summary = statistics.summary(evaluation)
+def _figures(
+    request: Request, who: Actor, evaluation: Evaluation, span: tuple[date, date],
+    names: dict[str, str],
+) -> Figures:  # fmt: skip
+    first, last = span
+    sessions = request.app.state.sessions
+    summary = statistics.published_summary(evaluation, sessions, who.username)
     chart = area_chart(summary)
     tables = summary_tables(summary, evaluation.rule, names)
     tables["by_area"].chart = chart
@@ -366,12 +372,16 @@ def _page(
             as_of, first, last, date_error = reference_date(analysis, wanted)
             evaluation = evaluate(analysis, rule, as_of)
             names = analysis.area_names
-            figures = _figures(evaluation, first, last, names)
+            figures = _figures(request, who, evaluation, (first, last), names)
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
                     other = evaluate(analysis, variant, as_of)
-                    compared = comparison_tables(statistics.compare(evaluation, other), rule)
+                    sessions = request.app.state.sessions
+                    found = comparison.published_comparison(
+                        evaluation, other, sessions, who.username
+                    )
+                    compared = comparison_tables(found, rule)
                     variant_warnings = list(other.warnings)
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:

@@ -187,3 +187,26 @@ def test_spill_files_of_a_killed_import_are_removed_and_the_home_is_owner_only(
     modes = {p: stat.S_IMODE(p.stat().st_mode) for p in settings.home.rglob("*")}
     assert len(modes) >= 5  # store, analytics, log, its folder, the copy
     assert {str(p): oct(m) for p, m in modes.items() if m & 0o077} == {}
+
+
+def test_an_import_never_spills_clear_cpr_numbers_to_disk(tmp_path: Path) -> None:
+    """Issue 10 #3d: under a memory limit DuckDB spilled the import's staging (clear CPR numbers)
+    to temporary files, which a kill left behind. The writer now never spills: an import that
+    does not fit the limit stops with a Danish message and leaves nothing, on disk or loaded."""
+    from tvaers.data.importer import ImportTooLarge, open_analytics
+    from tvaers.data.synth.generator import generate
+
+    generate(3000, 3, tmp_path / "kommune")
+    tight = Settings(home=tmp_path / "home", pseudonym_key=TEST_KEY, memory_limit="10MB")
+    with pytest.raises(ImportTooLarge, match="mere hukommelse end grænsen") as refused:
+        import_folder(tmp_path / "kommune", tight, user="tester")
+    assert "TVAERS_MEMORY_LIMIT" in refused.value.hint
+    assert not [p for p in (tight.home / "tmp").rglob("*") if p.is_file()]
+    assert analytics_rows(tight, "postings") == []
+    writer = open_analytics(tight)
+    try:
+        assert writer.execute("SELECT current_setting('temp_directory')").fetchall() == [("",)]
+    finally:
+        writer.close()
+    enough = Settings(home=tmp_path / "home", pseudonym_key=TEST_KEY, memory_limit="200MB")
+    assert import_folder(tmp_path / "kommune", enough, user="tester").batch_id is not None

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from duckdb import DuckDBPyConnection
+from duckdb import DuckDBPyConnection, OutOfMemoryException
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -127,18 +127,24 @@ def sha256_of(path: Path) -> str:
 
 
 def open_analytics(settings: Settings) -> DuckDBPyConnection:
-    """The analytics file for writing. Its spill files go to a folder of their own
-    (:func:`import_scratch`), emptied before and after: an import's staging may hold clear CPR
-    numbers before they are pseudonymised, so nothing of it may outlive the import."""
+    """The analytics file for writing, which never spills to disk: an import's staging holds
+    clear CPR numbers until they are pseudonymised, so none of it may reach a temporary file
+    (issue 10 #3d). Work that does not fit the memory limit stops with :class:`ImportTooLarge`
+    instead; spill folders left by an earlier version are removed (:func:`import_scratch`)."""
+    import_scratch(settings)
     backend = connect(
-        settings.analytics_path,
-        memory_limit=settings.memory_limit,
-        threads=settings.threads,
-        temp_directory=import_scratch(settings),
+        settings.analytics_path, memory_limit=settings.memory_limit, threads=settings.threads
     )
     con = raw(backend)
+    con.execute("SET temp_directory = ''")  # no spilling: nothing with a clear CPR on disk
     create_tables(con)
     return con
+
+
+class ImportTooLarge(TvaersError):
+    """The import needs more memory than the limit allows (it never spills; see above)."""
+
+    code = ErrorCode.CONFIG_INVALID
 
 
 def import_scratch(settings: Settings) -> Path:
@@ -211,6 +217,14 @@ def import_folder(
         step("Færdig", 1.0)
         log.info("import_loaded", batch=batch_id, tables={t: s.rows for t, s in staged.items()})
         return result
+    except OutOfMemoryException as exc:
+        raise ImportTooLarge(
+            f"Importen kræver mere hukommelse end grænsen ({settings.memory_limit or 'standard'})."
+            " Intet er indlæst.",
+            hint="Hæv TVAERS_MEMORY_LIMIT (eller fjern den). En import skriver aldrig data, der "
+            "endnu ikke er pseudonymiseret, til midlertidige filer, og bruger derfor kun "
+            "hukommelsen.",
+        ) from exc
     finally:
         con.close()
         import_scratch(settings)

@@ -85,6 +85,14 @@ def kinds(settings: Settings, now: datetime | None = None) -> list[Kind]:
             "ESDH-system.",
         ),
         Kind(
+            "viste_grupper",
+            "Fingeraftryk af viste grupper (forsvar mod differensangreb)",
+            "slettes ikke",
+            None,
+            "Rummer ingen pseudonymer, kun summer af hashværdier; slettes de, kan en gruppe, "
+            "der er vist før, igen trækkes fra en ny (docs/undertrykkelse.md).",
+        ),
+        Kind(
             "stamdata",
             "Borgere, relationer og identitetslageret (aktuelt udtræk)",
             "til næste import",

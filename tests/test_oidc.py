@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
-import httpx
+import httpx2
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -113,13 +113,13 @@ def oidc_app(tmp_path: Path, provider: Provider):
     app.state.engine.dispose()
 
 
-def _flow(app, provider: Provider) -> httpx.Response:
+def _flow(app, provider: Provider) -> httpx2.Response:
     client = TestClient(app, base_url="https://testserver")
     assert "Log ind med kommunens login" in client.get("/log-ind").text
     start = client.get("/log-ind/oidc", follow_redirects=False)
     assert start.status_code == 302
     assert start.headers["location"].startswith(f"{provider.issuer}/authorize")
-    back = httpx.get(start.headers["location"], follow_redirects=False).headers["location"]
+    back = httpx2.get(start.headers["location"], follow_redirects=False).headers["location"]
     callback = urlparse(back)
     assert callback.path == "/log-ind/oidc/svar"
     return client.get(f"/log-ind/oidc/svar?{callback.query}", follow_redirects=True), client
@@ -147,7 +147,7 @@ def test_a_tampered_state_is_refused(oidc_app, provider: Provider) -> None:
     client = TestClient(oidc_app, base_url="https://testserver")
     start = client.get("/log-ind/oidc", follow_redirects=False)
     back = urlparse(
-        httpx.get(start.headers["location"], follow_redirects=False).headers["location"]
+        httpx2.get(start.headers["location"], follow_redirects=False).headers["location"]
     )
     query = parse_qs(back.query)
     page = client.get(f"/log-ind/oidc/svar?code={query['code'][0]}&state=forfalsket")

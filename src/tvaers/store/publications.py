@@ -100,7 +100,7 @@ class Ledger:
                         PublishedSet.purpose == self.purpose,
                         PublishedSet.fingerprint.in_([f for _k, f in unique]),
                     )
-                ).tuples()
+                )
             )
             session.add_all(
                 self._row(kind, fingerprint, entry.sketch)

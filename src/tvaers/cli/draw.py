@@ -396,7 +396,14 @@ def baseline_command(
                                                 archetype)  # fmt: skip
     unit = person_unit or (Unit.CITIZEN if are_citizens else Unit.FAMILY)
     with _analysis(settings) as analysis:
-        result = sb.baseline(analysis, group, unit, key, are_citizens)
+        if members is not None and person_unit is None:  # a group the user chose: a free filter
+            from tvaers.store.publications import publishing
+
+            result = publishing(lambda: store(settings), "baseline --members", options.user,
+                                lambda ledger: sb.baseline(analysis, group, unit, key,
+                                                           are_citizens, ledger))  # fmt: skip
+        else:
+            result = sb.baseline(analysis, group, unit, key, are_citizens)
         if person_unit is not None:
             detail = {"by": unit.value, "members": result.members, "rows": result.rows.num_rows}
             rows_for.log("baseline", detail)

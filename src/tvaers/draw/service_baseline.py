@@ -26,7 +26,7 @@ from ibis.backends.duckdb import Backend
 from tvaers.core.cpr import Pseudonymiser, mask, pseudonym_sql
 from tvaers.core.errors import ConfigError
 from tvaers.core.periods import Period, months_before
-from tvaers.core.suppression import SMALL_CELL, TOTAL, hidden_note, suppress_groups
+from tvaers.core.suppression import EARLIER_NOTE, SMALL_CELL, TOTAL, hidden_note, suppress_groups
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.data.contracts import Column, Kind
 from tvaers.data.messages import value_message
@@ -34,8 +34,10 @@ from tvaers.data.parsing import parse_column, text_sql
 from tvaers.data.readers import NumberStyle
 from tvaers.draw import queries_baseline as qb
 from tvaers.draw.attribution import Attribution, materialise
+from tvaers.draw.baseline_sets import GroupSets
 from tvaers.draw.model import ArchetypeKey, Member
 from tvaers.draw.session import Analysis
+from tvaers.store.publications import Ledger
 
 MEMBER_COLUMNS = ("citizen", "cpr", "family")
 MEMBERS_SCHEMA = pa.schema([("unit", pa.string()), ("reference_date", pa.date32())])
@@ -92,10 +94,12 @@ def baseline(
     unit: Unit = Unit.CITIZEN,
     key: ArchetypeKey = ArchetypeKey.AREAS,
     members_are_citizens: bool = True,
+    ledger: Ledger | None = None,
 ) -> Baseline:
     """Measure the group's baseline in the analysis session (its attribution configuration).
     ``members`` are citizens (pseudonyms) or, with ``members_are_citizens=False``, family codes;
-    with ``unit`` FAMILY citizens are taken to their families."""
+    with ``unit`` FAMILY citizens are taken to their families. With a ``ledger`` (a group the
+    user chose) the figures also pass the rule across requests (:mod:`.baseline_sets`)."""
     backend = analysis.backend
     group = members_table(members)
     if unit is Unit.FAMILY and members_are_citizens:
@@ -115,9 +119,16 @@ def baseline(
         attribution.lines, backend.table("citizens"), group, unit, period
     ).order_by("unit", "sector_area")
     rows_table = materialise(backend, "baseline_rows", rows)
-    by_area = _by_area(rows_table, int(span["n"]), unit)
-    archetypes, estimate = _archetypes(attribution, group, rows_table, unit, key, window)
-    comparison = _comparison(by_area, estimate)
+    sets = GroupSets.of(ledger, backend, group, rows_table, unit) if ledger else None
+    earlier = sets.earlier() if sets is not None else []
+    by_area = _by_area(rows_table, int(span["n"]), unit, earlier)
+    if sets is not None:
+        sets.publish(by_area)
+    hidden = TOTAL in earlier  # the whole group: nothing of it is shown
+    archetypes, estimate = (
+        ([], {}) if hidden else _archetypes(attribution, group, rows_table, unit, key, window)
+    )
+    comparison = [] if hidden else _comparison(by_area, estimate)
     return Baseline(
         unit=unit,
         members=int(span["n"]),
@@ -130,7 +141,9 @@ def baseline(
     )
 
 
-def _by_area(rows: ir.Table, members: int, unit: Unit) -> list[dict[str, Any]]:
+def _by_area(
+    rows: ir.Table, members: int, unit: Unit, earlier: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     sums = (
         rows.filter(rows.sector_area.notnull())
         .group_by("sector_area")
@@ -150,12 +163,14 @@ def _by_area(rows: ir.Table, members: int, unit: Unit) -> list[dict[str, Any]]:
         {m: {r["sector_area"]: Decimal(r[m]) for r in sums} for m in measures},
         threshold=SMALL_CELL,
         unit="familier" if unit is Unit.FAMILY else "borgere",
+        earlier=[a for a in earlier if a != TOTAL],
     )
+    group_note = EARLIER_NOTE if TOTAL in earlier else hidden_note("i gruppen")
     result = []
     for (area,), cell in table.cells.items():
         values = cell.measures or {}
         total = values.get("total")
-        hidden = members < SMALL_CELL
+        hidden = members < SMALL_CELL or TOTAL in earlier
         # the total counts the group's members once, not the areas' counts added up (a member
         # with money in two areas is one member)
         count = members if area == TOTAL and cell.count is not None else cell.count
@@ -167,7 +182,7 @@ def _by_area(rows: ir.Table, members: int, unit: Unit) -> list[dict[str, Any]]:
                 "per_member": None
                 if hidden or total is None
                 else (total / members).quantize(Decimal("0.01")),
-                "note": hidden_note("i gruppen") if hidden else cell.note,
+                "note": group_note if hidden else cell.note,
             }
         )
     return result

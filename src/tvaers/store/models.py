@@ -324,7 +324,7 @@ class PublishedSet(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20))  # statistical
-    kind: Mapped[str] = mapped_column(String(10))  # citizen or family
+    kind: Mapped[str] = mapped_column(String(80))  # citizen, family or citizen:<area>
     size: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the sketch
     sketch: Mapped[bytes] = mapped_column(LargeBinary)

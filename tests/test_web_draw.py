@@ -363,3 +363,28 @@ def test_overview_is_compact_and_danish(web: FastAPI) -> None:
         for r in figures.tables["area_month"].rows
     )
     assert '<details class="details"' in page
+
+
+def test_the_family_timeline_shows_the_chosen_year_in_danish(with_basis: FastAPI) -> None:
+    """Issue 11 #5: the interventions chart spanned 2024-2026 whatever year was chosen, its month
+    labels were English and its axis title overlapped the labels."""
+    import json
+
+    family = _family_of(with_basis, WITH_BASIS)
+    client = client_for(with_basis, "caseworker", "casework")
+    checked = []
+    for year in (2024, 2025):
+        page = client.get(f"/ressourcetraek/familie/{family}?year={year}")
+        if f'<option value="{year}" selected' not in page.text:
+            continue  # a year the data do not cover
+        checked.append(year)
+        found = re.search(r'<script type="application/json" id="chart-timeline">(.*?)</script>',
+                          page.text, re.S)  # fmt: skip
+        assert found is not None
+        spec = json.loads(found.group(1))
+        rows = spec["data"]["values"]
+        assert rows and all(f"{year}-01-01" <= r["start"] <= r["end"] <= f"{year}-12-31"
+                            for r in rows)  # fmt: skip
+        assert spec["config"]["locale"]["time"]["months"][1] == "februar"
+        assert spec["encoding"]["y"]["title"] is None
+    assert checked

@@ -9,7 +9,15 @@ from typing import Any
 from tvaers.core.publication import Chart
 
 DANISH_NUMBER = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
-CONFIG = {"locale": {"number": DANISH_NUMBER}, "font": "IBM Plex Sans"}
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december"]  # fmt: skip
+DAYS = ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"]
+DANISH_TIME = {  # d3's time locale: month and day names on time axes in Danish
+    "dateTime": "%A den %d. %B %Y %X", "date": "%d-%m-%Y", "time": "%H:%M:%S",
+    "periods": ["", ""], "days": DAYS, "shortDays": [d[:3] for d in DAYS],
+    "months": MONTHS, "shortMonths": [m[:3] for m in MONTHS],
+}  # fmt: skip
+CONFIG = {"locale": {"number": DANISH_NUMBER, "time": DANISH_TIME}, "font": "IBM Plex Sans"}
 
 
 def _spec(
@@ -129,9 +137,10 @@ def _timeline(chart: Chart) -> dict[str, Any]:
         data={"values": chart.rows},
         mark={"type": "bar", "cornerRadius": 2},
         encoding={
-            "y": {"field": chart.category, "type": "nominal", "title": chart.category_title,
-                  "sort": None},
-            "x": {"field": chart.value, "type": "temporal", "title": chart.value_title},
+            # the bars' labels name member and intervention: no axis title to collide with them
+            "y": {"field": chart.category, "type": "nominal", "title": None, "sort": None},
+            "x": {"field": chart.value, "type": "temporal", "title": chart.value_title,
+                  "axis": {"format": "%b %Y", "labelAngle": 0}},
             "x2": {"field": chart.end},
             "color": {"field": chart.series, "type": "nominal", "title": "Borger"},
             "tooltip": [

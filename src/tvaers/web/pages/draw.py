@@ -9,6 +9,7 @@ aggregates, cached per loaded import, year and configuration) and
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -419,15 +420,17 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
             filename=f"familie-{short}-indsatser",
         ),
     }
+    first, last = date(year, 1, 1), date(year, 12, 31)  # the chart shows the chosen year
     timeline_rows = [
         {
             "label": f"{a.citizen[:8]} · {a.name or a.intervention}",
             "member": a.citizen[:8],
             "intervention": a.name or a.intervention,
-            "start": a.start_date.isoformat(),
-            "end": a.shown_end.isoformat(),
+            "start": max(a.start_date, first).isoformat(),
+            "end": min(a.shown_end, last).isoformat(),
         }
         for a in draw.activities
+        if a.start_date <= last and a.shown_end >= first
     ]
     timeline = charts.timeline(timeline_rows, T.draw["timeline"])
     tables["activities"].chart = timeline

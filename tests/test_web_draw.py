@@ -388,3 +388,17 @@ def test_the_family_timeline_shows_the_chosen_year_in_danish(with_basis: FastAPI
         assert spec["config"]["locale"]["time"]["months"][1] == "februar"
         assert spec["encoding"]["y"]["title"] is None
     assert checked
+
+
+def test_the_family_page_says_who_pays_and_who_is_adult(with_basis: FastAPI) -> None:
+    """Issue 11 #5: the family page could not answer «who pays?» — no budget holder per area,
+    members as bare pseudonyms without age or adult/child."""
+    family = _family_of(with_basis, WITH_BASIS)
+    page = client_for(with_basis, "caseworker", "casework").get(f"/ressourcetraek/familie/{family}")
+    assert page.status_code == 200
+    assert "Budgetansvarlig" in page.text and "Børne- og familiechef" in page.text
+    assert "Voksen/barn" in page.text and ">Voksen<" in page.text and ">Barn<" in page.text
+    excel = client_for(with_basis, "caseworker", "casework").get(
+        f"/ressourcetraek/familie/{family}?format=xlsx&table=family"
+    )
+    assert "Børne- og familiechef" in _xlsx_text(excel.content)

@@ -26,6 +26,7 @@ from tvaers.draw.attribution import Attribution
 from tvaers.draw.session import Analysis
 
 MONEY = ("registered", "pooled", "priced", "attributed", "total")
+ADULT_AGE = 18  # myndighedsalderen: a member of 18 or more is an adult
 ZERO = Decimal("0.00")
 
 
@@ -88,6 +89,8 @@ class FamilyDraw:
     period: Period
     members: tuple[str, ...]
     member_totals: Mapping[str, Decimal]  # every member, in the order of ``members``
+    ages: Mapping[str, int | None]  # each member's age at the period's end (None: not known)
+    holders: Mapping[str, str]  # sector area -> who holds its budget
     areas: tuple[DrawSums, ...]  # the largest total first
     total: DrawSums  # over the areas
     months: tuple[MemberMonth, ...]  # ordered by member, area and month
@@ -101,6 +104,7 @@ class FamilyView:
     analysis: Analysis
     family: str
     members: tuple[str, ...]
+    births: Mapping[str, date | None]
 
     def draw(self, year: int | None = None) -> FamilyDraw:
         """The draw in ``year`` (the latest full year when the data do not cover it). Call only
@@ -121,6 +125,8 @@ class FamilyView:
             period=attribution.period,
             members=self.members,
             member_totals=totals,
+            ages={m: _age(self.births.get(m), attribution.period.last_day) for m in self.members},
+            holders=self.analysis.budget_holders,
             areas=tuple(sorted(areas, key=lambda a: -a.total)),
             total=DrawSums(TOTAL_AREA, TOTAL_AREA, **_sums(vars(a) for a in areas)),
             months=months,
@@ -132,8 +138,16 @@ class FamilyView:
 def opened(settings: Settings, family: str) -> Iterator[FamilyView]:
     """The family's view on a read-only analytics session, closed on leaving."""
     with session.opened(settings) as analysis:
-        found = qf.members(analysis.table("citizens"), family).to_pyarrow()
-        yield FamilyView(analysis, family, tuple(found.column("citizen").to_pylist()))
+        found = qf.members(analysis.table("citizens"), family).to_pyarrow().to_pylist()
+        births = {r["citizen"]: r["birth_date"] for r in found}
+        yield FamilyView(analysis, family, tuple(births), births)
+
+
+def _age(born: date | None, on: date) -> int | None:
+    """Whole years from ``born`` to ``on``."""
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _sums(rows: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]:

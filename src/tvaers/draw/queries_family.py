@@ -10,8 +10,9 @@ from ibis import _
 
 
 def members(citizens: ir.Table, family: str) -> ir.Table:
-    """The family's members (``citizen``), ordered."""
-    return citizens.filter(citizens.family == family).select("citizen").order_by("citizen")
+    """The family's members (``citizen``, ``birth_date``), ordered."""
+    found = citizens.filter(citizens.family == family)
+    return found.select("citizen", "birth_date").order_by("citizen")
 
 
 def activities(activities: ir.Table, interventions: ir.Table, citizens: Sequence[str]) -> ir.Table:

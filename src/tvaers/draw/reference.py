@@ -89,3 +89,10 @@ def area_names(backend: Backend) -> dict[str, str]:
     """Sector area code -> its Danish name, as loaded."""
     names = backend.table("sector_areas").select("sector_area", "name")
     return {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()}
+
+
+def budget_holders(backend: Backend) -> dict[str, str]:
+    """Sector area code -> who holds its budget (``budget_holder``), where the data say."""
+    holders = backend.table("sector_areas").select("sector_area", "budget_holder")
+    rows = holders.to_pyarrow().to_pylist()
+    return {r["sector_area"]: r["budget_holder"] for r in rows if r["budget_holder"]}

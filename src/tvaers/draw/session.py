@@ -109,6 +109,11 @@ class Analysis:
         """Sector area code -> its Danish name, as loaded."""
         return reference.area_names(self.backend)
 
+    @cached_property
+    def budget_holders(self) -> dict[str, str]:
+        """Sector area code -> who holds its budget, where the data say."""
+        return reference.budget_holders(self.backend)
+
     def knows(self, unit: Unit, subject: str) -> bool:
         """Whether the loaded data hold this citizen (pseudonym) or family."""
         people = self.backend.table("citizens")

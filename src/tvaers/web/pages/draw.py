@@ -25,7 +25,7 @@ from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import charts
 from tvaers.draw import family as family_service
 from tvaers.draw import overview as overview_service
-from tvaers.draw.family import FamilyDraw
+from tvaers.draw.family import ADULT_AGE, FamilyDraw
 from tvaers.draw.model import LABELS, Reason
 from tvaers.draw.overview import PublishedOverview
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
@@ -379,15 +379,23 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
     tables = {
         "members": DataTable(
             title=f"{T.draw['members']} {year}",
-            columns=[citizen, Column("total", "I alt", "money")],
-            rows=[{"citizen": m, "total": draw.member_totals[m]} for m in draw.members]
+            columns=[
+                citizen,
+                Column("age", "Alder", "int"),
+                Column("adult", "Voksen/barn"),
+                Column("total", "I alt", "money"),
+            ],
+            rows=[_member_row(draw, m) for m in draw.members]
             + [{"citizen": TOTAL_LABEL, "total": draw.total.total}],
             filename=f"familie-{short}-medlemmer-{year}",
         ),
         "family": DataTable(
             title=f"{T.draw['family_total']} {year}",
-            columns=[AREA, *money_columns],
-            rows=[*map(asdict, draw.areas), dict(asdict(draw.total), name=TOTAL_LABEL)],
+            columns=[AREA, Column("holder", "Budgetansvarlig"), *money_columns],
+            rows=[
+                *(dict(asdict(a), holder=draw.holders.get(a.sector_area)) for a in draw.areas),
+                dict(asdict(draw.total), name=TOTAL_LABEL),
+            ],
             filename=f"familie-{short}-omraader-{year}",
         ),
         "draw": DataTable(
@@ -437,6 +445,13 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
     return FamilyPage(
         draw.family, T.period(draw.period), draw.members, draw.total.total, tables, timeline
     )
+
+
+def _member_row(draw: FamilyDraw, member: str) -> dict[str, Any]:
+    """A member with age and adult or child at the period's end (18 years: adult)."""
+    age = draw.ages.get(member)
+    adult = None if age is None else ("Voksen" if age >= ADULT_AGE else "Barn")
+    return {"citizen": member, "age": age, "adult": adult, "total": draw.member_totals[member]}
 
 
 @router.get("/familie/{family}", response_class=HTMLResponse)

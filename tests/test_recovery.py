@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from tvaers.cli import app
 from tvaers.core.config import Settings
+from tvaers.core.units import Unit
 from tvaers.data.importer import import_folder
 from tvaers.data.recovery import FAILED, FINISHED
 from tvaers.store.database import make_engine, sessions
@@ -134,3 +135,20 @@ def test_a_fault_gets_a_danish_page_with_a_number_and_the_headers(web) -> None: 
     assert "Fejlen er logget med nummeret" in page.text and "intern detalje" not in page.text
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "Internal Server Error" not in page.text
+
+
+def test_readers_in_one_process_share_one_connection_policy(sqlite_settings: Settings) -> None:
+    """Issue 11 #1: while a draw page held the analytics file open with the memory limit,
+    threads and spill folder set, the citizen and data pages opened it with DuckDB's defaults and
+    got «different configuration» — 57 of 58 such pages failed with a bare 500."""
+    from tvaers.data.citizen import citizen_data, is_loaded
+    from tvaers.draw import session
+
+    settings = sqlite_settings.model_copy(update={"memory_limit": "1GB", "threads": 2})
+    import_folder(FIXTURES / "mini", settings, user="tester")
+    citizen = analytics_rows(settings, "citizens", "citizen")[0][0]
+    with session.opened(settings) as analysis:  # a draw in progress
+        assert analysis.knows(Unit.CITIZEN, citizen)
+        assert is_loaded(settings, citizen)
+        assert set(citizen_data(settings, citizen)) == {"citizen", "postings", "activities",
+                                                         "outcomes"}  # fmt: skip

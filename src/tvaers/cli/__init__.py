@@ -175,9 +175,9 @@ def summary(
 
 def _print_summary(settings: Settings, year: int | None, out: Path | None, result: object) -> None:
     from tvaers.data.summary import summarise
-    from tvaers.engine.connection import connect
+    from tvaers.engine.connection import reading
 
-    backend = connect(settings.analytics_path, read_only=True)
+    backend = reading(settings)
     try:
         s = summarise(backend, year)
     finally:

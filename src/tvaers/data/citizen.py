@@ -3,9 +3,9 @@ activities and outcomes. Person-level: the caller has passed :func:`tvaers.acces
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from tvaers.core.config import Settings
 from tvaers.engine.reader import reader
 
 QUERIES = {
@@ -19,14 +19,14 @@ QUERIES = {
 }
 
 
-def citizen_data(analytics: Path, citizen: str) -> dict[str, list[dict[str, Any]]]:
+def citizen_data(settings: Settings, citizen: str) -> dict[str, list[dict[str, Any]]]:
     """The citizen's rows per table (none for a table not loaded yet), over one read-only
     connection to the analytics file."""
-    with reader(analytics) as rows:
+    with reader(settings) as rows:
         return {name: rows(sql, [citizen]) for name, sql in QUERIES.items()}
 
 
-def is_loaded(analytics: Path, citizen: str) -> bool:
+def is_loaded(settings: Settings, citizen: str) -> bool:
     """Whether the citizen (pseudonym) is among the loaded citizens."""
-    with reader(analytics) as rows:
+    with reader(settings) as rows:
         return bool(rows(QUERIES["citizen"], [citizen]))

@@ -76,7 +76,7 @@ class LoadedData:
 def loaded(settings: Settings, session: Session, year: int | None = None) -> LoadedData:
     """What is loaded; the expenditure of ``year``, else of the year before the last one with
     postings (the last whole year, as a rule), else of the only one."""
-    with reader(settings.analytics_path) as rows:
+    with reader(settings) as rows:
         years = tuple(int(r["y"]) for r in rows(YEARS_SQL))
         chosen = (
             year if year in years else (years[-2] if len(years) > 1 else (years or (None,))[-1])

@@ -42,7 +42,7 @@ from tvaers.draw.model import (
     parse_overlaps,
 )
 from tvaers.draw.reference import AsOf, DataSpan
-from tvaers.engine.connection import connect
+from tvaers.engine.connection import reading
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,7 @@ def open_backend(settings: Settings) -> Backend:
         raise NoData(
             "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
         )
-    return connect(
-        settings.analytics_path,
-        read_only=True,
-        memory_limit=settings.memory_limit,
-        threads=settings.threads,
-        temp_directory=settings.scratch_dir,
-    )
+    return reading(settings)
 
 
 def _methods_key(config: AttributionConfig) -> Hashable:

@@ -9,6 +9,7 @@ import duckdb
 import ibis
 from ibis.backends.duckdb import Backend
 
+from tvaers.core.config import Settings
 from tvaers.core.errors import DataBusy
 
 __all__ = ["Backend", "connect", "raw", "spark"]  # Backend: the type of an analytics session
@@ -39,6 +40,20 @@ def connect(
     except duckdb.IOException as exc:
         raise_if_busy(exc)
         raise
+
+
+def reading(settings: Settings) -> Backend:
+    """The analytics file for reading — the one connection policy of a process. DuckDB refuses
+    a second connection to a file open with another configuration (issue 11 #1: 57 of 58 pages
+    failed while two people worked), so every reader opens it the same way: read-only, with the
+    memory limit, threads and spill folder of the settings."""
+    return connect(
+        settings.analytics_path,
+        read_only=True,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        temp_directory=settings.scratch_dir,
+    )
 
 
 def raise_if_busy(exc: Exception) -> None:

@@ -5,27 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from tvaers.engine.connection import raise_if_busy
+from tvaers.core.config import Settings
+from tvaers.engine.connection import raw, reading
 
 Rows = Callable[..., list[dict[str, Any]]]
 
 
 @contextmanager
-def reader(path: Path) -> Iterator[Rows]:
-    """``with reader(path) as rows: rows(sql, params)`` over one read-only connection."""
-    if not path.exists():
+def reader(settings: Settings) -> Iterator[Rows]:
+    """``with reader(settings) as rows: rows(sql, params)`` over one read-only connection,
+    opened as every reader of the process opens it (:func:`~.connection.reading`)."""
+    if not settings.analytics_path.exists():
         yield lambda _sql, _params=(): []
         return
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        raise_if_busy(exc)
-        raise
+    con = raw(reading(settings))
 
     def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         try:

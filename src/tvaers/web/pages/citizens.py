@@ -56,7 +56,7 @@ async def record_basis(request: Request, citizen: str, who: Viewer, session: DbS
     access.require_casework(who)
     if who.role not in BASIS_RECORDERS:
         raise AccessRefused("Din rolle kan ikke registrere grundlag for adgang.")
-    if not is_loaded(settings_of(request).analytics_path, citizen):
+    if not is_loaded(settings_of(request), citizen):
         raise HTTPException(404)  # no basis for somebody who is not in the data
     form = await request.form()
     values = {k: form_text(form, k) for k in form if k != "csrf_token"}
@@ -105,7 +105,7 @@ def citizen_page(request: Request, citizen: str, who: Viewer, session: DbSession
     asked = request.query_params.get("identitet") == "1" and not export
     settings = settings_of(request)
     identity = access.reveal(session, settings, who, citizen) if asked else None
-    data = citizen_data(settings_of(request).analytics_path, citizen)
+    data = citizen_data(settings_of(request), citizen)
     postings = DataTable(
         title="Posteringer på borgeren",
         columns=[

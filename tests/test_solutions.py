@@ -225,3 +225,15 @@ def test_the_solution_form_refuses_what_cannot_be_meant_and_shows_danish_formats
     assert 'value="1.250.000,50"' in form.text
     with web.state.sessions() as session:
         assert session.scalar(select(Solution).where(Solution.name == "")) is None
+
+
+def test_long_texts_are_stopped_by_the_form_and_said_in_danish_by_the_server(web) -> None:
+    """Issue 11 #8: more than 1 MB in «Noter» gave an English 400 page and lost everything."""
+    client = client_for(web, "area_chief")
+    form = client.get("/loesninger/ny")
+    assert 'name="notes" class="form-input input-width-xl" rows="6" maxlength="8000"' in form.text
+    page = client.post("/loesninger/ny", files={"name": (None, "Tværs"),
+                                               "notes": (None, "x" * 1_100_000)})  # fmt: skip
+    assert page.status_code == 400
+    assert "for langt" in page.text and "maximum size" not in page.text
+    assert "Log ud" in page.text  # the layout

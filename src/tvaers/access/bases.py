@@ -17,6 +17,7 @@ from tvaers.store.models import LegalBasis
 from tvaers.store.rows import newest_first
 
 RECORDED = "grundlag_registreret"
+REFERENCE_MAX = 2_000  # a basis's description: a reference to the document, not the document
 
 
 def record_citizen_basis(
@@ -42,6 +43,12 @@ def record_citizen_basis(
         raise ConfigError(
             "Beskriv grundlaget (fx dato og journalnummer).", code=ErrorCode.VALUE_REQUIRED
         )
+    if len(text) > REFERENCE_MAX:
+        raise ConfigError(
+            f"Beskrivelsen er for lang (højst {REFERENCE_MAX:,} tegn).".replace(",", "."),
+            code=ErrorCode.CODE_INVALID,
+            hint="Henvis til dokumentet (dato og journalnummer) i stedet for at gengive det.",
+        )
     if contains_cpr(text):  # the audit log keeps the text forever
         raise ConfigError(
             "Beskrivelsen af grundlaget ser ud til at indeholde et CPR-nummer.",
@@ -53,7 +60,7 @@ def record_citizen_basis(
     basis = LegalBasis(
         citizen=citizen,
         kind=kind,
-        reference=text[:2000],
+        reference=text,
         valid_from=valid_from,
         valid_to=valid_to,
         recorded_by=actor.username,

@@ -76,6 +76,8 @@ def install_error_pages(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
         who = getattr(request.state, "who", None)
         message = {404: T.not_found, 405: T.wrong_method}.get(exc.status_code, str(exc.detail))
+        if exc.status_code == 400 and "maximum size" in str(exc.detail):  # python-multipart's
+            message = T.field_too_long
         return render(request, "error.html", who, status_code=exc.status_code, message=message)
 
     @app.exception_handler(OverflowError)

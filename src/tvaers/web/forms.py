@@ -15,6 +15,12 @@ from tvaers.web.texts import VALIDATION
 
 LIST_FIELDS = ("steering_group", "chief_forum", "interventions_delivered")
 BOOL_FIELDS = ("coordinating_caseworker", "coordinator_may_grant")
+# the longest text each field of a solution takes (the form's maxlength), from the model itself
+TEXT_LIMITS = {
+    name: next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+    for name, info in SolutionData.model_fields.items()
+    if info.annotation is str
+}
 DATE_FIELDS = ("political_approval_date", "project_start", "project_end", "in_operation")
 OPTIONAL = (
     "families",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from tvaers.access.bases import REFERENCE_MAX
 from tvaers.core.access import PURPOSE_LABELS, ROLE_LABELS
 from tvaers.core.suppression import SMALL_CELL, TABLE_NOTE
 from tvaers.core.units import PLURALS
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
+from tvaers.selection.inputs import MAX_TEXT
 
 APP = "Tværs"
 TAGLINE = "Økonomistyring af tværgående løsninger"
@@ -450,6 +452,10 @@ T = SimpleNamespace(
     csrf_failed="Formularen var udløbet eller kom ikke fra Tværs. Prøv igen.",
     not_found="Siden findes ikke.",
     data_busy="Data opdateres lige nu",
+    basis_reference_max=REFERENCE_MAX,
+    note_max=MAX_TEXT,
+    field_too_long="Et felt i formularen var for langt (over 1 MB), så intet kunne læses, og "
+    "intet er gemt. Gå tilbage, kort teksten af, og send formularen igen.",
     basis_later="Grundlaget er registreret, men gælder først fra {day}; indtil da kan borgerens "
     "oplysninger ikke ses.",
     basis_expired="Grundlaget er registreret, men udløb {day}; det giver ikke adgang til "

@@ -19,7 +19,7 @@ from tvaers.core.periods import danish_date
 from tvaers.core.publication import Column, DataTable
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require
-from tvaers.web.forms import DATE_FIELDS, form_values, solution_from_form
+from tvaers.web.forms import DATE_FIELDS, TEXT_LIMITS, form_values, solution_from_form
 from tvaers.web.pages.focus import ANSWER_COLUMNS
 from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
@@ -92,7 +92,7 @@ def _form_page(
     ``errors`` (422) and what the user wrote when the post could not be saved."""
     return render(
         request, "solutions/form.html", who, status_code=422 if errors else 200, values=values,
-        errors=errors or {}, solution=solution,
+        errors=errors or {}, solution=solution, limits=TEXT_LIMITS,
     )  # fmt: skip
 
 

@@ -329,3 +329,11 @@ def test_a_nul_byte_or_an_overlong_key_in_the_address_is_not_found(web) -> None:
                  "/ressourcetraek/familie/%00", "/loesninger/%00", "/maalgrupper/a%00b"):  # fmt: skip
         response = client.get(path, follow_redirects=False)
         assert response.status_code in (403, 404, 422), (path, response.status_code)
+
+
+def test_an_empty_field_is_not_shown_as_the_value_none(web) -> None:
+    """Issue 11 #8: an empty CPR number or date gave «(værdi: 'None')»."""
+    client = client_for(web, "caseworker", "casework")
+    page = client.post("/borgere", data={})
+    assert page.status_code == 422
+    assert "skal udfyldes" in page.text and "None" not in page.text

@@ -59,8 +59,8 @@ def install_error_pages(app: FastAPI) -> None:
         who = getattr(request.state, "who", None)
         problems = [
             f"{T.field_label(str(e['loc'][-1]))}: "
-            f"{T.validation.get(e['type'], T.validation['default'])} "
-            f"(værdi: '{str(e.get('input', ''))[:40]}')"
+            f"{T.validation.get(e['type'], T.validation['default'])}"
+            + (f" (værdi: '{str(e['input'])[:40]}')" if e.get("input") not in (None, "") else "")
             for e in exc.errors()
         ]
         return render(

@@ -397,6 +397,9 @@ def test_casework_without_a_basis_is_refused(rules: FastAPI) -> None:
     page = caseworker.get(f"/loesninger/{SOLUTION}/udvaelgelse?regelsaet=alle_aktive")
     assert page.status_code == 403 and "ikke registreret et gældende grundlag" in page.text
     assert f'href="/loesninger/{SOLUTION}/udvaelgelse/grundlag"' in page.text
+    assert "Denne side er statistik" not in page.text  # issue 11 #9: under casework it is not
+    statistical = client_for(rules, "caseworker").get(f"/loesninger/{SOLUTION}/udvaelgelse")
+    assert statistical.status_code == 403 and "Denne side er statistik" in statistical.text
     consultant = client_for(rules, "finance_consultant", "casework")
     page = consultant.get(f"/loesninger/{SOLUTION}/udvaelgelse")
     assert page.status_code == 403 and "Bed en sagsbehandler" in page.text

@@ -50,7 +50,7 @@ def install_error_pages(app: FastAPI) -> None:
             extra = {"basis_link": exc.may_record_basis} if exc.reason == "basis" else {}
             return render(
                 request, "selection/refused.html", who, status_code=403, solution=solution,
-                reason=reasons.get(exc.reason, exc.message), **extra,
+                reason=reasons.get(exc.reason, exc.message), refusal=exc.reason, **extra,
             )  # fmt: skip
 
     @app.exception_handler(RequestValidationError)

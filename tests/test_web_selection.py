@@ -408,6 +408,10 @@ def test_casework_without_a_basis_is_refused(rules: FastAPI) -> None:
     assert _entries(rules, "kandidatliste_vist") == []
     solution = caseworker.get(f"/loesninger/{SOLUTION}")
     assert f'href="/loesninger/{SOLUTION}/udvaelgelse"' in solution.text
+    # under the statistical purpose the links could only lead to a 403: a way to switch instead
+    hidden = client_for(rules, "caseworker").get(f"/loesninger/{SOLUTION}")
+    assert f'href="/loesninger/{SOLUTION}/udvaelgelse"' not in hidden.text
+    assert "Skift til sagsbehandlingsformål" in hidden.text
 
 
 def test_recording_a_basis(rules: FastAPI) -> None:

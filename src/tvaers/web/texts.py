@@ -343,6 +343,9 @@ SELECTION = {
     "solution_links": "Udvælgelse af borgere og familier (fokuspunkt 2)",
     "solution_links_hint": "Kræver sagsbehandlingsformål og et registreret grundlag. Hver "
     "visning logges.",
+    "solution_links_statistical": "Du arbejder under statistisk formål. Skift til "
+    "sagsbehandlingsformål øverst på siden for at se kandidater og indskrevne; du kommer "
+    "tilbage hertil.",
     "no_candidates": "Ingen kandidater efter regelsættet på skæringsdatoen.",
     "not_candidate": "Enheden er ikke kandidat efter regelsættet på skæringsdatoen. "
     "Tidligere beslutninger vises herunder.",

@@ -566,12 +566,13 @@ def test_assessment_enrolment_and_discharge(rules: FastAPI) -> None:
     assert len(_entries(rules, "indskrevne_vist")) == 1
     bad = client.post(
         f"/loesninger/{SOLUTION}/indskrevne/udskriv",
-        data={"unit": "citizen", "subject": WITH_BASIS, "on": "2025-02-01", "reason": "x"},
+        data={"valgt": f"citizen:{WITH_BASIS}", "on": "2025-02-01", "reason": "x"},
     )
     assert bad.status_code == 422 and "før indskrivningsdatoen" in bad.text
+    assert f'value="citizen:{WITH_BASIS}" checked' in bad.text  # the choice is kept
     done = client.post(
         f"/loesninger/{SOLUTION}/indskrevne/udskriv",
-        data={"unit": "citizen", "subject": WITH_BASIS, "on": "2025-09-30",
+        data={"valgt": f"citizen:{WITH_BASIS}", "on": "2025-09-30",
               "reason": "Mål nået: i job"},
         follow_redirects=False,
     )  # fmt: skip
@@ -633,3 +634,54 @@ def test_import_as_a_browser_sends_it(web: FastAPI) -> None:
         follow_redirects=False,
     )
     assert sent.status_code == 303, sent.text[:300]
+
+
+def test_the_enrolled_list_pages_searches_and_discharges_the_chosen_all_or_none(
+    rules: FastAPI,
+) -> None:
+    """Issue 11 #6: 100 rows each with a discharge form made the page 56,788 px tall, with no
+    paging or search. Now: 25 a page, a search, active only unless asked, one discharge for the
+    rows ticked — and if one of them cannot be discharged, none is."""
+    from datetime import date
+
+    from tvaers.selection import decisions
+
+    client = _with_basis(rules)
+    everybody = sorted(_pseudonyms(rules))
+    with rules.state.sessions() as session:
+        for subject in everybody:  # 22 enrolled; 10 discharged and enrolled again: 32 periods
+            decisions.assess(session, SOLUTION, "citizen", subject, "accepted", "high", "high",
+                             None, "caseworker", "Hjemmel", enrol_on=date(2025, 3, 1),
+                             assessed_on=date(2025, 3, 1))  # fmt: skip
+        for subject in everybody[:10]:
+            decisions.discharge(session, SOLUTION, "citizen", subject, date(2025, 4, 1),
+                                "Flyttet", "caseworker", "Hjemmel")  # fmt: skip
+            decisions.assess(session, SOLUTION, "citizen", subject, "accepted", "high", "high",
+                             None, "caseworker", "Hjemmel", enrol_on=date(2025, 5, 1),
+                             assessed_on=date(2025, 5, 1))  # fmt: skip
+        session.commit()
+    base = f"/loesninger/{SOLUTION}/indskrevne"
+    first = client.get(base)
+    assert "22 forløb fundet; side 1 af 1" in first.text
+    assert first.text.count('name="valgt"') == 22 and first.text.count("indskrevne/udskriv") == 1
+    all_periods = client.get(f"{base}?vis=alle")
+    assert "32 forløb fundet; side 1 af 2" in all_periods.text
+    assert all_periods.text.count('name="valgt"') == 22  # page 1: the 22 open, then 3 closed
+    second = client.get(f"{base}?vis=alle&side=2")
+    assert "side 2 af 2" in second.text and second.text.count('name="valgt"') == 0
+    searched = client.get(f"{base}?q={everybody[3][:12]}")
+    assert "1 forløb fundet" in searched.text and everybody[3] in searched.text
+    # two ticked, one of them with a date before its enrolment: neither is discharged
+    refused = client.post(f"{base}/udskriv", data={
+        "valgt": [f"citizen:{everybody[15]}", f"citizen:{everybody[2]}"], "on": "2025-04-15",
+        "reason": "Mål nået"})  # fmt: skip
+    assert refused.status_code == 422 and "før indskrivningsdatoen" in refused.text
+    assert f'value="citizen:{everybody[15]}" checked' in refused.text
+    with rules.state.sessions() as session:
+        still = [p for p in decisions.enrolments(session, SOLUTION) if p.discharged_on is None]
+        assert len(still) == 22  # neither of the two
+    done = client.post(f"{base}/udskriv", data={
+        "valgt": [f"citizen:{everybody[15]}", f"citizen:{everybody[16]}"], "on": "2025-09-30",
+        "reason": "Mål nået"}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert "2 er udskrevet fra 30. september 2025." in client.get(base).text

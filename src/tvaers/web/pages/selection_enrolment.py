@@ -9,6 +9,10 @@ recording of a basis are audited by :mod:`tvaers.selection.decisions` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -16,7 +20,8 @@ from sqlalchemy.orm import Session
 from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.errors import AccessRefused, CaseworkRefused
-from tvaers.core.periods import parse_day, today
+from tvaers.core.periods import danish_date, parse_day, today
+from tvaers.core.publication import DataTable
 from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render
@@ -49,7 +54,7 @@ def _enrolled_page(
     solution: Solution,
     basis: SelectionBasis,
     error: str | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     periods = decisions.enrolments(session, solution.id)
     table = enrolment_rows(periods, solution)
@@ -60,6 +65,7 @@ def _enrolled_page(
     )
     export = wants_excel(request)
     table_key = request.query_params.get("table", "enrolled")
+    shown = Listing.of(request, table)
     log_view(
         session, who, solution, "indskrevne_eksporteret" if export else "indskrevne_vist",
         enrolled=sum(1 for p in periods if p.discharged_on is None),
@@ -67,10 +73,11 @@ def _enrolled_page(
     )  # fmt: skip
     if export:
         return excel_response(history if table_key == "history" else table)
+    recent = replace(history, rows=history.rows[:RECENT_DECISIONS])
     return render(
         request, "selection/enrolled.html", who, status_code=422 if error else 200,
-        solution=solution, basis=basis, table=table, history=decision_page_table(history),
-        error=error,
+        solution=solution, basis=basis, table=shown.table, listing=shown,
+        history=decision_page_table(recent), decisions=len(history.rows), error=error,
         values=values or {}, today=today(),
     )  # fmt: skip
 
@@ -85,20 +92,59 @@ def enrolled(request: Request, solution_id: int, who: Viewer, session: DbSession
 async def discharge(
     request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
+    """Discharge every selected row on one date for one reason — all of them or none."""
     solution, basis, values = await gated_form(request, session, who, solution_id)
+    chosen = [str(v) for v in (await request.form()).getlist("valgt")]
     on = parse_day(values.get("on"))
     try:
+        if not chosen:
+            raise CaseworkRefused(S["discharge_none"])
         if on is None:
             raise CaseworkRefused(T.validation["date_parsing"])
-        period = decisions.discharge(
-            session, solution.id, values.get("unit", ""), values.get("subject", ""), on,
-            values.get("reason", ""), who.username, bases.basis_text(basis),
-        )  # fmt: skip
+        reason, text = values.get("reason", ""), bases.basis_text(basis)
+        for unit, _, subject in (c.partition(":") for c in chosen):  # the few rows ticked
+            decisions.discharge(session, solution.id, unit, subject, on, reason, who.username, text)
     except CaseworkRefused as exc:
-        return _enrolled_page(request, session, who, solution, basis, str(exc), values)
-    who_text = f"{S['unit_one'].get(period.unit, period.unit)} {period.subject}"
-    flash(request, S["discharged"].format(who=who_text, day=on.strftime("%d-%m-%Y")))
+        session.rollback()  # none of them, then
+        kept = {**values, "valgt_list": chosen}
+        return _enrolled_page(request, session, who, solution, basis, str(exc), kept)
+    flash(request, S["discharged_many"].format(count=len(chosen), day=danish_date(on)))
     return redirect(f"/loesninger/{solution.id}/indskrevne")
+
+
+PAGE_SIZE = 25
+RECENT_DECISIONS = 20
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The enrolled as the page lists them: searched (``q``: part of the pseudonym or family
+    code), active only or all (``vis``), one page (``side``) of :data:`PAGE_SIZE`."""
+
+    table: DataTable
+    search: str
+    everyone: bool
+    page: int
+    pages: int
+    found: int
+
+    @classmethod
+    def of(cls, request: Request, table: DataTable) -> Listing:
+        params = request.query_params
+        search = params.get("q", "").strip()[:40]
+        everyone = params.get("vis") == "alle"
+        rows = [r for r in table.rows if (everyone or r["open"]) and search in r["subject"]]
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        page = min(max(int(params.get("side", "1")) if params.get("side", "").isdigit() else 1,
+                       1), pages)  # fmt: skip
+        chunk = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return cls(replace(table, rows=chunk), search, everyone, page, pages, len(rows))
+
+    def link(self, page: int) -> str:
+        """The address of another page of the same listing."""
+        query = {"side": page, **({"q": self.search} if self.search else {}),
+                 **({"vis": "alle"} if self.everyone else {})}  # fmt: skip
+        return "?" + urlencode(query)
 
 
 # --- the selection basis ----------------------------------------------------------------------

@@ -202,8 +202,8 @@ def test_switching_purpose_returns_to_the_page_it_was_switched_on(web) -> None:
 @pytest.mark.parametrize(
     ("valid_from", "valid_to", "said"),
     [
-        ("2999-01-01", "", "højst et år frem"),
-        ("1999-12-31", "", "mellem 1. januar 2000"),
+        ("2999-01-01", "", "for langt ude i fremtiden"),
+        ("1999-12-31", "", "ligger før år 2000"),
         ("2025-03-01", "2025-02-01", "kan ikke udløbe"),
         ("2025-03-01", "2099-01-01", "højst 10 år"),
         ("", "", "Skriv en gyldig dato"),

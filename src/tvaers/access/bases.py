@@ -3,7 +3,7 @@ documented overriding interest), from the web and the command line alike; logged
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from tvaers.access.gates import record, require_casework, require_role
 from tvaers.core.access import BASIS_KINDS, BASIS_RECORDERS
 from tvaers.core.cpr import contains_cpr
 from tvaers.core.errors import ConfigError, ErrorCode, TvaersError
-from tvaers.core.periods import danish_date, today
+from tvaers.core.periods import danish_date, plausible
 from tvaers.store.models import LegalBasis
 from tvaers.store.rows import newest_first
 
@@ -72,20 +72,14 @@ def record_citizen_basis(
     return basis
 
 
-EARLIEST = date(2000, 1, 1)
 LONGEST_YEARS = 10
 
 
 def check_basis_period(valid_from: date, valid_to: date | None, refusal: type[TvaersError]) -> None:
-    """Refuse a basis whose dates cannot be meant: from before 2000 or more than a year ahead,
-    expiring before it applies, or lasting more than ten years (``refusal``: the error)."""
-    latest = today() + timedelta(days=366)
-    if not EARLIEST <= valid_from <= latest:
-        raise refusal(
-            f"«Gyldigt fra» skal ligge mellem {danish_date(EARLIEST)} og {danish_date(latest)} "
-            f"(højst et år frem); {danish_date(valid_from)} er uden for.",
-            code=ErrorCode.DATE_INVALID,
-        )
+    """Refuse a basis whose dates cannot be meant: from before 2000 or more than a year ahead
+    (:func:`~tvaers.core.periods.plausible`), expiring before it applies, or lasting more than
+    ten years (``refusal``: the error to raise)."""
+    plausible(valid_from, "Grundlaget gælder fra", refusal=refusal)
     if valid_to is not None and valid_to > date(valid_from.year + LONGEST_YEARS, 12, 31):
         raise refusal(
             f"Et grundlag registreres for højst {LONGEST_YEARS} år ad gangen; "

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from tvaers.core.errors import CaseworkRefused, ErrorCode, TvaersError
+
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 DANISH_MONTHS = (
@@ -188,3 +190,28 @@ def months_before(reference: date, count: int = 12) -> Period:
     first = Month(index // 12, index % 12 + 1)
     end = reference.year * 12 + reference.month - 2
     return Period(first, Month(end // 12, end % 12 + 1))
+
+
+EARLIEST_DAY = date(2000, 1, 1)  # no cross-cutting solution records anything before this
+
+
+def plausible(
+    day: date, what: str, *, ahead_days: int = 366, refusal: type[TvaersError] = CaseworkRefused
+) -> date:
+    """Refuse (with ``refusal``) a date someone typed that must be a typing error: before 2000,
+    or further ahead than ``ahead_days`` (0: not in the future). Records made with it — a
+    decision, a basis — cannot be corrected once written."""
+    latest = date.fromordinal(today().toordinal() + ahead_days)
+    if day < EARLIEST_DAY:
+        when = "før år 2000"
+    elif day > latest and not ahead_days:
+        when = "i fremtiden"
+    elif day > latest:
+        when = f"for langt ude i fremtiden (senest {danish_date(latest)})"
+    else:
+        return day
+    raise refusal(
+        f"{what} ({danish_date(day)}) ligger {when}.",
+        code=ErrorCode.DATE_INVALID,
+        hint="Tjek årstallet; en registrering kan ikke rettes bagefter.",
+    )

@@ -15,7 +15,6 @@ from tvaers.selection.inputs import (
     actor_name,
     choices,
     free_text,
-    plausible,
     solution_row,
 )
 from tvaers.store import audit
@@ -58,9 +57,6 @@ def record_selection_basis(
         raise CaseworkRefused(
             "Angiv, fra hvilken dato grundlaget gælder.", code=ErrorCode.VALUE_REQUIRED
         )
-    plausible(valid_from, "Grundlaget gælder fra")
-    if valid_to is not None:
-        plausible(valid_to, "Grundlaget gælder til", ahead_days=10 * 366)
     access.check_basis_period(valid_from, valid_to, CaseworkRefused)
     basis = SelectionBasis(
         solution_id=solution_id,

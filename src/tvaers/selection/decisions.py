@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tvaers.core.access import Purpose
 from tvaers.core.errors import CaseworkRefused, ErrorCode
-from tvaers.core.periods import danish_date, today
+from tvaers.core.periods import danish_date, plausible, today
 from tvaers.core.units import Unit
 from tvaers.selection.bases import BASIS_RECORDED, BASIS_WITHDRAWN
 from tvaers.selection.inputs import (
@@ -27,7 +27,6 @@ from tvaers.selection.inputs import (
     basis_of,
     choice,
     free_text,
-    plausible,
     score_text,
     solution_row,
     subject_of,

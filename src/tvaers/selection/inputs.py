@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
 from tvaers.core.cpr import PSEUDONYM_LENGTH, contains_cpr
 from tvaers.core.errors import CaseworkRefused, ErrorCode, NotFound
-from tvaers.core.periods import danish_date, today
 from tvaers.core.units import Unit
 from tvaers.store.models import Solution
 
@@ -129,23 +127,3 @@ def score_text(score: Decimal | int | float | str | None) -> str | None:
     return str(number)
 
 
-EARLIEST_DAY = date(2000, 1, 1)  # no cross-cutting solution records anything before this
-
-
-def plausible(day: date, what: str, *, ahead_days: int = 366) -> date:
-    """Refuse a date that must be a typing error: before 2000, or further ahead than
-    ``ahead_days`` (0: not in the future). Decisions cannot be corrected once written."""
-    latest = date.fromordinal(today().toordinal() + ahead_days)
-    if day < EARLIEST_DAY:
-        when = "før år 2000"
-    elif day > latest and not ahead_days:
-        when = "i fremtiden"
-    elif day > latest:
-        when = f"for langt ude i fremtiden (senest {danish_date(latest)})"
-    else:
-        return day
-    raise CaseworkRefused(
-        f"{what} ({danish_date(day)}) ligger {when}.",
-        code=ErrorCode.DATE_INVALID,
-        hint="Tjek årstallet; en registrering kan ikke rettes bagefter.",
-    )

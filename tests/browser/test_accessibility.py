@@ -272,10 +272,12 @@ def test_selection_casework_of_a_caseworker(page: Any, app: Any) -> None:
     page.get_by_role("link", name="Indskrevne").click()
     expect(page.get_by_role("table", name=re.compile("^Indskrevne: "))).to_be_visible()
     walk.check("indskrevne", "Indskrevne")
+    page.get_by_role("checkbox", name=re.compile("^Vælg ")).first.check()
     page.get_by_label(re.compile("^Udskrivningsdato")).fill("2025-01-01")
     page.get_by_label(re.compile("^Årsag")).fill("Mål nået")
-    page.get_by_role("button", name=re.compile("^Udskriv")).click()
+    page.get_by_role("button", name="Udskriv de valgte").click()
     expect(page.get_by_role("alert")).to_contain_text("før indskrivningsdatoen")
+    expect(page.get_by_role("checkbox", name=re.compile("^Vælg ")).first).to_be_checked()
     walk.check("indskrevne, fejl i udskrivning", "Indskrevne")
     walk.assert_clean()
 

@@ -402,3 +402,40 @@ def test_the_family_page_says_who_pays_and_who_is_adult(with_basis: FastAPI) -> 
         f"/ressourcetraek/familie/{family}?format=xlsx&table=family"
     )
     assert "Børne- og familiechef" in _xlsx_text(excel.content)
+
+
+def test_a_page_downloads_as_one_workbook_an_economist_can_work_in(with_basis: FastAPI) -> None:
+    """Issue 11 #7: one workbook per page with a sheet per table (not a file per table), sheet
+    names not cut mid-word, months as real dates, native charts."""
+    from datetime import date as day
+
+    from python_calamine import CalamineWorkbook
+
+    client = client_for(with_basis, "finance_consultant")
+    page = client.get("/ressourcetraek")
+    assert "Hent hele siden som Excel" in page.text
+    book = client.get("/ressourcetraek?format=xlsx")
+    assert book.headers["content-type"] == XLSX
+    assert "ressourcetraek-" in book.headers["content-disposition"]
+    names = CalamineWorkbook.from_filelike(io.BytesIO(book.content)).sheet_names
+    assert len(names) == 8 and len(set(names)) == len(names)
+    titles = ["Udgift og dækning pr. sektorområde", "Ressourcetræk pr. sektorområde og måned"]
+    for title in titles:  # cut between words, never mid-word
+        name = next(n for n in names if title.startswith(n))
+        assert len(name) <= 31 and (len(name) == len(title) or title[len(name)] in " .")
+    with zipfile.ZipFile(io.BytesIO(book.content)) as parts:
+        assert any(p.startswith("xl/charts/chart") for p in parts.namelist())  # native charts
+    family = _family_of(with_basis, WITH_BASIS)
+    caseworker = client_for(with_basis, "caseworker", "casework")
+    whole = caseworker.get(f"/ressourcetraek/familie/{family}?format=xlsx")
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(whole.content))
+    assert len(workbook.sheet_names) == 4
+    rows = next(
+        r
+        for r in (workbook.get_sheet_by_name(n).to_python() for n in workbook.sheet_names)
+        if any("Måned" in row for row in r)
+    )
+    header = next(i for i, r in enumerate(rows) if "Måned" in r)
+    column = rows[header].index("Måned")
+    months = [r[column] for r in rows[header + 1 :] if r[column] != ""]
+    assert months and all(isinstance(m, day) and m.day == 1 for m in months)

@@ -11,6 +11,7 @@ native chart over the chart's own figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,9 +19,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from tvaers.core.money import format_dkk
-from tvaers.core.periods import local_time
+from tvaers.core.periods import Month, local_time
 
-Kind = Literal["text", "int", "money", "decimal", "date", "datetime", "share", "bool"]
+Kind = Literal["text", "int", "money", "decimal", "date", "datetime", "share", "bool", "month"]
+MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
 ChartKind = Literal["bar", "lorenz", "timeline"]
 
 
@@ -124,6 +126,8 @@ def display(value: Any, kind: str = "text") -> str:
         return text.replace(",", "X").replace(".", ",").replace("X", ".")
     if kind == "bool":
         return "Ja" if value else "Nej"
+    if kind == "month" and isinstance(value, str) and MONTH_TEXT.fullmatch(value):
+        return Month.parse(value).danish()
     if isinstance(value, datetime):
         return local_time(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):

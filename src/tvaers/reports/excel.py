@@ -19,15 +19,18 @@ from typing import Any
 import xlsxwriter
 
 from tvaers.core.periods import local_time
-from tvaers.core.publication import Chart, DataTable
+from tvaers.core.publication import MONTH_TEXT, Chart, DataTable
 from tvaers.reports.excel_charts import insert_chart
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique worksheet name: no []:*?/\\ and at most 31 characters."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")[:31] or "Ark"
+    """A valid, unique worksheet name: no []:*?/\\ and at most 31 characters, cut between
+    words (never mid-word)."""
+    clean = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")
+    base = clean if len(clean) <= 31 else (clean[:31].rsplit(" ", 1)[0] or clean[:31])
+    base = base.rstrip(" ,.;-") or "Ark"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
@@ -65,7 +68,13 @@ def sheet_of(table: DataTable) -> Sheet:
     )
 
 
+class MonthStart(date):
+    """A month column's value in Excel: the first day, shown as «mmm yyyy»."""
+
+
 def _cell(value: Any, kind: str) -> Any:
+    if kind == "month" and isinstance(value, str) and MONTH_TEXT.fullmatch(value):
+        return MonthStart(int(value[:4]), int(value[5:]), 1)
     if isinstance(value, datetime):
         return local_time(value)
     if kind == "bool" and value is not None:
@@ -101,6 +110,7 @@ def _write_sheets(workbook: Any, sheets: list[Sheet]) -> None:
     integer = workbook.add_format({"num_format": "#,##0"})
     share = workbook.add_format({"num_format": "0.0%"})
     day = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    month = workbook.add_format({"num_format": "mmm yyyy"})
     taken: set[str] = set()
     for sheet in sheets:
         ws = workbook.add_worksheet(sheet_name(sheet.name, taken))
@@ -120,7 +130,8 @@ def _write_sheets(workbook: Any, sheets: list[Sheet]) -> None:
         for values in sheet.rows:
             row += 1
             for col, value in enumerate(values):
-                _write(ws, row, col, value, money, integer, share, day)
+                _write(ws, row, col, value, money, integer, share, month if
+                       isinstance(value, MonthStart) else day)  # fmt: skip
         if row > header_row:
             ws.autofilter(header_row, 0, row, max(0, len(sheet.headings) - 1))
         if sheet.chart is not None:

@@ -5,7 +5,7 @@ the same in every table."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -51,12 +51,29 @@ def requested_table(
     return tables.get(request.query_params.get("table", default))
 
 
-def excel_download(request: Request, tables: Mapping[str, DataTable], default: str) -> Response:
-    """The Excel file of the table ``?table=`` names; 404 for a table the page does not have."""
+def excel_download(
+    request: Request, tables: Mapping[str, DataTable], default: str, filename: str = ""
+) -> Response:
+    """The page as one workbook with a sheet per table (each chart native), or — with
+    ``?table=`` — the one table it names; 404 for a table the page does not have."""
+    if not tables:
+        raise HTTPException(404)
+    if "table" not in request.query_params:
+        return excel_workbook(list(tables.values()), filename or tables[default].filename)
     table = requested_table(request, tables, default)
     if table is None:
         raise HTTPException(404)
     return excel_response(table)
+
+
+def excel_workbook(tables: Sequence[DataTable], filename: str) -> Response:
+    """Tables as one workbook in memory, a sheet each, named after their titles."""
+    sheets = []
+    for table in tables:
+        sheet = sheet_of(table)
+        sheet.name = table.title
+        sheets.append(sheet)
+    return _xlsx(workbook_bytes(sheets), filename)
 
 
 def table_page(
@@ -72,11 +89,13 @@ def table_page(
 def excel_response(table: DataTable) -> Response:
     """The table as an Excel download (its chart native), built in memory: no temporary file,
     since a candidate list may carry CPR numbers."""
-    safe = re.sub(r"[^A-Za-z0-9æøåÆØÅ_-]+", "-", table.filename).strip("-") or "tabel"
-    sheet = sheet_of(table)
-    sheet.name = table.title[:31]
+    return excel_workbook([table], table.filename)
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9æøåÆØÅ_-]+", "-", filename).strip("-") or "tabel"
     return Response(
-        workbook_bytes([sheet]),
+        content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": content_disposition(f"{safe}.xlsx")},
     )

@@ -273,6 +273,7 @@ T = SimpleNamespace(
     role="Rolle",
     signed_in_as="Logget ind som",
     excel="Hent som Excel",
+    excel_page="Hent hele siden som Excel (én projektmappe med et ark pr. tabel)",
     version="Version",
     changed_by="Ændret af",
     changed_at="Tidspunkt",

@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from tvaers import access
 from tvaers.core.errors import NoData
-from tvaers.core.periods import Month
 from tvaers.core.publication import Chart, Column, DataTable
 from tvaers.core.suppression import SMALL_CELL, hidden_note
 from tvaers.core.units import TOTAL_AREA, Unit
@@ -34,7 +33,6 @@ from tvaers.web.tables import (
     NOTE,
     REGISTERED,
     excel_download,
-    excel_response,
     wants_excel,
 )
 from tvaers.web.texts import T
@@ -58,11 +56,6 @@ def _share(value: float | None) -> float | None:
     if value is None:
         return None
     return min(1.0, max(0.0, float(value)))
-
-
-def _month(value: str) -> str:
-    """``2025-03`` as «marts 2025»; the total stays «I alt»."""
-    return TOTAL_LABEL if value == TOTAL_AREA else Month.parse(value).danish()
 
 
 def _without_empty_notes(table: DataTable) -> DataTable:
@@ -166,7 +159,7 @@ def _area_tables(result: OverviewPage, figures: PublishedOverview) -> None:
         {
             **r,
             "name": names.get(r["sector_area"], _label(r["sector_area"])),
-            "month": _month(r["month"]),
+            "month": TOTAL_LABEL if r["month"] == TOTAL_AREA else r["month"],
         }
         for r in figures.area_month
     ]
@@ -180,7 +173,7 @@ def _area_tables(result: OverviewPage, figures: PublishedOverview) -> None:
     notes = [T.draw["area_month_hint"], T.suppressed_note]
     result.tables["area_month"] = DataTable(
         title=f"{T.draw['area_month']} {year}",
-        columns=[AREA, Column("month", "Måned"), *month_columns],
+        columns=[AREA, Column("month", "Måned", "month"), *month_columns],
         rows=rows,
         filename=f"ressourcetraek-omraade-maaned-{year}",
         notes=list(notes),
@@ -346,7 +339,7 @@ def overview(request: Request, who: Viewer, year: int | None = None) -> Response
         return render(request, "draw/overview.html", who, figures=None, years=[], year=None)
     figures = overview_tables(found.figures, found.year)
     if wants_excel(request):
-        return excel_download(request, figures.tables, "coverage")
+        return excel_download(request, figures.tables, "coverage", f"ressourcetraek-{found.year}")
     return render(
         request, "draw/overview.html", who, figures=figures, years=found.years, year=found.year
     )
@@ -403,7 +396,7 @@ def family_tables(draw: FamilyDraw) -> FamilyPage:
             columns=[
                 citizen,
                 AREA,
-                Column("month", "Måned"),
+                Column("month", "Måned", "month"),
                 *money_columns,
             ],
             rows=[asdict(r) for r in draw.months],
@@ -466,15 +459,14 @@ def family_page(
             # that is no family is refused as a family without a basis is (403, not 404), so
             # the answer does not tell which family codes exist
             action = "familie_traek_eksporteret" if export else "familie_traek_vist"
-            table_key = request.query_params.get("table", "draw") if export else None
             basis, holder = access.family(session, who, members, action, {"familie": family})
             found = view.draw(year)
     except NoData as exc:
         raise HTTPException(404) from exc
     figures = family_tables(found)
-    if export:
-        table = figures.tables.get(table_key or "draw", figures.tables["draw"])
-        return excel_response(table)
+    if export:  # the whole page as one workbook, or the one table ?table= names
+        name = f"familie-{found.family[:14]}-{found.year}"
+        return excel_download(request, figures.tables, "draw", name)
     return render(
         request,
         "draw/family.html",

@@ -6,12 +6,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tvaers.anchoring import service
-from tvaers.anchoring.model import focus_points, status
+from tvaers.anchoring.model import FocusPoint, focus_points, status
 from tvaers.core.publication import Column, DataTable
 from tvaers.web.deps import DbSession, Viewer, render
 from tvaers.web.tables import excel_response, wants_excel
 
 router = APIRouter()
+
+
+def _answered(point: FocusPoint) -> Column:
+    """A focus point's answered questions as a number (not «3 af 12»), the total in the heading."""
+    title = f"{point.number}. {point.title} (besvaret af {len(point.questions)})"
+    return Column(f"fp{point.number}", title, "int")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -22,10 +28,9 @@ def home(request: Request, who: Viewer, session: DbSession) -> Response:
         return excel_response(
             DataTable(
                 title="Løsningernes status pr. fokuspunkt",
-                columns=[Column("name", "Løsning")]
-                + [Column(f"fp{p.number}", f"{p.number}. {p.title}") for p in focus_points()],
+                columns=[Column("name", "Løsning")] + [_answered(p) for p in focus_points()],
                 rows=[
-                    {"name": s.name, **{f"fp{x.number}": f"{x.answered} af {x.total}" for x in st}}
+                    {"name": s.name, **{f"fp{x.number}": x.answered for x in st}}
                     for s, st in overview
                 ],
                 filename="status-pr-fokuspunkt",

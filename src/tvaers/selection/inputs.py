@@ -125,5 +125,3 @@ def score_text(score: Decimal | int | float | str | None) -> str | None:
     if isinstance(score, bool) or not number.is_finite() or len(str(number)) > 40:
         raise CaseworkRefused(f"Scoren '{score}' er ikke et tal.", code=ErrorCode.NUMBER_INVALID)
     return str(number)
-
-

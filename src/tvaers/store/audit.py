@@ -147,27 +147,16 @@ def verify(session: Session, witnessed: Sequence[tuple[int, str]] = ()) -> Verif
     as it was, so removing the newest entries or emptying the log is found too."""
     checkpoint = last_checkpoint(session)
     start = (checkpoint.upto_id, checkpoint.upto_hash) if checkpoint else None
-    counted = _Counting(entries_in_order(session, start[0] if start else 0))
-    broken = first_break(counted, start)
-    head = counted.last
+    after = start[0] if start else 0
+    broken = first_break(entries_in_order(session, after), start)
+    found = session.execute(
+        select(_LOG.c.id, _LOG.c.hash).where(_LOG.c.id > after).order_by(_LOG.c.id.desc()).limit(1)
+    ).first()
+    head = (found.id, found.hash or "") if found else None
     if broken is None:
         broken = _missing_witness(session, witnessed, head, start)
-    return Verification(counted.count, head, broken)
-
-
-class _Counting:
-    """Entries passed through, counted, the last one's number and hash kept."""
-
-    def __init__(self, entries: Iterator[Stored]) -> None:
-        self._entries = entries
-        self.count = 0
-        self.last: tuple[int, str] | None = None
-
-    def __iter__(self) -> Iterator[Stored]:
-        for entry in self._entries:
-            self.count += 1
-            self.last = (entry.id, entry.hash or "")
-            yield entry
+    checked = session.scalar(select(func.count()).select_from(_LOG).where(_LOG.c.id > after))
+    return Verification(int(checked or 0), head, broken)
 
 
 def _missing_witness(

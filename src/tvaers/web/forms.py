@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,7 +12,9 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from tvaers.anchoring.model import SolutionData
+from tvaers.core.errors import TvaersError
 from tvaers.core.money import format_dkk
+from tvaers.core.periods import parse_day, today
 from tvaers.web.texts import VALIDATION
 
 LIST_FIELDS = ("steering_group", "chief_forum", "interventions_delivered")
@@ -124,3 +128,25 @@ def form_text(form: FormData, name: str) -> str:
     """A posted text field as typed (line breaks as LF, trimmed); empty when absent."""
     value = form.get(name)
     return str(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def posted(form: FormData) -> dict[str, str]:
+    """A form's posted text fields (not the CSRF token), as typed."""
+    return {k: form_text(form, k) for k in form if k != "csrf_token"}
+
+
+def basis_period(values: Mapping[str, str], refusal: type[TvaersError]) -> tuple[date, date | None]:
+    """The validity a basis form posted (from, and to or None); ``refusal`` in Danish when a
+    date cannot be read."""
+    valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))
+    if valid_from is None or (values.get("valid_to") and valid_to is None):
+        raise refusal(VALIDATION["date_parsing"])
+    return valid_from, valid_to
+
+
+def basis_timing(valid_from: date, valid_to: date | None) -> str:
+    """Whether a recorded basis applies today (``now``), only ``later`` or has ``expired``."""
+    now = today()
+    if valid_from > now:
+        return "later"
+    return "expired" if valid_to is not None and valid_to < now else "now"

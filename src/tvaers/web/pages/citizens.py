@@ -17,12 +17,12 @@ from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.cpr import InvalidCpr, Pseudonymiser, checked
 from tvaers.core.errors import AccessRefused, ConfigError
-from tvaers.core.periods import danish_date, parse_day, today
+from tvaers.core.periods import danish_date, today
 from tvaers.core.publication import Column, DataTable
 from tvaers.data.citizen import citizen_data, is_loaded
 from tvaers.store import audit
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
-from tvaers.web.forms import form_text
+from tvaers.web.forms import basis_period, basis_timing, posted
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -58,20 +58,17 @@ async def record_basis(request: Request, citizen: str, who: Viewer, session: DbS
         raise AccessRefused("Din rolle kan ikke registrere grundlag for adgang.")
     if not is_loaded(settings_of(request), citizen):
         raise HTTPException(404)  # no basis for somebody who is not in the data
-    form = await request.form()
-    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
-    valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))
+    values = posted(await request.form())
     try:
-        if valid_from is None or (values.get("valid_to") and valid_to is None):
-            raise ConfigError(T.validation["date_parsing"])
+        valid_from, valid_to = basis_period(values, ConfigError)
         access.record_citizen_basis(session, who, citizen, values.get("kind", ""),
                                     values.get("reference", ""), valid_from, valid_to)  # fmt: skip
     except ConfigError as exc:
         return _no_basis(request, who, citizen, 422, error=str(exc), values=values)
-    now = today()
-    if valid_from > now:
+    timing = basis_timing(valid_from, valid_to)
+    if timing == "later":
         flash(request, T.basis_later.format(day=danish_date(valid_from)))
-    elif valid_to is not None and valid_to < now:
+    elif timing == "expired" and valid_to is not None:
         flash(request, T.basis_expired.format(day=danish_date(valid_to)))
     else:
         flash(request, "Grundlaget er registreret.")

@@ -40,7 +40,7 @@ from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
-from tvaers.web.forms import form_text
+from tvaers.web.forms import posted
 from tvaers.web.pages.selection import known_rule, stored
 from tvaers.web.pages.selection_tables import (
     candidate_page_table,
@@ -307,7 +307,7 @@ async def gated_form(
     purpose, a selection basis for the solution) and the posted values without the CSRF token."""
     solution, basis = gated_solution(session, who, solution_id)
     form = await request.form()
-    return solution, basis, {k: form_text(form, k) for k in form if k != "csrf_token"}
+    return solution, basis, posted(form)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from tvaers.core.publication import DataTable
 from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render
-from tvaers.web.forms import form_text
+from tvaers.web.forms import basis_period, basis_timing, posted
 from tvaers.web.pages.selection_casework import (
     gated_form,
     gated_solution,
@@ -135,8 +135,8 @@ class Listing:
         everyone = params.get("vis") == "alle"
         rows = [r for r in table.rows if (everyone or r["open"]) and search in r["subject"]]
         pages = max(1, -(-len(rows) // PAGE_SIZE))
-        page = min(max(int(params.get("side", "1")) if params.get("side", "").isdigit() else 1,
-                       1), pages)  # fmt: skip
+        side = params.get("side", "")
+        page = min(max(int(side), 1), pages) if side.isdigit() else 1
         chunk = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         return cls(replace(table, rows=chunk), search, everyone, page, pages, len(rows))
 
@@ -188,23 +188,20 @@ async def record_basis(
 ) -> Response:
     solution = solution_or_404(session, solution_id)
     _recorder(who, solution)
-    form = await request.form()
-    values = {k: form_text(form, k) for k in form if k != "csrf_token"}
-    valid_from, valid_to = parse_day(values.get("valid_from")), parse_day(values.get("valid_to"))
+    values = posted(await request.form())
     try:
-        if valid_from is None or (values.get("valid_to") and valid_to is None):
-            raise CaseworkRefused(T.validation["date_parsing"])
+        valid_from, valid_to = basis_period(values, CaseworkRefused)
         bases.record_selection_basis(
             session, solution.id, values.get("kind", ""), values.get("reference", ""),
             valid_from, who.username, valid_to,
         )  # fmt: skip
     except CaseworkRefused as exc:
         return _basis_page(request, session, who, solution, 422, str(exc), values)
-    now = today()
-    if valid_from > now:
+    timing = basis_timing(valid_from, valid_to)
+    if timing == "later":
         flash(request, S["basis_recorded_later"].format(day=valid_from.strftime("%d-%m-%Y")))
         return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
-    if valid_to is not None and valid_to < now:
+    if timing == "expired" and valid_to is not None:
         flash(request, S["basis_recorded_expired"].format(day=valid_to.strftime("%d-%m-%Y")))
         return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
     flash(request, S["basis_recorded"])

@@ -235,3 +235,10 @@ def test_entries_written_before_the_chain_are_chained_by_the_migration(
     engine.dispose()
     result = _verify(tmp_path / "home", store_url)
     assert "intakt: 3 indgange kontrolleret" in result.output, result.output
+
+
+def test_a_head_in_the_wrong_form_is_said_in_danish(store_url: str, tmp_path: Path) -> None:
+    _written(store_url)
+    result = _verify(tmp_path / "home", store_url, "--hoved", "xx")
+    assert result.exit_code == 2 and "ikke et hoved på formen NR:HASH" in result.output
+    assert "Invalid value" not in result.output

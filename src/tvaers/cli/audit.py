@@ -29,7 +29,11 @@ def _witnessed(path: Path, extra: list[str]) -> list[tuple[int, str]]:
     for line in [*lines, *extra]:
         number, _, digest = line.strip().partition(":")
         if not number.isdigit() or len(digest.split()[0] if digest else "") != 64:
-            raise typer.BadParameter(f"«{line}» er ikke et hoved på formen NR:HASH")
+            err.print(
+                f"[red]Fejl:[/red] «{line}» er ikke et hoved på formen NR:HASH (fx "
+                "«12:9f86d0…» med hele hashen på 64 tegn, som audit verify skriver det)."
+            )
+            raise typer.Exit(2)
         heads.append((int(number), digest.split()[0]))
     return sorted(heads)
 

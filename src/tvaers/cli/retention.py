@@ -63,7 +63,8 @@ def retention_apply(
         if not yes:
             _shown(plan(settings, store), "Sletning efter frist: plan")
             typer.confirm("Slet nu det, der er vist ovenfor?", abort=True)
-        outcomes = apply(settings, store, actor)
+        with console.status("Sletter og skriver analysefilen om uden de slettede rækker …"):
+            outcomes = apply(settings, store, actor)
     finally:
         store.dispose()
     _shown(outcomes, "Slettet efter frist")

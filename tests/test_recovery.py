@@ -80,19 +80,30 @@ def test_an_import_killed_before_the_data_went_in_leaves_nothing_and_is_marked_f
 ) -> None:
     _killed(settings, "before")
     assert _batches(settings) == [(1, "loading", None)]
-    assert analytics_rows(settings, "postings") == []
+    assert not settings.analytics_path.exists()  # its copy never took the file's place
     again = import_folder(FIXTURES / "mini", settings, user="tester")
     assert again.batch_id == 2
     assert _batches(settings) == [(1, "failed", FAILED), (2, "loaded", None)]
     assert not list((settings.scratch_dir / "import").glob("*"))
+    assert sorted(p.name for p in settings.home.glob("analyse.duckdb*")) == ["analyse.duckdb"]
 
 
 @contextmanager
-def _writer_elsewhere(settings: Settings):  # type: ignore[no-untyped-def]
-    """Another process holding the analytics file for writing, as an import does."""
-    code = ("import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1])\nprint('klar', flush=True)\n"
-            "time.sleep(60)\n")  # fmt: skip
-    holder = subprocess.Popen([sys.executable, "-c", code, str(settings.analytics_path)],
+def _writer_elsewhere(settings: Settings, how: str):  # type: ignore[no-untyped-def]
+    """Another process writing: ``import`` holds the home's write lock and its copy of the
+    analytics file, as a running import does; ``stray`` holds the file itself (a DuckDB shell)."""
+    code = {
+        "import": "from tvaers.engine.snapshot import replacing\n"
+        "from tvaers.core.config import get_settings\n"
+        "import duckdb\n"
+        "with replacing(get_settings(), lambda p: duckdb.connect(str(p))) as t:\n"
+        "    t.con.execute('DELETE FROM postings')\n"
+        "    print('klar', flush=True); time.sleep(60)\n",
+        "stray": "import duckdb\ncon = duckdb.connect(sys.argv[1])\nprint('klar', flush=True)\n"
+        "time.sleep(60)\n",
+    }[how]
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\n" + code,
+                               str(settings.analytics_path)], env=_env(settings),
                               stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "klar"
@@ -104,17 +115,33 @@ def _writer_elsewhere(settings: Settings):  # type: ignore[no-untyped-def]
 
 def test_a_second_import_while_one_runs_says_so_in_danish(sqlite_settings: Settings) -> None:
     import_folder(FIXTURES / "mini", sqlite_settings, user="tester")
-    with _writer_elsewhere(sqlite_settings):
+    with _writer_elsewhere(sqlite_settings, "import"):
         result = CliRunner().invoke(app, ["import", str(FIXTURES / "mini_dk")],
                                     env=_env(sqlite_settings))  # fmt: skip
     assert result.exit_code == 1
     assert "Data opdateres lige nu" in result.output and "Traceback" not in result.output
 
 
-def test_pages_while_an_import_writes_say_so_with_the_layout_and_headers(web) -> None:  # type: ignore[no-untyped-def]
+def test_pages_and_commands_keep_working_while_an_import_writes(web) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 #1: an import works on a copy, so readers see the data as they were until it is
+    done, and a page is never refused because of it."""
     settings = web.state.settings
     client = client_for(web, "finance_consultant")
-    with _writer_elsewhere(settings):
+    before = client.get("/ressourcetraek")
+    with _writer_elsewhere(settings, "import"):
+        page = client.get("/ressourcetraek")
+        status = CliRunner().invoke(app, ["status"], env=_env(settings))
+        postings = analytics_rows(settings, "postings")
+    assert page.status_code == 200, page.text[:300]
+    assert page.text == before.text  # the figures of before, not the half-written ones
+    assert status.exit_code == 0 and "postings" in status.output
+    assert postings  # the copy's deletion is not seen
+
+
+def test_pages_while_a_stray_writer_holds_the_file_say_so_with_the_layout(web) -> None:  # type: ignore[no-untyped-def]
+    settings = web.state.settings
+    client = client_for(web, "finance_consultant")
+    with _writer_elsewhere(settings, "stray"):
         page = client.get("/ressourcetraek")
     assert page.status_code == 503, page.text[:300]
     assert "Data opdateres lige nu" in page.text and "Log ud" in page.text  # the layout

@@ -146,15 +146,17 @@ def synth(
 @app.command()
 def status() -> None:
     """Vis hvad der er indlæst: tabeller, rækker og importkørsler."""
-    from tvaers.data.importer import open_analytics
     from tvaers.data.schema import loaded_state
+    from tvaers.engine.connection import raw, reading
 
     settings = _settings()
-    con = open_analytics(settings)
-    try:
-        state = loaded_state(con)
-    finally:
-        con.close()
+    state = {}
+    if settings.analytics_path.exists():  # read as every reader does: an import may be running
+        backend = reading(settings)
+        try:
+            state = loaded_state(raw(backend))
+        finally:
+            backend.disconnect()
     table = Table(title=f"Indlæst i {settings.home}")
     for heading in ("Tabel", "Fil", "Rækker", "Import nr."):
         table.add_column(heading)

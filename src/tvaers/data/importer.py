@@ -40,6 +40,7 @@ from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
 from tvaers.engine.connection import connect, raw
+from tvaers.engine.snapshot import Replacement, replacing
 from tvaers.store import audit
 from tvaers.store.database import make_engine, sessions, upgrade
 from tvaers.store.identities import seal
@@ -126,15 +127,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_analytics(settings: Settings) -> DuckDBPyConnection:
-    """The analytics file for writing, which never spills to disk: an import's staging holds
-    clear CPR numbers until they are pseudonymised, so none of it may reach a temporary file
-    (issue 10 #3d). Work that does not fit the memory limit stops with :class:`ImportTooLarge`
-    instead; spill folders left by an earlier version are removed (:func:`import_scratch`)."""
+def open_analytics(settings: Settings, path: Path) -> DuckDBPyConnection:
+    """``path`` (the writer's copy of the analytics file, :func:`~tvaers.engine.snapshot.
+    replacing`) for writing, never spilling to disk: an import's staging holds clear CPR numbers
+    until they are pseudonymised, so none of it may reach a temporary file (issue 10 #3d). Work
+    that does not fit the memory limit stops with :class:`ImportTooLarge` instead; spill folders
+    left by an earlier version are removed (:func:`import_scratch`)."""
     import_scratch(settings)
-    backend = connect(
-        settings.analytics_path, memory_limit=settings.memory_limit, threads=settings.threads
-    )
+    backend = connect(path, memory_limit=settings.memory_limit, threads=settings.threads)
     con = raw(backend)
     con.execute("SET temp_directory = ''")  # no spilling: nothing with a clear CPR on disk
     create_tables(con)
@@ -169,7 +169,25 @@ def import_folder(
     files, issues, ignored = discover(folder)
     engine = store or make_engine(settings.store_url)
     upgrade(engine)
-    con = open_analytics(settings)
+    with replacing(settings, lambda copy: open_analytics(settings, copy)) as target:
+        try:
+            return _import(target, engine, folder, (files, issues, ignored), settings, user, step)
+        finally:
+            import_scratch(settings)
+
+
+def _import(
+    target: Replacement,
+    engine: Engine,
+    folder: Path,
+    found: tuple[dict[str, Path], list[Issue], list[str]],
+    settings: Settings,
+    user: str | None,
+    step: Progress,
+) -> ImportResult:
+    """The import's work on the copy of the analytics file, installed when the batch is in."""
+    con = target.con
+    files, issues, ignored = found
     try:
         recover_interrupted(con, engine)  # a batch left 'loading' by a crash
         loaded = loaded_state(con)
@@ -204,7 +222,7 @@ def import_folder(
         step("Indlæser", (len(changed) + 1) / (len(changed) + 2))
         batch_id = _load(
             con, engine, folder, staged, user or getpass.getuser(), settings.municipality,
-            _identity_writer(con, staged.get("citizens"), settings),
+            _identity_writer(con, staged.get("citizens"), settings), target.install,
         )  # fmt: skip
         result.batch_id = batch_id
         result.tables = sorted(
@@ -225,9 +243,6 @@ def import_folder(
             "endnu ikke er pseudonymiseret, til midlertidige filer, og bruger derfor kun "
             "hukommelsen.",
         ) from exc
-    finally:
-        con.close()
-        import_scratch(settings)
 
 
 def _identity_writer(
@@ -262,6 +277,7 @@ def _load(
     user: str,
     municipality: str,
     before_commit: Callable[[], None] | None = None,
+    after_commit: Callable[[], None] | None = None,
 ) -> int:
     tables = [
         {"table": t, "file": s.path.name, "sha256": s.sha256, "rows": s.rows}
@@ -303,6 +319,8 @@ def _load(
                 failed.note = f"{type(exc).__name__}: {str(exc)[:500]}"
             session.commit()
         raise
+    if after_commit is not None:  # the copy takes the analytics file's place; should that
+        after_commit()  # fail, the batch stays 'loading' and the next import marks it failed
     with make_session() as session:
         done = session.get(ImportBatch, batch_id)
         if done is not None:

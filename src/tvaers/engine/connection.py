@@ -11,6 +11,7 @@ from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.errors import DataBusy
+from tvaers.engine.snapshot import current
 
 __all__ = ["Backend", "connect", "raw", "spark"]  # Backend: the type of an analytics session
 
@@ -46,9 +47,10 @@ def reading(settings: Settings) -> Backend:
     """The analytics file for reading — the one connection policy of a process. DuckDB refuses
     a second connection to a file open with another configuration (issue 11 #1: 57 of 58 pages
     failed while two people worked), so every reader opens it the same way: read-only, with the
-    memory limit, threads and spill folder of the settings."""
+    memory limit, threads and spill folder of the settings — and the file as it is now
+    (:func:`~tvaers.engine.snapshot.current`: a writer replaces it, never changes it)."""
     return connect(
-        settings.analytics_path,
+        current(settings),
         read_only=True,
         memory_limit=settings.memory_limit,
         threads=settings.threads,

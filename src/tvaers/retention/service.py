@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tvaers.core.config import Settings
 from tvaers.data.importer import open_analytics
 from tvaers.draw.cache import folder as cache_folder
+from tvaers.engine.snapshot import replacing
 from tvaers.retention.periods import Kind, kinds
 from tvaers.store import audit
 from tvaers.store.database import make_engine, sessions
@@ -82,23 +83,21 @@ def _run(
 
 
 def _analytics(settings: Settings, limit: datetime | None, act: bool) -> dict[str, int]:
+    """Rows older than the limit in the dated tables; deleted on a copy of the analytics file
+    that is then compacted and put in its place (readers keep working meanwhile)."""
     if limit is None or not settings.analytics_path.exists():
         return {}
     cutoff = limit.date()
-    con: DuckDBPyConnection | None = open_analytics(settings)
-    assert con is not None
-    try:
+    with replacing(settings, lambda copy: open_analytics(settings, copy)) as target:
+        con = target.con
         counts = {table: _count(con, table, when, cutoff) for table, when in DATED.items()}
         if act and any(counts.values()):
             con.execute("BEGIN TRANSACTION")
             for table, when in DATED.items():
                 con.execute(f"DELETE FROM {table} WHERE {when} < ?", [cutoff])
             con.execute("COMMIT")
-            _rewrite(con, settings.analytics_path)
-            con = None
-    finally:
-        if con is not None:
-            con.close()
+            _rewrite(con, target.copy)
+            target.install()
     return {table: count for table, count in counts.items() if count}
 
 
@@ -118,7 +117,6 @@ def _rewrite(con: DuckDBPyConnection, path: Path) -> None:
     con.execute("DETACH fresh_copy")
     con.close()
     os.replace(fresh, path)
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
 def _cache(settings: Settings, limit: datetime | None, act: bool, emptied: bool) -> dict[str, int]:

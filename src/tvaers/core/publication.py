@@ -23,7 +23,7 @@ from tvaers.core.periods import Month, local_time
 
 Kind = Literal["text", "int", "money", "decimal", "date", "datetime", "share", "bool", "month"]
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
-ChartKind = Literal["bar", "lorenz", "timeline"]
+ChartKind = Literal["bar", "lorenz", "timeline", "lines"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ class Chart:
     * ``lorenz``: one line per ``series`` through (``category``, ``value``) points, shares 0..1,
       with the line of equality;
     * ``timeline``: one bar per ``category`` from ``value`` (start, ISO date) to ``end``,
-      coloured by ``series``.
+      coloured by ``series``;
+    * ``lines``: one line per ``series`` through (``category``: a month ``YYYY-MM``, ``value``),
+      and where ``reference`` is given, that field as a dashed level line of the series.
     """
 
     kind: ChartKind
@@ -54,6 +56,7 @@ class Chart:
     series: str | None = None
     end: str | None = None
     decimals: int = 0  # of the value axis (bar)
+    reference: str | None = None  # a level per series to compare with (lines)
 
 
 @dataclass

@@ -188,8 +188,12 @@ def suppress_counts(
     unit: str = "borgere",
     with_totals: bool = True,
     earlier: Iterable[Key] = (),
+    totals: Mapping[Key, int] | None = None,
 ) -> SuppressedTable:
     """Suppress a 1-D or 2-D table given as ``{labels: count}``; missing combinations count 0.
+
+    ``totals`` gives the distinct units of total cells where a unit can be in several cells (a
+    citizen with a draw in two areas): those counts are checked and published, not the sums.
 
     ``earlier`` names cells whose units differ by 1-4 from a set published before: they are
     hidden like small ones, with their own note, and protected by secondary suppression too.
@@ -217,6 +221,7 @@ def suppress_counts(
         if key[i] == TOTAL
     )
     counts = {key: _sum(key, axes, cast(Mapping[Key, int], cells), 0) for key in order}
+    counts.update({key: count for key, count in (totals or {}).items() if key in counts})
     sums = {
         name: {
             key: _sum(key, axes, cast(Mapping[Key, Decimal], values), Decimal(0)) for key in order

@@ -55,3 +55,14 @@ def area_bars(rows: list[dict[str, Any]], title: str, decimals: int = 0) -> Char
     return Chart(
         "bar", title, rows, "name", "millions", "Sektorområde", "Mio. kr.", decimals=decimals
     )
+
+
+def monthly_lines(rows: list[dict[str, Any]], title: str, value_title: str) -> Chart | None:
+    """Per sector area (``name``) and month (``month``, ``YYYY-MM``) a ``value`` with the
+    area's ``reference`` level (e.g. its baseline) to compare with; None without rows."""
+    if not rows:
+        return None
+    return Chart(
+        "lines", title, rows, "month", "value", "Måned", value_title,
+        series="name", reference="reference",
+    )  # fmt: skip

@@ -92,14 +92,15 @@ def baseline(
     analysis: Analysis,
     members: Members,
     unit: Unit = Unit.CITIZEN,
-    key: ArchetypeKey = ArchetypeKey.AREAS,
+    key: ArchetypeKey | None = ArchetypeKey.AREAS,
     members_are_citizens: bool = True,
     ledger: Ledger | None = None,
 ) -> Baseline:
     """Measure the group's baseline in the analysis session (its attribution configuration).
     ``members`` are citizens (pseudonyms) or, with ``members_are_citizens=False``, family codes;
     with ``unit`` FAMILY citizens are taken to their families. With a ``ledger`` (a group the
-    user chose) the figures also pass the rule across requests (:mod:`.baseline_sets`)."""
+    user chose) the figures also pass the rule across requests (:mod:`.baseline_sets`); with
+    ``key`` None, no archetypes (nor their comparison) are estimated."""
     backend = analysis.backend
     group = members_table(members)
     if unit is Unit.FAMILY and members_are_citizens:
@@ -126,9 +127,10 @@ def baseline(
         sets.publish(by_area)
     hidden = TOTAL in earlier  # the whole group: nothing of it is shown
     archetypes, estimate = (
-        ([], {}) if hidden else _archetypes(attribution, group, rows_table, unit, key, window)
-    )
-    comparison = [] if hidden else _comparison(by_area, estimate)
+        ([], {}) if hidden or key is None
+        else _archetypes(attribution, group, rows_table, unit, key, window)
+    )  # fmt: skip
+    comparison = [] if hidden or key is None else _comparison(by_area, estimate)
     return Baseline(
         unit=unit,
         members=int(span["n"]),

@@ -30,7 +30,7 @@ def insert_chart(workbook: Any, ws: Any, chart: Chart, column: int, row: int) ->
         ws.set_column(column + offset, column + offset, width)
     native, _last = draw(workbook, ws, chart, column, row + 1)
     native.set_title({"name": chart.title, "name_font": {"size": 12}})
-    bars = len(chart.rows) if chart.kind != "lorenz" else 8
+    bars = len(chart.rows) if chart.kind not in ("lorenz", "lines") else 8
     native.set_size({"width": 720, "height": min(900, max(360, 28 * bars + 120))})
     ws.insert_chart(row, column + len(widths) + 1, native)
 
@@ -135,6 +135,45 @@ def _timeline(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple
     return native, last
 
 
+def _lines(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    """A block of months (real dates, «mmm yyyy») per series with its value and reference; a
+    hidden cell stays empty (a gap in the line). Every series has the same months."""
+    month = workbook.add_format({"num_format": "mmm yyyy"})
+    number = workbook.add_format({"num_format": "#,##0.00"})
+    series = chart.series or ""
+    names = list(dict.fromkeys(str(r[series]) for r in chart.rows))
+    months = sorted({str(r[chart.category]) for r in chart.rows})
+    found = {(str(r[series]), str(r[chart.category])): r for r in chart.rows}
+    ws.write_row(top, col, ["Sektorområde", chart.category_title, chart.value_title, "Nulpunkt"])
+    native = workbook.add_chart({"type": "line"})
+    line = top
+    for j, name in enumerate(names):
+        first = line + 1
+        for text in months:
+            line += 1
+            day, row = _day(f"{text}-01"), found.get((name, text), {})
+            ws.write(line, col, name)
+            ws.write_datetime(line, col + 1, datetime(day.year, day.month, 1), month)
+            for k, key in enumerate((chart.value, chart.reference)):
+                if key and row.get(key) is not None:
+                    ws.write_number(line, col + 2 + k, float(row[key]), number)
+        colour = COLOURS[j % len(COLOURS)]
+        for k in range(2 if chart.reference else 1):
+            native.add_series(
+                {"name": name if not k else f"{name}, nulpunkt",
+                 "categories": [ws.name, first, col + 1, line, col + 1],
+                 "values": [ws.name, first, col + 2 + k, line, col + 2 + k],
+                 "line": {"color": colour, "dash_type": "dash" if k else "solid"},
+                 "marker": {"type": "none" if k else "circle", "size": 4,
+                            "fill": {"color": colour}, "border": {"color": colour}}}
+            )  # fmt: skip
+    native.set_x_axis({"name": chart.category_title, "date_axis": True, "num_format": "mmm yyyy"})
+    native.set_y_axis({"name": chart.value_title, "num_format": "#,##0",
+                       "major_gridlines": {"visible": True}})  # fmt: skip
+    native.set_legend({"position": "bottom"})
+    return native, line
+
+
 def _day(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -152,4 +191,5 @@ DRAWERS: dict[str, tuple[Drawer, tuple[int, ...]]] = {  # how to draw; widths of
     "bar": (_bar, (30, 12)),
     "lorenz": (_lorenz, (14, 16, 16)),
     "timeline": (_timeline, (40, 12, 12, 8)),
+    "lines": (_lines, (28, 12, 16, 14)),
 }

@@ -27,6 +27,7 @@ from tvaers.web.pages import (
     selection_casework,
     selection_enrolment,
     selection_view,
+    solution_economy,
     solutions,
 )
 from tvaers.web.security import (
@@ -56,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
     # selection before selection_view: /maalgrupper/ny is not a rule set's key
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_view,
-                   selection_casework, selection_enrolment, admin):  # fmt: skip
+                   selection_casework, selection_enrolment, solution_economy, admin):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(

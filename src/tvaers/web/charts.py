@@ -153,8 +153,51 @@ def _timeline(chart: Chart) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def _lines(chart: Chart) -> dict[str, Any]:
+    """One line per ``series`` over the months (``category``: ``YYYY-MM``), and its
+    ``reference`` as a dashed level line in the same colour; the legend below, so that the
+    chart keeps its width on a phone."""
+    series, value, reference = chart.series or "", chart.value, chart.reference or chart.value
+    rows = [{**r, "day": f"{r[chart.category]}-01"} for r in chart.rows]
+    money = {"format": ",.0f"}
+    colour = {
+        "field": series,
+        "type": "nominal",
+        "title": None,
+        "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 280},
+    }
+    x = {
+        "field": "day",
+        "type": "temporal",
+        "title": chart.category_title,
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6},
+    }
+    tooltip = [
+        {"field": series, "type": "nominal", "title": "Sektorområde"},
+        {"field": "day", "type": "temporal", "title": "Måned", "format": "%B %Y"},
+        {"field": value, "type": "quantitative", "title": chart.value_title, "format": ",.2f"},
+        {"field": reference, "type": "quantitative", "title": "Nulpunkt", "format": ",.2f"},
+    ]
+    return _spec(
+        chart.title,
+        280,
+        data={"values": rows},
+        layer=[
+            {"mark": {"type": "line", "point": True},
+             "encoding": {"x": x, "y": {"field": value, "type": "quantitative",
+                                        "title": chart.value_title, "axis": money},
+                          "color": colour, "tooltip": tooltip}},
+            {"transform": [{"filter": {"field": reference, "valid": True}}],
+             "mark": {"type": "line", "strokeDash": [4, 4], "opacity": 0.8},
+             "encoding": {"x": x, "y": {"field": reference, "type": "quantitative"},
+                          "color": colour, "detail": {"field": series}}},
+        ],
+    )  # fmt: skip
+
+
 RENDERERS: dict[str, Callable[[Chart], dict[str, Any]]] = {
     "bar": _bar,
     "lorenz": _lorenz,
     "timeline": _timeline,
+    "lines": _lines,
 }

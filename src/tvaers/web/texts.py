@@ -11,6 +11,7 @@ from tvaers.core.suppression import SMALL_CELL, TABLE_NOTE
 from tvaers.core.units import PLURALS
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.selection.inputs import MAX_TEXT
+from tvaers.web.texts_economy import ECONOMY
 from tvaers.web.texts_selection import SELECTION
 
 APP = "Tværs"
@@ -255,6 +256,7 @@ T = SimpleNamespace(
     draw=DRAW,
     draw_reasons=DRAW_REASONS,
     selection=SELECTION,
+    economy=ECONOMY,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,
     decision_kinds=DECISION_KINDS,

@@ -22,9 +22,10 @@ from tvaers.core.access import BASIS_RECORDERS
 from tvaers.core.errors import AccessRefused, CaseworkRefused
 from tvaers.core.periods import danish_date, parse_day, today
 from tvaers.core.publication import DataTable
+from tvaers.draw import solution_economy
 from tvaers.selection import bases, decisions
 from tvaers.store.models import SelectionBasis, Solution
-from tvaers.web.deps import DbSession, Viewer, flash, redirect, render
+from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.forms import basis_period, basis_timing, posted
 from tvaers.web.pages.selection_casework import (
     gated_form,
@@ -37,6 +38,7 @@ from tvaers.web.pages.selection_tables import (
     decision_table,
     enrolment_rows,
 )
+from tvaers.web.pages.solution_economy import with_costs
 from tvaers.web.tables import excel_response, wants_excel
 from tvaers.web.texts import T
 
@@ -57,7 +59,8 @@ def _enrolled_page(
     values: dict[str, Any] | None = None,
 ) -> Response:
     periods = decisions.enrolments(session, solution.id)
-    table = enrolment_rows(periods, solution)
+    costs = solution_economy.member_costs(settings_of(request), periods)  # all at once
+    table = with_costs(enrolment_rows(periods, solution), costs)
     history = decision_table(
         decisions.history(session, solution.id),
         f"{S['history']}: {solution.name}",

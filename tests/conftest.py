@@ -26,6 +26,10 @@ from tvaers.store.database import make_engine
 FIXTURES = Path(__file__).parent / "fixtures"
 # generated keys live outside the data folder (under XDG_CONFIG_HOME): not in the tester's own
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tvaers-noegler-")
+# no background warming in tests: a test decides what is published, and when (one test turns
+# it on to show that it works)
+os.environ["TVAERS_WARM_CACHE"] = "false"
+os.environ["TVAERS_PAGE_WAIT"] = "600"  # a page waits for its figures (one test shows the wait)
 TEST_KEY = "test-key-0123456789abcdef0123456789"
 PG_ADMIN = os.environ.get("TVAERS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -96,7 +96,7 @@ def _free_socket() -> socket.socket:
 class LiveServer:
     """``with LiveServer(app) as server: server.url``: started within STARTUP_SECONDS or an error."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: object, lifespan: str = "off") -> None:
         self.app = app
         self._socket = _free_socket()
         port = self._socket.getsockname()[1]
@@ -105,7 +105,7 @@ class LiveServer:
             app,  # type: ignore[arg-type]
             log_level="warning",
             access_log=False,
-            lifespan="off",
+            lifespan=lifespan,  # "on": the app's start and stop (the cache warmer) run
             ws="none",
         )
         self.server = uvicorn.Server(config)

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     idle_minutes: int = Field(
         default=30, description="Minutter uden aktivitet, før man skal logge ind igen"
     )
+    page_wait: float = Field(
+        default=1.0,
+        ge=0,
+        description="Sekunder en side venter på sine tal, før den viser, at de beregnes",
+    )
+    warm_cache: bool = Field(
+        default=True,
+        description="Webserveren beregner de offentliggjorte tal på forhånd efter hver import",
+    )
     retention_data_years: int = Field(
         default=5, ge=1, description="Hele år bagud, analysedata (posteringer m.m.) gemmes"
     )

@@ -1,11 +1,16 @@
-"""A small cache of the draw's published (already suppressed) aggregates, on disk under
-``TVAERS_HOME/mellemlager/``.
+"""The cache of published (already suppressed) aggregates, on disk under
+``TVAERS_HOME/mellemlager/``: computed once, whoever asks and however many ask at once.
 
 The key is what the figures depend on: the loaded import batches
-(:func:`tvaers.data.schema.loaded_state`: batch, file, sha256 and rows per table), the year, the
-draw configuration and :data:`VERSION` (raised when the figures are computed differently). A new
+(:func:`tvaers.data.schema.loaded_state`: batch, file, sha256 and rows per table), the kind of
+figures and the parts the caller names (the year, the reference date, the rule's version, the
+draw configuration) and :data:`VERSION` (raised when the figures are computed differently). A new
 import changes the batches, so it changes the key: old entries are never read again, and are
 removed when the next entry is written.
+
+Many asking at once for figures not yet cached wait for one computation: the first takes a lock
+on the entry (``flock``, so across the web server's processes and the command line too), the
+others read what it wrote.
 
 Only aggregates that have passed small-cell suppression may be cached: the caller hands over
 exactly what it publishes, never person-level rows. Entries are JSON (no pickle): ``Decimal``
@@ -14,6 +19,7 @@ and ``date`` values are tagged, so they come back as the same types.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -69,10 +75,10 @@ def state_of(backend: Backend) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def entry_name(state: str, kind: str, year: int, config: list[Any]) -> str:
-    """``<kind>-<state>-<year>-<configuration and version>.json``."""
-    rest = json.dumps([VERSION, SMALL_CELL, config], default=str)
-    return f"{kind}-{state[:24]}-{year}-{hashlib.sha256(rest.encode()).hexdigest()[:16]}.json"
+def entry_name(state: str, kind: str, parts: list[Any]) -> str:
+    """``<kind>-<state>-<parts, configuration and version>.json``."""
+    rest = json.dumps([VERSION, SMALL_CELL, parts], default=str)
+    return f"{kind}-{state[:24]}-{hashlib.sha256(rest.encode()).hexdigest()[:20]}.json"
 
 
 def _encode(value: Any) -> Any:
@@ -130,26 +136,59 @@ def _write(path: Path, document: Document, kind: str, state: str) -> None:
             old.unlink(missing_ok=True)
 
 
+def peek(settings: Settings, state: str | None, kind: str, parts: list[Any]) -> Document | None:
+    """The cached document, or ``None`` when it has not been computed (nothing is computed).
+    ``state``: :func:`state_of` the analysis session's backend."""
+    if state is None:
+        return None
+    return _read(folder(settings) / entry_name(state, kind, parts))
+
+
+def _lock_of(path: Path) -> int:
+    """The entry's lock file, open: one computation of the entry at a time, in every process."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path.with_name(f".{path.stem}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def _forget_locks(folder: Path, kind: str, state: str) -> None:
+    current = f".{kind}-{state[:24]}-"
+    for old in folder.glob(f".{kind}-*.lock"):
+        if not old.name.startswith(current):
+            old.unlink(missing_ok=True)
+
+
 def cached(
     settings: Settings,
-    backend: Backend,
+    state: str | None,
     kind: str,
-    year: int,
-    config: list[Any],
+    parts: list[Any],
     compute: Callable[[], Document],
 ) -> Document:
-    """The cached document for (loaded batches, ``year``, ``config``), else ``compute()``'s
-    result, stored for the next time. ``compute`` must return published aggregates only."""
-    state = state_of(backend)
+    """The cached document for (loaded batches: ``state``, ``kind``, ``parts``), else
+    ``compute()``'s result, stored for the next time; computed once when many ask at once.
+    ``compute`` must return published aggregates only."""
     if state is None:
         return compute()
-    path = folder(settings) / entry_name(state, kind, year, config)
+    path = folder(settings) / entry_name(state, kind, parts)
     found = _read(path)
     if found is not None:
         return found
-    document = compute()
     try:
-        _write(path, document, kind, state)
+        lock = _lock_of(path)
     except OSError as exc:  # a read-only home: the figures are still right, just not cached
         log.warning("draw_cache_not_written", path=str(path), error=str(exc))
-    return loads(dumps(document))  # the same types whether computed or read
+        return compute()
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # wait while another computes the same entry
+        found = _read(path)
+        if found is not None:
+            return found
+        document = compute()
+        try:
+            _write(path, document, kind, state)
+            _forget_locks(path.parent, kind, state)
+        except OSError as exc:
+            log.warning("draw_cache_not_written", path=str(path), error=str(exc))
+        return loads(dumps(document))  # the same types whether computed or read
+    finally:
+        os.close(lock)  # releases the lock

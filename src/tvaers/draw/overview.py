@@ -186,15 +186,28 @@ def overview(settings: Settings, year: int | None = None) -> Overview:
     """The overview of ``year`` (the latest full year when the data do not cover it), read from
     the cache when the loaded data, year and configuration are unchanged, else computed and
     cached. :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
+    found = _overview(settings, year, compute=True)
+    assert found is not None
+    return found
+
+
+def cached_overview(settings: Settings, year: int | None = None) -> Overview | None:
+    """The overview if it is cached; ``None`` if it must be computed (nothing is computed)."""
+    return _overview(settings, year, compute=False)
+
+
+def _overview(settings: Settings, year: int | None, compute: bool) -> Overview | None:
     with session.opened(settings) as analysis:
         chosen = analysis.span.choose_year(year)
         config = analysis.config
-        document = cache.cached(
-            settings,
-            analysis.backend,
-            OVERVIEW_CACHE,
-            chosen.year,
-            cache.config_fingerprint(config.attribution, config.overlaps),
-            lambda: publish(analysis.draw(chosen.year), config).document(),
-        )
+        parts = [chosen.year, cache.config_fingerprint(config.attribution, config.overlaps)]
+        if compute:
+            document: cache.Document | None = cache.cached(
+                settings, analysis.loaded, OVERVIEW_CACHE, parts,
+                lambda: publish(analysis.draw(chosen.year), config).document(),
+            )  # fmt: skip
+        else:
+            document = cache.peek(settings, analysis.loaded, OVERVIEW_CACHE, parts)
+    if document is None:
+        return None
     return Overview(chosen.year, chosen.years, PublishedOverview.from_document(document))

@@ -30,7 +30,7 @@ from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
 from tvaers.core.periods import Period
 from tvaers.core.units import Unit
-from tvaers.draw import reference
+from tvaers.draw import cache, reference
 from tvaers.draw.attribution import Attribution, attribute, materialise, resolve_period
 from tvaers.draw.model import (
     DEFAULT_OVERLAPS,
@@ -97,6 +97,12 @@ class Analysis:
     def as_of(self, wanted: str | None) -> AsOf:
         """The reference date a user asked for, within the data (:func:`reference.as_of`)."""
         return reference.as_of(self.span, wanted)
+
+    @cached_property
+    def loaded(self) -> str | None:
+        """A digest of the loaded import batches: what cached figures depend on
+        (:func:`tvaers.draw.cache.state_of`)."""
+        return cache.state_of(self.backend)
 
     @cached_property
     def area_names(self) -> dict[str, str]:

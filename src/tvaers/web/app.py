@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tvaers.core.config import Settings
 from tvaers.core.logging import get_logger
 from tvaers.store.database import make_engine, sessions, upgrade
-from tvaers.web import filters
+from tvaers.web import filters, warmer
 from tvaers.web.errors import install_error_pages
 from tvaers.web.pages import (
     admin,
@@ -30,6 +30,7 @@ from tvaers.web.pages import (
     solution_economy,
     solutions,
 )
+from tvaers.web.progress import Jobs
 from tvaers.web.security import (
     BodyLimitMiddleware,
     CsrfMiddleware,
@@ -49,6 +50,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions(engine)
+    app.state.jobs = Jobs()  # long computations, once per key, off the request threads
+    app.router.add_event_handler("shutdown", app.state.jobs.shutdown)
+    if settings.warm_cache:
+        warmer.install(app)
     folder = resources.files("tvaers.web")
     templates = Jinja2Templates(directory=str(folder / "templates"))
     filters.install(templates.env)

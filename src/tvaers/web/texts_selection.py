@@ -12,6 +12,12 @@ SELECTION = {
     "undtagelser og en kompleksitetsscore. Her ses kun sammentællinger; celler med færre end "
     f"{SMALL_CELL} borgere eller familier er skjult.",
     "rules": "Regelsæt",
+    "statistics_of": "Målgruppen",
+    "size_now": "Størrelse nu",
+    "cost_now": "Ressourcetræk",
+    "period_now": "Periode",
+    "computing": "beregnes",
+    "computing_note": "Tal, der står som «beregnes», regnes ud nu; siden opdaterer sig selv.",
     "new": "Nyt regelsæt",
     "import": "Importér YAML",
     "import_file": "YAML-fil med et regelsæt",

@@ -27,6 +27,7 @@ from tvaers.draw import overview as overview_service
 from tvaers.draw.family import ADULT_AGE, FamilyDraw
 from tvaers.draw.model import LABELS, Reason
 from tvaers.draw.overview import PublishedOverview
+from tvaers.web import progress
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.tables import (
     AREA,
@@ -333,10 +334,17 @@ def _contact_tables(result: OverviewPage, figures: PublishedOverview) -> None:
 
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, who: Viewer, year: int | None = None) -> Response:
+    settings = settings_of(request)
     try:
-        found = overview_service.overview(settings_of(request), year)
+        found = progress.computed(
+            request, who, ("ressourcetraek", year), T.draw["title"],
+            lambda: overview_service.overview(settings, year),
+            overview_service.cached_overview(settings, year),
+        )  # fmt: skip
     except NoData:
         return render(request, "draw/overview.html", who, figures=None, years=[], year=None)
+    if isinstance(found, Response):
+        return found
     figures = overview_tables(found.figures, found.year)
     if wants_excel(request):
         return excel_download(request, figures.tables, "coverage", f"ressourcetraek-{found.year}")

@@ -28,7 +28,9 @@ from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rule_files import decode_rule_text
 from tvaers.selection.rules import RuleSet
 from tvaers.store.models import TargetGroupRule, TargetGroupRuleVersion
+from tvaers.web import progress
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require, viewer
+from tvaers.web.pages.selection_sizes import SIZE_COLUMNS, Sizes, group_sizes
 from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
 
@@ -124,7 +126,7 @@ def _saved(
 # --- the list ---------------------------------------------------------------------------------
 
 
-def _list_table(session: Session) -> DataTable:
+def _list_table(session: Session, sizes: Sizes) -> DataTable:
     rows = []
     for rule in rule_store.list_rules(session):
         current = rule_store.rule_versions(session, rule.key)[0]
@@ -133,6 +135,7 @@ def _list_table(session: Session) -> DataTable:
                 "key": rule.key,
                 "label": rule.label,
                 "unit": S["units"].get(rule.unit, rule.unit),
+                **sizes.cells(rule.key),
                 "version": rule.version,
                 "ready_made": rule.ready_made,
                 "changed_by": current.changed_by,
@@ -145,6 +148,7 @@ def _list_table(session: Session) -> DataTable:
             Column("label", S["label"]),
             Column("key", S["key"]),
             Column("unit", S["unit"]),
+            *SIZE_COLUMNS,
             Column("version", T.version, "int"),
             Column("ready_made", S["ready_made"], "bool"),
             Column("changed_by", T.changed_by),
@@ -152,6 +156,7 @@ def _list_table(session: Session) -> DataTable:
         ],
         rows=rows,
         filename="maalgrupper-regelsaet",
+        notes=[T.suppressed_note],
     )
 
 
@@ -160,10 +165,14 @@ def _list_page(
 ) -> Response:
     """The list (or its Excel file); with the import's ``error`` (422) and the user's note."""
     rule_store.load_ready_made(session, S["ready_made_actor"])
+    rules = {r.key: rule_store.get_rule(session, r.key)[0] for r in rule_store.list_rules(session)}
+    sizes = group_sizes(request, rules)
+    if sizes.polled:
+        return progress.reload() if sizes.job is None else progress.waiting(request, who, sizes.job)
     return table_page(
-        request, who, "selection/list.html", _list_table(session),
+        request, who, "selection/list.html", _list_table(session, sizes),
         status_code=422 if error else 200, can_edit=who.role in RULE_EDITORS, error=error,
-        note=note,
+        note=note, computing=sizes.job, poll=progress.POLL, header=progress.POLLING,
     )  # fmt: skip
 
 

@@ -1,0 +1,71 @@
+"""Figures computed before anyone asks (issue 11 #2): when the web server starts and whenever an
+import has replaced the analytics file, a background thread computes the resource draw's
+overview of the latest year and every stored rule set's target group, into the cache
+(:mod:`tvaers.draw.cache`), so the first person to open a page does not wait. Pages asking for
+the same figures meanwhile wait for the same computation (the cache's lock), never a second.
+
+Turned off with ``TVAERS_WARM_CACHE=false``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from fastapi import FastAPI
+
+from tvaers.core.errors import NoData, TvaersError
+from tvaers.core.logging import get_logger
+from tvaers.draw import overview
+from tvaers.draw.session import opened
+from tvaers.engine.snapshot import current
+from tvaers.selection import published, rule_store
+from tvaers.web.texts import T
+
+log = get_logger(__name__)
+INTERVAL = 5.0  # seconds between looks at the analytics file
+
+
+def install(app: FastAPI) -> None:
+    """Start the warming thread with the app, stop it with the app."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=_watch, args=(app, stop), name="tvaers-forberedelse", daemon=True
+    )
+    app.router.add_event_handler("startup", thread.start)
+    app.router.add_event_handler("shutdown", stop.set)
+
+
+def _watch(app: FastAPI, stop: threading.Event) -> None:
+    seen: str | None = None
+    while not stop.is_set():
+        path = current(app.state.settings)
+        version = path.name if path.exists() else None
+        if version is not None and version != seen:
+            try:
+                warm(app)
+                seen = version
+            except NoData:
+                seen = version
+            except (TvaersError, OSError) as exc:  # tried again at the next look
+                log.warning("warm_failed", error=str(exc))
+            except Exception:  # a fault must not stop the thread: it is logged with its trace
+                log.exception("warm_failed")
+        stop.wait(INTERVAL)
+
+
+def warm(app: FastAPI) -> int:
+    """Compute (or find cached) the overview and every stored rule set's group; the number of
+    rule sets warmed."""
+    settings, sessions = app.state.settings, app.state.sessions
+    started = time.monotonic()
+    overview.overview(settings)
+    with sessions() as session:
+        rule_store.load_ready_made(session, T.selection["ready_made_actor"])
+        session.commit()
+        rules = [rule_store.get_rule(session, r.key)[0] for r in rule_store.list_rules(session)]
+    with opened(settings) as analysis:
+        for rule in rules:  # a few rule sets, each one set-based query over every citizen
+            published.group_summary(settings, analysis, rule, None, sessions, None)
+    log.info("warmed", rules=len(rules), seconds=round(time.monotonic() - started, 2))
+    return len(rules)

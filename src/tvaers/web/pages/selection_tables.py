@@ -15,6 +15,7 @@ from tvaers.core.publication import Column, DataTable, display
 from tvaers.core.units import Unit
 from tvaers.selection.candidates import CandidateDetail
 from tvaers.selection.rules import MEASURE_LABELS, Leaf, Measure, RuleSet
+from tvaers.selection.sentences import leaf_sentence
 from tvaers.store.identities import Identity
 from tvaers.store.models import Enrolment, SelectionDecision, Solution, TargetGroupRuleVersion
 from tvaers.web.tables import AREA, REGISTERED
@@ -32,15 +33,10 @@ def _measure_label(measure: Measure | str) -> str:
 
 
 def leaf_text(leaf: Leaf, names: Mapping[str, str]) -> str:
-    """A condition in Danish with its sector area's name instead of its code: «indsats i
-    sektorområdet «Udsatte børn og unge» på skæringsdatoen», not «… sektorområde children …»."""
-    text = leaf.describe()
-    code = getattr(leaf, "sector_area", None)
-    name = names.get(code) if code else None
-    if name:
-        text = text.replace(f"sektorområde {code}", f"i sektorområdet «{name}»")
-        text = text.replace(f" på {code}:", f" på «{name}»:")
-    return text
+    """A condition in Danish with its sector area's name instead of its code and its
+    interventions in words: «indsats i sektorområdet «Udsatte børn og unge» på skæringsdatoen»,
+    not «… sektorområde children …» (:func:`tvaers.selection.sentences.leaf_sentence`)."""
+    return leaf_sentence(leaf, names)
 
 
 def leaf_texts(rule: RuleSet, names: Mapping[str, str]) -> dict[str, str]:
@@ -269,7 +265,6 @@ def _criteria_table(detail: CandidateDetail, texts: Mapping[str, str], short: st
         title="Kriterier",
         columns=[
             Column("label", "Kriterium"),
-            Column("path", "Sted i reglen"),
             Column("part", "Del"),
             Column("met", "Opfyldt", "bool"),
         ],

@@ -64,6 +64,8 @@ MATRIX = [
     ("/maalgrupper/furesoe/yaml", ALL, False, False),
     ("/maalgrupper/ny", RULE_EDITORS, False, False),
     ("/maalgrupper/furesoe/rediger", RULE_EDITORS, False, False),
+    ("/maalgrupper/ny/byg", RULE_EDITORS, False, False),
+    ("/maalgrupper/furesoe/byg", ALL, False, False),
     # selection for solution 1 (which has a selection basis) and 2 (which has none)
     ("/loesninger/1/udvaelgelse", CASEWORK, True, False),
     ("/loesninger/1/udvaelgelse?regelsaet=furesoe", CASEWORK, True, False),

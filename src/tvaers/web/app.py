@@ -24,6 +24,7 @@ from tvaers.web.pages import (
     focus,
     home,
     selection,
+    selection_builder,
     selection_casework,
     selection_enrolment,
     selection_view,
@@ -61,7 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
     # selection before selection_view: /maalgrupper/ny is not a rule set's key
-    for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_view,
+    for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
+                   selection_view,
                    selection_casework, selection_enrolment, solution_economy, admin):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)

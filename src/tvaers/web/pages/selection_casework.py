@@ -374,6 +374,7 @@ async def assess(
             raise CaseworkRefused(T.validation["date_parsing"])
         if key:
             known_rule(session, key)
+        _check_choices(values)
         decisions.assess(
             session, post.solution.id, kind.value, subject_id, values.get("decision", ""),
             values.get("motivation", ""), values.get("development_potential", ""),
@@ -391,6 +392,20 @@ async def assess(
     )
     flash(request, message)
     return redirect(post.url)
+
+
+def _check_choices(values: dict[str, str]) -> None:
+    """Refuse a decision, motivation or development potential the form does not offer (a
+    forged post) in Danish, naming the Danish choices, not the stored codes."""
+    for name, what, allowed in (
+        ("decision", S["choose_decision"], T.decisions),
+        ("motivation", S["motivation"].lower(), T.assessment_levels),
+        ("development_potential", S["development_potential"].lower(), T.assessment_levels),
+    ):
+        if values.get(name, "") not in allowed:
+            labels = [f"«{label.lower()}»" for label in allowed.values()]
+            choices = f"{', '.join(labels[:-1])} eller {labels[-1]}"
+            raise CaseworkRefused(str(S["choose_one"]).format(what=what, choices=choices))
 
 
 def _score(

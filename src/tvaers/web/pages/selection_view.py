@@ -37,6 +37,7 @@ from tvaers.selection.rules import (
     NotOf,
     RuleSet,
 )
+from tvaers.selection.sentences import plain_warnings
 from tvaers.store.models import TargetGroupRule
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
@@ -273,7 +274,6 @@ def _step_tables(
         columns=[
             Column("label", "Uden dette kriterium"),
             Column("part", "Del"),
-            Column("path", "Sted i reglen"),
             *figure_columns,
             Column("difference", f"Forskel i {noun.lower()}", "int"),
             NOTE,
@@ -346,7 +346,7 @@ def _figures(
         population=summary.population,
         tables=tables,
         chart=chart,
-        warnings=summary.warnings,
+        warnings=plain_warnings(summary.warnings, evaluation.rule, names),
     )
 
 
@@ -382,7 +382,7 @@ def _page(
                         evaluation, other, sessions, who.username
                     )
                     compared = comparison_tables(found, rule)
-                    variant_warnings = list(other.warnings)
+                    variant_warnings = list(plain_warnings(other.warnings, variant, names))
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:
                     variant_error = str(exc)

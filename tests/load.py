@@ -19,15 +19,16 @@ import httpx2 as httpx
 
 from tests.browser.live import PASSWORD, PEOPLE
 
-# The main pages of each role's day (the solution and rule sets exist in every seeded home).
+# The main pages of each role's day (the rule sets exist in every seeded home; ``{solution}``:
+# the solution whose members are enrolled).
 PAGES: dict[str, tuple[str, ...]] = {
     "finance_consultant": ("/", "/ressourcetraek", "/maalgrupper", "/maalgrupper/furesoe",
                            "/data", "/loesninger"),
     "analyst": ("/ressourcetraek", "/maalgrupper", "/maalgrupper/kl_udsatte_unge",
                 "/fokuspunkter"),
-    "solution_leader": ("/loesninger", "/loesninger/1", "/loesninger/1/oekonomi",
+    "solution_leader": ("/loesninger", "/loesninger/{solution}", "/loesninger/{solution}/oekonomi",
                         "/maalgrupper/furesoe"),
-    "area_chief": ("/", "/ressourcetraek", "/loesninger/1/oekonomi", "/fokuspunkter/4"),
+    "area_chief": ("/", "/ressourcetraek", "/loesninger/{solution}/oekonomi", "/fokuspunkter/4"),
     "caseworker": ("/borgere", "/loesninger", "/maalgrupper"),
     "administrator": ("/admin/log", "/admin/brugere", "/data"),
 }  # fmt: skip
@@ -49,6 +50,7 @@ class Visitor:
 
     url: str
     role: str
+    solution: int = 1
     visits: list[Visit] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -73,7 +75,7 @@ class Visitor:
             except (AssertionError, httpx.HTTPError) as exc:
                 self.errors.append(f"log ind: {exc}")
                 return
-            pages = PAGES[self.role]
+            pages = [page.format(solution=self.solution) for page in PAGES[self.role]]
             index = start
             while time.monotonic() < deadline:
                 page = pages[index % len(pages)]
@@ -88,10 +90,10 @@ class Visitor:
                 self.visits.append(Visit(page, answer.status_code, seconds, self.role))
 
 
-def run_visitors(url: str, clients: int, seconds: float) -> list[Visitor]:
+def run_visitors(url: str, clients: int, seconds: float, solution: int = 1) -> list[Visitor]:
     """``clients`` visitors (the roles in turn) for ``seconds``; returns them when all are done."""
     deadline = time.monotonic() + seconds
-    visitors = [Visitor(url, ROLES[i % len(ROLES)]) for i in range(clients)]
+    visitors = [Visitor(url, ROLES[i % len(ROLES)], solution) for i in range(clients)]
     threads = [threading.Thread(target=v.run, args=(deadline, i), daemon=True)
                for i, v in enumerate(visitors)]  # fmt: skip
     for thread in threads:

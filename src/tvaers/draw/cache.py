@@ -25,8 +25,10 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.logging import get_logger
+from tvaers.core.periods import Month, Period
 from tvaers.core.suppression import SMALL_CELL
 from tvaers.data.schema import loaded_state
 from tvaers.draw.model import AttributionConfig, OverlapRule
@@ -44,7 +47,7 @@ log = get_logger(__name__)
 
 VERSION = 2  # raise when the cached figures are computed differently
 FOLDER = "mellemlager"
-_DECIMAL, _DATE = "$decimal", "$date"
+_DECIMAL, _DATE, _PERIOD = "$decimal", "$date", "$period"
 
 Document = dict[str, Any]
 
@@ -81,11 +84,23 @@ def entry_name(state: str, kind: str, parts: list[Any]) -> str:
     return f"{kind}-{state[:24]}-{hashlib.sha256(rest.encode()).hexdigest()[:20]}.json"
 
 
+def shallow(record: Any) -> dict[str, Any]:
+    """A dataclass's fields as a mapping (nested records are the caller's to turn into
+    mappings; a :class:`Period` stays one and is stored tagged)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {_DECIMAL: str(value)}
     if isinstance(value, date):
         return {_DATE: value.isoformat()}
+    if isinstance(value, Period):
+        return {_PERIOD: [value.first.year, value.first.month, value.last.year, value.last.month]}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
     raise TypeError(f"{type(value).__name__} kan ikke gemmes i mellemlageret")
 
 
@@ -95,6 +110,9 @@ def _decode(item: dict[str, Any]) -> Any:
             return Decimal(item[_DECIMAL])
         if _DATE in item:
             return date.fromisoformat(item[_DATE])
+        if _PERIOD in item:
+            first_year, first_month, last_year, last_month = item[_PERIOD]
+            return Period(Month(first_year, first_month), Month(last_year, last_month))
     return item
 
 

@@ -37,6 +37,7 @@ from tvaers.core.suppression import (
     suppress_counts,
 )
 from tvaers.core.units import TOTAL_AREA, Unit
+from tvaers.draw import cache
 from tvaers.draw import queries_economy as qe
 from tvaers.draw import service_baseline as sb
 from tvaers.draw.attribution import materialise
@@ -47,16 +48,22 @@ from tvaers.draw.session import Analysis, opened
 from tvaers.store.publications import Ledger, publishing
 
 CENT = Decimal("0.01")
+CACHE_KIND = "loesning-oekonomi"
 
 
 class EnrolmentPeriod(Protocol):
     """An enrolment period as the store keeps it (:class:`tvaers.store.models.Enrolment`)."""
 
-    id: int
-    unit: str
-    subject: str
-    enrolled_on: date
-    discharged_on: date | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def enrolled_on(self) -> date: ...
+    @property
+    def discharged_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,21 @@ def _rows(periods: Sequence[EnrolmentPeriod]) -> list[tuple[int, str, str, date,
     return [(p.id, p.unit, p.subject, p.enrolled_on, p.discharged_on) for p in periods]
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """An enrolment period as plain values (safe to hand to another thread)."""
+
+    id: int
+    unit: str
+    subject: str
+    enrolled_on: date
+    discharged_on: date | None
+
+
+def plain(periods: Sequence[EnrolmentPeriod]) -> tuple[Enrolled, ...]:
+    return tuple(Enrolled(*row) for row in _rows(periods))
+
+
 def published(
     settings: Settings,
     sessions: Callable[[], Session],
@@ -134,12 +156,52 @@ def published(
     context: str,
     user: str | None,
 ) -> SolutionEconomy:
-    """:func:`economy` on the home's data, the sets it shows remembered in the store.
-    :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
+    """:func:`economy` on the home's data, the sets it shows remembered in the store; from the
+    cache when the loaded data, the enrolments and the configuration are those of an earlier
+    computation. :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
     with opened(settings) as analysis:
-        return publishing(
-            sessions, context, user, lambda ledger: economy(analysis, periods, ledger)
-        )
+
+        def compute() -> cache.Document:
+            found = publishing(
+                sessions, context, user, lambda ledger: economy(analysis, periods, ledger)
+            )
+            return _document(found)
+
+        parts = _parts(analysis, periods)
+        return _economy_of(cache.cached(settings, analysis.loaded, CACHE_KIND, parts, compute))
+
+
+def cached_economy(
+    settings: Settings, periods: Sequence[EnrolmentPeriod]
+) -> SolutionEconomy | None:
+    """The economy if it is cached (``None`` if it must be computed; nothing is computed)."""
+    with opened(settings) as analysis:
+        found = cache.peek(settings, analysis.loaded, CACHE_KIND, _parts(analysis, periods))
+    return _economy_of(found) if found is not None else None
+
+
+def _parts(analysis: Analysis, periods: Sequence[EnrolmentPeriod]) -> list[Any]:
+    config = analysis.config
+    rows = sorted(
+        [i, unit, subject, str(on), str(off)] for i, unit, subject, on, off in _rows(periods)
+    )
+    return [rows, cache.config_fingerprint(config.attribution, config.overlaps)]
+
+
+def _document(found: SolutionEconomy) -> cache.Document:
+    return {
+        **cache.shallow(found),
+        "areas": [cache.shallow(a) for a in found.areas],
+        "months": [cache.shallow(m) for m in found.months],
+    }
+
+
+def _economy_of(found: cache.Document) -> SolutionEconomy:
+    return SolutionEconomy(**{
+        **found,
+        "areas": tuple(AreaFigures(**a) for a in found["areas"]),
+        "months": tuple(MonthFigures(**m) for m in found["months"]),
+    })  # fmt: skip
 
 
 def economy(

@@ -11,14 +11,12 @@ reference date, the loaded data or the draw configuration is another entry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tvaers.core.config import Settings
-from tvaers.core.periods import Month, Period
 from tvaers.core.units import Unit
 from tvaers.draw import cache
 from tvaers.draw.session import Analysis
@@ -31,20 +29,12 @@ KIND = "maalgruppe"
 
 
 def document(summary: Summary) -> dict[str, Any]:
-    """The summary as the cache stores it."""
-    found = asdict(summary)
-    found["unit"] = summary.unit.value
-    window = summary.window
-    found["window"] = [window.first.year, window.first.month, window.last.year, window.last.month]
-    found["warnings"] = list(summary.warnings)
-    return found
+    """The summary as the cache stores it (tagged values: :mod:`tvaers.draw.cache`)."""
+    return cache.shallow(summary)
 
 
 def from_document(found: dict[str, Any]) -> Summary:
-    first_year, first_month, last_year, last_month = found["window"]
-    window = Period(Month(first_year, first_month), Month(last_year, last_month))
-    values = {**found, "unit": Unit(found["unit"]), "window": window}
-    values["warnings"] = tuple(found["warnings"])
+    values = {**found, "unit": Unit(found["unit"]), "warnings": tuple(found["warnings"])}
     return Summary(**values)
 
 

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tvaers import access
 from tvaers.access import Actor
@@ -365,6 +366,13 @@ async def assess(
     request: Request, solution_id: int, who: Viewer, subject: PathSubject, session: DbSession
 ) -> Response:
     post = await _candidate_post(request, session, who, solution_id, subject)
+    # the score is computed over every citizen: off the event loop, which serves everybody
+    return await run_in_threadpool(_assessed, request, who, session, subject, post)
+
+
+def _assessed(
+    request: Request, who: Actor, session: Session, subject: Subject, post: CandidatePost
+) -> Response:
     kind, subject_id = subject.unit, subject.id
     key, version, values = post.key, post.version, post.values
     enrol_text = values.get("enrol_on", "")
@@ -434,6 +442,12 @@ async def enrol(
     request: Request, solution_id: int, who: Viewer, subject: PathSubject, session: DbSession
 ) -> Response:
     post = await _candidate_post(request, session, who, solution_id, subject)
+    return await run_in_threadpool(_enrolled, request, who, session, subject, post)
+
+
+def _enrolled(
+    request: Request, who: Actor, session: Session, subject: Subject, post: CandidatePost
+) -> Response:
     on = parse_day(post.values.get("on"))
     try:
         if on is None:

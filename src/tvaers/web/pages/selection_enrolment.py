@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tvaers.access import Actor
 from tvaers.core.access import BASIS_RECORDERS
@@ -98,6 +99,17 @@ async def discharge(
     """Discharge every selected row on one date for one reason — all of them or none."""
     solution, basis, values = await gated_form(request, session, who, solution_id)
     chosen = [str(v) for v in (await request.form()).getlist("valgt")]
+    # a refusal shows the list again with its costs: off the event loop, which serves everybody
+    return await run_in_threadpool(
+        _discharged, request, who, session, (solution, basis, values), chosen
+    )
+
+
+def _discharged(
+    request: Request, who: Actor, session: Session, gated: tuple[Any, Any, dict[str, str]],
+    chosen: list[str],
+) -> Response:  # fmt: skip
+    solution, basis, values = gated
     on = parse_day(values.get("on"))
     try:
         if not chosen:

@@ -11,6 +11,7 @@ drawn afresh under the casework purpose, per solution (:mod:`.selection_casework
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,15 +19,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
 from tvaers.core.publication import Chart, Column, DataTable, display
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import service as draw_service
-from tvaers.selection import comparison, rule_store, statistics
+from tvaers.selection import comparison, published, rule_store, statistics
 from tvaers.selection.charts import area_chart
-from tvaers.selection.evaluation import Evaluation, evaluate
+from tvaers.selection.evaluation import evaluate
 from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rules import (
     MEASURE_LABELS,
@@ -39,6 +41,7 @@ from tvaers.selection.rules import (
 )
 from tvaers.selection.sentences import plain_warnings
 from tvaers.store.models import TargetGroupRule
+from tvaers.web import progress
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.selection import RULE_EDITORS, known_rule, stored
 from tvaers.web.pages.selection_tables import (
@@ -329,14 +332,11 @@ def comparison_tables(compared: comparison.Comparison, rule: RuleSet) -> dict[st
 
 
 def _figures(
-    request: Request, who: Actor, evaluation: Evaluation, span: tuple[date, date],
-    names: dict[str, str],
-) -> Figures:  # fmt: skip
+    summary: statistics.Summary, rule: RuleSet, span: tuple[date, date], names: dict[str, str]
+) -> Figures:
     first, last = span
-    sessions = request.app.state.sessions
-    summary = statistics.published_summary(evaluation, sessions, who.username)
     chart = area_chart(summary)
-    tables = summary_tables(summary, evaluation.rule, names)
+    tables = summary_tables(summary, rule, names)
     tables["by_area"].chart = chart
     return Figures(
         as_of=summary.as_of,
@@ -346,8 +346,34 @@ def _figures(
         population=summary.population,
         tables=tables,
         chart=chart,
-        warnings=plain_warnings(summary.warnings, evaluation.rule, names),
+        warnings=plain_warnings(summary.warnings, rule, names),
     )
+
+
+def _published(request: Request, who: Actor, rule: RuleSet, as_of: date) -> Callable[[], Any]:
+    """The group's published summary, as background work (its own analysis session)."""
+    settings, sessions = settings_of(request), request.app.state.sessions
+
+    def work() -> statistics.Summary:
+        with draw_service.opened(settings) as analysis:
+            return published.group_summary(settings, analysis, rule, as_of, sessions, who.username)
+
+    return work
+
+
+def _variant(
+    request: Request, who: Actor, analysis: Any, rules: tuple[RuleSet, RuleSet], as_of: date
+) -> tuple[statistics.Summary, dict[str, DataTable], list[str]]:
+    """The rule's summary and its comparison with the variant (computed now: a variant is one
+    user's question, not shared figures)."""
+    rule, variant = rules
+    evaluation = evaluate(analysis, rule, as_of)
+    other = evaluate(analysis, variant, as_of)
+    sessions = request.app.state.sessions
+    summary = statistics.published_summary(evaluation, sessions, who.username)
+    found = comparison.published_comparison(evaluation, other, sessions, who.username)
+    warned = plain_warnings(other.warnings, variant, analysis.area_names)
+    return summary, comparison_tables(found, rule), list(warned)
 
 
 def _page(
@@ -370,22 +396,28 @@ def _page(
     try:
         with draw_service.opened(settings) as analysis:
             as_of, first, last, date_error = reference_date(analysis, wanted)
-            evaluation = evaluate(analysis, rule, as_of)
             names = analysis.area_names
-            figures = _figures(request, who, evaluation, (first, last), names)
+            summary: statistics.Summary | None = None
             if variant_text is not None:
                 try:
                     variant = parse_rule_set(variant_text, "variant")
-                    other = evaluate(analysis, variant, as_of)
-                    sessions = request.app.state.sessions
-                    found = comparison.published_comparison(
-                        evaluation, other, sessions, who.username
+                    summary, compared, variant_warnings = _variant(
+                        request, who, analysis, (rule, variant), as_of
                     )
-                    compared = comparison_tables(found, rule)
-                    variant_warnings = list(plain_warnings(other.warnings, variant, names))
                     changes = variant_changes(rule, variant, names)
                 except ConfigError as exc:
                     variant_error = str(exc)
+            if summary is None:
+                title = f"{S['statistics_of']} {rule.label}"
+                found = progress.computed(
+                    request, who, ("maalgruppe", key, row.version, as_of), title,
+                    _published(request, who, rule, as_of),
+                    published.cached_summary(settings, analysis, rule, as_of),
+                )  # fmt: skip
+                if isinstance(found, Response):
+                    return found
+                summary = found
+            figures = _figures(summary, rule, (first, last), names)
     except NoData:
         figures = None
     if wants_excel(request) and not (date_error or variant_error):
@@ -431,4 +463,5 @@ async def what_if(request: Request, key: str, who: Viewer, session: DbSession) -
     form = await request.form()
     text = str(form.get("yaml") or "").replace("\r\n", "\n")
     wanted = str(form.get("dato") or "") or None
-    return _page(request, who, session, key, wanted, variant_text=text)
+    # two rule sets evaluated over every citizen: off the event loop, which serves everybody
+    return await run_in_threadpool(_page, request, who, session, key, wanted, text)

@@ -19,6 +19,7 @@ from tvaers.draw import solution_economy as service
 from tvaers.draw.solution_economy import SolutionEconomy
 from tvaers.selection import decisions
 from tvaers.store.models import Solution
+from tvaers.web import progress
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.selection_casework import solution_or_404
 from tvaers.web.tables import AREA, NOTE, excel_download, wants_excel
@@ -121,11 +122,17 @@ def economy(request: Request, solution_id: int, who: Viewer, session: DbSession)
     periods = decisions.enrolments(session, solution.id)
     page = EconomyPage(None, E["no_members"])
     if periods:
+        settings, sessions = settings_of(request), request.app.state.sessions
+        enrolled, context = service.plain(periods), f"løsning {solution.id} økonomi"
         try:
-            figures = service.published(
-                settings_of(request), request.app.state.sessions, periods,
-                f"løsning {solution.id} økonomi", who.username,
+            found = progress.computed(
+                request, who, ("loesning-oekonomi", enrolled), f"{E['title']}: {solution.name}",
+                lambda: service.published(settings, sessions, enrolled, context, who.username),
+                service.cached_economy(settings, enrolled),
             )  # fmt: skip
+            if isinstance(found, Response):
+                return found
+            figures = found
             page = economy_tables(solution, figures) if figures.shown else EconomyPage(figures)
             if figures.members == 0:  # an enrolled family the data do not know
                 page = EconomyPage(None, E["no_members"])

@@ -2,10 +2,11 @@
 
 An import commits twice: the analytics file (the data) and then the operational store (the
 batch's status and the audit entry). A crash between the two left the batch ``loading`` forever
-while the data were in, and the next run said "Ingen ændringer". Whoever next opens the analytics
-file for writing (it holds DuckDB's write lock, so no other import is running) checks every
-``loading`` batch against the file: the batch whose rows are in was loaded (finished now, and
-logged), any other never got its data in (marked failed; nothing of it is in the file).
+while the data were in, and the next run said "Ingen ændringer". Whoever next writes the analytics
+file (under the home's write lock, :mod:`tvaers.engine.snapshot`, so no other import is running)
+checks every ``loading`` batch against the file: the batch whose rows are in was loaded
+(finished now, and logged), any other never got its data in (marked failed; nothing of it is in
+the file: its copy never took the file's place).
 """
 
 from __future__ import annotations

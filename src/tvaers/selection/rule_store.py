@@ -8,6 +8,7 @@ and every candidate can be traced to the rule version that produced it."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -95,7 +96,14 @@ def get_rule(
     """A stored rule set (the current version unless one is named) and its version row."""
     rule = rule_row(session, key)
     row = version_row(session, rule, rule.version if version is None else version)
-    return parse_rule_set(row.text, f"regelsæt '{key}' version {row.version}"), row
+    return _parsed(row.text, f"regelsæt '{key}' version {row.version}"), row
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str, source: str) -> RuleSet:
+    """A stored version parsed once per process: every page that shows a rule set reads it, and
+    a stored version never changes (a rule set is immutable)."""
+    return parse_rule_set(text, source)
 
 
 def export_rule(session: Session, key: str, version: int | None = None) -> str:

@@ -169,18 +169,46 @@ def test_a_slow_page_says_it_is_computing_and_reloads_when_done(
     assert excel.status_code == 200
 
 
+def _enrol_everybody(app: FastAPI, solution: int) -> None:
+    from datetime import date
+
+    from tvaers.selection import decisions
+
+    with opened(app.state.settings) as analysis:
+        people = analysis.table("citizens").citizen.to_pyarrow().to_pylist()
+    with app.state.sessions() as session:
+        for subject in sorted(people):
+            decisions.assess(session, solution, "citizen", subject, "accepted", "high", "high",
+                             None, "caseworker", "Hjemmel", enrol_on=date(2025, 7, 1),
+                             assessed_on=date(2025, 7, 1))  # fmt: skip
+        session.commit()
+
+
 def test_the_figures_are_warmed_before_anyone_asks(
-    sqlite_settings: Settings, evaluations: list[str]
+    sqlite_settings: Settings, evaluations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from tvaers.draw import solution_economy
+
     app = _app(sqlite_settings.model_copy(update={"warm_cache": True}))
+    _enrol_everybody(app, 1)
+    economies: list[int] = []
+    real = solution_economy.economy
+    monkeypatch.setattr(solution_economy, "economy",
+                        lambda *args: economies.append(1) or real(*args))  # fmt: skip
     with TestClient(app, base_url="https://testserver"):  # runs the app's start: the warmer
         deadline = time.monotonic() + 120
-        while len(_entries(sqlite_settings, published.KIND)) < 8 and time.monotonic() < deadline:
-            time.sleep(0.2)  # seven ready-made rule sets and the test's own
+        while not _entries(sqlite_settings, solution_economy.CACHE_KIND):
+            assert time.monotonic() < deadline, "the warmer did not finish"
+            time.sleep(0.2)  # the economy comes last
         assert _entries(sqlite_settings, overview_service.OVERVIEW_CACHE)
+        assert len(_entries(sqlite_settings, published.KIND)) == 8  # 7 ready-made + the test's
         warmed = list(evaluations)
-        page = client_for(app, "analyst").get("/maalgrupper/alle_aktive")
+        client = client_for(app, "analyst")
+        page = client.get("/maalgrupper/alle_aktive")
+        economy = client.get("/loesninger/1/oekonomi")
     app.state.engine.dispose()
-    assert page.status_code == 200
+    assert page.status_code == 200 and economy.status_code == 200
+    assert "Nulpunkt" in economy.text or "nulpunkt" in economy.text
     assert len(warmed) == 8 and "alle_aktive" in warmed
     assert evaluations == warmed  # the page read what the warmer computed
+    assert economies == [1]  # and so did the economy page

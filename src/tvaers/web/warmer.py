@@ -1,6 +1,7 @@
 """Figures computed before anyone asks (issue 11 #2): when the web server starts and whenever an
 import has replaced the analytics file, a background thread computes the resource draw's
-overview of the latest year and every stored rule set's target group, into the cache
+overview of the latest year, every stored rule set's target group and the economy of every
+solution with enrolled citizens, into the cache
 (:mod:`tvaers.draw.cache`), so the first person to open a page does not wait. Pages asking for
 the same figures meanwhile wait for the same computation (the cache's lock), never a second.
 
@@ -13,13 +14,15 @@ import threading
 import time
 
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from tvaers.core.errors import NoData, TvaersError
 from tvaers.core.logging import get_logger
-from tvaers.draw import overview
+from tvaers.draw import overview, solution_economy
 from tvaers.draw.session import opened
 from tvaers.engine.snapshot import current
-from tvaers.selection import published, rule_store
+from tvaers.selection import decisions, published, rule_store
+from tvaers.store.models import Enrolment
 from tvaers.web.texts import T
 
 log = get_logger(__name__)
@@ -64,8 +67,16 @@ def warm(app: FastAPI) -> int:
         rule_store.load_ready_made(session, T.selection["ready_made_actor"])
         session.commit()
         rules = [rule_store.get_rule(session, r.key)[0] for r in rule_store.list_rules(session)]
+        enrolled = {
+            solution: solution_economy.plain(decisions.enrolments(session, solution))
+            for solution in session.scalars(select(Enrolment.solution_id).distinct())
+        }
     with opened(settings) as analysis:
         for rule in rules:  # a few rule sets, each one set-based query over every citizen
             published.group_summary(settings, analysis, rule, None, sessions, None)
-    log.info("warmed", rules=len(rules), seconds=round(time.monotonic() - started, 2))
+    for solution, periods in enrolled.items():  # the same context as the economy page's
+        context = f"løsning {solution} økonomi"
+        solution_economy.published(settings, sessions, periods, context, None)
+    log.info("warmed", rules=len(rules), solutions=len(enrolled),
+             seconds=round(time.monotonic() - started, 2))  # fmt: skip
     return len(rules)

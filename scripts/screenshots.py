@@ -10,7 +10,10 @@ log for that citizen; then the resource draw and focus point 2: the draw overvie
 target-group rule sets, Furesø's rule set in figures, a «Hvad nu hvis?» variant, and - as a
 caseworker under the casework purpose, after recording the selection basis through its form -
 the candidates for the Furesø solution, one candidate with the assessment form, and the enrolled
-after accepting and enrolling that candidate. Every picture is 1280 px wide.
+after accepting and enrolling that candidate; then the rule builder (a new rule set and Furesø's),
+the page that says figures are being computed, and - once the demo has enrolled Furesø's target
+group in the solution - the solution's economy, its enrolled sorted by draw since enrolment, and
+a family's resource draw. Every picture is 1280 px wide.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 63000]
 """
@@ -18,6 +21,7 @@ after accepting and enrolling that candidate. Every picture is 1280 px wide.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 import tempfile
@@ -34,6 +38,7 @@ from tests.browser import live  # noqa: E402
 WIDTH, HEIGHT = 1280, 860
 FULL_PAGE_UP_TO = 2000  # px: shorter pages are shot whole, longer ones one screen high
 MAX_BYTES = 400_000
+ECONOMY_SOLUTION = "Job og Familie"  # the example solution the demo's group is enrolled in
 DANISH_CHROMIUM = Path("/usr/lib/chromium/locales/da.pak")  # Debian's chromium-l10n
 # An element's top and bottom in the page (for a clip of a long page).
 BOX = "e => { const r = e.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; }"
@@ -64,6 +69,12 @@ PICTURES = [
     ),
     ("17-kandidat.png", "En kandidat: scorens sammensætning, data bag udvælgelsen og vurdering."),
     ("18-indskrevne.png", "Løsningens indskrevne efter vurdering og indskrivning."),
+    ("19-regelbygger-ny.png", "Regelbyggeren: et nyt regelsæt som felter og valg, med antal."),
+    ("20-regelbygger-furesoe.png", "Furesøs regelsæt i regelbyggeren: betingelser og undtagelser."),
+    ("21-beregnes.png", "Siden, mens tallene beregnes: den viser dem af sig selv, når de er klar."),
+    ("22-loesning-oekonomi.png", "En løsnings økonomi: nulpunkt og træk siden indskrivning."),
+    ("23-indskrevne-sorteret.png", "De indskrevne sorteret efter træk siden indskrivning."),
+    ("24-familie.png", "En families ressourcetræk: hvem betaler, medlemmerne og indsatserne."),
 ]
 
 
@@ -90,6 +101,29 @@ def _pick_citizen(folder: Path) -> str:
         con.close()
     if row is None:
         raise SystemExit("Fandt ingen passende borger i de syntetiske data")
+    return str(row[0])
+
+
+def _pick_family(folder: Path) -> str:
+    """A parent of two or three children with a few activities (the family page's citizen)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        row = con.execute(
+            f"""
+            WITH r AS (SELECT cpr, count(*) AS kids FROM read_csv('{folder}/relations.csv',
+                          all_varchar=true) WHERE relation = 'parent_of' GROUP BY cpr),
+                 a AS (SELECT cpr, count(*) AS n FROM read_csv('{folder}/activities.csv',
+                          all_varchar=true) GROUP BY cpr)
+            SELECT r.cpr FROM r JOIN a USING (cpr)
+            WHERE r.kids BETWEEN 2 AND 3 AND a.n BETWEEN 1 AND 2 ORDER BY r.cpr LIMIT 1
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        raise SystemExit("Fandt ingen passende familie i de syntetiske data")
     return str(row[0])
 
 
@@ -143,6 +177,7 @@ def _casework(page: Any) -> None:
 def run(out: Path, citizens: int, seed: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    demo = importlib.import_module("tvaers.cli.demo")  # the module; tvaers.cli.demo is a command
     from tvaers.data.synth import generate
     from tvaers.web.app import create_app
 
@@ -248,6 +283,13 @@ def run(out: Path, citizens: int, seed: int) -> None:
             _sign_out(page)
 
             _focus_point_2(page, shoot, solution)
+            _builder_and_waiting(page, shoot, app)
+            # The demo's enrolment of Furesø's target group, into another solution than the
+            # one a candidate was enrolled in above: a group one citizen off a published one
+            # would be hidden (as it should), and the economy page would show nothing.
+            demo.DEMO_SOLUTION = ECONOMY_SOLUTION
+            demo.demo_selection(settings)
+            _economy_and_family(page, shoot, _pick_family(folder))
             browser.close()
         app.state.engine.dispose()
 
@@ -272,7 +314,12 @@ def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None
     page.goto("/ressourcetraek")
     expect(page.get_by_role("table").first).to_be_visible()
     shoot("12-ressourcetraek.png")
-    page.goto("/maalgrupper")
+    for _ in range(60):  # the groups' sizes are warmed after the start: wait for them
+        page.goto("/maalgrupper")
+        page.wait_for_load_state("networkidle")
+        if not page.get_by_role("cell", name="beregnes", exact=True).count():
+            break
+        time.sleep(3)
     shoot("13-maalgrupper.png")
     page.get_by_role("link", name=re.compile(r"^Furesø:")).click()
     expect(page.locator("[data-chart] svg")).to_be_visible()
@@ -333,6 +380,55 @@ def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None
     page.get_by_role("link", name="Indskrevne").first.click()
     expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
     shoot("18-indskrevne.png", end='[aria-label^="Beslutninger"] + .form-hint')
+    _sign_out(page)
+
+
+def _builder_and_waiting(page: Any, shoot: Callable[..., None], app: Any) -> None:
+    """19-21: the rule builder, empty and with Furesø's rule set; a page while it computes."""
+    from playwright.sync_api import expect
+
+    _sign_in(page, "finance_consultant")
+    page.goto("/maalgrupper/ny/byg")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shoot("19-regelbygger-ny.png", height=1600)
+    page.goto("/maalgrupper/furesoe/byg")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shoot("20-regelbygger-furesoe.png", height=1900)
+    # Furesø's figures on a date nobody has asked for, with no patience: the waiting page
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"page_wait": 0.0})
+    try:
+        page.goto("/maalgrupper/furesoe?dato=2026-06-30")
+        expect(page.get_by_text("Tallene beregnes")).to_be_visible()
+        shoot("21-beregnes.png")
+    finally:
+        app.state.settings = settings
+    _sign_out(page)
+
+
+def _economy_and_family(page: Any, shoot: Callable[..., None], cpr: str) -> None:
+    """22-24: the solution's economy, its enrolled by draw since enrolment, a family's draw."""
+    from playwright.sync_api import expect
+
+    _sign_in(page, "caseworker")
+    page.goto("/loesninger")
+    solution = page.get_by_role("link", name=ECONOMY_SOLUTION, exact=True).get_attribute("href")
+    page.goto(f"{solution}/oekonomi")
+    expect(page.locator("[data-chart] svg").first).to_be_visible()
+    shoot("22-loesning-oekonomi.png", height=1900)
+    _casework(page)
+    page.goto(f"{solution}/indskrevne?sorter=traek&orden=faldende")
+    expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
+    shoot("23-indskrevne-sorteret.png", height=1500)
+    page.goto("/borgere")
+    page.get_by_label("CPR-nummer").fill(cpr)
+    page.get_by_role("button", name="Slå op").click()
+    page.get_by_role("radio", name="Samtykke fra borgeren").check()
+    page.get_by_label("Beskrivelse").fill("Samtykke af 1. december 2026, j.nr. 27.24.00-G01-14-26")
+    page.get_by_role("button", name="Registrér grundlag").click()
+    page.get_by_role("link", name="Se familiens ressourcetræk").click()
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    shoot("24-familie.png", height=1900)
     _sign_out(page)
 
 

@@ -434,5 +434,15 @@ def test_a_solutions_economy_and_its_hundred_enrolled(new_page: Any, app: Any, w
     expect(page.get_by_role("columnheader", name="Nulpunkt (12 mdr. før)")).to_be_visible()
     if width < 400 and page.evaluate("document.documentElement.scrollWidth") > width:
         too_wide.append("indskrevne")
+    # sorted by the draw since enrolment, largest first: the header's link, twice
+    draw = re.compile("^Træk siden indskrivning")
+    page.get_by_role("link", name=draw).click()
+    expect(page.get_by_role("columnheader", name=draw)).to_have_attribute("aria-sort", "ascending")
+    page.get_by_role("link", name=draw).click()
+    expect(page.get_by_role("columnheader", name=draw)).to_have_attribute("aria-sort", "descending")
+    expect(page.get_by_text("100 forløb fundet; side 1 af 4")).to_be_visible()
+    walk.check("indskrevne sorteret", "Indskrevne")
+    if width < 400 and page.evaluate("document.documentElement.scrollWidth") > width:
+        too_wide.append("indskrevne sorteret")
     walk.assert_clean()
     assert not too_wide, f"Bredere end skærmen ved {width} px: {too_wide}"

@@ -133,16 +133,21 @@ def _timeline(chart: Chart) -> dict[str, Any]:
     return _spec(
         chart.title,
         {"step": 28},
-        config={"axis": {"labelLimit": 320}},
         data={"values": chart.rows},
         mark={"type": "bar", "cornerRadius": 2},
         encoding={
-            # the bars' labels name member and intervention: no axis title to collide with them
-            "y": {"field": chart.category, "type": "nominal", "title": None, "sort": None},
+            # the bars' labels name member and intervention: no axis title to collide with them;
+            # on a phone they are cut shorter (the whole label is in the tooltip and the table)
+            "y": {"field": chart.category, "type": "nominal", "title": None, "sort": None,
+                  "axis": {"labelLimit": {"expr": "containerSize()[0] < 480 ? 110 : 320"}}},
+            # a tick a month, each month once, labels that would overlap left out
             "x": {"field": chart.value, "type": "temporal", "title": chart.value_title,
-                  "axis": {"format": "%b %Y", "labelAngle": 0}},
+                  "axis": {"format": "%b %Y", "labelAngle": 0, "labelOverlap": "greedy",
+                           "labelFlush": True, "tickCount": {"interval": "month", "step": 1}}},
             "x2": {"field": chart.end},
-            "color": {"field": chart.series, "type": "nominal", "title": "Borger"},
+            # the legend below, so that the bars keep the width on a phone
+            "color": {"field": chart.series, "type": "nominal", "title": "Borger",
+                      "legend": {"orient": "bottom", "direction": "vertical"}},
             "tooltip": [
                 {"field": chart.series, "type": "nominal", "title": "Borger"},
                 {"field": "intervention", "type": "nominal", "title": "Indsats"},

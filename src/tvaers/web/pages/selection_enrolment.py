@@ -76,7 +76,9 @@ def _enrolled_page(
         rows=len(periods),
     )  # fmt: skip
     if export:
-        return excel_response(history if table_key == "history" else table)
+        by, descending = Listing.order(request)  # the whole list, sorted as on the page
+        ordered = replace(table, rows=sorted_rows(table.rows, by, descending))
+        return excel_response(history if table_key == "history" else ordered)
     recent = replace(history, rows=history.rows[:RECENT_DECISIONS])
     return render(
         request, "selection/enrolled.html", who, status_code=422 if error else 200,
@@ -131,10 +133,36 @@ PAGE_SIZE = 25
 RECENT_DECISIONS = 20
 
 
+# The columns a caseworker sorts by: the address's word (``sorter``) -> the row's key.
+SORTS = {
+    "borger": "subject",
+    "indskrevet": "enrolled_on",
+    "nulpunkt": "baseline",
+    "traek": "since",
+    "udskrevet": "discharged_on",
+}
+SORT_KEYS = {key: word for word, key in SORTS.items()}
+DISCHARGE_COLUMNS = ("discharged_on", "discharge_reason", "discharged_by")
+DESCENDING = "faldende"
+
+
+def sorted_rows(rows: list[dict[str, Any]], by: str, descending: bool) -> list[dict[str, Any]]:
+    """The rows ordered by the row key ``by`` (``""``: as they came); rows without a value
+    (not discharged, no cost) last either way, ties in the order they came."""
+    if by not in SORT_KEYS:
+        return rows
+    valued = [r for r in rows if r.get(by) is not None]
+    return [
+        *sorted(valued, key=lambda r: r[by], reverse=descending),
+        *(r for r in rows if r.get(by) is None),
+    ]
+
+
 @dataclass(frozen=True)
 class Listing:
     """The enrolled as the page lists them: searched (``q``: part of the pseudonym or family
-    code), active only or all (``vis``), one page (``side``) of :data:`PAGE_SIZE`."""
+    code), active only or all (``vis``), sorted (``sorter``, ``orden``; an unknown word is
+    ignored), one page (``side``) of :data:`PAGE_SIZE` — sorted before it is cut into pages."""
 
     table: DataTable
     search: str
@@ -142,24 +170,71 @@ class Listing:
     page: int
     pages: int
     found: int
+    sort: str = ""  # a row key of SORTS, or "" for the list's own order
+    descending: bool = False
+
+    @staticmethod
+    def order(request: Request) -> tuple[str, bool]:
+        """(row key, descending) asked for by the address; ``("", False)`` if none or unknown."""
+        by = SORTS.get(request.query_params.get("sorter", ""), "")
+        return by, bool(by) and request.query_params.get("orden") == DESCENDING
 
     @classmethod
     def of(cls, request: Request, table: DataTable) -> Listing:
         params = request.query_params
         search = params.get("q", "").strip()[:40]
         everyone = params.get("vis") == "alle"
+        by, descending = cls.order(request)
         rows = [r for r in table.rows if (everyone or r["open"]) and search in r["subject"]]
+        rows = sorted_rows(rows, by, descending)
         pages = max(1, -(-len(rows) // PAGE_SIZE))
         side = params.get("side", "")
         page = min(max(int(side), 1), pages) if side.isdigit() else 1
         chunk = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        return cls(replace(table, rows=chunk), search, everyone, page, pages, len(rows))
+        # the active only have no discharge: its columns would be dashes pushing «Vælg» off the
+        # screen (the Excel download keeps them)
+        columns = table.columns if everyone else [
+            c for c in table.columns if c.key not in DISCHARGE_COLUMNS]  # fmt: skip
+        return cls(replace(table, columns=columns, rows=chunk), search, everyone, page, pages,
+                   len(rows), by, descending)  # fmt: skip
+
+    def _query(self, page: int, by: str, descending: bool) -> str:
+        query = {"side": page, **({"q": self.search} if self.search else {}),
+                 **({"vis": "alle"} if self.everyone else {}),
+                 **({"sorter": SORT_KEYS[by]} if by else {}),
+                 **({"orden": DESCENDING} if by and descending else {})}  # fmt: skip
+        return urlencode(query)
 
     def link(self, page: int) -> str:
         """The address of another page of the same listing."""
-        query = {"side": page, **({"q": self.search} if self.search else {}),
-                 **({"vis": "alle"} if self.everyone else {})}  # fmt: skip
-        return "?" + urlencode(query)
+        return "?" + self._query(page, self.sort, self.descending)
+
+    @property
+    def sort_query(self) -> str:
+        """The sorting as ``&…`` for the Excel link, which sorts the same way."""
+        if not self.sort:
+            return ""
+        return "&" + urlencode({"sorter": SORT_KEYS[self.sort],
+                                **({"orden": DESCENDING} if self.descending else {})})  # fmt: skip
+
+    @property
+    def sort_word(self) -> str:
+        """The address's word for the column sorted by (``""`` if none)."""
+        return SORT_KEYS.get(self.sort, "")
+
+    def sortable(self, key: str) -> bool:
+        return key in SORT_KEYS and (self.everyone or key not in DISCHARGE_COLUMNS)
+
+    def aria_sort(self, key: str) -> str | None:
+        """``ascending``/``descending`` on the column sorted by, else nothing."""
+        if key != self.sort:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    def sort_link(self, key: str) -> str:
+        """The address sorting by ``key``: ascending first, the other way if it is so already;
+        back to page 1, keeping the search and ``vis``."""
+        return "?" + self._query(1, key, key == self.sort and not self.descending)
 
 
 # --- the selection basis ----------------------------------------------------------------------

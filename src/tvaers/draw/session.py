@@ -18,10 +18,13 @@ file, and the operational store's migrations run at start-up and import, not her
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
 
 import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
@@ -43,6 +46,7 @@ from tvaers.draw.model import (
 )
 from tvaers.draw.reference import AsOf, DataSpan
 from tvaers.engine.connection import reading
+from tvaers.engine.snapshot import current
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,35 @@ def load_config(settings: Settings) -> DrawConfig:
     )
 
 
-def open_backend(settings: Settings) -> Backend:
-    """The analytics database, read-only (results go to temporary tables)."""
+def open_backend(settings: Settings, path: Path | None = None) -> Backend:
+    """The analytics database, read-only (results go to temporary tables); ``path``: the version
+    :func:`~tvaers.engine.snapshot.current` gave."""
     if not settings.analytics_path.exists():
         raise NoData(
             "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
         )
-    return reading(settings)
+    return reading(settings, path)
+
+
+_SHARED: dict[tuple[str, str], Any] = {}  # (version of the analytics file, fact) -> value
+_SHARED_LOCK = threading.Lock()
+_T = TypeVar("_T")
+
+
+def _shared(version: str | None, fact: str, compute: Callable[[], _T]) -> _T:
+    """A fact of the loaded data (its span, the area names) computed once per version of the
+    analytics file in the process, not once per request: a version never changes."""
+    if version is None:
+        return compute()
+    with _SHARED_LOCK:
+        if (version, fact) in _SHARED:
+            return _SHARED[(version, fact)]  # type: ignore[no-any-return]
+    value = compute()
+    with _SHARED_LOCK:
+        for key in [k for k in _SHARED if k[0] != version]:  # an earlier version's facts
+            del _SHARED[key]
+        _SHARED[(version, fact)] = value
+    return value
 
 
 def _methods_key(config: AttributionConfig) -> Hashable:
@@ -83,16 +109,19 @@ def _methods_key(config: AttributionConfig) -> Hashable:
 class Analysis:
     """A read-only analysis session on one connection (see the module's docstring)."""
 
-    def __init__(self, backend: Backend, config: DrawConfig | None = None) -> None:
+    def __init__(
+        self, backend: Backend, config: DrawConfig | None = None, version: str | None = None
+    ) -> None:
         self.backend = backend
         self.config = config or DrawConfig()
+        self.version = version  # of the analytics file, when known: facts of it are shared
         self._attributions: dict[Hashable, Attribution] = {}
         self._materialised: dict[Hashable, ir.Table] = {}
 
     @cached_property
     def span(self) -> DataSpan:
         """The loaded data's span (:class:`~tvaers.core.errors.NoData` without postings)."""
-        return reference.span(self.backend)
+        return _shared(self.version, "span", lambda: reference.span(self.backend))
 
     def as_of(self, wanted: str | None) -> AsOf:
         """The reference date a user asked for, within the data (:func:`reference.as_of`)."""
@@ -102,17 +131,19 @@ class Analysis:
     def loaded(self) -> str | None:
         """A digest of the loaded import batches: what cached figures depend on
         (:func:`tvaers.draw.cache.state_of`)."""
-        return cache.state_of(self.backend)
+        return _shared(self.version, "loaded", lambda: cache.state_of(self.backend))
 
     @cached_property
     def area_names(self) -> dict[str, str]:
         """Sector area code -> its Danish name, as loaded."""
-        return reference.area_names(self.backend)
+        return _shared(self.version, "area_names", lambda: reference.area_names(self.backend))
 
     @cached_property
     def budget_holders(self) -> dict[str, str]:
         """Sector area code -> who holds its budget, where the data say."""
-        return reference.budget_holders(self.backend)
+        return _shared(
+            self.version, "budget_holders", lambda: reference.budget_holders(self.backend)
+        )
 
     def knows(self, unit: Unit, subject: str) -> bool:
         """Whether the loaded data hold this citizen (pseudonym) or family."""
@@ -163,7 +194,9 @@ class Analysis:
 def opened(settings: Settings, config: DrawConfig | None = None) -> Iterator[Analysis]:
     """An analysis session on the home's analytics database with its draw configuration (or
     ``config``), closed on leaving. :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
-    analysis = Analysis(open_backend(settings), config or load_config(settings))
+    path = current(settings)
+    version = path.name if path != settings.analytics_path else None  # None: not a version
+    analysis = Analysis(open_backend(settings, path), config or load_config(settings), version)
     try:
         yield analysis
     finally:

@@ -43,14 +43,15 @@ def connect(
         raise
 
 
-def reading(settings: Settings) -> Backend:
+def reading(settings: Settings, path: Path | None = None) -> Backend:
     """The analytics file for reading — the one connection policy of a process. DuckDB refuses
     a second connection to a file open with another configuration (issue 11 #1: 57 of 58 pages
     failed while two people worked), so every reader opens it the same way: read-only, with the
     memory limit, threads and spill folder of the settings — and the file as it is now
-    (:func:`~tvaers.engine.snapshot.current`: a writer replaces it, never changes it)."""
+    (:func:`~tvaers.engine.snapshot.current`: a writer replaces it, never changes it; ``path``:
+    that version, as ``current`` gave it)."""
     return connect(
-        current(settings),
+        path or current(settings),
         read_only=True,
         memory_limit=settings.memory_limit,
         threads=settings.threads,

@@ -79,6 +79,23 @@ def list_rules(session: Session) -> list[TargetGroupRule]:
     return list(session.scalars(select(TargetGroupRule).order_by(TargetGroupRule.key)))
 
 
+def current_rules(
+    session: Session,
+) -> list[tuple[TargetGroupRule, TargetGroupRuleVersion, RuleSet]]:
+    """Every stored rule set with its current version and the rule it holds, by key (one
+    query: the list page shows them all)."""
+    found = session.execute(
+        select(TargetGroupRule, TargetGroupRuleVersion)
+        .join(TargetGroupRuleVersion, TargetGroupRuleVersion.rule_id == TargetGroupRule.id)
+        .where(TargetGroupRuleVersion.version == TargetGroupRule.version)
+        .order_by(TargetGroupRule.key)
+    )
+    return [
+        (rule, row, _parsed(row.text, f"regelsæt '{rule.key}' version {row.version}"))
+        for rule, row in found
+    ]
+
+
 def find_rule(session: Session, key: str) -> TargetGroupRule | None:
     return session.scalars(select(TargetGroupRule).where(TargetGroupRule.key == key)).first()
 
@@ -119,8 +136,12 @@ def load_ready_made(session: Session, actor: str) -> list[TargetGroupRuleVersion
     municipality has changed it. Returns the versions added (none on a second run).
     """
     added: list[TargetGroupRuleVersion] = []
-    for key, (rule_set, text) in ready_made().items():
-        if find_rule(session, key) is not None:
+    shipped = ready_made()
+    stored = set(
+        session.scalars(select(TargetGroupRule.key).where(TargetGroupRule.key.in_(shipped)))
+    )
+    for key, (rule_set, text) in shipped.items():
+        if key in stored:
             continue
         note = "Færdigt regelsæt leveret med Tværs"
         try:

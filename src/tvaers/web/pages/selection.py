@@ -126,22 +126,20 @@ def _saved(
 # --- the list ---------------------------------------------------------------------------------
 
 
-def _list_table(session: Session, sizes: Sizes) -> DataTable:
-    rows = []
-    for rule in rule_store.list_rules(session):
-        current = rule_store.rule_versions(session, rule.key)[0]
-        rows.append(
-            {
-                "key": rule.key,
-                "label": rule.label,
-                "unit": S["units"].get(rule.unit, rule.unit),
-                **sizes.cells(rule.key),
-                "version": rule.version,
-                "ready_made": rule.ready_made,
-                "changed_by": current.changed_by,
-                "changed_at": current.changed_at,
-            }
-        )
+def _list_table(current: list[Any], sizes: Sizes) -> DataTable:
+    rows = [
+        {
+            "key": rule.key,
+            "label": rule.label,
+            "unit": S["units"].get(rule.unit, rule.unit),
+            **sizes.cells(rule.key),
+            "version": rule.version,
+            "ready_made": rule.ready_made,
+            "changed_by": version.changed_by,
+            "changed_at": version.changed_at,
+        }
+        for rule, version, _rule_set in current
+    ]
     return DataTable(
         title=S["rules"],
         columns=[
@@ -165,12 +163,12 @@ def _list_page(
 ) -> Response:
     """The list (or its Excel file); with the import's ``error`` (422) and the user's note."""
     rule_store.load_ready_made(session, S["ready_made_actor"])
-    rules = {r.key: rule_store.get_rule(session, r.key)[0] for r in rule_store.list_rules(session)}
-    sizes = group_sizes(request, rules)
+    current = rule_store.current_rules(session)
+    sizes = group_sizes(request, {rule.key: rule_set for rule, _version, rule_set in current})
     if sizes.polled:
         return progress.reload() if sizes.job is None else progress.waiting(request, who, sizes.job)
     return table_page(
-        request, who, "selection/list.html", _list_table(session, sizes),
+        request, who, "selection/list.html", _list_table(current, sizes),
         status_code=422 if error else 200, can_edit=who.role in RULE_EDITORS, error=error,
         note=note, computing=sizes.job, poll=progress.POLL, header=progress.POLLING,
     )  # fmt: skip

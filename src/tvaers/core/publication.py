@@ -21,7 +21,9 @@ from typing import Any, Literal
 from tvaers.core.money import format_dkk
 from tvaers.core.periods import Month, local_time
 
-Kind = Literal["text", "int", "money", "decimal", "date", "datetime", "share", "bool", "month"]
+Kind = Literal[
+    "text", "int", "money", "millions", "decimal", "date", "datetime", "share", "bool", "month"
+]  # millions: an amount where øre are noise, shown «38,54 mio. kr.» (exact in Excel)
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
 ChartKind = Literal["bar", "lorenz", "timeline", "lines"]
 
@@ -120,6 +122,10 @@ def display(value: Any, kind: str = "text") -> str:
         return "—"
     if kind == "money" and isinstance(value, Decimal | int | float):
         return format_dkk(Decimal(str(value)))
+    if kind == "millions" and isinstance(value, Decimal | int | float):
+        millions = (Decimal(str(value)) / 1_000_000).quantize(Decimal("0.01")) + 0  # no «-0,00»
+        text = f"{millions:,.2f}"
+        return text.replace(",", "X").replace(".", ",").replace("X", ".") + " mio. kr."
     if kind == "share" and isinstance(value, float | Decimal):
         return f"{float(value):.1%}".replace(".", ",")
     if kind == "int" and isinstance(value, int):

@@ -26,7 +26,7 @@ from tvaers.web.texts import T
 S = T.selection
 SIZE_COLUMNS = (
     Column("size", S["size_now"], "int"),
-    Column("cost", S["cost_now"], "money"),
+    Column("cost", S["cost_now"], "millions"),
     Column("period", S["period_now"]),
     Column("note", "Bemærkning"),
 )

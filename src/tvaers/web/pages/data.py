@@ -20,8 +20,7 @@ from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.tables import (
     AREA,
     REGISTERED,
-    excel_response,
-    requested_table,
+    excel_download,
     wants_excel,
 )
 from tvaers.web.texts import T
@@ -62,12 +61,10 @@ def overview(
 ) -> Response:
     found = loaded(settings_of(request), session, year)
     areas = area_table(found.areas, found.year) if found.areas is not None and found.year else None
-    tables = {"loaded": _loaded_table(found.tables), "batches": _batches_table(found.batches)}
-    if areas is not None:
-        tables["areas"] = areas
-    chosen = requested_table(request, tables, "areas")
-    if wants_excel(request) and chosen is not None:
-        return excel_response(chosen)
+    tables: dict[str, DataTable] = {"areas": areas} if areas is not None else {}
+    tables |= {"loaded": _loaded_table(found.tables), "batches": _batches_table(found.batches)}
+    if wants_excel(request):  # the page as one workbook, or the table ?table= names
+        return excel_download(request, tables, "loaded", "indlaeste-data")
     return render(
         request,
         "data.html",

@@ -40,7 +40,7 @@ from tvaers.web.pages.selection_tables import (
     enrolment_rows,
 )
 from tvaers.web.pages.solution_economy import with_costs
-from tvaers.web.tables import excel_response, wants_excel
+from tvaers.web.tables import excel_response, excel_workbook, wants_excel
 from tvaers.web.texts import T
 
 router = APIRouter(prefix="/loesninger")
@@ -78,6 +78,8 @@ def _enrolled_page(
     if export:
         by, descending = Listing.order(request)  # the whole list, sorted as on the page
         ordered = replace(table, rows=sorted_rows(table.rows, by, descending))
+        if "table" not in request.query_params:  # the page: one workbook, a sheet per table
+            return excel_workbook([ordered, history], ordered.filename)
         return excel_response(history if table_key == "history" else ordered)
     recent = replace(history, rows=history.rows[:RECENT_DECISIONS])
     return render(

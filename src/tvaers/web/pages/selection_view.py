@@ -225,6 +225,10 @@ def _size_tables(
     return tables
 
 
+COMPOSITION_FILES = {"by_areas": "antal-omraader", "by_age": "alder", "by_benefit": "ydelse",
+                     "by_score": "kompleksitetsscore"}  # fmt: skip
+
+
 def _composition_tables(summary: statistics.Summary, noun: str, stem: str) -> dict[str, DataTable]:
     """The composition by number of areas, age, benefit on the reference date and score."""
     tables: dict[str, DataTable] = {}
@@ -246,7 +250,7 @@ def _composition_tables(summary: statistics.Summary, noun: str, stem: str) -> di
             title=f"{S['composition']}: {title.lower()}",
             columns=[*columns, NOTE],
             rows=rows,
-            filename=f"{stem}-{key.replace('_', '-')}",
+            filename=f"{stem}-{COMPOSITION_FILES[key]}",
             notes=[T.suppressed_note],
         )
     return tables
@@ -424,7 +428,10 @@ def _page(
         # An Excel request with a wrong date or YAML gets the page with the error (and the
         # user's text), not a file for another date or a bare 404.
         source = compared if variant_text is not None else (figures.tables if figures else None)
-        return excel_download(request, source or {}, "size")
+        first_table = "compare" if variant_text is not None else "size"
+        # the page's workbook is named by the stem its tables share (not «…-stoerrelse»)
+        stem = source[first_table].filename.rsplit("-", 1)[0] if source else ""
+        return excel_download(request, source or {}, first_table, stem)
     text = variant_text if variant_text is not None else rule_store.export_rule(session, key)
     return render(
         request,

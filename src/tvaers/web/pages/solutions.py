@@ -52,7 +52,7 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
                 ),
                 "families": s.data.get("families"),
                 "version": s.version,
-                "focus": f"{done} af 6",
+                "focus": done,  # a number Excel can sum; «af 6» is in the heading
                 "updated_at": s.updated_at,
                 "href": f"/loesninger/{s.id}",
             }
@@ -64,7 +64,7 @@ def _list_table(solutions: list[Solution], session: Session) -> DataTable:
             Column("municipality", T.fields["municipality"]),
             Column("organisation_model", T.fields["organisation_model"]),
             Column("families", "Familier", "int"),
-            Column("focus", "Fokuspunkter besvaret"),
+            Column("focus", f"Fokuspunkter besvaret (af {len(focus_points())})", "int"),
             Column("version", T.version, "int"),
             Column("updated_at", "Senest ændret", "datetime"),
         ],

@@ -26,6 +26,10 @@ Kind = Literal[
 ]  # millions: an amount where øre are noise, shown «38,54 mio. kr.» (exact in Excel)
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
 ChartKind = Literal["bar", "lorenz", "timeline", "lines"]
+KIND_OF_KEY = {"month": "month"}
+"""Glossary keys that are of one kind wherever they appear: a table made from rows
+(:meth:`DataTable.of`, the command line's) writes a ``month`` as a date in Excel, as the web
+does."""
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,15 @@ class DataTable:
         chart: Chart | None = None,
     ) -> DataTable:
         """A table whose columns are its rows' keys (in order of first appearance), headed by
-        ``labels`` (the glossary's Danish names) where they have one."""
+        ``labels`` (the glossary's Danish names) where they have one, of the kind
+        :data:`KIND_OF_KEY` gives their key (else text: Excel writes the values as they are)."""
         labels = labels or {}
         keys = _keys(rows)
         return cls(
             title=title,
-            columns=[Column(key, labels.get(key, key)) for key in keys],
+            columns=[
+                Column(key, labels.get(key, key), KIND_OF_KEY.get(key, "text")) for key in keys
+            ],
             rows=rows,
             filename=name,
             notes=list(notes),

@@ -8,6 +8,7 @@ from tvaers.core.errors import Issue
 from tvaers.data.importer import ImportResult
 from tvaers.data.issues import IssueSink
 from tvaers.data.summary import Summary
+from tvaers.draw.charts import area_bars
 from tvaers.reports.excel import Sheet, write_workbook
 
 
@@ -28,6 +29,10 @@ def write_summary(
             f"Familier: {summary.families:,}".replace(",", "."),
         ],
         widths={0: 34},
+        chart=area_bars(  # the web's bars of the same figures (/data), native
+            [{"name": a.name, "millions": float(a.expenditure) / 1e6} for a in summary.areas],
+            "Driftsudgifter pr. sektorområde (mio. kr.)",
+        ),
     )
     sheets = [areas]
     if result is not None:

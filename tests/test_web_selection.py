@@ -434,7 +434,7 @@ def test_recording_a_basis(rules: FastAPI) -> None:
         data={"kind": "consent", "reference": "Samtykke, j.nr. 2", "valid_from": "2025-01-01",
               "valid_to": "2025-06-30"},
     )  # fmt: skip
-    assert expired.status_code == 200 and "udløb 30-06-2025" in expired.text
+    assert expired.status_code == 200 and "udløb 30. juni 2025" in expired.text
     # a date that must be a typing error is refused
     typo = client.post(
         f"/loesninger/{SOLUTION}/udvaelgelse/grundlag",

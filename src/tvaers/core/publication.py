@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from tvaers.core.money import format_dkk
-from tvaers.core.periods import Month, local_time
+from tvaers.core.periods import Month, danish_date, local_time
 
 Kind = Literal[
     "text", "int", "money", "millions", "decimal", "date", "datetime", "share", "bool", "month"
@@ -145,7 +145,8 @@ def display(value: Any, kind: str = "text") -> str:
     if kind == "month" and isinstance(value, str) and MONTH_TEXT.fullmatch(value):
         return Month.parse(value).danish()
     if isinstance(value, datetime):
-        return local_time(value).strftime("%d-%m-%Y %H:%M")
+        moment = local_time(value)
+        return f"{danish_date(moment.date())} kl. {moment:%H.%M}"
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return danish_date(value)
     return str(value)

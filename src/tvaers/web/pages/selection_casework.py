@@ -31,7 +31,7 @@ from tvaers.access import Actor
 from tvaers.anchoring import service as solutions
 from tvaers.core.access import BASIS_RECORDERS, CASEWORK_ROLES
 from tvaers.core.errors import CaseworkRefused, NoData, NotFound
-from tvaers.core.periods import parse_day, today
+from tvaers.core.periods import danish_date, parse_day, today
 from tvaers.core.units import Unit
 from tvaers.draw import service as draw_service
 from tvaers.selection import bases, decisions, rule_store
@@ -186,7 +186,7 @@ def _status(session: Session, solution: Solution, rule: RuleSet) -> dict[str, st
             found[period.subject] = (
                 S["ongoing"].capitalize()
                 if period.enrolled_on <= now
-                else f"Indskrives {period.enrolled_on.strftime('%d-%m-%Y')}"
+                else f"Indskrives {danish_date(period.enrolled_on)}"
             )
     return found
 
@@ -394,9 +394,7 @@ def _assessed(
     except CaseworkRefused as exc:
         return _not_recorded(request, session, who, post, str(exc))
     message = (
-        S["assessed_enrolled"].format(day=enrol_on.strftime("%d-%m-%Y"))
-        if enrol_on
-        else S["assessed"]
+        S["assessed_enrolled"].format(day=danish_date(enrol_on)) if enrol_on else S["assessed"]
     )
     flash(request, message)
     return redirect(post.url)
@@ -460,5 +458,5 @@ def _enrolled(
         return _not_recorded(
             request, session, who, post, str(exc), "Indskrivningen er ikke registreret"
         )
-    flash(request, S["enrolled"].format(day=on.strftime("%d-%m-%Y")))
+    flash(request, S["enrolled"].format(day=danish_date(on)))
     return redirect(post.url)

@@ -291,10 +291,10 @@ async def record_basis(
         return _basis_page(request, session, who, solution, 422, str(exc), values)
     timing = basis_timing(valid_from, valid_to)
     if timing == "later":
-        flash(request, S["basis_recorded_later"].format(day=valid_from.strftime("%d-%m-%Y")))
+        flash(request, S["basis_recorded_later"].format(day=danish_date(valid_from)))
         return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
     if timing == "expired" and valid_to is not None:
-        flash(request, S["basis_recorded_expired"].format(day=valid_to.strftime("%d-%m-%Y")))
+        flash(request, S["basis_recorded_expired"].format(day=danish_date(valid_to)))
         return redirect(f"/loesninger/{solution.id}/udvaelgelse/grundlag")
     flash(request, S["basis_recorded"])
     return redirect(f"/loesninger/{solution.id}/udvaelgelse")

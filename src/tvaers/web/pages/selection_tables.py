@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tvaers.core.periods import danish_date
 from tvaers.core.publication import Column, DataTable, display
 from tvaers.core.units import Unit
 from tvaers.selection.candidates import CandidateDetail
@@ -113,7 +114,7 @@ def candidate_table(
     ]
     return DataTable(
         title=f"{S['candidate_list']}: {rule.label} (version {version.version}) pr. "
-        f"{as_of.strftime('%d-%m-%Y')}",
+        f"{danish_date(as_of)}",
         columns=columns,
         rows=shown,
         filename=f"kandidater-loesning-{solution.id}-{rule.key}-{as_of.isoformat()}",

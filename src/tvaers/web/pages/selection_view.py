@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tvaers.access import Actor
 from tvaers.core.errors import ConfigError, NoData
+from tvaers.core.periods import danish_date
 from tvaers.core.publication import Chart, Column, DataTable, display
 from tvaers.core.units import TOTAL_AREA, Unit
 from tvaers.draw import service as draw_service
@@ -170,7 +171,7 @@ def summary_tables(
     """Every table of the statistical view, from the service's suppressed summary (``names``:
     the sector areas' Danish names for the conditions that name one)."""
     texts = leaf_texts(rule, names or {})
-    noun, day = _noun(rule), summary.as_of.strftime("%d-%m-%Y")
+    noun, day = _noun(rule), danish_date(summary.as_of)
     window = T.period(summary.window)
     families = rule.unit is Unit.FAMILY  # for citizens, units and citizens are the same count
     stem = f"maalgruppe-{rule.key}-{summary.as_of.isoformat()}"
@@ -307,7 +308,7 @@ def comparison_tables(compared: comparison.Comparison, rule: RuleSet) -> dict[st
         row[_label(cell["variant"])] = cell["units"]
     return {
         "compare": DataTable(
-            title=f"{S['compare']} pr. {compared.as_of.strftime('%d-%m-%Y')}",
+            title=f"{S['compare']} pr. {danish_date(compared.as_of)}",
             columns=[
                 Column("which", "Regel"),
                 Column("label", S["label"]),

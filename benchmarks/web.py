@@ -53,6 +53,7 @@ with sessions(engine)() as session:
             users.add(session, person.username, person.full_name, person.role, PASSWORD)
         except users.UserError:
             users.set_password(session, person.username, PASSWORD, actor="benchmark")
+            users.unlock(session, person.username, actor="benchmark")
     session.commit()
     furesoe = select(Solution.id).where(Solution.name == "Tværgående løsning i Furesø")
     print(session.scalars(furesoe).first())

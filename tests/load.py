@@ -14,6 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2 as httpx
 
@@ -68,15 +69,23 @@ class Visitor:
         if self.role in PURPOSE:
             client.post("/formaal", data={"purpose": PURPOSE[self.role]})
 
-    def run(self, deadline: float, start: int = 0) -> None:
-        with httpx.Client(base_url=self.url, timeout=120.0) as client:
-            try:
-                self.sign_in(client)
-            except (AssertionError, httpx.HTTPError) as exc:
-                self.errors.append(f"log ind: {exc}")
-                return
-            pages = [page.format(solution=self.solution) for page in PAGES[self.role]]
-            index = start
+    def signed_in(self) -> httpx.Client | None:
+        """A client signed in as the role's user (``None``, and the error noted, if refused)."""
+        client = httpx.Client(base_url=self.url, timeout=120.0)
+        try:
+            self.sign_in(client)
+        except (AssertionError, httpx.HTTPError) as exc:
+            self.errors.append(f"log ind: {str(exc)[:200]}")
+            client.close()
+            return None
+        return client
+
+    def run(self, client: httpx.Client | None, deadline: float, start: int = 0) -> None:
+        if client is None:
+            return
+        pages = [page.format(solution=self.solution) for page in PAGES[self.role]]
+        index = start
+        try:
             while time.monotonic() < deadline:
                 page = pages[index % len(pages)]
                 index += 1
@@ -88,14 +97,19 @@ class Visitor:
                     continue
                 seconds = time.perf_counter() - began
                 self.visits.append(Visit(page, answer.status_code, seconds, self.role))
+        finally:
+            client.close()
 
 
 def run_visitors(url: str, clients: int, seconds: float, solution: int = 1) -> list[Visitor]:
     """``clients`` visitors (the roles in turn) for ``seconds``; returns them when all are done."""
-    deadline = time.monotonic() + seconds
     visitors = [Visitor(url, ROLES[i % len(ROLES)], solution) for i in range(clients)]
-    threads = [threading.Thread(target=v.run, args=(deadline, i), daemon=True)
-               for i, v in enumerate(visitors)]  # fmt: skip
+    # one after another: several sign-ins of one account at the same instant count as failed
+    # attempts until checked, and a fourth locks it (store.users.authenticate)
+    signed = [visitor.signed_in() for visitor in visitors]
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=v.run, args=(client, deadline, i), daemon=True)
+               for i, (v, client) in enumerate(zip(visitors, signed, strict=True))]  # fmt: skip
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -103,7 +117,7 @@ def run_visitors(url: str, clients: int, seconds: float, solution: int = 1) -> l
     return visitors
 
 
-def percentiles(visits: list[Visit]) -> dict[str, dict[str, float]]:
+def percentiles(visits: list[Visit]) -> dict[str, dict[str, Any]]:
     """Per page: count, p50 and p95 seconds, and the statuses seen."""
     by_page: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:

@@ -141,21 +141,31 @@ ROLES = ("administrator", "finance_consultant", "area_chief", "solution_leader",
          "analyst")  # fmt: skip
 
 
-@pytest.fixture
-def web(settings: Settings):
-    """The app with one user per role, the five example solutions and the mini municipality."""
+def seeded_app(settings: Settings, data: str = "mini", extra=None):  # type: ignore[no-untyped-def]
+    """The app on ``settings`` with the fixture municipality ``data`` imported, one user per role
+    (user name = the role with dashes, password PASSWORD) and the five example solutions;
+    ``extra(session)`` adds what a test file needs before the commit."""
     from tvaers.anchoring import examples
     from tvaers.data.importer import import_folder
     from tvaers.store import users
     from tvaers.web.app import create_app
 
-    import_folder(FIXTURES / "mini", settings)
+    import_folder(FIXTURES / data, settings)
     app = create_app(settings)
     with app.state.sessions() as session:
         for role in ROLES:
             users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
         examples.load(session)
+        if extra is not None:
+            extra(session)
         session.commit()
+    return app
+
+
+@pytest.fixture
+def web(settings: Settings):
+    """The app with one user per role, the five example solutions and the mini municipality."""
+    app = seeded_app(settings)
     yield app
     app.state.engine.dispose()
 

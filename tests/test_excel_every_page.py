@@ -27,7 +27,7 @@ from fastapi import FastAPI
 
 from tvaers.store.models import LegalBasis, SelectionBasis
 
-from .conftest import FIXTURES, PASSWORD, ROLES, client_for
+from .conftest import ROLES, client_for, seeded_app
 from .test_web_selection import ALL_ACTIVE, ANNA, FAMILIES, SOLUTION, XLSX, _import, _pseudonyms
 from .workbooks import Book, read_workbook
 
@@ -59,19 +59,9 @@ def app(sqlite_settings) -> FastAPI:
     """The app with one user per role, the example solutions, the selection municipality, the
     test rule sets, everyone enrolled in solution 1 from 1 July 2025, a selection basis for
     solution 1 and a citizen basis for Anna (whose page links her family)."""
-    from tvaers.anchoring import examples
-    from tvaers.data.importer import import_folder
     from tvaers.selection import decisions
-    from tvaers.store import users
-    from tvaers.web.app import create_app
 
-    import_folder(FIXTURES / "selection", sqlite_settings)
-    web = create_app(sqlite_settings)
-    with web.state.sessions() as session:
-        for role in ROLES:
-            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
-        examples.load(session)
-        session.commit()
+    web = seeded_app(sqlite_settings, "selection")
     for text in (ALL_ACTIVE, FAMILIES):
         assert _import(web, text).status_code == 303
     with web.state.sessions() as session:

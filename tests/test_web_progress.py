@@ -22,7 +22,7 @@ from tvaers.draw.session import opened
 from tvaers.selection import published, rule_store
 from tvaers.web.progress import POLLING
 
-from .conftest import FIXTURES, PASSWORD, ROLES, client_for
+from .conftest import FIXTURES, ROLES, client_for, seeded_app
 
 GROUP = """\
 rule_set: alle_aktive
@@ -37,20 +37,10 @@ include:
 
 
 def _app(settings: Settings) -> FastAPI:
-    from tvaers.anchoring import examples
-    from tvaers.data.importer import import_folder
-    from tvaers.store import users
-    from tvaers.web.app import create_app
-
-    import_folder(FIXTURES / "selection", settings)
-    app = create_app(settings)
-    with app.state.sessions() as session:
-        for role in ROLES:
-            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
-        examples.load(session)
-        rule_store.save_rule(session, GROUP, "analytiker")
-        session.commit()
-    return app
+    found: FastAPI = seeded_app(
+        settings, "selection", lambda s: rule_store.save_rule(s, GROUP, "analytiker")
+    )
+    return found
 
 
 @pytest.fixture

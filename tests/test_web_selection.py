@@ -34,7 +34,7 @@ from tvaers.store.models import (
 )
 from tvaers.store.publications import Ledger
 
-from .conftest import FIXTURES, PASSWORD, ROLES, TEST_KEY, client_for, csrf_of
+from .conftest import TEST_KEY, client_for, csrf_of, seeded_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOLUTION = 1
@@ -127,18 +127,7 @@ def _with_basis(app: FastAPI, role: str = "caseworker"):
 @pytest.fixture
 def web(settings):
     """The app with one user per role, the example solutions and the selection municipality."""
-    from tvaers.anchoring import examples
-    from tvaers.data.importer import import_folder
-    from tvaers.store import users
-    from tvaers.web.app import create_app
-
-    import_folder(FIXTURES / "selection", settings)
-    app = create_app(settings)
-    with app.state.sessions() as session:
-        for role in ROLES:
-            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
-        examples.load(session)
-        session.commit()
+    app = seeded_app(settings, "selection")
     yield app
     app.state.engine.dispose()
 

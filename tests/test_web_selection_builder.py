@@ -21,7 +21,7 @@ from tvaers.selection.dump import rule_set_to_yaml
 from tvaers.selection.parse import parse_rule_set
 from tvaers.selection.rule_files import ready_made
 
-from .conftest import FIXTURES, PASSWORD, ROLES, client_for, csrf_of
+from .conftest import client_for, csrf_of, seeded_app
 from .test_web_selection import ANNA, SOLUTION, _with_basis, _xlsx_text
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -88,19 +88,7 @@ def _set(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[str
 
 @pytest.fixture
 def web(settings):
-    from tvaers.anchoring import examples
-    from tvaers.data.importer import import_folder
-    from tvaers.store import users
-    from tvaers.web.app import create_app
-
-    import_folder(FIXTURES / "selection", settings)
-    app = create_app(settings)
-    with app.state.sessions() as session:
-        for role in ROLES:
-            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
-        examples.load(session)
-        rule_store.load_ready_made(session, "Tværs")
-        session.commit()
+    app = seeded_app(settings, "selection", lambda s: rule_store.load_ready_made(s, "Tværs"))
     yield app
     app.state.engine.dispose()
 

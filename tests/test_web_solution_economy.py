@@ -21,7 +21,7 @@ from tvaers.draw import service as draw_service
 from tvaers.draw import solution_economy
 from tvaers.draw.solution_economy import SolutionEconomy
 
-from .conftest import FIXTURES, PASSWORD, ROLES, client_for
+from .conftest import client_for, seeded_app
 from .test_web_selection import ANNA, SOLUTION, XLSX, _pseudonyms, _with_basis
 
 ENROLLED_ON = date(2025, 7, 1)
@@ -30,18 +30,7 @@ ENROLLED_ON = date(2025, 7, 1)
 @pytest.fixture
 def web(settings):
     """The app with one user per role, the example solutions and the selection municipality."""
-    from tvaers.anchoring import examples
-    from tvaers.data.importer import import_folder
-    from tvaers.store import users
-    from tvaers.web.app import create_app
-
-    import_folder(FIXTURES / "selection", settings)
-    app = create_app(settings)
-    with app.state.sessions() as session:
-        for role in ROLES:
-            users.add(session, role.replace("_", "-"), role.title(), role, PASSWORD)
-        examples.load(session)
-        session.commit()
+    app = seeded_app(settings, "selection")
     yield app
     app.state.engine.dispose()
 

@@ -148,10 +148,16 @@ def _write(path: Path, document: Document, kind: str, state: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    current = f"{kind}-{state[:24]}-"
-    for old in path.parent.glob(f"{kind}-*.json"):  # the few entries of this kind
-        if not old.name.startswith(current):
-            old.unlink(missing_ok=True)
+    _forget_older(path.parent, kind, state)
+
+
+def _forget_older(folder: Path, kind: str, state: str) -> None:
+    """Remove the entries of this kind computed from other loaded data, and their locks."""
+    for prefix, suffix in (("", ".json"), (".", ".lock")):
+        current = f"{prefix}{kind}-{state[:24]}-"
+        for old in folder.glob(f"{prefix}{kind}-*{suffix}"):  # the few entries of this kind
+            if not old.name.startswith(current):
+                old.unlink(missing_ok=True)
 
 
 def peek(settings: Settings, state: str | None, kind: str, parts: list[Any]) -> Document | None:
@@ -166,13 +172,6 @@ def _lock_of(path: Path) -> int:
     """The entry's lock file, open: one computation of the entry at a time, in every process."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return os.open(path.with_name(f".{path.stem}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-
-
-def _forget_locks(folder: Path, kind: str, state: str) -> None:
-    current = f".{kind}-{state[:24]}-"
-    for old in folder.glob(f".{kind}-*.lock"):
-        if not old.name.startswith(current):
-            old.unlink(missing_ok=True)
 
 
 def cached(
@@ -204,7 +203,6 @@ def cached(
         document = compute()
         try:
             _write(path, document, kind, state)
-            _forget_locks(path.parent, kind, state)
         except OSError as exc:
             log.warning("draw_cache_not_written", path=str(path), error=str(exc))
         return loads(dumps(document))  # the same types whether computed or read

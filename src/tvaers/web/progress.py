@@ -72,10 +72,6 @@ class Jobs:
             if self._running.get(key) is job:
                 del self._running[key]
 
-    def running(self) -> int:
-        with self._lock:
-            return len(self._running)
-
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 

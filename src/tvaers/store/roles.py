@@ -16,7 +16,13 @@ from sqlalchemy.engine import make_url
 from tvaers.core.errors import ErrorCode, TvaersError
 from tvaers.store.database import make_engine
 
-APPEND_ONLY = ("audit_log", "audit_checkpoints", "selection_decisions")
+APPEND_ONLY = (
+    "audit_log",
+    "audit_checkpoints",
+    "selection_decisions",
+    "grant_decisions",
+    "grant_commitments",
+)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -378,6 +378,10 @@ def user_add(
         ),
     ],
     name: Annotated[str, typer.Option(help="Fulde navn")] = "",
+    area: Annotated[
+        str | None,
+        typer.Option(help="En fagchefs sektorområde (fx children): godkendelser og disponeringer"),
+    ] = None,
     password_stdin: Annotated[
         bool, typer.Option(help="Læs adgangskoden fra standard input")
     ] = False,
@@ -404,7 +408,7 @@ def user_add(
     )
     with _store_session(settings) as session:
         try:
-            users.add(session, username, name, chosen, password, actor=actor)
+            users.add(session, username, name, chosen, password, actor=actor, sector_area=area)
         except users.UserError as exc:
             _fail(exc)
         session.commit()

@@ -58,6 +58,12 @@ BASIS_RECORDERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER, Role.AREA_CH
 # amount of the coverage report, to reconcile with the books): never under casework.
 MICRODATA_ROLES = frozenset({Role.ANALYST, Role.FINANCE_CONSULTANT})
 ADMINS = frozenset({Role.ADMINISTRATOR})
+# Focus point 4 (issue 12): who sets the competence plan, proposes grants and keys, and who
+# approves keys (the coordination group of area chiefs). Who decides a grant is the plan's.
+PLAN_EDITORS = frozenset({Role.ADMINISTRATOR, Role.FINANCE_CONSULTANT})
+GRANT_PROPOSERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER})
+KEY_PROPOSERS = frozenset({Role.SOLUTION_LEADER, Role.FINANCE_CONSULTANT})
+KEY_APPROVERS = frozenset({Role.AREA_CHIEF})
 
 
 def purposes_for(role: Role) -> list[Purpose]:

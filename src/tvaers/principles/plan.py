@@ -170,16 +170,20 @@ def _level(raw: Mapping[str, Any], number: int) -> Level:
         unknown = set(c) - {"total", "per_year", "intervention", "sector_area"}
         if unknown:
             raise PrinciplesError(f"{where}, loft {i}: ukendte felter {sorted(unknown)}.")
-        ceilings.append(Ceiling(
-            _amount(c.get("total"), where), _amount(c.get("per_year"), where),
-            str(c["intervention"]) if c.get("intervention") is not None else None,
-            str(c["sector_area"]) if c.get("sector_area") is not None else None,
-        ))  # fmt: skip
+        ceilings.append(
+            Ceiling(
+                _amount(c.get("total"), where),
+                _amount(c.get("per_year"), where),
+                str(c["intervention"]) if c.get("intervention") is not None else None,
+                str(c["sector_area"]) if c.get("sector_area") is not None else None,
+            )
+        )
     roles = _roles(raw.get("roles") or [], where)
     if not roles:
         raise PrinciplesError(f"{where}: angiv de roller, der træffer afgørelse (roles).")
-    return Level(str(raw["key"]), str(raw["name"]), roles, tuple(ceilings),
-                 bool(raw.get("unlimited")))  # fmt: skip
+    return Level(
+        str(raw["key"]), str(raw["name"]), roles, tuple(ceilings), bool(raw.get("unlimited"))
+    )
 
 
 def parse_plan(text: str, source: str = "kompetenceplanen") -> CompetencePlan:
@@ -223,8 +227,11 @@ def plan_mapping(plan: CompetencePlan) -> dict[str, Any]:
     """The plan as plain data (JSON in the store, YAML out), read back by :func:`parse_plan`."""
     levels = []
     for level in plan.levels:
-        entry: dict[str, Any] = {"key": level.key, "name": level.name,
-                                 "roles": [r.value for r in level.roles]}  # fmt: skip
+        entry: dict[str, Any] = {
+            "key": level.key,
+            "name": level.name,
+            "roles": [r.value for r in level.roles],
+        }
         ceilings = []
         for c in level.ceilings:
             named = (("intervention", c.intervention), ("sector_area", c.sector_area))
@@ -237,8 +244,11 @@ def plan_mapping(plan: CompetencePlan) -> dict[str, Any]:
         if level.unlimited:
             entry["unlimited"] = True
         levels.append(entry)
-    out: dict[str, Any] = {"plan": plan.name, "valid_from": plan.valid_from.isoformat(),
-                           "levels": levels}  # fmt: skip
+    out: dict[str, Any] = {
+        "plan": plan.name,
+        "valid_from": plan.valid_from.isoformat(),
+        "levels": levels,
+    }
     if plan.area_approval:
         out["area_approval"] = {k: _number(v) for k, v in plan.area_approval.items()}
     if plan.increase_without_approval_percent is not None:

@@ -151,6 +151,7 @@ class Grant(Base):
     level_name: Mapped[str] = mapped_column(Text)
     requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # {key, label, roles, area}
     paying_area: Mapped[str | None] = mapped_column(String(40))  # one payer, when no key
+    shares: Mapped[list[list[str]]] = mapped_column(JSON)  # [[area, share text]], as split
     key_version_id: Mapped[int | None] = mapped_column(ForeignKey("distribution_key_versions.id"))
     replaces_grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id"))
     status: Mapped[str] = mapped_column(String(10), default="proposed")

@@ -35,7 +35,10 @@ def add(
     role: str,
     password: str | None,
     actor: str = "system",
+    sector_area: str | None = None,
 ) -> User:
+    """A new user; ``sector_area``: the area whose budget an area chief answers for (their
+    approvals and the commitments on their budget follow it)."""
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise UserError("Brugernavnet må kun indeholde bogstaver, tal, punktum, - og _")
@@ -50,10 +53,12 @@ def add(
         password_hash=_hasher.hash(password) if password else None,
         active=True,
         failed_logins=0,
+        sector_area=(sector_area or "").strip() or None,
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "bruger_oprettet", detail={"bruger": username, "rolle": role})
+    detail = {"bruger": username, "rolle": role, "sektoromraade": user.sector_area}
+    audit.record(session, actor, "bruger_oprettet", detail=detail)
     return user
 
 

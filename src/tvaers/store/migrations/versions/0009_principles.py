@@ -135,6 +135,7 @@ def _grants() -> None:
         sa.Column("level_name", sa.Text, nullable=False),
         sa.Column("requirements", sa.JSON, nullable=False),
         sa.Column("paying_area", sa.String(40)),
+        sa.Column("shares", sa.JSON, nullable=False),
         sa.Column("key_version_id", sa.Integer, sa.ForeignKey("distribution_key_versions.id")),
         sa.Column("replaces_grant_id", sa.Integer, sa.ForeignKey("grants.id")),
         sa.Column("status", sa.String(10), nullable=False),

@@ -26,7 +26,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from tvaers.draw.queries_money import from_ore, largest_remainder, to_ore
+from tvaers.draw.queries_money import MONEY, from_ore, largest_remainder, to_ore
 from tvaers.principles.keys import KeyDefinition
 from tvaers.principles.model import PrinciplesError, integer_weights
 
@@ -242,3 +242,68 @@ def capacity(
         month=found.c_month, places=found.places, solution=found.solution.fill_null(0),
         others=found.others.fill_null(0),
     ).order_by("intervention", "month")  # fmt: skip
+
+
+# --- the figures of the who-pays view ---------------------------------------------------------
+
+COMMITMENTS_SCHEMA = pa.schema(
+    [("unit", pa.string()), ("subject", pa.string()), ("month", pa.date32()),
+     ("sector_area", pa.string()), ("amount_ore", pa.int64())]
+)  # fmt: skip
+MEASURES = ("booked", "paid", "committed")
+
+
+def area_month_sums(paid: ir.Table | None, commitments: ir.Table) -> ir.Table:
+    """``sector_area, month, booked, paid, committed``: the draw booked in the area, paid by it
+    after the keys (``paid``: :func:`who_pays`), and committed on it (``commitments``:
+    :data:`COMMITMENTS_SCHEMA`)."""
+    zero = ibis.literal(0).cast(MONEY)
+    c = commitments
+    money = [c.select("sector_area", "month", booked=zero, paid=zero,
+                      committed=from_ore(c.amount_ore))]  # fmt: skip
+    if paid is not None:
+        p = paid
+        money += [
+            p.select(sector_area=p.booked_area, month="month", booked=p.amount, paid=zero,
+                     committed=zero),
+            p.select(sector_area=p.paying_area, month="month", booked=zero, paid=p.amount,
+                     committed=zero),
+        ]  # fmt: skip
+    union = ibis.union(*money)
+    return union.group_by("sector_area", "month").aggregate(
+        **{m: union[m].sum().cast(MONEY) for m in MEASURES}
+    )
+
+
+def figure_cells(paid: ir.Table | None, commitments: ir.Table, citizens: ir.Table) -> ir.Table:
+    """``citizen, sector_area, month``: the citizens behind each area's and month's money —
+    booked or paid there, or with a commitment there (a family's: each of its members)."""
+    c = commitments
+    people = citizens.select(m_citizen=citizens.citizen.cast("string"), m_family="family")
+    families = c.filter(c.unit == "family")
+    members = families.join(people, families.subject == people.m_family)
+    cells = [
+        c.filter(c.unit == "citizen").select(citizen="subject", sector_area="sector_area",
+                                             month="month"),
+        members.select(citizen="m_citizen", sector_area="sector_area", month="month"),
+    ]  # fmt: skip
+    if paid is not None:
+        cells += [paid.select("citizen", "month", sector_area="booked_area"),
+                  paid.select("citizen", "month", sector_area="paying_area")]  # fmt: skip
+    shaped = [t.select(citizen=t.citizen.cast("string"), sector_area=t.sector_area.cast("string"),
+                       month=t.month.cast("date")) for t in cells]  # fmt: skip
+    return ibis.union(*shaped, distinct=True)
+
+
+def cell_counts(cells: ir.Table, total: str) -> ir.Table:
+    """``sector_area, month, citizens``: the distinct citizens of :func:`figure_cells` per area
+    and month (``YYYY-MM``), per area, per month and in all (``total`` in the summed key)."""
+    text = cells.mutate(month=cells.month.strftime("%Y-%m"))
+    label = ibis.literal(total)
+    levels = [
+        text.group_by("sector_area", "month"),
+        text.mutate(month=label).group_by("sector_area", "month"),
+        text.mutate(sector_area=label).group_by("sector_area", "month"),
+        text.mutate(sector_area=label, month=label).group_by("sector_area", "month"),
+    ]
+    return ibis.union(*[g.aggregate(citizens=ibis._.citizen.nunique()) for g in levels])

@@ -63,6 +63,7 @@ class Chart:
     end: str | None = None
     decimals: int = 0  # of the value axis (bar)
     reference: str | None = None  # a level per series to compare with (lines)
+    series_title: str = "Sektorområde"  # what a series is (lines: tooltip, Excel heading)
 
 
 @dataclass

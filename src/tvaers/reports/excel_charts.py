@@ -144,7 +144,8 @@ def _lines(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[An
     names = list(dict.fromkeys(str(r[series]) for r in chart.rows))
     months = sorted({str(r[chart.category]) for r in chart.rows})
     found = {(str(r[series]), str(r[chart.category])): r for r in chart.rows}
-    ws.write_row(top, col, ["Sektorområde", chart.category_title, chart.value_title, "Nulpunkt"])
+    headings = [chart.series_title, chart.category_title, chart.value_title]
+    ws.write_row(top, col, [*headings, "Nulpunkt"] if chart.reference else headings)
     native = workbook.add_chart({"type": "line"})
     line = top
     for j, name in enumerate(names):

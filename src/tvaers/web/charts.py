@@ -178,11 +178,14 @@ def _lines(chart: Chart) -> dict[str, Any]:
         "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6},
     }
     tooltip = [
-        {"field": series, "type": "nominal", "title": "Sektorområde"},
+        {"field": series, "type": "nominal", "title": chart.series_title},
         {"field": "day", "type": "temporal", "title": "Måned", "format": "%B %Y"},
         {"field": value, "type": "quantitative", "title": chart.value_title, "format": ",.2f"},
-        {"field": reference, "type": "quantitative", "title": "Nulpunkt", "format": ",.2f"},
     ]
+    if chart.reference:
+        tooltip.append(
+            {"field": reference, "type": "quantitative", "title": "Nulpunkt", "format": ",.2f"}
+        )
     return _spec(
         chart.title,
         280,
@@ -192,10 +195,11 @@ def _lines(chart: Chart) -> dict[str, Any]:
              "encoding": {"x": x, "y": {"field": value, "type": "quantitative",
                                         "title": chart.value_title, "axis": money},
                           "color": colour, "tooltip": tooltip}},
-            {"transform": [{"filter": {"field": reference, "valid": True}}],
-             "mark": {"type": "line", "strokeDash": [4, 4], "opacity": 0.8},
-             "encoding": {"x": x, "y": {"field": reference, "type": "quantitative"},
-                          "color": colour, "detail": {"field": series}}},
+            *([{"transform": [{"filter": {"field": reference, "valid": True}}],
+                "mark": {"type": "line", "strokeDash": [4, 4], "opacity": 0.8},
+                "encoding": {"x": x, "y": {"field": reference, "type": "quantitative"},
+                             "color": colour, "detail": {"field": series}}}]
+              if chart.reference else []),
         ],
     )  # fmt: skip
 

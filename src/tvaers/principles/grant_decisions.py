@@ -137,8 +137,9 @@ def decide(
     reason: str = "",
     requirement: str | None = None,
 ) -> Grant:
-    """Approve or reject the grant for one of its pending requirements that the actor may
-    decide (``requirement`` names it; else the first such). A rejection ends the grant as
+    """Approve or reject the grant for its pending requirements that the actor may decide —
+    all of them at once (a paying area's chief who may also decide at the routed level gives
+    one decision for both), or the one ``requirement`` names. A rejection ends the grant as
     rejected; the last approval makes it approved and writes its commitments."""
     grant = locked(session, grant_id)
     access.solution_gate(session, actor, grant.solution_id)
@@ -159,10 +160,12 @@ def decide(
     ]
     if not mine:
         raise PrinciplesError(_cannot_text(grant, open_, requirement))
-    chosen = mine[0]
     seen = grant.row_version
-    decision(session, grant, "approval" if approve else "rejection", chosen["key"], actor, reason)
-    rest = [r for r in open_ if r["key"] != chosen["key"]]
+    for chosen in mine:  # the grant's requirements: one or two
+        kind = "approval" if approve else "rejection"
+        decision(session, grant, kind, chosen["key"], actor, reason)
+    keys = [r["key"] for r in mine]
+    rest = [r for r in open_ if r["key"] not in keys]
     status = (
         GrantStatus.REJECTED
         if not approve
@@ -174,7 +177,7 @@ def decide(
     if status is GrantStatus.APPROVED:
         _write_commitments(session, grant)
     action = "bevilling_godkendt" if approve else "bevilling_afslaaet"
-    audit(session, actor, grant, action, {"requirement": chosen["key"], "reason": reason})
+    audit(session, actor, grant, action, {"requirements": keys, "reason": reason})
     return grant
 
 
@@ -204,8 +207,8 @@ def _status_text(session: Session, grant: Grant) -> str:
     ).first()
     who = f" af {last.decided_by}" if last else ""
     return (
-        f"Bevillingen er {STATUS_LABELS[GrantStatus(grant.status)].lower()}{who} og kan "
-        "ikke afgøres igen; en ændring er en ny bevilling."
+        f"Bevillingen er allerede {STATUS_LABELS[GrantStatus(grant.status)].lower()}{who} og "
+        "kan ikke afgøres igen; din afgørelse er ikke gemt. En ændring er en ny bevilling."
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from tvaers import access
 from tvaers.access import Actor
 from tvaers.anchoring.examples import ACTOR as EXAMPLE_ACTOR
-from tvaers.anchoring.examples import records
+from tvaers.anchoring.examples import records, solution_data
 from tvaers.core.access import (
     KEY_APPROVERS,
     KEY_PROPOSERS,
@@ -107,7 +107,7 @@ def load_example_placements(session: Session) -> int:
     names = {s.name: s.id for s in session.scalars(select(Solution).where(Solution.example))}
     count = 0
     for record in records():
-        solution_id = names.get(record["name"])
+        solution_id = names.get(solution_data(record).name)
         if solution_id is None:
             continue
         for principle in record.get("principles") or []:  # one to two per solution

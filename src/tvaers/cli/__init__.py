@@ -452,6 +452,8 @@ def user_unlock(
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
+from tvaers.cli import grants as _grants  # noqa: E402, F401
+from tvaers.cli import principles as _principles  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
 from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401

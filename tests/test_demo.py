@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from tvaers.cli import app
 from tvaers.core.config import Settings
 from tvaers.store.database import make_engine, sessions
-from tvaers.store.models import Enrolment, SelectionDecision
+from tvaers.store.models import Enrolment, SelectionDecision, Solution
+from tvaers.store.models_principles import Grant
 
 from .conftest import TEST_KEY
 
@@ -34,14 +35,24 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
     assert found, printed
     group, enrolled = int(found.group(1)), int(found.group(3))
     assert group >= 5 and enrolled == group
+    grants = re.search(r"Bevillinger i demoen: (\d+) på tværs af de fem løsninger — (\d+) bevilget",
+                       printed)  # fmt: skip
+    assert re.search(r"i alt [\d.]+,\d\d kr\. — stemmer til øren\.", printed), printed
+    assert grants and int(grants.group(1)) >= 24 and int(grants.group(2)) >= 15, printed
     second = runner.invoke(app, ["demo", "--no-serve", "--citizens", "8000"], env=env)
     assert second.exit_code == 0, second.output
-    assert "(0 nye i denne kørsel)" in " ".join(second.output.split())
+    again = " ".join(second.output.split())
+    assert "(0 nye i denne kørsel)" in again
+    assert "Demoens bevillinger findes allerede; ingen nye." in again
     engine = make_engine(Settings(home=tmp_path, pseudonym_key=TEST_KEY).store_url)
     try:
         with sessions(engine)() as session:
-            assert session.scalar(select(func.count()).select_from(Enrolment)) == group
-            kinds = session.scalars(select(SelectionDecision.kind)).all()
+            furesoe = select(Solution.id).where(Solution.name == "Tværgående løsning i Furesø")
+            assert session.scalar(select(func.count()).select_from(Enrolment).where(
+                Enrolment.solution_id.in_(furesoe))) == group  # fmt: skip
+            kinds = session.scalars(select(SelectionDecision.kind).where(
+                SelectionDecision.solution_id.in_(furesoe))).all()  # fmt: skip
             assert kinds.count("assessment") == kinds.count("enrolment") == group
+            assert session.scalar(select(func.count()).select_from(Grant)) == int(grants.group(1))
     finally:
         engine.dispose()

@@ -13,6 +13,7 @@ from tvaers.core.config import Settings
 from tvaers.core.errors import TvaersError
 from tvaers.core.periods import danish_date
 from tvaers.core.suppression import SMALL_CELL
+from tvaers.selection.statistics import Summary
 
 # --- the demo ---------------------------------------------------------------------------------
 
@@ -21,6 +22,13 @@ DEMO_USER = "leder"  # the demo's solution leader (tvaers demo creates one user 
 DEMO_SOLUTION = "Tværgående løsning i Furesø"
 DEMO_AS_OF = date(2026, 1, 31)
 DEMO_ENROL_ON = date(2026, 2, 1)
+OTHER_GROUP = 12  # the other example solutions: 12-100 families each (VIVE, slide 7)
+OTHER_GROUPS = (
+    ("Job og Familie", "kl_familier_med_mange_ydelser"),  # Assens
+    ("Tværgående løsning i Helsingør", "kl_boernesag_og_overfoerselsindkomst"),
+    ("Familieplanen", "kl_udsatte_unge"),  # Høje-Taastrup
+    ("Fælles om målet", "kl_misbrug_og_overfoerselsindkomst"),  # Albertslund
+)
 DEMO_BASIS = (
     "Demo på syntetiske data uden rigtige borgere; i drift: kommunens hjemmel til "
     "udveksling af oplysninger på tværs (retssikkerhedslovens § 11 c) og borgerens samtykke."
@@ -30,10 +38,52 @@ DEMO_BASIS = (
 def demo_selection(settings: Settings) -> None:
     """Select Furesø's target group in the demo municipality on 31 January 2026 and enrol it in
     the Furesø example solution on 1 February (assessment and enrolment recorded and logged;
-    a second run enrols nobody twice). Prints the group's size and cost."""
+    a second run enrols nobody twice). Prints the group's size and cost. The other four example
+    solutions get a group of their own from KL's ready-made rule sets (at most
+    ``OTHER_GROUP`` each), so that the demo's grants can be made for all five."""
+    from tvaers.core.money import format_dkk
+
+    found = enrol_group(settings, DEMO_RULE, DEMO_SOLUTION)
+    if found is None:
+        return
+    figures, enrolled, active = found
+    size = (
+        f"færre end {SMALL_CELL}"
+        if figures.units is None
+        else f"{figures.units:,}".replace(",", ".")
+    )
+    cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
+    console.print(
+        f"Furesøs målgruppe pr. {danish_date(DEMO_AS_OF)}: {size} borgere med et "
+        f"ressourcetræk på {cost} i {figures.window.danish()}. {active} er indskrevet i "
+        f"'{DEMO_SOLUTION}' fra {danish_date(DEMO_ENROL_ON)}"
+        + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
+    )
+    for solution, rule in OTHER_GROUPS:
+        other = enrol_group(settings, rule, solution, OTHER_GROUP)
+        if other is not None:
+            console.print(f"'{solution}': {other[2]} indskrevet (regelsæt {rule}).")
+    demo_principles(settings)
+
+
+def demo_principles(settings: Settings) -> None:
+    """Focus point 4 in the demo: the area chiefs, the plan, placements, a key, the grants."""
+    from tvaers.cli.demo_grants import demo_chiefs, demo_grants
+
+    for username, area, password in demo_chiefs(settings):
+        console.print(f"Fagchef {username} ({area}) har adgangskoden {password}")
+    demo_grants(settings)
+
+
+def enrol_group(
+    settings: Settings, rule_key: str, solution_name: str, limit: int | None = None
+) -> tuple[Summary, int, int] | None:
+    """Evaluate the ready-made rule set on the demo's date and enrol its candidates (the
+    ``limit`` highest scored, or all) in the named example solution, recording a selection
+    basis first when it has none. Returns the published figures, how many were enrolled now
+    and how many are enrolled in all; ``None`` when the solution or the data are missing."""
     from sqlalchemy import select
 
-    from tvaers.core.money import format_dkk
     from tvaers.draw import service as draw_service
     from tvaers.selection import bases, decisions, statistics
     from tvaers.selection.candidates import candidates as candidate_list
@@ -42,11 +92,11 @@ def demo_selection(settings: Settings) -> None:
     from tvaers.store.models import Solution
 
     with acting(settings, DEMO_USER, "casework") as (session, actor):
-        rule, version = _rule(session, DEMO_RULE, READY_MADE)
-        found = session.scalars(select(Solution).where(Solution.name == DEMO_SOLUTION)).first()
+        rule, version = _rule(session, rule_key, READY_MADE)
+        found = session.scalars(select(Solution).where(Solution.name == solution_name)).first()
         if found is None:
-            err.print(f"Demoens løsning '{DEMO_SOLUTION}' findes ikke; ingen indskrivning.")
-            return
+            err.print(f"Demoens løsning '{solution_name}' findes ikke; ingen indskrivning.")
+            return None
         solution_id = found.id
         if access.selection_basis(session, solution_id) is None:
             bases.record_selection_basis(
@@ -56,11 +106,11 @@ def demo_selection(settings: Settings) -> None:
         with draw_service.opened(settings) as analysis:
             evaluation = evaluate(analysis, rule, DEMO_AS_OF)
             figures = statistics.published_summary(evaluation, lambda: store(settings), DEMO_USER)
-            rows = candidate_list(evaluation).to_pylist()
+            rows = candidate_list(evaluation).to_pylist()[:limit]
             listed = listed_citizens(evaluation, [r[evaluation.unit.value] for r in rows])
     except TvaersError as exc:
         err.print(f"Målgruppen kunne ikke udvælges: {exc}")
-        return
+        return None
     unit = evaluation.unit.value
     enrolled = 0
     with acting(settings, DEMO_USER, "casework") as (session, actor):
@@ -75,7 +125,8 @@ def demo_selection(settings: Settings) -> None:
                 continue
             decisions.assess(
                 session, solution_id, unit, subject, "accepted", "unknown", "unknown",
-                f"{ENROL_WITHOUT} Demo: udvalgt efter Furesøs regelsæt og kompleksitetsscore.",
+                f"{ENROL_WITHOUT} Demo: udvalgt efter regelsættet {rule.key} og "
+                "kompleksitetsscore.",
                 actor.username, access.basis_text(basis),
                 enrol_on=DEMO_ENROL_ON, rule_key=rule.key, rule_version=version,
                 score=row["score"], assessed_on=DEMO_AS_OF,
@@ -83,15 +134,4 @@ def demo_selection(settings: Settings) -> None:
             enrolled += 1
         session.flush()
         active = len(decisions.enrolments(session, solution_id, active_on=DEMO_ENROL_ON))
-    size = (
-        f"færre end {SMALL_CELL}"
-        if figures.units is None
-        else f"{figures.units:,}".replace(",", ".")
-    )
-    cost = "(skjult)" if figures.cost is None else format_dkk(figures.cost)
-    console.print(
-        f"Furesøs målgruppe pr. {danish_date(DEMO_AS_OF)}: {size} borgere med et "
-        f"ressourcetræk på {cost} i {figures.window.danish()}. {active} er indskrevet i "
-        f"'{DEMO_SOLUTION}' fra {danish_date(DEMO_ENROL_ON)}"
-        + (f" ({enrolled} nye i denne kørsel)." if enrolled != active else ".")
-    )
+    return figures, enrolled, active

@@ -249,11 +249,13 @@ def _demo_users(settings: Settings) -> list[tuple[str, str, str]]:
     import secrets
 
     from tvaers.anchoring import examples
+    from tvaers.principles.service import load_example_placements
     from tvaers.store import users
 
     created = []
     with _store_session(settings) as session:
         examples.load(session)
+        load_example_placements(session)
         for username, name, role in DEMO_USERS:
             password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
             try:

@@ -79,13 +79,16 @@ def solution_list() -> None:
 
 @solution_app.command("examples")
 def solution_examples(user: UserOption = None) -> None:
-    """Indlæs de fem kommuners løsninger fra VIVEs undersøgelse (2018) som eksempler."""
+    """Indlæs de fem kommuners løsninger fra VIVEs undersøgelse (2018) som eksempler, med
+    placeringen af visitation og betaling fra VIVEs tabel 4.2."""
     from tvaers.anchoring import examples
+    from tvaers.principles.service import load_example_placements
 
     settings = _settings()
     with acting(settings, user) as (session, actor):
         access.require_role(actor, SOLUTION_EDITORS, "At indlæse eksempelløsninger")
         created = examples.load(session)
+        load_example_placements(session)
     console.print(
         f"{created} eksempelløsninger er indlæst."
         if created

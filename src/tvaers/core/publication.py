@@ -22,8 +22,11 @@ from tvaers.core.money import format_dkk
 from tvaers.core.periods import Month, danish_date, local_time
 
 Kind = Literal[
-    "text", "int", "money", "millions", "decimal", "date", "datetime", "share", "bool", "month"
-]  # millions: an amount where øre are noise, shown «38,54 mio. kr.» (exact in Excel)
+    "text", "int", "money", "millions", "decimal", "date", "datetime", "share", "bool", "month",
+    "checkbox",
+]  # fmt: skip
+# millions: an amount where øre are noise, shown «38,54 mio. kr.» (exact in Excel); checkbox:
+# a tick box in Excel (a list to tick off), left out of the page
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
 ChartKind = Literal["bar", "lorenz", "timeline", "lines"]
 KIND_OF_KEY = {"month": "month"}

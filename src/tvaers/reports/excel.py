@@ -72,6 +72,13 @@ class MonthStart(date):
     """A month column's value in Excel: the first day, shown as «mmm yyyy»."""
 
 
+@dataclass(frozen=True)
+class Checkbox:
+    """A ``checkbox`` column's value in Excel: a tick box to click (a list to tick off)."""
+
+    checked: bool
+
+
 def _cell(value: Any, kind: str) -> Any:
     if kind == "month" and isinstance(value, str) and MONTH_TEXT.fullmatch(value):
         return MonthStart(int(value[:4]), int(value[5:]), 1)
@@ -79,6 +86,8 @@ def _cell(value: Any, kind: str) -> Any:
         return local_time(value)
     if kind == "bool" and value is not None:
         return bool(value)
+    if kind == "checkbox":
+        return Checkbox(bool(value))
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -145,6 +154,8 @@ def _write(
 ) -> None:
     if value is None:
         ws.write_blank(row, col, None)
+    elif isinstance(value, Checkbox):
+        ws.insert_checkbox(row, col, value.checked)
     elif isinstance(value, bool):
         ws.write_string(row, col, "Ja" if value else "Nej")
     elif isinstance(value, Decimal):

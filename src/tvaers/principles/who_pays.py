@@ -317,14 +317,15 @@ def who_pays(
     if note is not None or shown is None:
         return WhoPays(None if note else found.count, note, shown, applied, ())
     plan = _commitments_table(commitments)
-    citizens = analysis.table("citizens")
-    cells = materialise(analysis.backend, "who_pays_cells",
-                        pq.figure_cells(found.paid, plan, citizens))  # fmt: skip
-    days = [m.first_day for m in shown.months()]
-    text = [d.strftime("%Y-%m") for d in days]
     sums = pq.area_month_sums(found.paid, plan)
     money = sums.mutate(month=sums.month.strftime("%Y-%m")).to_pyarrow().to_pylist()
     areas = sorted({r["sector_area"] for r in money})
+    if not areas:  # nothing drawn, nothing committed
+        return WhoPays(found.count, None, shown, applied, ())
+    cells = materialise(analysis.backend, "who_pays_cells",
+                        pq.figure_cells(found.paid, plan, analysis.table("citizens")))  # fmt: skip
+    days = [m.first_day for m in shown.months()]
+    text = [d.strftime("%Y-%m") for d in days]
     keyed = {(r["sector_area"], r["month"]): r for r in money}  # areas x months: the figures
     measures = {m: {(a, t): keyed.get((a, t), {}).get(m) or ZERO for a in areas
                     for t in text} for m in pq.MEASURES}  # fmt: skip

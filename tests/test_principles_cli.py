@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -29,6 +30,7 @@ from tvaers.store.models import AuditEntry
 from tvaers.store.models_principles import Grant
 
 from .conftest import CLI_USERS, FIXTURES, TEST_KEY, add_cli_users, record_selection_basis
+from .workbooks import read_workbook
 
 runner = CliRunner()
 FURESOE = "Tværgående løsning i Furesø"
@@ -242,6 +244,41 @@ def test_every_split_sums_to_the_amount(
     assert all(p[2] == 0 or (p[2] < 0) == (amount < 0) for p in parts)
 
 
+# --- distribution keys ------------------------------------------------------------------------
+
+
+def test_a_key_is_proposed_by_the_solution_and_approved_by_an_area_chief(
+    town: Settings, tmp_path: Path
+) -> None:
+    leader, chief = CLI_USERS["solution_leader"], CLI_USERS["area_chief"]
+    propose = ["key", "propose", "familiebehandling", "--solution", FURESOE, "--share",
+               "children=1/2", "--share", "adults=50%", "--justification",
+               "Familiebehandlingen hjælper både børn og forældre", "--valid-from", "01-01-2026"]  # fmt: skip
+    wrong = tvaers(town, *propose[:-2], "--valid-from", "2026-01-01", "--share", "health=1/3",
+                   "--user", leader)  # fmt: skip
+    assert wrong.exit_code == 1 and "ikke 100 %" in said(wrong)
+    assert tvaers(town, *propose, "--user", leader).exit_code == 0
+    self_approval = tvaers(town, "key", "approve", "familiebehandling", "--version", "1",
+                           "--user", leader)  # fmt: skip
+    assert self_approval.exit_code == 1 and "Afvist" in said(self_approval)
+    approved = tvaers(town, "key", "approve", "familiebehandling", "--version", "1", "--user",
+                      chief)  # fmt: skip
+    assert approved.exit_code == 0 and "godkendt" in said(approved), approved.output
+    again = tvaers(town, "key", "reject", "familiebehandling", "--version", "1", "--reason",
+                   "Nej", "--user", chief)  # fmt: skip
+    assert again.exit_code == 1 and "allerede godkendt" in said(again)
+    listed = json.loads(tvaers(town, "key", "list", "--format", "json").stdout)["keys"]
+    mine = [k for k in listed if k["key"] == "familiebehandling"]
+    assert [(k["version"], k["status"], k["shares"], k["solution"], k["valid_from"],
+             k["decided_by"]) for k in mine] == [
+        (1, "approved", "children 1/2, adults 50%", FURESOE, "2026-01-01", chief)]  # fmt: skip
+    for what in ("key", "placement"):
+        out = tmp_path / f"{what}.xlsx"
+        assert tvaers(town, what, "list", "--out", str(out)).exit_code == 0
+        book = read_workbook(f"{what} list", out.read_bytes())
+        assert book.sheets == 1 and not book.problems, book.problems
+
+
 # --- the competence plan ----------------------------------------------------------------------
 
 
@@ -312,6 +349,10 @@ def test_a_grant_from_proposal_to_approval_with_four_eyes(mini_town: Settings) -
     assert len(shown) == 1 and shown[0]["status"] == "approved"
     assert Decimal(str(shown[0]["total"])) == Decimal("14110.00")
     assert shown[0]["payers"] == "children 100%" and shown[0]["proposed_by"] == caseworker
+    out = town.home / "bevillinger.xlsx"
+    assert tvaers(town, "grant", "list", "--out", str(out), "--user", leader).exit_code == 0
+    book = read_workbook("grant list", out.read_bytes())
+    assert book.sheets == 1 and not book.problems, book.problems
     # one audit entry per decision, naming the real user, the citizen and the purpose
     actions = [(e.action, e.actor, e.citizen, e.purpose) for e in _audit(town)
                if e.action.startswith("bevilling")]  # fmt: skip

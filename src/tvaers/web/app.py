@@ -23,6 +23,10 @@ from tvaers.web.pages import (
     draw,
     focus,
     home,
+    principles,
+    principles_draw,
+    principles_keys,
+    principles_review,
     selection,
     selection_builder,
     selection_casework,
@@ -59,12 +63,15 @@ def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=str(folder / "templates"))
     filters.install(templates.env)
     selection_casework.install(templates.env)
+    principles.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
     # selection before selection_view: /maalgrupper/ny is not a rule set's key
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
                    selection_view,
-                   selection_casework, selection_enrolment, solution_economy, admin):  # fmt: skip
+                   selection_casework, selection_enrolment, solution_economy,
+                   principles, principles_draw, principles_keys, principles_review,
+                   admin):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(

@@ -21,6 +21,7 @@ from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require
 from tvaers.web.forms import DATE_FIELDS, TEXT_LIMITS, form_values, solution_from_form
 from tvaers.web.pages.focus import ANSWER_COLUMNS
+from tvaers.web.pages.principles import placement_summary
 from tvaers.web.tables import VERSION_COLUMNS, table_page, version_cells
 from tvaers.web.texts import T
 
@@ -133,6 +134,7 @@ def view(request: Request, solution_id: int, who: Viewer, session: DbSession) ->
         solution=solution,
         status=status(answers),
         can_edit=who.role in SOLUTION_EDITORS,
+        placements=placement_summary(session, solution),
     )
 
 

@@ -340,6 +340,9 @@ def test_a_grant_from_proposal_to_approval_with_four_eyes(mini_town: Settings) -
     route = json.loads(tvaers(town, "plan", "route", "--amount", "14110", "--area", "children",
                               "--format", "json").stdout)  # fmt: skip
     assert listed[0]["level"] == route["level_name"] and route["plan_version"] == 1
+    for who, ids in ((leader, [1]), (caseworker, [])):  # never one's own in the inbox
+        waiting = tvaers(town, "grant", "list", "--waiting", "--format", "json", "--user", who)
+        assert [g["id"] for g in json.loads(waiting.stdout)["grants"]] == ids, who
     approved = tvaers(town, "grant", "approve", "1", "--user", leader)
     assert approved.exit_code == 0 and "bevilget" in said(approved), approved.output
     twice = tvaers(town, "grant", "approve", "1", "--user", leader)

@@ -314,12 +314,12 @@ def grant_list(
         }  # fmt: skip
         shown = [g for g in found if g.solution_id in allowed]
         for number in sorted(allowed):  # one entry per solution shown, one per citizen listed
-            people = sorted({g.subject for g in shown if g.solution_id == number
-                             and g.unit == "citizen"})  # fmt: skip
+            own = [g for g in shown if g.solution_id == number]
+            people = sorted({g.subject for g in own if g.unit == "citizen"})
             access.solution(
                 session, actor, number, "cli_grants", listed=people,
                 basis_id=options.basis if number == solution_id else None,
-                detail={"command": "grant list", "rows": len(people)},
+                detail={"command": "grant list", "rows": len(own)},
             )  # fmt: skip
         rows = _rows(session, shown)
     if len(shown) < len(found):

@@ -48,6 +48,9 @@ class ErrorCode(StrEnum):
     ACCESS_REFUSED = "adgang_naegtet"
     NOT_FOUND = "findes_ikke"
     CASEWORK_REFUSED = "sagsbehandling_afvist"
+    # who grants and who pays (focus point 4)
+    PRINCIPLE_BROKEN = "regel_for_bevilling"  # a placement, plan, grant or key not accepted
+    DECIDED_ELSEWHERE = "afgjort_af_anden"  # someone else decided the same thing first
 
 
 class TvaersError(Exception):

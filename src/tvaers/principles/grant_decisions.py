@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tvaers import access
 from tvaers.access import Actor
 from tvaers.core.access import GRANT_PROPOSERS, Role
+from tvaers.core.errors import ErrorCode
 from tvaers.core.money import from_ore, to_ore
 from tvaers.core.periods import danish_date, local_time
 from tvaers.principles.model import (
@@ -34,6 +35,8 @@ from tvaers.store.models_principles import Grant, GrantCommitment, GrantDecision
 
 class GrantConflict(PrinciplesError):
     """Someone else decided the same thing first; nothing of this decision was saved."""
+
+    code = ErrorCode.DECIDED_ELSEWHERE
 
 
 def decision(

@@ -37,7 +37,7 @@ from tvaers.core.periods import Month, months_between
 class PrinciplesError(TvaersError):
     """A placement, competence plan, grant or key that cannot be accepted (Danish message)."""
 
-    code = ErrorCode.CONFIG_INVALID
+    code = ErrorCode.PRINCIPLE_BROKEN
 
 
 class Place(StrEnum):

@@ -76,3 +76,15 @@ class GroupSets:
 
 def _whole(backend: Backend, units: ir.Table) -> Sketch:
     return sketches(backend, units, "unit", {TOTAL: ibis.literal(True)})[TOTAL]
+
+
+def group_shown_near(ledger: Any, backend: Backend, units: ir.Table) -> bool:
+    """Whether a group of citizens (``unit``) is 1-4 units from a group shown before, and so
+    hidden whole; otherwise it is remembered as shown. For figures whose group is checked on
+    its own (a solution's economy without a baseline, who pays)."""
+    nothing = units.mutate(sector_area=ibis.null("string")).filter(ibis._.sector_area.notnull())
+    sets = GroupSets.of(ledger, backend, units, nothing, Unit.CITIZEN)
+    if TOTAL in sets.earlier():
+        return True
+    ledger.publish(Unit.CITIZEN.value, sets.group)
+    return False

@@ -25,9 +25,10 @@ from tvaers.store.publications import Ledger
 KIND = "citizen:siden"
 
 
-def kind(area: str, month: str) -> str:
-    """The kind of the figure of ``area`` and ``month`` (either may be :data:`TOTAL`)."""
-    parts = [KIND]
+def kind(area: str, month: str, prefix: str = KIND) -> str:
+    """The kind of the figure of ``area`` and ``month`` (either may be :data:`TOTAL`), under
+    ``prefix`` (another feature's figures of area and month: its own kinds)."""
+    parts = [prefix]
     if area != TOTAL or month != TOTAL:
         parts.append("*" if area == TOTAL else area)
     if month != TOTAL:

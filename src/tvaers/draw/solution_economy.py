@@ -41,7 +41,7 @@ from tvaers.draw import cache
 from tvaers.draw import queries_economy as qe
 from tvaers.draw import service_baseline as sb
 from tvaers.draw.attribution import materialise
-from tvaers.draw.baseline_sets import GroupSets
+from tvaers.draw.baseline_sets import group_shown_near
 from tvaers.draw.economy_sets import SinceSets
 from tvaers.draw.queries_summary import area_month_rows
 from tvaers.draw.session import Analysis, opened
@@ -235,13 +235,7 @@ def _hidden(
     if base is not None:
         total = next(r for r in base.by_area if r["sector_area"] == TOTAL_AREA)
         return total["units"] is None and total["note"] == EARLIER_NOTE
-    units = ibis.memtable(group).select("unit")
-    nothing = units.mutate(sector_area=ibis.null("string")).filter(ibis._.sector_area.notnull())
-    sets = GroupSets.of(ledger, analysis.backend, units, nothing, Unit.CITIZEN)
-    if TOTAL in sets.earlier():
-        return True
-    ledger.publish(Unit.CITIZEN.value, sets.group)
-    return False
+    return group_shown_near(ledger, analysis.backend, ibis.memtable(group).select("unit"))
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,11 @@ from tvaers.core.suppression import (
     hidden_note,
     suppress_counts,
 )
-from tvaers.core.units import TOTAL_AREA, Unit
-from tvaers.draw import cache
+from tvaers.core.units import TOTAL_AREA
+from tvaers.draw import cache, economy_sets
 from tvaers.draw import queries_economy as qe
 from tvaers.draw.attribution import materialise
-from tvaers.draw.baseline_sets import GroupSets
+from tvaers.draw.baseline_sets import group_shown_near
 from tvaers.draw.economy_sets import SinceSets
 from tvaers.draw.queries_money import MONEY
 from tvaers.draw.session import Analysis, opened
@@ -282,22 +282,12 @@ def _group_hidden(analysis: Analysis, found: _Paid, ledger: Ledger) -> str | Non
     if found.count < SMALL_CELL:
         return hidden_note("i gruppen")
     units = found.members.select(unit="citizen").distinct()
-    nothing = units.mutate(sector_area=ibis.null("string")).filter(ibis._.sector_area.notnull())
-    sets = GroupSets.of(ledger, analysis.backend, units, nothing, Unit.CITIZEN)
-    if TOTAL in sets.earlier():
-        return EARLIER_NOTE
-    ledger.publish(Unit.CITIZEN.value, sets.group)
-    return None
+    return EARLIER_NOTE if group_shown_near(ledger, analysis.backend, units) else None
 
 
 def kind(area: str, month: str) -> str:
     """The kind of a who-pays figure (``area`` or ``month`` may be :data:`TOTAL`)."""
-    parts = [KIND]
-    if area != TOTAL or month != TOTAL:
-        parts.append("*" if area == TOTAL else area)
-    if month != TOTAL:
-        parts.append(month)
-    return ":".join(parts)
+    return economy_sets.kind(area, month, KIND)
 
 
 def who_pays(

@@ -415,6 +415,27 @@ def prepare(size: str, workdir: Path, reuse: bool, threads: int = 0) -> dict[str
     return env
 
 
+def best_runs(
+    steps: dict[str, str], repeat: int, year: int, env: dict[str, str], size: str
+) -> dict[str, dict]:
+    """Run every step ``repeat`` times, interleaved (a busy moment hits every step alike), and
+    keep each step's best cold run with its best warm run apart; prints one JSON line a step."""
+    runs: dict[str, list[dict]] = {step: [] for step in steps}
+    for _ in range(repeat):
+        for step, code in steps.items():
+            runs[step].append(run_step(code, year, env))
+    best: dict[str, dict] = {}
+    for step, results in runs.items():
+        chosen = min(results, key=lambda r: r["seconds"])
+        best[step] = {**chosen, "warm_seconds": min(r["warm_seconds"] for r in results)}
+    for step, result in best.items():
+        entry = {"size": size, "step": step, "citizens": SIZES[size]}
+        entry.update({k: round(v, 3) if isinstance(v, float) else v
+                      for k, v in result.items() if k != "digest"})  # fmt: skip
+        print(json.dumps(entry, default=str), flush=True)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="S,M,L")
@@ -427,19 +448,7 @@ def main() -> None:
     summary = []
     for size in args.sizes.split(","):
         env = prepare(size, workdir, reuse=args.workdir is not None, threads=args.threads)
-        runs: dict[str, list[dict]] = {step: [] for step in STEPS}
-        for _ in range(args.repeat):  # interleaved, so a busy moment hits every step alike
-            for step, code in STEPS.items():
-                runs[step].append(run_step(code, args.year, env))
-        best: dict[str, dict] = {}
-        for step, results in runs.items():  # the best cold run; the best warm run apart
-            chosen = min(results, key=lambda r: r["seconds"])
-            best[step] = {**chosen, "warm_seconds": min(r["warm_seconds"] for r in results)}
-        for step, result in best.items():
-            entry = {"size": size, "step": step, "citizens": SIZES[size]}
-            entry.update({k: round(v, 3) if isinstance(v, float) else v
-                          for k, v in result.items() if k != "digest"})  # fmt: skip
-            print(json.dumps(entry, default=str), flush=True)
+        best = best_runs(STEPS, args.repeat, args.year, env, size)
         mine, pipeline = best["tvaers_totals"], best["tvaers_pipeline"]
         sql, frames = best["duckdb_sql"], best["pandas"]
         summary.append(

@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from draw import SIZES, prepare, run_step  # noqa: E402 - the draw benchmark's helpers
+from draw import SIZES, best_runs, prepare, run_step  # noqa: E402 - the draw benchmark's helpers
 
 KEY = {
     "rules": [
@@ -218,19 +218,7 @@ def main() -> None:
         env = prepare(size, workdir, reuse=args.workdir is not None, threads=args.threads)
         path, made = lines_file(size, workdir, args.year, env)
         env = {**env, "TVAERS_BENCH_LINES": str(path), "TVAERS_BENCH_KEY": json.dumps(KEY)}
-        runs: dict[str, list[dict]] = {step: [] for step in STEPS}
-        for _ in range(args.repeat):  # interleaved, so a busy moment hits every step alike
-            for step, code in STEPS.items():
-                runs[step].append(run_step(code, args.year, env))
-        best: dict[str, dict] = {}
-        for step, results in runs.items():  # the best cold run; the best warm run apart
-            chosen = min(results, key=lambda r: r["seconds"])
-            best[step] = {**chosen, "warm_seconds": min(r["warm_seconds"] for r in results)}
-        for step, result in best.items():
-            entry = {"size": size, "step": step, "citizens": SIZES[size]}
-            entry.update({k: round(v, 3) if isinstance(v, float) else v
-                          for k, v in result.items() if k != "digest"})  # fmt: skip
-            print(json.dumps(entry, default=str), flush=True)
+        best = best_runs(STEPS, args.repeat, args.year, env, size)
         mine, sql = best["tvaers"], best["duckdb_sql"]
         summary.append(
             {

@@ -150,7 +150,7 @@ def solution_commitments(
         query = query.where(
             GrantCommitment.month >= period.first_day, GrantCommitment.month <= period.last_day
         )
-    return [(c, g) for c, g in session.execute(query).tuples()]
+    return [(c, g) for c, g in session.execute(query).all()]
 
 
 # --- the review -------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ PRINCIPLES: dict[str, Any] = {
     "måneder, sagen var indskrevet i løsningen i perioden.",
     "review_commitments_hint": "Godkendte bevillingers beløb pr. måned og betalende område i "
     "perioden (en afsluttet bevillings tilbageførte måneder står med minus).",
-    "review_none": "Løsningen har ingen indskrevne sager endnu.",
+    "review_none": "Ingen af løsningens sager var indskrevet i halvåret.",
     "review_no_data": "Der er ikke indlæst data endnu, så der er ingen posteringer at gennemgå.",
     "half": "{half}. halvår {year}",
     "units": {"citizen": "Borger", "family": "Familie"},

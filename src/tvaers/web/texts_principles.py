@@ -81,6 +81,7 @@ PRINCIPLES: dict[str, Any] = {
     "effect_none": "Ingen nøgle har en godkendt version for en løsning med indskrevne borgere, "
     "så der er ingen virkning at vise.",
     "effect_title": "Virkningen af fordelingsnøglerne",
+    "effect_later": "Nøglernes virkning er ikke beregnet endnu; den vises, når siden åbnes igen.",
     "who_pays": "Hvem betaler",
     "who_pays_link": "Hvem betaler – trækket efter fordelingsnøgler",
     "who_pays_lead": "Løsningens indskrevne borgeres træk siden indskrivning pr. betalende "

@@ -176,9 +176,10 @@ def _effect_inputs(session: Session) -> list[tuple[str, str, Inputs]]:
 
 
 def _effects(
-    request: Request, who: Actor, session: Session
+    request: Request, who: Actor, session: Session, start: bool = True
 ) -> list[KeyEffect] | Response | str | None:
-    """The keys' effects (the waiting page while they are computed; a reason when none)."""
+    """The keys' effects (the waiting page while they are computed; a reason when none);
+    ``start`` false: only what is cached (a form shown again with its error never waits)."""
     chosen = _effect_inputs(session)
     if not chosen:
         return str(P["effect_none"])
@@ -191,13 +192,15 @@ def _effects(
             for key, name, i in chosen
         ]  # fmt: skip
 
-    cached = [who_pays.cached_who_pays(settings, i.periods, i.keys, ()) for _, _, i in chosen]
-    ready = None
-    if all(c is not None for c in cached):
-        ready = [KeyEffect(k, n, c) for (k, n, _), c in zip(chosen, cached, strict=True) if c]
     work = ("noegle-virkning", tuple((k, i.periods, tuple(v.id for v in i.keys))
                                      for k, _, i in chosen))  # fmt: skip
     try:
+        cached = [who_pays.cached_who_pays(settings, i.periods, i.keys, ()) for _, _, i in chosen]
+        ready = None
+        if all(c is not None for c in cached):
+            ready = [KeyEffect(k, n, c) for (k, n, _), c in zip(chosen, cached, strict=True) if c]
+        if ready is None and not start:
+            return str(P["effect_later"])
         return progress.computed(request, who, work, P["effect_title"], compute, ready)
     except NoData:
         return str(P["no_data"])
@@ -212,7 +215,7 @@ def _page(
     decide_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    effects = _effects(request, who, session)
+    effects = _effects(request, who, session, start=not (error or decide_error))
     if isinstance(effects, Response):
         return effects
     names = catalogue.loaded(settings_of(request)).area_names

@@ -22,6 +22,9 @@ from tvaers.web.pages import (
     data,
     draw,
     focus,
+    grants,
+    grants_inbox,
+    grants_plan,
     home,
     principles,
     principles_draw,
@@ -70,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
                    selection_view,
                    selection_casework, selection_enrolment, solution_economy,
+                   grants, grants_inbox, grants_plan,
                    principles, principles_draw, principles_keys, principles_review,
                    admin):  # fmt: skip
         app.include_router(module.router)

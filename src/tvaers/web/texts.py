@@ -12,6 +12,7 @@ from tvaers.core.units import PLURALS
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.selection.inputs import MAX_TEXT
 from tvaers.web.texts_economy import ECONOMY
+from tvaers.web.texts_grants import GRANT_AUDIT_ACTIONS, GRANTS
 from tvaers.web.texts_principles import AUDIT_ACTIONS as PRINCIPLES_AUDIT_ACTIONS
 from tvaers.web.texts_principles import PRINCIPLES
 from tvaers.web.texts_selection import SELECTION
@@ -139,6 +140,7 @@ AUDIT_ACTIONS = {
     "indskrevne_vist": "Så løsningens indskrevne",
     "indskrevne_eksporteret": "Hentede løsningens indskrevne i Excel",
     **SELECTION_AUDIT_ACTIONS,
+    **GRANT_AUDIT_ACTIONS,
     **PRINCIPLES_AUDIT_ACTIONS,
 }
 DRAW = {
@@ -260,6 +262,7 @@ T = SimpleNamespace(
     draw_reasons=DRAW_REASONS,
     selection=SELECTION,
     economy=ECONOMY,
+    grants=GRANTS,
     principles=PRINCIPLES,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,

@@ -50,8 +50,8 @@ def _seed(session) -> None:  # type: ignore[no-untyped-def]
     service.import_plan(session, None, service.preset_plan_text())
     service.load_example_placements(session)
     solution = _furesoe(session)
-    if not service.placements(session, solution):  # table 4.2: Furesø grants, the areas pay
-        service.set_placement(session, None, solution, "", "solution", "areas")
+    placed = [(p.granting, p.paying) for p in service.placements(session, solution)]
+    assert placed == [("solution", "areas")]  # table 4.2: Furesø grants, the areas pay
     bases.record_selection_basis(session, solution, "legal_basis", "Rsl. § 11 c, j.nr. 1-25",
                                  date(2025, 1, 1), "solution-leader")  # fmt: skip
     for subject in (ANNA, BO, CLARA):

@@ -49,8 +49,8 @@ def _seed(app: Any) -> tuple[int, str]:
             return solution, citizens[4]
         service.import_plan(session, None, service.preset_plan_text())
         service.load_example_placements(session)
-        if not service.placements(session, solution):
-            service.set_placement(session, None, solution, "", "solution", "areas")
+        placed = [(p.granting, p.paying) for p in service.placements(session, solution)]
+        assert placed == [("solution", "areas")]  # table 4.2: Furesø grants, the areas pay
         chief = session.scalars(select(User).where(User.username == "fagchef")).one()
         chief.sector_area = "children"
         bases.record_selection_basis(session, solution, "legal_basis", "Rsl. § 11 c, j.nr. 1-25",

@@ -21,6 +21,7 @@ CASEWORK = {"caseworker", "solution_leader", "area_chief", "finance_consultant"}
 ADMIN = {"administrator"}
 RULE_EDITORS = EDITORS | {"analyst"}
 BASIS_RECORDERS = {"caseworker", "solution_leader", "area_chief"}
+GRANT_PROPOSERS = {"caseworker", "solution_leader"}
 WITH_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("1503851236")
 WITHOUT_BASIS = Pseudonymiser(TEST_KEY.encode()).pseudonym("2505901122")
 # a family is named after its first member's pseudonym: here the family of WITH_BASIS
@@ -76,6 +77,22 @@ MATRIX = [
     ("/loesninger/1/udvaelgelse/grundlag", BASIS_RECORDERS, True, False),
     ("/loesninger/2/udvaelgelse?regelsaet=furesoe", set(), True, False),
     ("/loesninger/2/indskrevne", set(), True, False),
+    # focus point 4 (issue 12): the overviews are for all; grants and the review are casework
+    ("/bevillinger", ALL, False, False),
+    ("/bevillinger?loesning=1", ALL, False, False),
+    ("/bevillinger/ny?loesning=1", GRANT_PROPOSERS, True, False),
+    ("/bevillinger/ny?loesning=2", set(), True, False),
+    ("/indbakke", ALL, False, False),
+    ("/kompetenceplan", ALL, False, False),
+    ("/fordelingsnoegler", ALL, False, False),
+    ("/fordelingsnoegler?format=xlsx", ALL, False, False),
+    ("/loesninger/1/placering", ALL, False, False),
+    ("/loesninger/1/placering?format=xlsx", ALL, False, False),
+    ("/loesninger/1/hvem-betaler", ALL, False, False),
+    ("/loesninger/1/kapacitet", ALL, False, False),
+    ("/loesninger/1/gennemgang", CASEWORK, True, False),
+    ("/loesninger/1/gennemgang?format=xlsx", CASEWORK, True, False),
+    ("/loesninger/2/gennemgang", set(), True, False),
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),

@@ -162,9 +162,9 @@ def decide(
         if may_decide(actor, area, r) and (requirement is None or r["key"] == requirement)
     ]
     if not mine:
-        if requirement is not None and requirement not in {r["key"] for r in open_}:
-            if requirement in {r["key"] for r in grant.requirements}:  # decided just before
-                raise GrantConflict(_already(session, grant.id, requirement))
+        decided = {r["key"] for r in grant.requirements} - {r["key"] for r in open_}
+        if requirement in decided:  # decided by someone else just before
+            raise GrantConflict(_already(session, grant.id, requirement))
         raise PrinciplesError(_cannot_text(grant, open_, requirement))
     seen = grant.row_version
     for chosen in mine:  # the grant's requirements: one or two

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
@@ -392,15 +393,24 @@ def test_the_excel_of_each_page_opens(web: FastAPI, solution: int) -> None:
     assert read_workbook("", chief.get("/indbakke?format=xlsx").content).charts == 1
 
 
-def test_a_statistical_total_counts_each_citizen_once() -> None:
-    """Four citizens committed for six months are four behind the total, not 24: hidden."""
+def test_a_statistical_total_counts_each_citizen_once(settings) -> None:  # type: ignore[no-untyped-def]
+    """Four citizens committed for six months are four behind the total, not 24: hidden. Six
+    are shown; a seventh a visit later would give the seventh's amounts away: hidden too."""
+    from tvaers.principles import published
     from tvaers.principles.inbox import CommittedMonth
+    from tvaers.store.database import open_store
     from tvaers.web.pages.grants_tables import committed_table
 
-    people = {("citizen", f"c{n}") for n in range(4)}
-    rows = [CommittedMonth(date(2026, m, 1), 1, "Løsningen", "children", 204_000_00, 4, 4)
-            for m in range(1, 7)]  # fmt: skip
-    subjects = {(f"2026-{m:02d}", "Løsningen"): people for m in range(1, 7)}
-    table = committed_table(rows, False, subjects)
-    assert [r["subjects"] for r in table.rows] == [None] * 7  # six months and the total
-    assert all(r["amount"] is None for r in table.rows) and table.chart is None
+    sessions = open_store(settings.store_url)
+
+    def shown(count: int) -> list[object]:
+        people = {("citizen", f"c{n}") for n in range(count)}
+        rows = [CommittedMonth(date(2026, m, 1), 1, "Løsningen", "children", 51_000_00 * count,
+                               count, count) for m in range(1, 7)]  # fmt: skip
+        subjects = {(f"2026-{m:02d}", "Løsningen"): people for m in range(1, 7)}
+        table = published.committed_table(sessions, "fagchef", "children", rows, subjects)
+        return [r["amount"] for r in committed_table(rows, False, table).rows]
+
+    assert shown(4) == [None] * 7  # six months and the total
+    assert shown(6) == [Decimal("306000.00")] * 6 + [Decimal("1836000.00")]
+    assert shown(7) == [None] * 7  # one more than shown before: the difference is one person

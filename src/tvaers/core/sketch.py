@@ -24,6 +24,7 @@ of 5 or more is taken for a small one only when four of its units share one buck
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ import numpy.typing as npt
 BUCKETS = 256
 P = (1 << 31) - 1  # a Mersenne prime: x, y < P, so x**2 fits 64 bits; sums reduced mod P
 BUCKET_SHIFT = 120  # bucket = md5 >> 120: its top 8 bits
+_LOW = (1 << 64) - 1  # the digest's lower 64 bits
 _INT = np.dtype("<u4")  # counts and sums mod P all fit 32 bits
 
 Array = npt.NDArray[np.int64]
@@ -59,6 +61,22 @@ class Sketch:
             counts[bucket], sums[bucket] = count, total % P
             squares[bucket], others[bucket] = square % P, other % P
         return cls(counts, sums, squares, others)
+
+    @classmethod
+    def of_keys(cls, keys: Iterable[str]) -> Sketch:
+        """The sketch of a small set of keys held in Python (e.g. the citizens and families of
+        a few hundred grants), hashed exactly as :mod:`tvaers.engine.sketches` does in the
+        engine (DuckDB's ``md5_number``: the digest read little-endian)."""
+        rows: dict[int, list[int]] = {}
+        for key in set(keys):  # the operational store's few hundred subjects, not the analytics
+            h = int.from_bytes(hashlib.md5(key.encode("utf-8")).digest(), "little")
+            x, y = (h >> 64) % P, (h & _LOW) % P
+            row = rows.setdefault(h >> BUCKET_SHIFT, [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += x
+            row[2] += x * x % P
+            row[3] += y
+        return cls.of([(bucket, *row) for bucket, row in rows.items()])  # type: ignore[misc]
 
     def to_bytes(self) -> bytes:
         parts = (self.counts, self.sums, self.squares, self.others)

@@ -25,7 +25,7 @@ from tvaers.access import Actor
 from tvaers.anchoring.service import all_solutions
 from tvaers.core.access import GRANT_PROPOSERS, Role
 from tvaers.core.periods import danish_date
-from tvaers.principles import catalogue, grant_decisions, inbox, service
+from tvaers.principles import catalogue, grant_decisions, inbox, published, service
 from tvaers.principles.grant_decisions import GrantConflict
 from tvaers.principles.grants import propose
 from tvaers.principles.model import STATUS_LABELS, GrantStatus, PrinciplesError
@@ -36,7 +36,7 @@ from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings
 from tvaers.web.forms import posted
 from tvaers.web.pages.grants_form_page import form_page, payer_choices
 from tvaers.web.pages.grants_forms import read_end, read_proposal
-from tvaers.web.pages.grants_tables import grant_tables, grants_table, overview_table
+from tvaers.web.pages.grants_tables import grant_tables, grants_table, overview_table, status_text
 from tvaers.web.pages.selection_casework import solution_or_404
 from tvaers.web.tables import excel_download, wants_excel
 from tvaers.web.texts_grants import GRANTS as G
@@ -71,7 +71,11 @@ def grant_list(
     chosen = chosen_solution(session, loesning)
     wanted = status if status in {s.value for s in GrantStatus} else ""
     tables = {}
-    if overview := overview_table(inbox.grants(session), {s.id: s.name for s in solutions}):
+    suppressed = published.overview_table(
+        request.app.state.sessions, who.username, inbox.grants(session),
+        {s.id: s.name for s in solutions}, [STATUS_LABELS[s] for s in GrantStatus], status_text,
+    )  # fmt: skip
+    if overview := overview_table(suppressed):
         tables["overview"] = overview
     basis = None
     if chosen is not None and who.casework:

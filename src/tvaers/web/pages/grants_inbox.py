@@ -25,12 +25,11 @@ from tvaers.access import Actor
 from tvaers.anchoring.service import all_solutions
 from tvaers.core.errors import AccessRefused
 from tvaers.core.publication import DataTable
-from tvaers.principles import catalogue, grant_decisions, inbox, service
+from tvaers.principles import catalogue, grant_decisions, inbox, published, service
 from tvaers.principles.inbox import CommittedMonth
 from tvaers.store.models_principles import Grant
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
 from tvaers.web.pages.grants_tables import (
-    committed_subjects,
     committed_table,
     over_ceiling_table,
     waiting_table,
@@ -121,8 +120,13 @@ def inbox_page(request: Request, who: Viewer, session: DbSession) -> Response:
     if who.casework:
         tables, hidden = _casework_tables(request, session, who, area, names, committed)
     else:
-        subjects = committed_subjects(inbox.grants(session, area=area), area, names) if area else {}
-        tables = {"committed": committed_table(committed, False, subjects)} if area else {}
+        tables = {}
+        if area:
+            subjects = published.committed_subjects(inbox.grants(session, area=area), area, names)
+            shown = published.committed_table(
+                request.app.state.sessions, who.username, area, committed, subjects
+            )
+            tables["committed"] = committed_table(committed, False, shown)
     if wants_excel(request):
         return excel_download(request, tables, next(iter(tables), "committed"), "indbakke")
     return render(

@@ -19,7 +19,7 @@ from typing import Any
 from tvaers.core.access import ROLE_LABELS, Role
 from tvaers.core.money import format_dkk, from_ore
 from tvaers.core.publication import Chart, Column, DataTable
-from tvaers.core.suppression import TOTAL, SuppressedTable, suppress_counts
+from tvaers.core.suppression import TOTAL, SuppressedTable
 from tvaers.principles.grant_decisions import commitment_parts
 from tvaers.principles.grants import SOLUTION_BUDGET
 from tvaers.principles.inbox import CommittedMonth
@@ -177,27 +177,11 @@ def grants_table(
     return DataTable(title, list(LIST_COLUMNS), rows, filename, [G["list_hint"]])
 
 
-def overview_table(grants: Sequence[Grant], names: Mapping[int, str]) -> DataTable | None:
-    """Distinct citizens and families with grants per solution and status, suppressed."""
-    if not grants:
+def overview_table(table: SuppressedTable | None) -> DataTable | None:
+    """Distinct citizens and families with grants per solution and status, as the service
+    suppressed them (:func:`tvaers.principles.published.overview_table`)."""
+    if table is None:
         return None
-    statuses = [STATUS_LABELS[s] for s in GrantStatus]
-    sets: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for g in grants:  # the municipality's grants: hundreds at most
-        key = (names.get(g.solution_id, str(g.solution_id)), status_text(g))
-        sets.setdefault(key, set()).add((g.unit, g.subject))
-    solutions = list(dict.fromkeys(k[0] for k in sets))
-    cells = {(r, s): len(sets.get((r, s), ())) for r in solutions for s in statuses}
-
-    def union(keys: Sequence[tuple[str, str]]) -> int:
-        return len(set().union(*(sets.get(k, set()) for k in keys)))
-
-    totals: dict[tuple[str, ...], int] = {
-        (r, TOTAL): union([(r, s) for s in statuses]) for r in solutions
-    }
-    totals.update({(TOTAL, s): union([(r, s) for r in solutions]) for s in statuses})
-    totals[(TOTAL, TOTAL)] = union(list(sets))
-    table = suppress_counts(cells, unit=UNITS_SUPPRESSED, totals=totals)
     rows = []
     for r in table.axes[0]:
         row: dict[str, Any] = {"solution": r}
@@ -387,35 +371,13 @@ COMMITTED_COLUMNS = [
 ]  # fmt: skip
 
 
-Subjects = dict[tuple[str, str], set[tuple[str, str]]]  # (month, solution) -> (unit, subject)
-
-
-def committed_subjects(grants: Sequence[Grant], area: str, names: Mapping[int, str]) -> Subjects:
-    """Who is behind each month and solution of the area's commitments: the citizens and
-    families of the approved (and ended) grants with a non-zero month on the area, by the same
-    rule that wrote the commitments (:func:`commitment_parts`)."""
-    found: Subjects = {}
-    for grant in grants:  # the grants paid (in part) by the area: a few hundred at most
-        status = GrantStatus(grant.status)
-        if status not in (GrantStatus.APPROVED, GrantStatus.ENDED):
-            continue
-        parts = commitment_parts(grant, grant.ended_on if status is GrantStatus.ENDED else None)
-        solution = names.get(grant.solution_id, str(grant.solution_id))
-        for (month, payer), ore in parts.items():
-            if payer == area and ore:
-                found.setdefault((f"{month:%Y-%m}", solution), set()).add(
-                    (grant.unit, grant.subject)
-                )
-    return found
-
-
 def committed_table(
-    rows: Sequence[CommittedMonth], casework: bool, subjects: Subjects | None = None
+    rows: Sequence[CommittedMonth], casework: bool, suppressed: SuppressedTable | None = None
 ) -> DataTable:
     """What the solutions have committed on the area per month: exact (casework, the solutions
-    the actor passed the gate for) or suppressed (statistical, ``subjects`` behind each cell:
-    no grant counts, small cells hidden)."""
-    shown = _exact(rows) if casework else _suppressed(rows, subjects or {})
+    the actor passed the gate for) or as the service suppressed it (statistical: no grant
+    counts, small cells hidden, also across requests)."""
+    shown = _exact(rows) if casework else _suppressed(suppressed)
     hint = G["committed_casework"] if casework else G["committed_statistical"]
     columns = [c for c in COMMITTED_COLUMNS if casework or c.key != "grants"]
     table = DataTable(G["committed"], columns, shown, "indbakke-forpligtet",
@@ -432,25 +394,10 @@ def _exact(rows: Sequence[CommittedMonth]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _suppressed(rows: Sequence[CommittedMonth], subjects: Subjects) -> list[dict[str, Any]]:
-    """Months × solutions with their totals, counted in distinct citizens and families (a
-    total is not the sum of its months: the same citizen is committed for many)."""
-    if not rows:
+def _suppressed(table: SuppressedTable | None) -> list[dict[str, Any]]:
+    if table is None:
         return []
-    amounts = {(f"{r.month:%Y-%m}", r.solution): from_ore(r.amount_ore) for r in rows}
-    cells = {key: len(subjects.get(key, ())) for key in amounts}
-    months = list(dict.fromkeys(k[0] for k in cells))
-    solutions = list(dict.fromkeys(k[1] for k in cells))
-
-    def union(keys: Sequence[tuple[str, str]]) -> int:
-        return len(set().union(*(subjects.get(k, set()) for k in keys)))
-
-    totals: dict[tuple[str, ...], int] = {(TOTAL, TOTAL): union(list(cells))}
-    totals.update({(m, TOTAL): union([(m, s) for s in solutions]) for m in months})
-    totals.update({(TOTAL, s): union([(m, s) for m in months]) for s in solutions})
-    table = suppress_counts(cells, measures={"amount": amounts}, unit=UNITS_SUPPRESSED,
-                            totals=totals)  # fmt: skip
-    return _suppressed_rows(table, several=len(solutions) > 1)
+    return _suppressed_rows(table, several=len([a for a in table.axes[1] if a != TOTAL]) > 1)
 
 
 def _suppressed_rows(table: SuppressedTable, several: bool) -> list[dict[str, Any]]:

@@ -184,3 +184,21 @@ def test_percentages_and_fractions_and_ties_go_to_the_first_area() -> None:
         Decimal("335.00"), Decimal("665.00")]  # fmt: skip
     with pytest.raises(PrinciplesError, match="kan ikke læses"):
         shares_of([("a", "0.5"), ("b", "0.5")])
+
+
+def test_grants_subjects_are_sketched_as_the_engine_sketches_citizens() -> None:
+    """The operational store's sets (a grant's citizens and families) and the analytics' sets
+    are remembered with the same fingerprints: the rule across requests compares them alike."""
+    import ibis
+
+    from tvaers.core.sketch import Sketch
+    from tvaers.engine.sketches import sketches
+
+    keys = [f"citizen:{i:04d}" for i in range(300)] + ["family:F-æøå"]
+    con = ibis.duckdb.connect()
+    con.con.execute("CREATE TABLE units (k VARCHAR)")
+    con.con.executemany("INSERT INTO units VALUES (?)", [[k] for k in keys])
+    units = con.table("units")
+    engine = sketches(con, units, "k", {"all": units.k.notnull()})["all"]
+    assert Sketch.of_keys(keys).fingerprint == engine.fingerprint
+    assert Sketch.of_keys(keys[:-1]).fingerprint != engine.fingerprint

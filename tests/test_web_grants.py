@@ -414,3 +414,25 @@ def test_a_statistical_total_counts_each_citizen_once(settings) -> None:  # type
     assert shown(4) == [None] * 7  # six months and the total
     assert shown(6) == [Decimal("306000.00")] * 6 + [Decimal("1836000.00")]
     assert shown(7) == [None] * 7  # one more than shown before: the difference is one person
+
+
+def test_a_new_offer_replaces_an_approved_one_by_kl_rules(web: FastAPI, solution: int) -> None:
+    """KL's rule in the plan: an increase of at most 10 % of the current offer needs no new
+    approval; the form offers the solution's approved grants to replace."""
+    leader = _leader(web)
+    first = _propose(leader, solution, BO, SUPPORT)
+    caseworker = client_for(web, "caseworker", "casework")
+    caseworker.post(f"/bevillinger/{first}/afgoer",
+                    data={"krav": "level:caseworker", "decision": "approve"})  # fmt: skip
+    assert _grant(web, first).status == "approved"
+    form = leader.get(f"/bevillinger/ny?loesning={solution}")
+    assert f'<option value="{first}">Nr. {first}: ' in form.text
+    monthly = _grant(web, first).monthly_ore
+    more = f"{monthly * 105 // 10000},{monthly * 105 // 100 % 100:02d}"  # 5 % more a month
+    fields = {**SUPPORT, "units_per_month": "", "monthly_amount": more, "replaces": str(first)}
+    second = _grant(web, _propose(leader, solution, BO, fields))
+    assert (second.status, second.replaces_grant_id, second.requirements) == (
+        "approved", first, [])  # fmt: skip
+    refused = leader.post(f"/bevillinger/ny?loesning={solution}",
+                          data=_form(BO, **{**fields, "replaces": "x"}))  # fmt: skip
+    assert refused.status_code == 422 and "Vælg en bevilling fra listen" in refused.text

@@ -67,6 +67,11 @@ GRANTS = {
     "expected_effect": "Forventet effekt",
     "expected_effect_hint": "Hvad indsatsen skal føre til; visitationsudvalget vejer prisen mod "
     "effekten.",
+    "replaces": "Afløser bevilling (valgfri)",
+    "replaces_hint": "Et nyt tilbud, der afløser et bevilget: kompetenceplanens regler for "
+    "ændringer gælder (en stigning inden for den aftalte procent kræver ingen ny godkendelse).",
+    "replaces_none": "Ingen – en ny bevilling",
+    "replaces_choice": "Nr. {id}: {name}, {subject}, {monthly} pr. måned",
     "payer": "Hvem betaler",
     "payer_hint": "En godkendt fordelingsnøgle, ét sektorområde eller løsningens eget budget. "
     "Uden valg betaler indsatsens eget sektorområde.",

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
-from tvaers.core.money import format_dkk
+from tvaers.core.money import format_dkk, from_ore
 from tvaers.core.periods import danish_date, today
-from tvaers.principles import catalogue, service
+from tvaers.principles import catalogue, inbox, service
 from tvaers.principles.catalogue import Catalogue
 from tvaers.principles.grants import SOLUTION_BUDGET
 from tvaers.selection import decisions
@@ -65,6 +65,18 @@ def payer_choices(session: Session, solution: Solution, known: Catalogue) -> Cho
     return found
 
 
+def replaceable_choices(session: Session, solution: Solution) -> Choices:
+    """The solution's approved grants a new offer may replace (KL's rules in the plan)."""
+    found = [("", G["replaces_none"])]
+    found += [
+        (str(g.id), G["replaces_choice"].format(
+            id=g.id, name=g.intervention_name, subject=subject_text(g.unit, g.subject),
+            monthly=format_dkk(from_ore(g.monthly_ore))))
+        for g in inbox.grants(session, solution.id, "approved")
+    ]  # fmt: skip
+    return found
+
+
 def placements_of(session: Session, solution: Solution) -> list[str]:
     """The solution's placements of granting and paying, in Danish."""
     return [
@@ -93,6 +105,7 @@ def form_page(
         "solution": solution, "basis": basis, "subjects": subjects,
         "interventions": intervention_choices(known),
         "payers": payer_choices(session, solution, known),
+        "replaceable": replaceable_choices(session, solution),
         "placements": placements_of(session, solution),
         "has_plan": service.current_plan(session) is not None,
         "values": values or {}, "errors": errors or {}, "error": error,

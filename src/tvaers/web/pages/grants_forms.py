@@ -27,6 +27,7 @@ MESSAGES = {
     "bevillinger.",
     "text_too_long": f"Teksten er for lang (højst {MAX_TEXT:,} tegn).".replace(",", "."),
     "payer": "Vælg en betaler fra listen.",
+    "replaces": "Vælg en bevilling fra listen, eller ingen.",
 }
 
 
@@ -103,6 +104,9 @@ def read_proposal(
     payer = values.get("payer", "")
     if payer and payer not in payers:
         errors["payer"] = MESSAGES["payer"]
+    replaces = values.get("replaces", "").strip()
+    if replaces and not replaces.isdigit():
+        errors["replaces"] = MESSAGES["replaces"]
     if errors:
         return None, errors
     kind, _, code = payer.partition(":")
@@ -112,6 +116,7 @@ def read_proposal(
         end=parse_day(values["end"]) or date.min, justification=values["justification"],
         expected_effect=values["expected_effect"], units_per_month=units, monthly_amount=amount,
         key=code if kind == "key" else None, paying_area=code if kind == "area" else None,
+        replaces=int(replaces) if replaces else None,
     ), errors  # fmt: skip
 
 

@@ -191,11 +191,10 @@ def test_a_key_splits_the_commitments_and_keeps_its_version(app) -> None:  # typ
         assert sum(r.amount_ore for r in rows) == 70_550 * 12
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_two_chiefs_deciding_the_same_grant_at_once_record_exactly_one_decision(
     settings, postgres_ok
 ) -> None:  # type: ignore[no-untyped-def]
-    if not settings.store_url.startswith("postgresql"):
-        pytest.skip("the race needs two real connections to PostgreSQL")
     app = seeded_app(settings, extra=_setup)
     grant_id = _propose(app)
     with app.state.sessions() as session:
@@ -241,13 +240,12 @@ def test_two_chiefs_deciding_the_same_grant_at_once_record_exactly_one_decision(
     app.state.engine.dispose()
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_a_chief_deciding_while_another_holds_the_grant_waits_and_gets_a_danish_message(
     settings, postgres_ok
 ) -> None:  # type: ignore[no-untyped-def]
     """The interleaving forced: chief A has decided but not committed; chief B's decision waits
     for A's row lock, then finds the requirement decided and is told so; nothing of B is kept."""
-    if not settings.store_url.startswith("postgresql"):
-        pytest.skip("the row lock needs PostgreSQL")
     app = seeded_app(settings, extra=_setup)
     grant_id = _propose(app)
     with app.state.sessions() as session:  # the level first: both chiefs then want the area's

@@ -321,12 +321,12 @@ def test_a_solution_over_its_agreed_places_is_warned_and_so_is_the_owner(mini: F
         assert [(w.solution_id, w.intervention, w.months) for w in found] == [
             (furesoe, "015011", ("2025-01", "2025-02"))]  # fmt: skip
         assert solution_figures.warnings(mini.state.settings, session, area="adults") == []
-    template = mini.state.templates.get_template("principles/_capacity_warnings.html")
-    from tvaers.web.filters import install  # noqa: F401  (display is a global of the app's env)
-    from tvaers.web.texts import T
-
-    shown = template.render(T=T, capacity_warnings=found)
-    assert "har brugt flere pladser i «Familiebehandling» (Udsatte børn og unge)" in shown
+        chief = session.scalars(select(User).where(User.username == "area-chief")).one()
+        chief.sector_area = "children"
+        session.commit()
+    owner = client_for(mini, "area_chief")
+    inbox = _text(owner.get("/indbakke").text)
+    assert "har brugt flere pladser i «Familiebehandling» (Udsatte børn og unge)" in inbox
     # agreed places: a number, else refused in Danish with the typed value kept
     refused = leader.post(url, data={"intervention": "015011", "places": "to"})
     assert (
@@ -337,6 +337,7 @@ def test_a_solution_over_its_agreed_places_is_warned_and_so_is_the_owner(mini: F
                          follow_redirects=True)  # fmt: skip
     assert "Løsningen har nu 2 aftalte pladser i indsatsen 015011." in agreed.text
     assert "Advarsler om kapacitet" not in agreed.text
+    assert "Advarsler om kapacitet" not in owner.get("/indbakke").text  # and not for the owner
     assert client_for(mini, "caseworker").post(
         url, data={"intervention": "015011", "places": "9"}).status_code == 403  # fmt: skip
     _excel(leader, url)

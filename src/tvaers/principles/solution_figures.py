@@ -11,13 +11,14 @@ solution is over its agreement is decided on the true counts). No citizen is nam
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from sqlalchemy.orm import Session
 
 from tvaers.anchoring import service as solutions
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
+from tvaers.draw import cache
 from tvaers.draw.session import opened
 from tvaers.draw.solution_economy import Enrolled, plain
 from tvaers.principles import catalogue, service
@@ -110,27 +111,40 @@ def solution_capacity(settings: Settings, session: Session, solution_id: int) ->
     return SolutionCapacity(rows, agreed, limited, tuple(found))
 
 
+CAPACITY_KIND = "kapacitet-advarsler"
+
+
 def warnings(
     settings: Settings, session: Session, area: str | None = None
 ) -> list[CapacityWarning]:
     """Every solution over its agreed places in an intervention owned by ``area`` (all areas
     when ``None``): what the owning area's chief sees in the inbox
-    (``templates/principles/_capacity_warnings.html``)."""
+    (``templates/principles/_capacity_warnings.html``). Computed once per loaded data,
+    enrolments and agreements (the draw cache), then filtered by area."""
     enrolled = [(s, plain(decisions.enrolments(session, s.id)))
                 for s in solutions.all_solutions(session)]  # fmt: skip
     enrolled = [(s, periods) for s, periods in enrolled if periods]
     if not enrolled:
         return []
-    found: list[CapacityWarning] = []
+    agreed = {s.id: service.capacity_shares(session, s.id) for s, _ in enrolled}
     try:
         with opened(settings) as analysis:
-            for s, periods in enrolled:  # the municipality's solutions: a handful
-                agreed = service.capacity_shares(session, s.id)
-                rows = capacity_view(analysis, periods, agreed)
-                found.extend(over_agreement(s.id, s.name, rows, agreed, area))
+
+            def compute() -> cache.Document:
+                found: list[CapacityWarning] = []
+                for s, periods in enrolled:  # the municipality's solutions: a handful
+                    rows = capacity_view(analysis, periods, agreed[s.id])
+                    found.extend(over_agreement(s.id, s.name, rows, agreed[s.id]))
+                return {"warnings": [cache.shallow(w) for w in found]}
+
+            parts = [[[s.id, s.name, [list(map(str, astuple(p))) for p in periods]]
+                      for s, periods in enrolled], sorted((k, sorted(v.items()))
+                                                          for k, v in agreed.items())]  # fmt: skip
+            document = cache.cached(settings, analysis.loaded, CAPACITY_KIND, parts, compute)
     except NoData:
         return []
-    return found
+    every = [CapacityWarning(**{**w, "months": tuple(w["months"])}) for w in document["warnings"]]
+    return [w for w in every if area is None or w.sector_area == area]
 
 
 def over_agreement(

@@ -25,7 +25,14 @@ from tvaers.access import Actor
 from tvaers.anchoring.service import all_solutions
 from tvaers.core.errors import AccessRefused
 from tvaers.core.publication import DataTable
-from tvaers.principles import catalogue, grant_decisions, inbox, published, service
+from tvaers.principles import (
+    catalogue,
+    grant_decisions,
+    inbox,
+    published,
+    service,
+    solution_figures,
+)
 from tvaers.principles.inbox import CommittedMonth
 from tvaers.store.models_principles import Grant
 from tvaers.web.deps import DbSession, Viewer, render, settings_of
@@ -129,7 +136,9 @@ def inbox_page(request: Request, who: Viewer, session: DbSession) -> Response:
             tables["committed"] = committed_table(committed, False, shown)
     if wants_excel(request):
         return excel_download(request, tables, next(iter(tables), "committed"), "indbakke")
+    warned = solution_figures.warnings(settings_of(request), session, area) if area else []
     return render(
         request, "grants/inbox.html", who, area=area,
         area_name=area_names.get(area or "", area), tables=tables, hidden=hidden,
+        capacity_warnings=warned,
     )  # fmt: skip

@@ -179,6 +179,7 @@ def test_the_figures_are_warmed_before_anyone_asks(
     sqlite_settings: Settings, evaluations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tvaers.draw import solution_economy
+    from tvaers.principles import solution_figures, who_pays
 
     app = _app(sqlite_settings.model_copy(update={"warm_cache": True}))
     _enrol_everybody(app, 1)
@@ -186,20 +187,28 @@ def test_the_figures_are_warmed_before_anyone_asks(
     real = solution_economy.economy
     monkeypatch.setattr(solution_economy, "economy",
                         lambda *args: economies.append(1) or real(*args))  # fmt: skip
+    payers: list[int] = []
+    real_payers = who_pays.who_pays
+    monkeypatch.setattr(who_pays, "who_pays",
+                        lambda *args: payers.append(1) or real_payers(*args))  # fmt: skip
     with TestClient(app, base_url="https://testserver"):  # runs the app's start: the warmer
         deadline = time.monotonic() + 120
-        while not _entries(sqlite_settings, solution_economy.CACHE_KIND):
+        while not _entries(sqlite_settings, who_pays.CACHE_KIND):
             assert time.monotonic() < deadline, "the warmer did not finish"
-            time.sleep(0.2)  # the economy comes last
+            time.sleep(0.2)  # who pays comes last
+        assert _entries(sqlite_settings, solution_economy.CACHE_KIND)
+        assert _entries(sqlite_settings, solution_figures.CAPACITY_KIND)
         assert _entries(sqlite_settings, overview_service.OVERVIEW_CACHE)
         assert len(_entries(sqlite_settings, published.KIND)) == 8  # 7 ready-made + the test's
         warmed = list(evaluations)
         client = client_for(app, "analyst")
         page = client.get("/maalgrupper/alle_aktive")
         economy = client.get("/loesninger/1/oekonomi")
+        paying = client.get("/loesninger/1/hvem-betaler")
     app.state.engine.dispose()
     assert page.status_code == 200 and economy.status_code == 200
     assert "Nulpunkt" in economy.text or "nulpunkt" in economy.text
     assert len(warmed) == 8 and "alle_aktive" in warmed
     assert evaluations == warmed  # the page read what the warmer computed
     assert economies == [1]  # and so did the economy page
+    assert paying.status_code == 200 and payers == [1]  # and the «who pays» page

@@ -1,7 +1,8 @@
 """Figures computed before anyone asks (issue 11 #2): when the web server starts and whenever an
 import has replaced the analytics file, a background thread computes the resource draw's
 overview of the latest year, every stored rule set's target group and the economy of every
-solution with enrolled citizens, into the cache
+solution with enrolled citizens (and its "who pays" draw, and the capacity warnings), into the
+cache
 (:mod:`tvaers.draw.cache`), so the first person to open a page does not wait. Pages asking for
 the same figures meanwhile wait for the same computation (the cache's lock), never a second.
 
@@ -21,6 +22,7 @@ from tvaers.core.logging import get_logger
 from tvaers.draw import overview, solution_economy
 from tvaers.draw.session import opened
 from tvaers.engine.snapshot import current
+from tvaers.principles import solution_figures, who_pays
 from tvaers.selection import decisions, published, rule_store
 from tvaers.store.models import Enrolment
 from tvaers.web.texts import T
@@ -57,6 +59,18 @@ def _watch(app: FastAPI, stop: threading.Event) -> None:
         stop.wait(INTERVAL)
 
 
+def _principles(app: FastAPI, solutions: list[int]) -> None:
+    """Focus point 4: each enrolled solution's "who pays" draw (the page's context) and the
+    capacity warnings every area chief's inbox shows."""
+    settings, sessions = app.state.settings, app.state.sessions
+    with sessions() as session:
+        found = {s: solution_figures.inputs(session, s) for s in solutions}
+        solution_figures.warnings(settings, session)
+    for solution, given in found.items():
+        who_pays.published(settings, sessions, given.periods, given.keys, given.commitments,
+                           f"løsning {solution} hvem betaler", None)  # fmt: skip
+
+
 def warm(app: FastAPI) -> int:
     """Compute (or find cached) the overview and every stored rule set's group; the number of
     rule sets warmed."""
@@ -77,6 +91,7 @@ def warm(app: FastAPI) -> int:
     for solution, periods in enrolled.items():  # the same context as the economy page's
         context = f"løsning {solution} økonomi"
         solution_economy.published(settings, sessions, periods, context, None)
+    _principles(app, list(enrolled))
     log.info("warmed", rules=len(rules), solutions=len(enrolled),
              seconds=round(time.monotonic() - started, 2))  # fmt: skip
     return len(rules)

@@ -115,6 +115,9 @@ def test_a_grant_above_the_area_ceiling_needs_the_level_and_the_paying_chief(app
         logged = session.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("bevilling_%")).order_by(AuditEntry.id)).all()  # fmt: skip
         assert logged == ["bevilling_indstillet", "bevilling_godkendt", "bevilling_godkendt"]
+        # every decision recorded leaves exactly one audit entry
+        assert len(logged) == session.scalar(select(func.count()).where(
+            GrantDecision.grant_id == grant_id))  # fmt: skip
         # a decision is final
         with pytest.raises(GrantConflict, match="kan ikke afgøres igen"):
             decide(session, _actor(session, "chief-b"), grant_id, False, "Nej")

@@ -183,7 +183,8 @@ def decide(
     if status is GrantStatus.APPROVED:
         _write_commitments(session, grant)
     action = "bevilling_godkendt" if approve else "bevilling_afslaaet"
-    audit(session, actor, grant, action, {"requirements": keys, "reason": reason})
+    for key in keys:  # one audit entry per decision recorded
+        audit(session, actor, grant, action, {"requirement": key, "reason": reason})
     return grant
 
 
@@ -231,6 +232,8 @@ def approve_by_rule(session: Session, grant: Grant, actor: Actor, reason: str) -
     decision(session, grant, "approval", "rule:increase", actor, reason)
     _advance(session, grant, grant.row_version, GrantStatus.APPROVED, None)
     _write_commitments(session, grant)
+    audit(session, actor, grant, "bevilling_godkendt",
+          {"requirement": "rule:increase", "reason": reason})  # fmt: skip
 
 
 def commitment_parts(grant: Grant, end: date | None = None) -> dict[tuple[date, str], int]:

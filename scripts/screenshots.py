@@ -13,7 +13,12 @@ the candidates for the Furesø solution, one candidate with the assessment form,
 after accepting and enrolling that candidate; then the rule builder (a new rule set and Furesø's),
 the page that says figures are being computed, and - once the demo has enrolled Furesø's target
 group in the solution - the solution's economy, its enrolled sorted by draw since enrolment, and
-a family's resource draw. Every picture is 1280 px wide.
+a family's resource draw; then focus point 4, who grants and who pays, on the plan, placements,
+keys and grants the demo's next step adds: the placements of Assens' solution in VIVE's table
+4.1, the competence plan with a grant routed by its calculator, the proposal form filled in by
+the solution leader, an approved grant's approvals and commitments split by Assens' key, the
+children's area chief's inbox, the distribution keys with their effect, who pays for the
+solution's enrolled, and its capacity-limited interventions. Every picture is 1280 px wide.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 63000]
 """
@@ -40,6 +45,7 @@ FULL_PAGE_UP_TO = 2000  # px: shorter pages are shot whole, longer ones one scre
 MAX_BYTES = 400_000
 ECONOMY_SOLUTION = "Job og Familie"  # the example solution the demo's group is enrolled in
 DANISH_CHROMIUM = Path("/usr/lib/chromium/locales/da.pak")  # Debian's chromium-l10n
+COMMITTED = '[aria-label^="Forpligtelser pr. måned"] + .form-hint'  # a grant's commitments
 # An element's top and bottom in the page (for a clip of a long page).
 BOX = "e => { const r = e.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; }"
 
@@ -75,6 +81,38 @@ PICTURES = [
     ("22-loesning-oekonomi.png", "En løsnings økonomi: nulpunkt og træk siden indskrivning."),
     ("23-indskrevne-sorteret.png", "De indskrevne sorteret efter træk siden indskrivning."),
     ("24-familie.png", "En families ressourcetræk: hvem betaler, medlemmerne og indsatserne."),
+    (
+        "25-placering.png",
+        "En løsnings placering af visitation og betaling (Assens) i VIVEs tabel 4.1.",
+    ),
+    (
+        "26-kompetenceplan.png",
+        "Kompetenceplanen: niveauer, lofter, fagchefens godkendelse og hvor en bevilling går hen.",
+    ),
+    (
+        "27-indstil-bevilling.png",
+        "Løsningslederen indstiller en bevilling under sagsbehandlingsformål.",
+    ),
+    (
+        "28-bevilling.png",
+        "En bevilling: godkendelserne og forpligtelserne pr. måned efter fordelingsnøglen.",
+    ),
+    (
+        "29-indbakke.png",
+        "Fagchefens indbakke: kapacitetsadvarsler, godkendelser og forpligtet på budgettet.",
+    ),
+    (
+        "30-fordelingsnoegler.png",
+        "Fordelingsnøglerne: versioner, andele og virkning pr. sektorområde.",
+    ),
+    (
+        "31-hvem-betaler.png",
+        "Hvem betaler: de indskrevnes træk pr. betalende sektorområde efter nøglerne.",
+    ),
+    (
+        "32-kapacitet.png",
+        "Kapacitetsbegrænsede indsatser: advarsler, pladser og belægning pr. måned.",
+    ),
 ]
 
 
@@ -177,7 +215,9 @@ def _casework(page: Any) -> None:
 def run(out: Path, citizens: int, seed: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    demo = importlib.import_module("tvaers.cli.demo")  # the module; tvaers.cli.demo is a command
+    demo: Any = importlib.import_module(
+        "tvaers.cli.demo"
+    )  # the module; tvaers.cli.demo is a command
     from tvaers.data.synth import generate
     from tvaers.web.app import create_app
 
@@ -222,7 +262,7 @@ def run(out: Path, citizens: int, seed: int) -> None:
             page.goto("/loesninger")
             shoot("03-loesninger.png")
             link = page.get_by_role("link", name="Tværgående løsning i Furesø", exact=True)
-            solution = link.get_attribute("href")
+            solution = str(link.get_attribute("href"))
             page.goto(solution)
             shoot("04-loesning-furesoe.png")
             page.goto(f"{solution}/refleksion")
@@ -286,10 +326,12 @@ def run(out: Path, citizens: int, seed: int) -> None:
             _builder_and_waiting(page, shoot, app)
             # The demo's enrolment of Furesø's target group, into another solution than the
             # one a candidate was enrolled in above: a group one citizen off a published one
-            # would be hidden (as it should), and the economy page would show nothing.
+            # would be hidden (as it should), and the economy page would show nothing. It ends
+            # with the demo's focus point 4 (demo_principles: the area chiefs, plan, keys, grants).
             demo.DEMO_SOLUTION = ECONOMY_SOLUTION
             demo.demo_selection(settings)
             _economy_and_family(page, shoot, _pick_family(folder))
+            _focus_point_4(page, shoot, app)
             browser.close()
         app.state.engine.dispose()
 
@@ -376,7 +418,7 @@ def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None
     page.get_by_label("Indskrives fra (kun ved «optages»)").fill("2026-11-09")
     shoot("17-kandidat.png", end="main form")
     page.get_by_role("button", name="Registrér vurdering").click()
-    expect(page.get_by_text("kandidaten er indskrevet fra 09-11-2026")).to_be_visible()
+    expect(page.get_by_text("kandidaten er indskrevet fra 9. november 2026")).to_be_visible()
     page.get_by_role("link", name="Indskrevne").first.click()
     expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
     shoot("18-indskrevne.png", end='[aria-label^="Beslutninger"] + .form-hint')
@@ -429,6 +471,94 @@ def _economy_and_family(page: Any, shoot: Callable[..., None], cpr: str) -> None
     page.get_by_role("link", name="Se familiens ressourcetræk").click()
     expect(page.locator("[data-chart] svg")).to_be_visible()
     shoot("24-familie.png", height=1900)
+    _sign_out(page)
+
+
+def _focus_point_4(page: Any, shoot: Callable[..., None], app: Any) -> None:
+    """25-32: who grants and who pays, on what the demo's step after the enrolment made
+    (``demo_selection`` ends with ``demo_principles``: the plan, table 4.2's placements, the
+    area chiefs, Assens' and Furesø's keys and the grants)."""
+    from playwright.sync_api import expect
+
+    _sign_in(page, "solution_leader")
+    page.goto("/loesninger")
+    solution = page.get_by_role("link", name=ECONOMY_SOLUTION, exact=True).get_attribute("href")
+    page.goto(f"{solution}/placering")
+    expect(page.locator('#tabel-4-1 [data-marked="true"]').first).to_be_visible()
+    shoot("25-placering.png", end='[aria-label^="VIVEs tabel 4.1"] + .form-hint')
+
+    # The plan, with where a month's stay at a socio-pedagogical home would go (its calculator).
+    page.goto("/kompetenceplan")
+    page.get_by_label("Indsats", exact=True).select_option(value="015031")
+    page.get_by_label("Beløb pr. måned (kr.)").fill("78.000")
+    page.get_by_label("Startdato").fill("2027-01-01")
+    page.get_by_label("Forventet slutdato").fill("2027-06-30")
+    page.get_by_label("Betalende sektorområde").select_option(value="children")
+    page.get_by_role("button", name="Beregn").click()
+    expect(page.locator("main [role=status]")).to_be_visible()
+    shoot("26-kompetenceplan.png", start="main h1", end="main [role=status]")
+
+    page.goto("/fordelingsnoegler")
+    effect = page.get_by_role("table", name=re.compile("^Virkningen af fordelingsnøglerne"))
+    expect(effect).to_be_visible(timeout=180_000)  # computed in the background
+    shoot("30-fordelingsnoegler.png", end='[aria-label^="Virkningen af"]')
+    page.goto(f"{solution}/hvem-betaler")
+    areas = page.get_by_role("table", name=re.compile("^Pr. betalende sektorområde: "))
+    expect(areas).to_be_visible(timeout=180_000)  # the waiting page reloads when it is done
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    shoot("31-hvem-betaler.png", end='[data-chart="chart-who-pays"]')
+    page.goto(f"{solution}/kapacitet")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    if page.locator("[data-chart]").count():
+        expect(page.locator("[data-chart] svg")).to_be_visible()
+    shoot("32-kapacitet.png", end='[data-chart="chart-capacity"]')
+    _grants(page, shoot, app, int(solution.rsplit("/", 1)[1]))
+
+
+def _grants(page: Any, shoot: Callable[..., None], app: Any, solution: int) -> None:
+    """27-29: the proposal form and a grant (the leader, signed in, under casework), then the
+    children's area chief's inbox."""
+    from playwright.sync_api import expect
+    from sqlalchemy import select
+
+    from tvaers.store.models_principles import Grant
+
+    # Under the casework purpose: the proposal form as the leader fills it in (not sent), and
+    # an approved grant of the demo's on Assens' key.
+    _casework(page)
+    page.goto(f"/bevillinger/ny?loesning={solution}")
+    page.get_by_label("Borger eller familie").select_option(index=1)
+    page.get_by_label("Indsats", exact=True).select_option(value="015011")
+    page.get_by_label("Enheder pr. måned").fill("12")
+    page.get_by_label("Startdato").fill("2027-01-01")
+    page.get_by_label("Forventet slutdato").fill("2027-06-30")
+    page.get_by_label("Faglig begrundelse").fill(
+        "Familiebehandling i hjemmet efter den fælles plan; aftalt på netværksmødet 1. december."
+    )
+    page.get_by_label("Forventet effekt").fill(
+        "Forældrene kan selv holde hverdagens struktur, så anbringelse undgås."
+    )
+    page.get_by_label("Hvem betaler", exact=True).select_option(value="key:assens-dyrere-indsatser")
+    shoot("27-indstil-bevilling.png", end="main form")
+    with app.state.sessions() as session:
+        grant = session.scalars(
+            select(Grant.id)
+            .where(Grant.status == "approved", Grant.key_version_id.is_not(None))
+            .where(Grant.solution_id == solution)
+            .order_by(Grant.id)
+        ).first()
+    assert grant is not None, "Demoen har ingen bevilling efter Assens' fordelingsnøgle"
+    page.goto(f"/bevillinger/{grant}")
+    expect(page.get_by_role("table", name=re.compile("^Historik"))).to_be_visible()
+    shoot("28-bevilling.png", start='main h2:text-is("Godkendelser")', end=COMMITTED)
+    _sign_out(page)
+
+    # The children's area chief (the demo gives «fagchef» the area) under casework.
+    _sign_in(page, "area_chief")
+    _casework(page)
+    page.goto("/indbakke")
+    expect(page.get_by_role("table", name="Godkendelser for dit sektorområde")).to_be_visible()
+    shoot("29-indbakke.png", end='[data-chart="chart-committed"]')
     _sign_out(page)
 
 

@@ -216,10 +216,12 @@ def demo_grants(settings: Settings) -> None:
         for number, plan in enumerate(planned):
             outcome = _one(settings, cat, solution, number, plan)
             counts[outcome] = counts.get(outcome, 0) + 1
+    skipped = counts.pop("skipped", 0)
     console.print(
         f"Bevillinger i demoen: {sum(counts.values())} på tværs af de fem løsninger — "
         f"{counts.get('approved', 0)} bevilget, {counts.get('ended', 0)} afsluttet, "
         f"{counts.get('rejected', 0)} afslået, {counts.get('pending', 0)} venter på afgørelse."
+        + (f" ({skipped} ikke indstillet: løsningen har ingen indskrevne.)" if skipped else "")
     )
     who_pays_report(settings)
 

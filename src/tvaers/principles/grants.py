@@ -36,6 +36,7 @@ from tvaers.core.periods import danish_date
 from tvaers.principles.catalogue import Catalogue
 from tvaers.principles.grant_decisions import approve_by_rule, audit, decision
 from tvaers.principles.model import (
+    SOLUTION_BUDGET,
     GrantCost,
     GrantStatus,
     Place,
@@ -54,8 +55,6 @@ from tvaers.store.models_principles import (
     Grant,
     Placement,
 )
-
-SOLUTION_BUDGET = "solution"  # the paying «area» when the solution pays from its own budget
 
 
 @dataclass(frozen=True)

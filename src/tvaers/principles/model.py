@@ -48,6 +48,12 @@ class Place(StrEnum):
     AREAS = "areas"
 
 
+# The paying «area» of a grant the solution pays from its own budget (a placement with the
+# payment obligation in the solution), and its name where areas are listed.
+SOLUTION_BUDGET = "solution"
+SOLUTION_BUDGET_NAME = "Løsningens eget budget"
+
+
 class Classification(StrEnum):
     SAMLET = "samlet"
     PARTLY = "delvist samlet"

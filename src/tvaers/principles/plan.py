@@ -264,4 +264,6 @@ def dump_plan(plan: CompetencePlan) -> str:
 
 
 def describe_roles(roles: Sequence[Role]) -> str:
-    return ", ".join(ROLE_LABELS[r].lower() for r in roles)
+    """«sagsbehandler, leder af tværgående løsning eller fagchef»."""
+    names = [ROLE_LABELS[r].lower() for r in roles]
+    return " eller ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

@@ -53,6 +53,7 @@ from tvaers.draw.session import Analysis, opened
 from tvaers.draw.solution_economy import Enrolled
 from tvaers.principles import queries as pq
 from tvaers.principles.keys import parse_key
+from tvaers.principles.model import SOLUTION_BUDGET, SOLUTION_BUDGET_NAME
 from tvaers.store.models_principles import DistributionKeyVersion, Grant, GrantCommitment
 from tvaers.store.publications import Ledger, publishing
 
@@ -327,7 +328,8 @@ def who_pays(
     for key, cell in table.cells.items():
         if cell.published and key in sets:
             ledger.publish(kind(*key), sets[key])
-    names, holders = analysis.area_names, analysis.budget_holders
+    names = {**analysis.area_names, SOLUTION_BUDGET: SOLUTION_BUDGET_NAME}
+    holders = analysis.budget_holders
     rows = []
     for (area, month), cell in table.cells.items():  # areas x months: the figures
         code = TOTAL_AREA if area == TOTAL else area

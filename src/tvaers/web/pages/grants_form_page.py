@@ -18,7 +18,7 @@ from tvaers.core.money import format_dkk, from_ore
 from tvaers.core.periods import danish_date, today
 from tvaers.principles import catalogue, inbox, service
 from tvaers.principles.catalogue import Catalogue
-from tvaers.principles.grants import SOLUTION_BUDGET
+from tvaers.principles.model import SOLUTION_BUDGET
 from tvaers.selection import decisions
 from tvaers.store.models import Solution
 from tvaers.web.deps import render, settings_of

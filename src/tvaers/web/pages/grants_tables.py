@@ -21,10 +21,10 @@ from tvaers.core.money import format_dkk, from_ore
 from tvaers.core.publication import Chart, Column, DataTable
 from tvaers.core.suppression import TOTAL, SuppressedTable
 from tvaers.principles.grant_decisions import commitment_parts
-from tvaers.principles.grants import SOLUTION_BUDGET
 from tvaers.principles.inbox import CommittedMonth
 from tvaers.principles.model import (
     PLACE_LABELS,
+    SOLUTION_BUDGET,
     STATUS_LABELS,
     GrantCost,
     GrantStatus,

@@ -330,10 +330,13 @@ def who_pays(
             ledger.publish(kind(*key), sets[key])
     names = {**analysis.area_names, SOLUTION_BUDGET: SOLUTION_BUDGET_NAME}
     holders = analysis.budget_holders
+    last = str(found.period.last) if found.period else ""  # the data's last month
     rows = []
     for (area, month), cell in table.cells.items():  # areas x months: the figures
         code = TOTAL_AREA if area == TOTAL else area
-        values = cell.measures or {}
+        values: dict[str, Decimal | None] = dict(cell.measures or {})
+        if month != TOTAL and month > last:  # committed ahead: nothing booked there yet
+            values.update(booked=None, paid=None)
         rows.append(PayFigures(
             sector_area=code, name=names.get(code, code), budget_holder=holders.get(code),
             month=TOTAL_AREA if month == TOTAL else month, citizens=cell.count,

@@ -192,6 +192,11 @@ def parse_plan(text: str, source: str = "kompetenceplanen") -> CompetencePlan:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PrinciplesError(f"{source} kan ikke læses som YAML: {exc}") from None
+    return plan_of(raw, source)
+
+
+def plan_of(raw: Any, source: str = "kompetenceplanen") -> CompetencePlan:
+    """A competence plan from plain data (the YAML read, or :func:`plan_mapping`'s as stored)."""
     if not isinstance(raw, Mapping) or not raw.get("levels"):
         raise PrinciplesError(f"{source} skal have et navn (plan) og mindst ét niveau (levels).")
     levels = tuple(_level(level, i) for i, level in enumerate(raw["levels"], 1))

@@ -31,7 +31,7 @@ from tvaers.core.access import (
 from tvaers.core.periods import danish_date, local_time
 from tvaers.principles.keys import KeyDefinition, key_mapping, parse_key
 from tvaers.principles.model import Place, PrinciplesError, classify, parse_place
-from tvaers.principles.plan import CompetencePlan, parse_plan, plan_mapping
+from tvaers.principles.plan import CompetencePlan, parse_plan, plan_mapping, plan_of
 from tvaers.store.models import Solution
 from tvaers.store.models_principles import (
     CapacityShare,
@@ -140,9 +140,7 @@ def current_plan(session: Session) -> tuple[CompetencePlanVersion, CompetencePla
 
 
 def parse_plan_data(data: dict[str, Any]) -> CompetencePlan:
-    import yaml
-
-    return parse_plan(yaml.safe_dump(data, allow_unicode=True), "den gemte kompetenceplan")
+    return plan_of(data, "den gemte kompetenceplan")
 
 
 def plan_versions(session: Session) -> list[CompetencePlanVersion]:

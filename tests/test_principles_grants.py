@@ -283,3 +283,36 @@ def test_a_chief_deciding_while_another_holds_the_grant_waits_and_gets_a_danish_
             GrantDecision.grant_id == grant_id, GrantDecision.kind == "approval")).all()  # fmt: skip
         assert made == ["solution-leader", "chief-a"]
     app.state.engine.dispose()
+
+
+def test_a_cpr_number_typed_into_free_text_is_refused_and_nothing_stored(app) -> None:  # type: ignore[no-untyped-def]
+    """The attack: a caseworker writes the citizen's CPR number into a justification, a
+    rejection's reason, a key's justification. Each is refused in Danish (the selection's rule
+    for free text) and neither the store nor the audit log ever holds the number."""
+    from sqlalchemy import text
+
+    cat = catalogue.loaded(app.state.settings)
+    typed = "Mor (150385-1236) har brug for støtte"
+    with app.state.sessions() as session:
+        fields = dict(solution_id=_solution(session), unit="citizen", subject=CITIZEN,
+                      intervention="015011", start=START, end=END, units_per_month=Decimal(2),
+                      expected_effect="Barnet bliver hjemme")  # fmt: skip
+        with pytest.raises(PrinciplesError, match="ser ud til at indeholde et CPR-nummer"):
+            propose(session, _actor(session, "caseworker"), cat,
+                    Proposal(**fields, justification=typed))  # fmt: skip
+        session.rollback()
+        grant = propose(session, _actor(session, "caseworker"), cat,
+                        Proposal(**fields, justification="Familiebehandling"))  # fmt: skip
+        session.commit()
+        with pytest.raises(PrinciplesError, match="ser ud til at indeholde et CPR-nummer"):
+            decide(session, _actor(session, "solution-leader"), grant.id, False, typed)
+        session.rollback()
+        with pytest.raises(PrinciplesError, match="ser ud til at indeholde et CPR-nummer"):
+            service.propose_key(session, _actor(session, "solution-leader", "statistical"),
+                                "k", {"shares": {"children": "100%"}}, "Ring 1503851236",
+                                date(2026, 1, 1))  # fmt: skip
+        session.rollback()
+        assert session.get(Grant, grant.id).status == "proposed"
+        for table in ("grants", "grant_decisions", "distribution_key_versions", "audit_log"):
+            dump = str(session.execute(text(f"SELECT * FROM {table}")).all())
+            assert "1503851236" not in dump and "150385-1236" not in dump, table

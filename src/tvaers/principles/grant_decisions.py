@@ -29,6 +29,7 @@ from tvaers.principles.model import (
     shares_of,
     split,
 )
+from tvaers.principles.service import checked_text
 from tvaers.store.models import User
 from tvaers.store.models_principles import Grant, GrantCommitment, GrantDecision
 
@@ -152,7 +153,8 @@ def decide(
         raise PrinciplesError(
             "Du har selv indstillet bevillingen og kan ikke afgøre den (fire øjne)."
         )
-    if not approve and not reason.strip():
+    reason = checked_text(reason, "Begrundelsen")
+    if not approve and not reason:
         raise PrinciplesError("Skriv begrundelsen for afslaget.")
     area = actor_area(session, actor)
     open_ = pending(session, grant)
@@ -272,6 +274,7 @@ def withdraw(session: Session, actor: Actor, grant_id: int, reason: str) -> Gran
     """The proposer (or a solution leader) takes back a grant not yet decided."""
     grant = locked(session, grant_id)
     access.solution_gate(session, actor, grant.solution_id)
+    reason = checked_text(reason, "Begrundelsen")
     if actor.username != grant.proposed_by and actor.role is not Role.SOLUTION_LEADER:
         raise PrinciplesError(
             "Kun den, der indstillede, eller løsningens leder kan trække bevillingen tilbage."
@@ -295,7 +298,8 @@ def end(session: Session, actor: Actor, grant_id: int, ended_on: date, reason: s
         raise PrinciplesError(
             "En bevilling kan ikke afsluttes efter sin slutdato; en forlængelse er en ny bevilling."
         )
-    if not reason.strip():
+    reason = checked_text(reason, "Begrundelsen")
+    if not reason:
         raise PrinciplesError("Skriv hvorfor bevillingen afsluttes.")
     seen = grant.row_version
     before, after = commitment_parts(grant), commitment_parts(grant, ended_on)

@@ -48,7 +48,7 @@ from tvaers.principles.model import (
     split,
 )
 from tvaers.principles.plan import CompetencePlan
-from tvaers.principles.service import current_plan, key_named, placements
+from tvaers.principles.service import checked_text, current_plan, key_named, placements
 from tvaers.selection.decisions import current_enrolment
 from tvaers.store.models_principles import (
     DistributionKeyVersion,
@@ -218,7 +218,8 @@ def _checked(session: Session, actor: Actor, proposal: Proposal) -> tuple[int, C
     access.solution_gate(session, actor, proposal.solution_id, proposal.basis_id)
     if current_enrolment(session, proposal.solution_id, proposal.unit, proposal.subject) is None:
         raise PrinciplesError("Borgeren eller familien er ikke indskrevet i løsningen.")
-    if not proposal.justification.strip() or not proposal.expected_effect.strip():
+    justification = checked_text(proposal.justification, "Den faglige begrundelse")
+    if not justification or not checked_text(proposal.expected_effect, "Den forventede effekt"):
         raise PrinciplesError(
             "Skriv den faglige begrundelse og den forventede effekt: visitationsudvalget "
             "vejer prisen mod effekten."

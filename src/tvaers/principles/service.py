@@ -28,10 +28,12 @@ from tvaers.core.access import (
     PLAN_EDITORS,
     SOLUTION_EDITORS,
 )
+from tvaers.core.errors import CaseworkRefused
 from tvaers.core.periods import danish_date, local_time
 from tvaers.principles.keys import KeyDefinition, key_mapping, parse_key
 from tvaers.principles.model import Place, PrinciplesError, classify, parse_place
 from tvaers.principles.plan import CompetencePlan, parse_plan, plan_mapping, plan_of
+from tvaers.selection.inputs import free_text
 from tvaers.store.models import Solution
 from tvaers.store.models_principles import (
     CapacityShare,
@@ -40,6 +42,17 @@ from tvaers.store.models_principles import (
     DistributionKeyVersion,
     Placement,
 )
+
+
+def checked_text(value: str | None, name: str) -> str:
+    """Text a user typed (a justification, a reason, a note), refused in Danish when it holds
+    a CPR-like number or is too long — the selection's rule for free text
+    (:func:`tvaers.selection.inputs.free_text`)."""
+    try:
+        return free_text(value, name) or ""
+    except CaseworkRefused as exc:
+        raise PrinciplesError(exc.message, hint=exc.hint) from None
+
 
 # --- placements -------------------------------------------------------------------------------
 
@@ -82,7 +95,12 @@ def set_placement(
     before = {"granting": found.granting, "paying": found.paying}
     found.granting, found.paying = place_g.value, place_p.value
     found.interventions = [c.strip() for c in interventions if c.strip()]
-    found.note, found.expected, found.source, found.set_by = note, expected, source, who
+    found.note, found.expected, found.source, found.set_by = (
+        checked_text(note, "Bemærkningen") or None,
+        expected,
+        source,
+        who,
+    )
     session.flush()
     if actor is not None:
         access.record(
@@ -234,7 +252,8 @@ def propose_key(
     if actor is not None:
         access.require_role(actor, KEY_PROPOSERS, "At foreslå en fordelingsnøgle")
     definition = parse_key(content)
-    if not justification.strip():
+    justification = checked_text(justification, "Begrundelsen")
+    if not justification:
         raise PrinciplesError(
             "Skriv den faglige begrundelse for nøglen: koordinationsgruppen godkender på den."
         )
@@ -284,6 +303,7 @@ def decide_key(
     """The coordination group's decision on a proposed key version: an area chief who did not
     propose it; a version already decided (by someone else at the same time) is refused."""
     access.require_role(actor, KEY_APPROVERS, "At godkende en fordelingsnøgle")
+    reason = checked_text(reason, "Begrundelsen")
     stored = key_named(session, key)
     found = session.scalars(
         select(DistributionKeyVersion)

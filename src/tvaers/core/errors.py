@@ -51,6 +51,8 @@ class ErrorCode(StrEnum):
     # who grants and who pays (focus point 4)
     PRINCIPLE_BROKEN = "regel_for_bevilling"  # a placement, plan, grant or key not accepted
     DECIDED_ELSEWHERE = "afgjort_af_anden"  # someone else decided the same thing first
+    # budgets and redistribution (focus point 5)
+    BUDGET_INVALID = "budget_ugyldigt"  # a budget, requirement, settlement or case not accepted
 
 
 class TvaersError(Exception):

@@ -64,6 +64,10 @@ PLAN_EDITORS = frozenset({Role.ADMINISTRATOR, Role.FINANCE_CONSULTANT})
 GRANT_PROPOSERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER})
 KEY_PROPOSERS = frozenset({Role.SOLUTION_LEADER, Role.FINANCE_CONSULTANT})
 KEY_APPROVERS = frozenset({Role.AREA_CHIEF})
+# Focus point 5 (issue 13): who sets budgets, frames, efficiency requirements, budget
+# assumptions and records a settlement; who writes investment cases. Everyone signed in sees them.
+BUDGET_EDITORS = frozenset({Role.ADMINISTRATOR, Role.FINANCE_CONSULTANT})
+INVESTMENT_EDITORS = frozenset({Role.FINANCE_CONSULTANT, Role.SOLUTION_LEADER, Role.ANALYST})
 
 
 def purposes_for(role: Role) -> list[Purpose]:

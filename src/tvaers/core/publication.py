@@ -28,7 +28,7 @@ Kind = Literal[
 # millions: an amount where øre are noise, shown «38,54 mio. kr.» (exact in Excel); checkbox:
 # a tick box in Excel (a list to tick off), left out of the page
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")  # a month column's value: ``2025-03``; a total is text
-ChartKind = Literal["bar", "lorenz", "timeline", "lines"]
+ChartKind = Literal["bar", "lorenz", "timeline", "lines", "ordered"]
 KIND_OF_KEY = {"month": "month"}
 """Glossary keys that are of one kind wherever they appear: a table made from rows
 (:meth:`DataTable.of`, the command line's) writes a ``month`` as a date in Excel, as the web
@@ -52,7 +52,9 @@ class Chart:
     * ``timeline``: one bar per ``category`` from ``value`` (start, ISO date) to ``end``,
       coloured by ``series``;
     * ``lines``: one line per ``series`` through (``category``: a month ``YYYY-MM``, ``value``),
-      and where ``reference`` is given, that field as a dashed level line of the series.
+      and where ``reference`` is given, that field as a dashed level line of the series;
+    * ``ordered``: one line per ``series`` through ``category`` values in the rows' own order
+      (years of an investment case, success rates), with a line at 0 (the break-even).
     """
 
     kind: ChartKind

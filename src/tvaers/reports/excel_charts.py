@@ -30,7 +30,7 @@ def insert_chart(workbook: Any, ws: Any, chart: Chart, column: int, row: int) ->
         ws.set_column(column + offset, column + offset, width)
     native, _last = draw(workbook, ws, chart, column, row + 1)
     native.set_title({"name": chart.title, "name_font": {"size": 12}})
-    bars = len(chart.rows) if chart.kind not in ("lorenz", "lines") else 8
+    bars = len(chart.rows) if chart.kind not in ("lorenz", "lines", "ordered") else 8
     native.set_size({"width": 720, "height": min(900, max(360, 28 * bars + 120))})
     ws.insert_chart(row, column + len(widths) + 1, native)
 
@@ -175,6 +175,36 @@ def _lines(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[An
     return native, line
 
 
+def _ordered(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    """A block per series of (category, value) in the rows' order: a line chart whose
+    categories are text (years, success rates)."""
+    number = workbook.add_format({"num_format": "#,##0.00"})
+    series = chart.series or ""
+    names = list(dict.fromkeys(str(r[series]) for r in chart.rows))
+    ws.write_row(top, col, [chart.series_title, chart.category_title, chart.value_title])
+    native = workbook.add_chart({"type": "line"})
+    line = top
+    for j, name in enumerate(names):
+        first = line + 1
+        for r in (r for r in chart.rows if str(r[series]) == name):
+            line += 1
+            ws.write_string(line, col, name)
+            ws.write_string(line, col + 1, str(r[chart.category]))
+            ws.write_number(line, col + 2, float(r[chart.value]), number)
+        colour = COLOURS[j % len(COLOURS)]
+        native.add_series(
+            {"name": name, "categories": [ws.name, first, col + 1, line, col + 1],
+             "values": [ws.name, first, col + 2, line, col + 2], "line": {"color": colour},
+             "marker": {"type": "circle", "size": 4, "fill": {"color": colour},
+                        "border": {"color": colour}}}
+        )  # fmt: skip
+    native.set_x_axis({"name": chart.category_title})
+    native.set_y_axis({"name": chart.value_title, "num_format": "#,##0",
+                       "major_gridlines": {"visible": True}})  # fmt: skip
+    native.set_legend({"position": "bottom"})
+    return native, line
+
+
 def _day(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -193,4 +223,5 @@ DRAWERS: dict[str, tuple[Drawer, tuple[int, ...]]] = {  # how to draw; widths of
     "lorenz": (_lorenz, (14, 16, 16)),
     "timeline": (_timeline, (40, 12, 12, 8)),
     "lines": (_lines, (28, 12, 16, 14)),
+    "ordered": (_ordered, (28, 14, 16)),
 }

@@ -204,9 +204,54 @@ def _lines(chart: Chart) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def _ordered(chart: Chart) -> dict[str, Any]:
+    """One line per ``series`` through the categories in the rows' order (years, success
+    rates), a grey rule at 0 (where a case breaks even); the legend below."""
+    series = chart.series or ""
+    order = list(dict.fromkeys(str(r[chart.category]) for r in chart.rows))
+    rows = [{**r, chart.category: str(r[chart.category])} for r in chart.rows]
+    x = {
+        "field": chart.category,
+        "type": "ordinal",
+        "sort": order,
+        "title": chart.category_title,
+        "axis": {"labelAngle": 0},
+    }
+    colour = {
+        "field": series,
+        "type": "nominal",
+        "title": None,
+        "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 280},
+    }
+    tooltip = [
+        {"field": series, "type": "nominal", "title": chart.series_title},
+        {"field": chart.category, "type": "nominal", "title": chart.category_title},
+        {
+            "field": chart.value,
+            "type": "quantitative",
+            "title": chart.value_title,
+            "format": ",.2f",
+        },
+    ]
+    return _spec(
+        chart.title,
+        280,
+        layer=[
+            {"data": {"values": [{"zero": 0}]},
+             "mark": {"type": "rule", "color": "#747474", "strokeDash": [4, 4]},
+             "encoding": {"y": {"field": "zero", "type": "quantitative"}}},
+            {"data": {"values": rows}, "mark": {"type": "line", "point": True},
+             "encoding": {"x": x, "y": {"field": chart.value, "type": "quantitative",
+                                        "title": chart.value_title, "axis": {"format": ",.0f"}},
+                          "color": colour, "tooltip": tooltip}},
+        ],
+    )  # fmt: skip
+
+
 RENDERERS: dict[str, Callable[[Chart], dict[str, Any]]] = {
     "bar": _bar,
     "lorenz": _lorenz,
     "timeline": _timeline,
     "lines": _lines,
+    "ordered": _ordered,
 }

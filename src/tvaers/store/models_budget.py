@@ -115,7 +115,8 @@ class SettlementRecord(Base):
 
 class BudgetAssumption(Base):
     """One version of a budget assumption (003 §2.1): planned full-year persons × planned
-    average price for an intervention type and year."""
+    average price for an intervention type and year, on a basis (``gross``, or ``net`` of the
+    state's refunds: the price the municipality's own budget bears)."""
 
     __tablename__ = "budget_assumptions"
     __table_args__ = (Index("ix_budget_assumptions_key", "year", "intervention"),)
@@ -123,6 +124,7 @@ class BudgetAssumption(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     intervention: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(String(10), default="gross")  # gross | net
     units_e4: Mapped[int] = mapped_column(BigInteger)  # full-year persons × 10,000
     price_ore: Mapped[int] = mapped_column(BigInteger)  # average price per full-year person
     version: Mapped[int] = mapped_column(Integer)

@@ -111,9 +111,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("intervention", sa.String(40), nullable=False),
+        sa.Column("basis", sa.String(10), nullable=False),
         sa.Column("units_e4", sa.BigInteger, nullable=False),
         sa.Column("price_ore", sa.BigInteger, nullable=False),
         *_trail(),
+        sa.CheckConstraint("basis IN ('gross', 'net')", name="ck_budget_assumptions_basis"),
     )
     op.create_index("ix_budget_assumptions_key", "budget_assumptions", ["year", "intervention"])
     op.create_table(

@@ -454,13 +454,16 @@ def user_unlock(
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import assumptions as _assumptions  # noqa: E402, F401
 from tvaers.cli import audit as _audit  # noqa: E402, F401
+from tvaers.cli import budget as _budget  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import grants as _grants  # noqa: E402, F401
+from tvaers.cli import investment as _investment  # noqa: E402, F401
 from tvaers.cli import principles as _principles  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
 from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401
+from tvaers.cli import settlement as _settlement  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover

@@ -109,7 +109,8 @@ def enrol_all(session: Session, solution_id: int, cprs: list[str], settings: Set
     pseudonyms = Pseudonymiser(settings.key_bytes)
     for cpr in cprs:
         session.add(Enrolment(solution_id=solution_id, unit="citizen",
-                              subject=pseudonyms.pseudonym(cpr), enrolled_on=ENROLLED_ON))  # fmt: skip
+                              subject=pseudonyms.pseudonym(cpr), enrolled_on=ENROLLED_ON,
+                              enrolled_by="solution-leader"))  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from tvaers.budget import settlement_queries as sq
 from tvaers.budget.model import BudgetError, Settlement, settle
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
-from tvaers.core.money import from_ore, to_ore
+from tvaers.core.money import format_dkk, from_ore, to_ore
 from tvaers.core.periods import Month, Period, months_before
 from tvaers.core.suppression import (
     EARLIER_NOTE,
@@ -398,3 +398,20 @@ def recorded_for_area(session: Session, area: str, year: int) -> list[AreaSettle
             requirement_met=settled.requirement_met,
         ))  # fmt: skip
     return sorted(found, key=lambda s: (s.solution_name, s.solution_id))
+
+
+def statement(found: Settlement) -> str:
+    """The settlement's end in one Danish sentence: met (exactly or more) or not, and by how
+    much («Kravet er ikke indfriet: der mangler 500.000,00 kr.»; amounts end in «kr.»)."""
+    if not found.requirement_met:
+        return f"Kravet er ikke indfriet: der mangler {format_dkk(found.shortfall)}"
+    if found.cross_cutting_end == 0:
+        return (
+            f"Kravet er indfriet: områderne har samlet sparet {format_dkk(found.saved)}, "
+            f"præcis kravet på {format_dkk(found.requirement)}"
+        )
+    return (
+        f"Kravet er indfriet: områderne har samlet sparet {format_dkk(found.saved)}, "
+        f"{format_dkk(found.cross_cutting_end)} mere end kravet på "
+        f"{format_dkk(found.requirement)}"
+    )

@@ -62,9 +62,8 @@ class Planned:
 
 
 def planned_of(row: BudgetAssumption) -> Planned:
-    return Planned(
-        Decimal(row.units_e4) / E4, (Decimal(row.price_ore) / ORE).quantize(Decimal("0.01"))
-    )
+    units = (Decimal(row.units_e4) / E4).quantize(Decimal("0.0001"))
+    return Planned(units, (Decimal(row.price_ore) / ORE).quantize(Decimal("0.01")))
 
 
 # --- reading what the user typed ----------------------------------------------------------------

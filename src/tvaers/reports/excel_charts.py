@@ -36,6 +36,8 @@ def insert_chart(workbook: Any, ws: Any, chart: Chart, column: int, row: int) ->
 
 
 def _bar(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    if chart.series:
+        return _grouped_bar(workbook, ws, chart, col, top)
     rows = sorted(chart.rows, key=lambda r: float(r[chart.value] or 0))  # Excel draws bottom-up
     ws.write_row(top, col, [chart.category_title, chart.value_title])
     number = workbook.add_format({"num_format": _number_format(chart.decimals)})
@@ -56,6 +58,35 @@ def _bar(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any,
     native.set_x_axis({"name": chart.value_title, "num_format": _number_format(chart.decimals)})
     native.set_y_axis({"name": chart.category_title})
     native.set_legend({"none": True})
+    return native, last
+
+
+def _grouped_bar(workbook: Any, ws: Any, chart: Chart, col: int, top: int) -> tuple[Any, int]:
+    """Categories down, one column and one native series per ``series`` (grouped bars)."""
+    series = list(dict.fromkeys(str(r[chart.series]) for r in chart.rows))  # type: ignore[index]
+    categories = list(dict.fromkeys(str(r[chart.category]) for r in chart.rows))
+    values = {(str(r[chart.category]), str(r[chart.series])): r[chart.value] for r in chart.rows}  # type: ignore[index]
+    ws.write_row(top, col, [chart.category_title, *series])
+    number = workbook.add_format({"num_format": _number_format(chart.decimals)})
+    for i, name in enumerate(reversed(categories), start=1):  # Excel draws bottom-up
+        ws.write(top + i, col, name)
+        for j, s in enumerate(series, start=1):
+            found = values.get((name, s))
+            if found is not None:
+                ws.write_number(top + i, col + j, float(found), number)
+    last = top + len(categories)
+    native = workbook.add_chart({"type": "bar"})
+    for j, name in enumerate(series, start=1):
+        native.add_series({
+            "name": name,
+            "categories": [ws.name, top + 1, col, last, col],
+            "values": [ws.name, top + 1, col + j, last, col + j],
+            "fill": {"color": BLUE if j == 1 else "#E0A100"},
+            "border": {"none": True},
+        })  # fmt: skip
+    native.set_x_axis({"name": chart.value_title, "num_format": _number_format(chart.decimals)})
+    native.set_y_axis({"name": chart.category_title})
+    native.set_legend({"position": "bottom"})
     return native, last
 
 

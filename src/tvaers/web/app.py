@@ -18,6 +18,7 @@ from tvaers.web.errors import install_error_pages
 from tvaers.web.pages import (
     admin,
     auth,
+    budget_assumptions,
     citizens,
     data,
     draw,
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
                    selection_casework, selection_enrolment, solution_economy,
                    grants, grants_inbox, grants_plan,
                    principles, principles_draw, principles_keys, principles_review,
+                   budget_assumptions,
                    admin):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)

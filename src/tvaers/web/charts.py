@@ -41,12 +41,15 @@ def vega_lite(chart: Chart) -> dict[str, Any]:
 
 
 def _bar(chart: Chart) -> dict[str, Any]:
-    """A horizontal bar chart, sorted by value; the rows are already suppressed.
+    """A horizontal bar chart, sorted by value; the rows are already suppressed. With a
+    ``series``: grouped bars, one per series within each category, in the rows' order.
 
     Field names must be plain identifiers: Vega-Lite reads a "." in a field as a nested path.
     """
     category, value = chart.category, chart.value
     number = ",.0f" if not chart.decimals else f",.{chart.decimals}~f"
+    if chart.series:
+        return _grouped_bar(chart, number)
     return _spec(
         chart.title,
         {"step": 28},
@@ -59,6 +62,33 @@ def _bar(chart: Chart) -> dict[str, Any]:
                   "axis": {"format": number, "tickCount": 8}},
             "tooltip": [
                 {"field": category, "type": "nominal", "title": chart.category_title},
+                {"field": value, "type": "quantitative", "title": chart.value_title,
+                 "format": ",.2f"},
+            ],
+        },
+    )  # fmt: skip
+
+
+def _grouped_bar(chart: Chart, number: str) -> dict[str, Any]:
+    """Bars grouped by category, one per ``series`` (e.g. the volume and the price effect of
+    each intervention type), coloured by series, categories in the rows' order."""
+    category, value, series = chart.category, chart.value, chart.series
+    return _spec(
+        chart.title,
+        {"step": 20},
+        data={"values": chart.rows},
+        mark={"type": "bar"},
+        encoding={
+            "y": {"field": category, "type": "nominal", "sort": None,
+                  "title": chart.category_title},
+            "yOffset": {"field": series, "type": "nominal", "sort": None},
+            "color": {"field": series, "type": "nominal", "sort": None,
+                      "title": chart.series_title, "scale": {"range": ["#0059b3", "#e0a100"]}},
+            "x": {"field": value, "type": "quantitative", "title": chart.value_title,
+                  "axis": {"format": number, "tickCount": 8}},
+            "tooltip": [
+                {"field": category, "type": "nominal", "title": chart.category_title},
+                {"field": series, "type": "nominal", "title": chart.series_title},
                 {"field": value, "type": "quantitative", "title": chart.value_title,
                  "format": ",.2f"},
             ],

@@ -11,6 +11,8 @@ from tvaers.core.suppression import SMALL_CELL, TABLE_NOTE
 from tvaers.core.units import PLURALS
 from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.selection.inputs import MAX_TEXT
+from tvaers.web.texts_assumptions import ASSUMPTIONS
+from tvaers.web.texts_assumptions import AUDIT_ACTIONS as ASSUMPTION_AUDIT_ACTIONS
 from tvaers.web.texts_economy import ECONOMY
 from tvaers.web.texts_grants import GRANT_AUDIT_ACTIONS, GRANTS
 from tvaers.web.texts_principles import AUDIT_ACTIONS as PRINCIPLES_AUDIT_ACTIONS
@@ -142,6 +144,7 @@ AUDIT_ACTIONS = {
     **SELECTION_AUDIT_ACTIONS,
     **GRANT_AUDIT_ACTIONS,
     **PRINCIPLES_AUDIT_ACTIONS,
+    **ASSUMPTION_AUDIT_ACTIONS,
 }
 DRAW = {
     "title": "Ressourcetræk",
@@ -264,6 +267,7 @@ T = SimpleNamespace(
     economy=ECONOMY,
     grants=GRANTS,
     principles=PRINCIPLES,
+    assumptions=ASSUMPTIONS,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,
     decision_kinds=DECISION_KINDS,

@@ -1,0 +1,139 @@
+"""The budget assumptions' page (issue 13, 003 §2.1) against the real app on SQLite and
+PostgreSQL, on the hand-worked municipality of ``test_budget_assumptions``: a finance consultant
+sets an assumption through the form (a refused one keeps what was typed), imports a CSV, and
+sees the table with its volume and price effects to the øre, gross and net, with the chart and
+the Excel workbook; an area chief reads it but gets no form and is refused a post."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+
+from tvaers.store.models import AuditEntry
+from tvaers.store.models_budget import BudgetAssumption
+
+from .conftest import client_for, seeded_app
+from .test_budget_assumptions import FAMILY, SUPPORT, write_town
+from .workbooks import read_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+URL = "/budgetforudsaetninger"
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def _row(page: str, code: str) -> str:
+    """The text of the variance table's row of ``code``."""
+    table = page[page.index("<caption>Budgetforudsætninger og afvigelse") :]
+    table = table[: table.index("</table>")]
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        if _text(row).strip().startswith(code):
+            return _text(row)
+    raise AssertionError(f"ingen række for {code}")
+
+
+@pytest.fixture
+def town(settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = write_town(tmp_path / "data")
+    app = seeded_app(settings, str(folder))  # an absolute path: FIXTURES / it is the folder
+    yield app
+    app.state.engine.dispose()
+
+
+def _post(client, url: str, data: dict[str, str], **extra):  # type: ignore[no-untyped-def]
+    return client.post(url, data=data, follow_redirects=True, **extra)
+
+
+def test_a_finance_consultant_sets_and_imports_and_sees_volume_and_price(town: FastAPI) -> None:
+    client = client_for(town, "finance_consultant")
+    page = client.get(URL)
+    assert page.status_code == 200, page.text[:500]
+    assert "Sæt en budgetforudsætning" in page.text and 'value="2025"' in page.text
+    refused = _post(
+        client,
+        URL,
+        {
+            "year": "2025",
+            "basis": "gross",
+            "intervention": FAMILY,
+            "units": "tre",
+            "price": "280.000,00",
+            "note": "Plan",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Budgetforudsætningen er ikke gemt" in refused.text
+    assert "«tre» er ikke et tal" in _text(refused.text)
+    assert 'value="tre"' in refused.text and 'value="280.000,00"' in refused.text  # kept
+    saved = _post(
+        client,
+        URL,
+        {
+            "year": "2025",
+            "basis": "gross",
+            "intervention": FAMILY,
+            "units": "3",
+            "price": "280.000,00",
+            "note": "Plan",
+        },
+    )
+    assert saved.status_code == 200
+    assert f"Budgetforudsætningen for {FAMILY} i 2025 er gemt som version 1" in saved.text
+    csv = f"intervention;units;price\n{SUPPORT};4,5;100.000,00\n".encode()
+    imported = _post(client, f"{URL}/import", {"year": "2025", "basis": "gross"},
+                     files={"fil": ("plan.csv", csv, "text/csv")})  # fmt: skip
+    assert imported.status_code == 200, imported.text[:500]
+    assert "1 budgetforudsætninger for 2025 er importeret" in imported.text
+    family, support = _row(imported.text, FAMILY), _row(imported.text, SUPPORT)
+    for figure in ("840.000,00", "2,4986", "300.164,47", "750.000,00", "-90.000,00",
+                   "-140.383,56", "50.383,56"):  # fmt: skip
+        assert figure in family, (figure, family)
+    for figure in ("450.000,00", "96.000,00", "480.000,00", "30.000,00", "50.000,00",
+                   "-20.000,00"):  # fmt: skip
+        assert figure in support, (figure, support)
+    assert 'data-chart="chart-assumptions"' in imported.text
+    with town.state.sessions() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).where(
+            AuditEntry.action.like("budgetforudsaetning%")))]  # fmt: skip
+    assert sorted(actions) == ["budgetforudsaetning_sat", "budgetforudsaetninger_importeret"]
+
+
+def test_net_of_the_state_and_the_workbook(town: FastAPI) -> None:
+    client = client_for(town, "finance_consultant")
+    _post(client, URL, {"year": "2025", "basis": "net", "intervention": FAMILY, "units": "3",
+                        "price": "250000"})  # fmt: skip
+    page = client.get(f"{URL}?year=2025&basis=net")
+    family = _row(page.text, FAMILY)
+    for figure in ("750.000,00", "270.148,03", "675.000,00", "-75.000,00", "-125.342,47",
+                   "50.342,47"):  # fmt: skip
+        assert figure in family, (figure, family)
+    got = client.get(f"{URL}?year=2025&basis=net&format=xlsx")
+    assert got.status_code == 200 and got.headers["content-type"] == XLSX
+    book = read_workbook(URL, got.content)
+    assert not book.problems and book.charts >= 1, book.problems
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(got.content))
+    first = sheet.get_sheet_by_index(0).to_python()
+    found = [r for r in first if r and str(r[0]) == FAMILY]
+    assert found and -125342.47 in found[0] and 50342.47 in found[0]
+
+
+def test_an_area_chief_reads_but_may_not_change(town: FastAPI) -> None:
+    client = client_for(town, "area_chief")
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "Sæt en budgetforudsætning" not in page.text
+    assert "Kun administratorer og økonomikonsulenter" in page.text
+    refused = client.post(URL, data={"year": "2025", "basis": "gross", "intervention": FAMILY,
+                                     "units": "3", "price": "1"})  # fmt: skip
+    assert refused.status_code == 403
+    with town.state.sessions() as session:
+        assert session.scalars(select(BudgetAssumption)).all() == []

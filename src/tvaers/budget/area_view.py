@@ -92,21 +92,31 @@ def _year_sum(values: Sequence[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), ZERO)
 
 
+def _within(figures: who_pays.WhoPays, year: int) -> bool:
+    """Whether every month the view shows lies in ``year`` (then its totals are the year's)."""
+    period = figures.period
+    return period is not None and period.first.year == period.last.year == year
+
+
 def _area_draws(solution: Solution, figures: who_pays.WhoPays, year: int) -> tuple[AreaDraw, ...]:
-    prefix, found = f"{year}-", []
+    """Per paying area: the year's sums of its months, or its published totals when every
+    month shown is in the year; a year's sum is hidden when any of its months is."""
+    prefix, found, whole = f"{year}-", [], _within(figures, year)
     totals = {r.sector_area: r for r in figures.rows if r.month == TOTAL_AREA}
     for code, total in totals.items():  # the paying areas: a handful
         if code == TOTAL_AREA:
             continue
         months = [r for r in figures.rows
                   if r.sector_area == code and r.month.startswith(prefix)]  # fmt: skip
-        hidden = next((r.note for r in months if r.note), None) or total.note
+        hidden = total.note if whole else next((r.note for r in months if r.note), total.note)
         found.append(AreaDraw(
             solution_id=solution.id, solution=solution.name, sector_area=code, name=total.name,
             citizens=total.citizens,
-            paid_year=None if hidden else _year_sum([r.paid for r in months]),
+            paid_year=total.paid if whole else None if hidden else _year_sum(
+                [r.paid for r in months]),
             paid_since=total.paid,
-            committed_year=None if hidden else _year_sum([r.committed for r in months]),
+            committed_year=total.committed if whole else None if hidden else _year_sum(
+                [r.committed for r in months]),
             note=hidden,
         ))  # fmt: skip
     return tuple(found)

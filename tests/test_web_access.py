@@ -93,6 +93,10 @@ MATRIX = [
     ("/loesninger/1/gennemgang", CASEWORK, True, False),
     ("/loesninger/1/gennemgang?format=xlsx", CASEWORK, True, False),
     ("/loesninger/2/gennemgang", set(), True, False),
+    # focus point 5 (issue 13): the investment cases are for all; saving one for its editors
+    ("/investering", ALL, False, False),
+    ("/investering?format=xlsx", ALL, False, False),
+    ("/investering/ny", {"finance_consultant", "solution_leader", "analyst"}, False, False),
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),

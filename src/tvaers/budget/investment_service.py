@@ -18,7 +18,9 @@ from tvaers.access import Actor
 from tvaers.budget.investment import Case, CaseError, MeasuredGain
 from tvaers.budget.investment_input import case_mapping, parse_case_mapping
 from tvaers.core.access import INVESTMENT_EDITORS
+from tvaers.core.config import Settings
 from tvaers.core.errors import CaseworkRefused
+from tvaers.core.units import TOTAL_AREA
 from tvaers.selection.inputs import free_text
 from tvaers.store.models import Solution
 from tvaers.store.models_budget import InvestmentCase
@@ -114,8 +116,23 @@ def measured_gains(effects: Mapping[str, Any] | None) -> dict[str, MeasuredGain]
     where the interval is unknown) as the case takes them."""
     found: dict[str, MeasuredGain] = {}
     for area, effect in (effects or {}).items():
+        if area == TOTAL_AREA:
+            continue
         change = Decimal(effect.effect)
         low = change if effect.low is None else Decimal(effect.low)
         high = change if effect.high is None else Decimal(effect.high)
         found[area] = MeasuredGain(area, change, low, high)
     return found
+
+
+def measured_for(
+    session: Session, settings: Settings, solution_id: int | None, user: str | None = None
+) -> dict[str, MeasuredGain]:
+    """The measured effects of the pilot evaluation of ``solution_id`` (gross of the state: the
+    case's refund shares make them net), published suppressed; none without a solution or an
+    evaluation. ``user``: who sees them (the rule across requests)."""
+    if solution_id is None:
+        return {}
+    from tvaers.budget import pilot
+
+    return measured_gains(pilot.measured_effects(session, settings, solution_id, user=user))

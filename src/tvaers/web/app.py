@@ -19,6 +19,7 @@ from tvaers.web.pages import (
     admin,
     auth,
     budget_assumptions,
+    budget_investment,
     citizens,
     data,
     draw,
@@ -74,7 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
                    selection_view,
                    selection_casework, selection_enrolment, solution_economy,
-                   grants, grants_inbox, grants_plan,
+                   grants, grants_inbox, grants_plan, budget_investment,
                    principles, principles_draw, principles_keys, principles_review,
                    budget_assumptions,
                    admin):  # fmt: skip

@@ -15,6 +15,8 @@ from tvaers.web.texts_assumptions import ASSUMPTIONS
 from tvaers.web.texts_assumptions import AUDIT_ACTIONS as ASSUMPTION_AUDIT_ACTIONS
 from tvaers.web.texts_economy import ECONOMY
 from tvaers.web.texts_grants import GRANT_AUDIT_ACTIONS, GRANTS
+from tvaers.web.texts_investment import AUDIT_ACTIONS as INVESTMENT_AUDIT_ACTIONS
+from tvaers.web.texts_investment import INVESTMENT
 from tvaers.web.texts_principles import AUDIT_ACTIONS as PRINCIPLES_AUDIT_ACTIONS
 from tvaers.web.texts_principles import PRINCIPLES
 from tvaers.web.texts_selection import SELECTION
@@ -145,6 +147,7 @@ AUDIT_ACTIONS = {
     **GRANT_AUDIT_ACTIONS,
     **PRINCIPLES_AUDIT_ACTIONS,
     **ASSUMPTION_AUDIT_ACTIONS,
+    **INVESTMENT_AUDIT_ACTIONS,
 }
 DRAW = {
     "title": "Ressourcetræk",
@@ -268,6 +271,7 @@ T = SimpleNamespace(
     grants=GRANTS,
     principles=PRINCIPLES,
     assumptions=ASSUMPTIONS,
+    investment=INVESTMENT,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,
     decision_kinds=DECISION_KINDS,

@@ -41,7 +41,7 @@ from tvaers.store.publications import Ledger, publishing
 Basis = state.Basis
 CACHE_KIND = "pilot"
 
-__all__ = ["Basis", "Computed", "Evaluation", "Method", "evaluate", "evaluation",
+__all__ = ["Basis", "Computed", "Evaluation", "Method", "enrolments", "evaluate", "evaluation",
            "measured_effects", "published"]  # fmt: skip
 
 

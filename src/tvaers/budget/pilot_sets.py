@@ -165,7 +165,7 @@ def _areas(
         code = TOTAL_AREA if area == TOTAL else area
         shown: Estimate | None = estimate(sums.moments) if cell.published else None
         rows.append(AreaEstimate(
-            sector_area=code, name=names.get(code, code),
+            sector_area=code, name=TOTAL if area == TOTAL else names.get(code, code),
             treated=sums.treated if shown else None, comparison=sums.comparison if shown else None,
             treated_change=_money(shown.treated_change) if shown else None,
             comparison_change=_money(shown.comparison_change) if shown else None,

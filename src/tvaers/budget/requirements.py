@@ -27,8 +27,11 @@ from tvaers.budget import settlement
 from tvaers.budget.model import (
     BudgetError,
     Harvest,
+    HarvestComparison,
     RequirementPart,
+    Settlement,
     SplitRule,
+    compare_harvest,
     compare_rules,
     parse_rule,
     split_requirement,
@@ -121,7 +124,10 @@ def set_requirement(
             f"Høstningen «{harvest}» findes ikke.", hint="Vælg upfront eller as_realised."
         ) from None
     data = _checked_inputs(chosen, expected_gain, shares)
-    text = checked_text(note, "Bemærkningen")
+    try:
+        text = checked_text(note, "Bemærkningen")
+    except PrinciplesError as exc:
+        raise BudgetError(exc.message, hint=exc.hint) from None
     version = (
         session.scalar(
             select(func.max(EfficiencyRequirement.version)).where(
@@ -268,3 +274,19 @@ def parts_for_area(
             rule=row.rule, requirement=from_ore(row.amount_ore), amount=part.amount,
         ))  # fmt: skip
     return sorted(found, key=lambda r: (r.solution_name, r.solution_id))
+
+
+def harvest_of(
+    row: EfficiencyRequirement | None,
+    settled: Settlement,
+    baseline: Mapping[str, Decimal] | None,
+) -> HarvestComparison | str:
+    """Up front against as realised for the settlement, with the requirement's parts by its
+    own rule; or why there is nothing to compare (Danish)."""
+    if row is None or row.amount_ore == 0:
+        return "der er intet krav."
+    try:
+        parts = split_of(row, baseline)
+    except BudgetError as exc:
+        return exc.message
+    return compare_harvest(settled, parts)

@@ -32,6 +32,7 @@ from tvaers.budget import settlement_queries as sq
 from tvaers.budget.model import BudgetError, Settlement, settle
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
+from tvaers.core.errors import NoData
 from tvaers.core.money import format_dkk, from_ore, to_ore
 from tvaers.core.periods import Month, Period, months_before
 from tvaers.core.suppression import (
@@ -48,6 +49,8 @@ from tvaers.draw.attribution import materialise
 from tvaers.draw.session import Analysis, opened
 from tvaers.draw.solution_economy import Enrolled
 from tvaers.engine.sketches import sketches
+from tvaers.principles.model import PrinciplesError
+from tvaers.principles.service import checked_text
 from tvaers.store.models import Solution
 from tvaers.store.models_budget import SettlementRecord
 from tvaers.store.publications import Ledger, publishing
@@ -306,6 +309,10 @@ def record(
     if session.get(Solution, solution_id) is None:
         raise BudgetError(f"Løsning nr. {solution_id} findes ikke.")
     found = settle({a: b for a, b, _ in lines}, {a: c for a, _, c in lines}, requirement)
+    try:
+        note = checked_text(note, "Bemærkningen")
+    except PrinciplesError as exc:
+        raise BudgetError(exc.message, hint=exc.hint) from None
     version = (
         session.scalar(
             select(func.max(SettlementRecord.version)).where(
@@ -415,3 +422,21 @@ def statement(found: Settlement) -> str:
         f"{format_dkk(found.cross_cutting_end)} mere end kravet på "
         f"{format_dkk(found.requirement)}"
     )
+
+
+def area_names(settings: Settings) -> dict[str, str]:
+    """The loaded sector areas (code -> Danish name); empty when nothing is loaded."""
+    try:
+        with opened(settings) as analysis:
+            return dict(analysis.area_names)
+    except NoData:
+        return {}
+
+
+def data_years(settings: Settings) -> tuple[int, ...]:
+    """The calendar years the loaded data cover (empty when nothing is loaded)."""
+    try:
+        with opened(settings) as analysis:
+            return analysis.span.years
+    except NoData:
+        return ()

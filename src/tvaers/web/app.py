@@ -18,8 +18,14 @@ from tvaers.web.errors import install_error_pages
 from tvaers.web.pages import (
     admin,
     auth,
+    budget,
+    budget_area,
     budget_assumptions,
     budget_investment,
+    budget_pilot,
+    budget_requirement,
+    budget_settlement,
+    budget_settlement_hand,
     citizens,
     data,
     draw,
@@ -71,14 +77,18 @@ def create_app(settings: Settings) -> FastAPI:
     principles.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
-    # selection before selection_view: /maalgrupper/ny is not a rule set's key
+    # selection before selection_view: /maalgrupper/ny is not a rule set's key; budget_area
+    # last: its /budget/{area} would catch every other /budget/... path
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
                    selection_view,
                    selection_casework, selection_enrolment, solution_economy,
                    grants, grants_inbox, grants_plan, budget_investment,
                    principles, principles_draw, principles_keys, principles_review,
                    budget_assumptions,
-                   admin):  # fmt: skip
+                   budget_pilot,
+                   budget_settlement, budget_settlement_hand, budget_requirement,
+                   admin, budget,
+                   budget_area):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(

@@ -13,13 +13,18 @@ from tvaers.selection.decisions import AUDIT_ACTIONS as SELECTION_AUDIT_ACTIONS
 from tvaers.selection.inputs import MAX_TEXT
 from tvaers.web.texts_assumptions import ASSUMPTIONS
 from tvaers.web.texts_assumptions import AUDIT_ACTIONS as ASSUMPTION_AUDIT_ACTIONS
+from tvaers.web.texts_budget import AUDIT_ACTIONS as BUDGET_AUDIT_ACTIONS
+from tvaers.web.texts_budget import BUDGET
 from tvaers.web.texts_economy import ECONOMY
 from tvaers.web.texts_grants import GRANT_AUDIT_ACTIONS, GRANTS
 from tvaers.web.texts_investment import AUDIT_ACTIONS as INVESTMENT_AUDIT_ACTIONS
 from tvaers.web.texts_investment import INVESTMENT
+from tvaers.web.texts_pilot import PILOT
 from tvaers.web.texts_principles import AUDIT_ACTIONS as PRINCIPLES_AUDIT_ACTIONS
 from tvaers.web.texts_principles import PRINCIPLES
 from tvaers.web.texts_selection import SELECTION
+from tvaers.web.texts_settlement import AUDIT_ACTIONS as SETTLEMENT_AUDIT_ACTIONS
+from tvaers.web.texts_settlement import SETTLEMENT
 
 APP = "Tværs"
 TAGLINE = "Økonomistyring af tværgående løsninger"
@@ -146,6 +151,8 @@ AUDIT_ACTIONS = {
     **SELECTION_AUDIT_ACTIONS,
     **GRANT_AUDIT_ACTIONS,
     **PRINCIPLES_AUDIT_ACTIONS,
+    **SETTLEMENT_AUDIT_ACTIONS,
+    **BUDGET_AUDIT_ACTIONS,
     **ASSUMPTION_AUDIT_ACTIONS,
     **INVESTMENT_AUDIT_ACTIONS,
 }
@@ -270,6 +277,9 @@ T = SimpleNamespace(
     economy=ECONOMY,
     grants=GRANTS,
     principles=PRINCIPLES,
+    settlement=SETTLEMENT,
+    budget=BUDGET,
+    pilot=PILOT,
     assumptions=ASSUMPTIONS,
     investment=INVESTMENT,
     decisions=DECISION_LABELS,

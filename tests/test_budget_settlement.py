@@ -43,7 +43,7 @@ YEAR = 2025
 ENROLLED_ON = date(YEAR, 1, 1)
 # code, name, function code, baseline and actual (mio. kr.): DOMAIN.md §3.5
 EXAMPLE = (
-    ("sygedagpenge", "Sygedagpenge", "5.58.80", D("5.0"), D("8.0")),
+    ("sygedagpenge", "Sygedagpenge", "5.57.71", D("5.0"), D("8.0")),
     ("anbringelse", "Anbringelser, familieafdelingen", "5.28.23", D("4.0"), D("3.0")),
     ("koersel", "Kørsel, PPR", "3.22.14", D("0.0"), D("2.0")),
     ("specialundervisning", "Specialundervisning, PPR", "3.22.08", D("10.0"), D("5.0")),
@@ -300,3 +300,16 @@ def test_settlement_and_split_sum_to_the_ore(
     )
     parts = requirements.split_of(row, {f"a{i}": D(w) for i, w in enumerate(weights)})
     assert sum(p.amount for p in parts) == requirement
+
+
+def test_net_of_the_state_takes_the_refund_off(town: tuple[Settings, list[str]]) -> None:
+    """Sickness benefit is on the refund staircase and no refund is booked: the state's part
+    is estimated at the first month's 80 % (every posting here starts a spell), so net is a
+    fifth of gross; areas without refunds are the same gross and net."""
+    settings, cprs = town
+    gross = {a.sector_area: a for a in _figures(settings, periods_of(settings, cprs)).areas}
+    net = {a.sector_area: a for a in _figures(settings, periods_of(settings, cprs), "net").areas}
+    assert net["sygedagpenge"].baseline == D("1000000.00")
+    assert net["sygedagpenge"].actual == D("1600000.00")
+    for code in ("anbringelse", "koersel", "specialundervisning", "familiebehandling"):
+        assert (net[code].baseline, net[code].actual) == (gross[code].baseline, gross[code].actual)

@@ -196,7 +196,9 @@ def _print_variances(found: Variances, rows: list[VarianceRow], with_total: bool
     headings = ("Indsats", "Plan. helårsp.", "Plan. pris", "Fakt. helårsp.", "Fakt. pris",
                 "Afvigelse", "Mængde", "Pris", "Bemærkning")  # fmt: skip
     for i, heading in enumerate(headings):
-        table.add_column(heading, justify="left" if i in (0, 8) else "right", overflow="fold")
+        text = i in (0, 8)
+        table.add_column(heading, justify="left" if text else "right", no_wrap=not text,
+                         overflow="fold")  # fmt: skip
     for r in [*rows, *([found.total] if with_total else [])]:
         table.add_row(
             f"{r.intervention} {r.name}".strip() if r.name != r.intervention else r.name,

@@ -10,6 +10,7 @@ from tvaers.core.suppression import SMALL_CELL
 ASSUMPTIONS: dict[str, Any] = {
     "title": "Budgetforudsætninger",
     "nav": "Budgetforudsætninger",
+    "link": "Budgetforudsætninger pr. indsatstype: afvigelsen delt i mængde og pris",
     "lead": "Budgettet for hver indsatstype er lagt som et antal helårspersoner gange en "
     "gennemsnitspris. Her ses forudsætningerne mod det faktiske forbrug i data, og afvigelsen "
     "delt i en mængdeeffekt (flere eller færre helårspersoner end planlagt, til den planlagte "

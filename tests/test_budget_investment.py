@@ -473,3 +473,30 @@ def test_the_preset_is_a_valid_case() -> None:
     case = parse_case_text(result.stdout)
     assert case.years == 4 and case.first_year == 2027
     assert evaluate(case).net.outcome.npv < evaluate(case).gross.outcome.npv
+
+
+def test_the_pilots_effects_become_measured_gains() -> None:
+    from tvaers.budget.investment_service import measured_gains
+    from tvaers.budget.pilot_model import MeasuredEffect, Method
+    from tvaers.core.units import TOTAL_AREA
+
+    def effect(area: str, value: str, low: str | None, high: str | None) -> MeasuredEffect:
+        return MeasuredEffect(area, D(value), low and D(low), high and D(high), 30, 90,
+                              Method.NEAREST, "gross")  # fmt: skip
+
+    found = measured_gains({
+        "adults": effect("adults", "-4000.5", "-9000", "1000"),
+        "children": effect("children", "-100", None, None),
+        TOTAL_AREA: effect(TOTAL_AREA, "-4100.5", "-9500", "900"),
+    })  # fmt: skip
+    assert found == {
+        "adults": MeasuredGain("adults", D("-4000.5"), D("-9000"), D("1000")),
+        "children": MeasuredGain("children", D("-100"), D("-100"), D("-100")),
+    }
+    assert measured_gains(None) == {}
+    case = parse_case_text(HAND_WORKED.replace("lines:", "citizens: 3\nlines:"))
+    adults = [x for x in with_measured(case, found).lines if x.sector_area == "adults"]
+    # 4.000,50 × 3 = 12.001,50 a year saved; the interval −1.000 × 3 to 9.000 × 3
+    assert [(x.amount, x.low, x.high, x.refund_share) for x in adults] == [
+        (D("12001.50"), D("-3000.00"), D("27000.00"), Fraction(1, 4))
+    ] * 2

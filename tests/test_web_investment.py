@@ -17,6 +17,7 @@ from tvaers.store.models_budget import InvestmentCase
 
 from .conftest import client_for, seeded_app
 from .test_budget_investment import HAND_WORKED
+from .test_web_pilot import town  # noqa: F401 - the pilot's synthetic town, a fixture
 from .workbooks import read_workbook
 
 
@@ -154,3 +155,37 @@ def test_a_new_version_from_the_old_one(app) -> None:  # type: ignore[no-untyped
 def test_focus_point_5_links_to_the_investment_cases(app) -> None:  # type: ignore[no-untyped-def]
     client = client_for(app, "area_chief")
     assert 'href="/investering"' in client.get("/fokuspunkter/5").text
+
+
+def test_measured_effects_replace_the_assumed_gains(settings: Settings, town) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """On the pilot's synthetic town (60 enrolled in solution 1): the case of solution 1 takes
+    the measured change per citizen × its 60 citizens where the pilot measured one, marks it
+    «Målt», and lists the measured effects."""
+    from fractions import Fraction
+
+    from tvaers.budget import pilot
+    from tvaers.budget.investment import round_ore
+    from tvaers.core.money import format_dkk
+
+    from .test_web_pilot import _enrol
+
+    app = seeded_app(settings.model_copy(update={"page_wait": 300.0}), str(town))
+    try:
+        _enrol(app, 60)
+        with app.state.sessions() as session:
+            effects = pilot.measured_effects(session, app.state.settings, 1) or {}
+        assert "employment" in effects
+        client = client_for(app, "finance_consultant")
+        posted = _data(_form(), ("solution_id", "1"), ("citizens", "60"), ("action", "save"))
+        page = client.post("/investering/ny", data=posted)
+        said = _said(page.text)
+        gain = round_ore(-Fraction(effects["employment"].effect) * 60)
+        assert f"Beskæftigelse År 2 (2028) Målt 0,00 kr. {format_dkk(gain)}" in said
+        assert "Målte effekter pr. sektorområde" in said
+        # every year with a gain in an area with a measured effect is measured, no other
+        years = {"employment": 2, "special_education": 3, "adults": 2}
+        measured = sum(n for area, n in years.items() if area in effects)
+        assert len(re.findall(r"\(20\d\d\) Målt ", said)) == measured
+        assert len(re.findall(r"\(20\d\d\) Antagelse ", said)) == 7 - measured
+    finally:
+        app.state.engine.dispose()

@@ -199,6 +199,7 @@ def _page(
     values: dict[str, str] | None = None,
     error: str | None = None,
 ) -> Response:
+    taken = budgets.synchronised(settings_of(request), session)  # before the year is chosen
     year, basis = chosen_year(request, session), chosen_basis(request)
     if values and values.get("year", "").isdigit():
         year = int(values["year"])
@@ -206,13 +207,12 @@ def _page(
     tables = overview_tables(found, year, basis) if found else {}
     if wants_excel(request):
         return excel_download(request, tables, "areas", f"budget-{year}")
-    taken = budgets.synchronised(settings_of(request), session) if found else None
     mine = own_area(session, who)
     year_data: BudgetYear | None = found.year if found else None
     return render(
         request, "budget/budget.html", who, status_code=422 if error else 200,
         year=year, years=year_choices(session, year), basis=basis, found=found,
-        year_data=year_data, tables=tables, unmatched=taken.unmatched if taken else (),
+        year_data=year_data, tables=tables, unmatched=taken.unmatched,
         own=year_data.area(mine) if year_data and mine else None, own_code=mine,
         can_edit=who.role in BUDGET_EDITORS, values=values or {"year": str(year)},
         error=error, solutions=all_solutions(session),
@@ -286,6 +286,7 @@ def _frames_page(
     values: dict[str, Any] | None = None,
     error: str | None = None,
 ) -> Response:
+    budgets.synchronised(settings_of(request), session)  # before the year is chosen
     year, basis = chosen_year(request, session), chosen_basis(request)
     if values and str(values.get("year", "")).isdigit():
         year = int(values["year"])

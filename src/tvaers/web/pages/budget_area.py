@@ -149,9 +149,9 @@ def solution_budget(
     request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
     solution = solution_or_404(session, solution_id)
-    year = chosen_year(request, session)
     settings, sessions = settings_of(request), request.app.state.sessions
-    budgets.synchronised(settings, session)
+    budgets.synchronised(settings, session)  # before the year is chosen
+    year = chosen_year(request, session)
     lines = budgets.solution_lines(session, year, solution.id)
     try:
         draw = progress.computed(
@@ -216,6 +216,7 @@ def area_page(request: Request, area: str, who: Viewer, session: DbSession) -> R
     name = area_view.known_area(settings, session, area)
     if name is None:
         raise HTTPException(404, B["area_unknown"].format(area=area))
+    budgets.synchronised(settings, session)  # before the year is chosen
     year, basis = chosen_year(request, session), chosen_basis(request)
     try:
         figures = _figures(request, who, area, year, basis)

@@ -136,8 +136,8 @@ def case_tables(
     ]  # fmt: skip
     sensitivity = Chart(
         "ordered", I["sensitivity_chart"],
-        [{"series": BASIS[b], "rate": p["success_rate"], "value": float(p["npv" if b == "gross"
-          else "npv_net"])} for b in BASES for p in points],
+        [{"series": BASIS[b], "rate": percent_text(p.success_rate, 0), "value": float(p.npv)}
+         for b in BASES for p in found.basis(b).sensitivity],
         "rate", "value", I["chart_rate"], I["chart_value"], series="series",
         series_title=I["series"],
     )  # fmt: skip

@@ -313,3 +313,18 @@ def test_net_of_the_state_takes_the_refund_off(town: tuple[Settings, list[str]])
     assert net["sygedagpenge"].actual == D("1600000.00")
     for code in ("anbringelse", "koersel", "specialundervisning", "familiebehandling"):
         assert (net[code].baseline, net[code].actual) == (gross[code].baseline, gross[code].actual)
+
+
+def test_a_group_two_citizens_from_one_shown_before_is_hidden(
+    town: tuple[Settings, list[str]],
+) -> None:
+    """Across requests: once the whole group's settlement is shown, the group less two
+    citizens would give them away by subtraction, so it is hidden."""
+    settings, cprs = town
+    first = fresh_ledger(settings.home / f"ledger-{uuid.uuid4().hex[:8]}")
+    with opened(settings) as analysis:
+        shown = settlement.figures(analysis, periods_of(settings, cprs), YEAR, "gross", first)
+        assert shown.shown and first.commit()
+        later = type(first)(first.sessions, "test", None)
+        less = settlement.figures(analysis, periods_of(settings, cprs[2:]), YEAR, "gross", later)
+    assert less.members is None and less.note is not None and "vist før" in less.note

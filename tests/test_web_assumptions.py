@@ -137,3 +137,17 @@ def test_an_area_chief_reads_but_may_not_change(town: FastAPI) -> None:
     assert refused.status_code == 403
     with town.state.sessions() as session:
         assert session.scalars(select(BudgetAssumption)).all() == []
+
+
+def test_next_years_budget_is_laid_before_its_data_arrive(town: FastAPI) -> None:
+    client = client_for(town, "finance_consultant")
+    saved = _post(client, URL, {"year": "2026", "basis": "gross", "intervention": FAMILY,
+                                "units": "3,5", "price": "290.000,00"})  # fmt: skip
+    assert saved.status_code == 200, saved.text[:500]
+    text = _text(saved.text)
+    assert "Der er ingen posteringer i 2026" in text
+    assert '<option value="2026" selected>' in saved.text  # the year is offered and chosen
+    versions = text[text.index("Alle versioner af årets budgetforudsætninger 2026") :]
+    assert FAMILY in versions and "1.015.000,00" in versions  # 3,5 × 290.000,00
+    book = client.get(f"{URL}?year=2026&format=xlsx")
+    assert book.status_code == 200 and book.headers["content-type"] == XLSX

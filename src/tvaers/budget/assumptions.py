@@ -154,6 +154,12 @@ def versions(session: Session, year: int, basis: Basis | None = None) -> list[Bu
     return list(session.scalars(query.order_by(*order)))
 
 
+def years(session: Session) -> list[int]:
+    """The years that have assumptions, oldest first."""
+    query = select(BudgetAssumption.year).distinct().order_by(BudgetAssumption.year)
+    return list(session.scalars(query))
+
+
 def current(session: Session, year: int, basis: Basis) -> dict[str, BudgetAssumption]:
     """The assumptions in force for the year and basis: the newest version per intervention."""
     found: dict[str, BudgetAssumption] = {}

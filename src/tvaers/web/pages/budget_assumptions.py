@@ -121,6 +121,7 @@ class Page:
     choice: YearChoice | None
     figures: Variances | None = None
     reason: str | None = None
+    years: list[int] = field(default_factory=list)
     tables: dict[str, DataTable] = field(default_factory=dict)
 
 
@@ -157,16 +158,30 @@ def _figures(
         return str(A["no_year"].format(year=year))
 
 
+def _years(
+    request: Request, session: Session, wanted: int | None
+) -> tuple[int | None, list[int], YearChoice | None]:
+    """The year to show, the years to choose from (those with data and those with assumptions:
+    a budget may be laid before its year's data arrive) and the data's years."""
+    choice = figures.year_choice(settings_of(request), wanted)
+    stored = service.years(session)
+    years = sorted(set(choice.years if choice else ()) | set(stored))
+    if wanted in years:
+        return wanted, years, choice
+    return (choice.year if choice else (stored[-1] if stored else None)), years, choice
+
+
 def _page(
     request: Request, who: Actor, session: Session, values: dict[str, str] | None = None,
     error: str | None = None, import_error: str | None = None, status_code: int = 200,
 ) -> Response:  # fmt: skip
     wanted, basis = _wanted(request, values)
-    choice = figures.year_choice(settings_of(request), wanted)
-    year = wanted if choice is None or (wanted and values) else choice.year
-    page = Page(year or 0, basis, choice)
+    year, years, choice = _years(request, session, wanted)
+    page = Page(year or 0, basis, choice, years=years)
     if choice is None:
         page.reason = A["no_data"]
+    elif page.year not in choice.years:
+        page.reason = A["no_year"].format(year=page.year)
     else:
         found = _figures(request, who, session, page.year, basis, start=not (error or import_error))
         if isinstance(found, Response):
@@ -180,7 +195,8 @@ def _page(
     if page.year:
         page.tables["versions"] = history_table(session, page.year, names)
     if wants_excel(request):
-        return excel_download(request, page.tables, "variance", FILENAME)
+        return excel_download(request, page.tables, "variance" if page.figures else "versions",
+                              FILENAME)  # fmt: skip
     typed = values or {"year": str(page.year or ""), "basis": basis.value}
     return render(
         request, "budget/assumptions.html", who, status_code=status_code, page=page,

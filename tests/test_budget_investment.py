@@ -37,7 +37,8 @@ from tvaers.store.database import make_engine, sessions
 from tvaers.store.models import AuditEntry
 from tvaers.store.models_budget import InvestmentCase
 
-from .conftest import TEST_KEY, add_cli_users
+from .conftest import add_cli_users
+from .test_principles_cli import _env
 
 runner = CliRunner()
 D = Decimal
@@ -401,14 +402,6 @@ def test_the_break_even_rate_makes_the_exact_npv_zero(case: Case) -> None:
 
 
 # --- stored cases -----------------------------------------------------------------------------
-
-
-def _env(town: Settings) -> dict[str, str]:
-    env = {"TVAERS_HOME": str(town.home), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
-           "TVAERS_LOG_LEVEL": "WARNING", "TVAERS_USER": ""}  # fmt: skip
-    if town.database_url:
-        env["TVAERS_DATABASE_URL"] = town.database_url
-    return env
 
 
 def test_save_list_and_show_as_a_real_user(settings: Settings, tmp_path: Path) -> None:

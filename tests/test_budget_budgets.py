@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -199,6 +201,33 @@ def test_firm_steering_flags_the_overspend_and_names_where_to_cover_it() -> None
     assert broad.deviation == D("-300000.0")
     assert found.outside == (Flag("employment", None, D("300000.0"), (), D("300000.0")),)
     assert found.flag_of("adults") is None and found.frame_of("adults") is firm
+
+
+ore = st.integers(0, 10**12).map(lambda n: D(n) / 100)
+
+
+@given(st.lists(st.tuples(ore, ore), min_size=1, max_size=8), st.booleans())
+def test_a_frame_accounts_for_every_krone_of_its_deviation(
+    figures: list[tuple[D, D]], firm: bool
+) -> None:
+    """Any frame: what its areas may give (the underspends) and what cannot be covered within
+    it add up exactly to the overspend whenever the frame as a whole overspends; a broad
+    frame's flag is the frame's whole deviation, a firm frame flags every overspending area."""
+    areas = {f"a{i}": Position(f"a{i}", b, e) for i, (b, e) in enumerate(figures)}
+    steering = Steering.FIRM if firm else Steering.BROAD
+    view = steer([("R", steering, list(areas))], areas).frames[0]
+    over = sum((p.overspend for p in areas.values()), D(0))
+    under = sum((p.underspend for p in areas.values()), D(0))
+    assert over - under == view.deviation
+    if firm:
+        assert [f.sector_area for f in view.flags] == sorted(
+            a for a, p in areas.items() if p.overspend > 0)  # fmt: skip
+        for flag in view.flags:
+            given = sum((c.amount for c in flag.covers), D(0))
+            assert given == under and flag.uncovered == max(over - under, D(0))
+    else:
+        assert sum((c.amount for c in view.movable), D(0)) == under
+        assert [f.overspend for f in view.flags] == ([view.deviation] if view.deviation > 0 else [])
 
 
 def test_a_broad_frame_over_budget_as_a_whole_is_flagged() -> None:

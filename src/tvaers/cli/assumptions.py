@@ -185,28 +185,47 @@ def _variance_from_data(
 
 
 def _print_variances(found: Variances, rows: list[VarianceRow], with_total: bool) -> None:
-    from rich.table import Table
-
+    """One paragraph per type (and the total): a wide table would cut the figures in a
+    terminal of 80 columns; sentences wrap between words, never inside a number."""
     from tvaers.budget.state import BASIS_LABELS, Basis
 
-    table = Table(
-        title=f"Budgetforudsætninger {found.year}, {BASIS_LABELS[Basis(found.basis)].lower()} "
-        f"({found.window.danish()})"
-    )
-    headings = ("Indsats", "Plan. helårsp.", "Plan. pris", "Fakt. helårsp.", "Fakt. pris",
-                "Afvigelse", "Mængde", "Pris", "Bemærkning")  # fmt: skip
-    for i, heading in enumerate(headings):
-        text = i in (0, 8)
-        table.add_column(heading, justify="left" if text else "right", no_wrap=not text,
-                         overflow="fold")  # fmt: skip
+    basis = BASIS_LABELS[Basis(found.basis)].lower()
+    console.print(f"Budgetforudsætninger {found.year}, {basis} ({found.window.danish()}):")
     for r in [*rows, *([found.total] if with_total else [])]:
-        table.add_row(
-            f"{r.intervention} {r.name}".strip() if r.name != r.intervention else r.name,
-            _number_text(r.planned_units, 4), _number_text(r.planned_price),
-            _number_text(r.actual_units, 4), _number_text(r.actual_price),
-            _number_text(r.variance), _number_text(r.volume), _number_text(r.price), r.note or "",
-        )  # fmt: skip
-    console.print(table)
+        console.print()
+        console.print(_sentence(r))
+
+
+def _kr(value: Decimal | None) -> str:
+    return "—" if value is None else format_dkk(value)
+
+
+def _sentence(r: VarianceRow) -> str:
+    from tvaers.budget.assumption_figures import NO_ASSUMPTION
+    from tvaers.core.suppression import TOTAL
+
+    name = "I alt" if r.intervention == TOTAL else f"{r.intervention} {r.name}".strip()
+    parts = [
+        "ingen budgetforudsætning"
+        if r.planned is None
+        else f"planlagt {_number_text(r.planned_units, 4)} helårspersoner"
+        + (f" à {_kr(r.planned_price)}" if r.planned_price is not None else "")
+        + f" = {_kr(r.planned)}"
+    ]
+    if r.actual is None:
+        parts.append("faktisk skjult")
+    else:
+        price = f" à {_kr(r.actual_price)}" if r.actual_price is not None else ""
+        parts.append(f"faktisk {_number_text(r.actual_units, 4)} helårspersoner{price} = "
+                     f"{_kr(r.actual)}")  # fmt: skip
+        effects = ""
+        if r.volume is not None and r.price is not None:
+            effects = f" (mængdeeffekt {_kr(r.volume)}, priseffekt {_kr(r.price)})"
+        parts.append(f"afvigelse {_kr(r.variance)}{effects}")
+    if r.note and r.note != NO_ASSUMPTION:
+        parts.append(r.note)
+    text = f"{name}: " + "; ".join(parts)
+    return text if text.endswith(".") else text + "."
 
 
 # --- tvaers assumption --------------------------------------------------------------------------

@@ -93,6 +93,10 @@ def test_the_worked_example_from_the_data_on_the_page(town) -> None:  # type: ig
         assert (row.source, row.basis, row.requirement_ore) == ("data", "gross", 150_000_000)
         actions = [e.action for e in session.scalars(select(AuditEntry))]
     assert "afregning_registreret" in actions and "effektiviseringskrav_sat" in actions
+    # the recorded settlement in force, with up front against as realised
+    shown = finance.get(url).text
+    assert "Registreret afregning i kraft: version 1 (fra data, Brutto)" in _text(shown)
+    assert "table=recorded_harvest" in shown and "table=harvest" in shown
     # a larger requirement: the line ends negative, and the page says so in words
     finance.post(f"/loesninger/{solution}/effektiviseringskrav?aar={YEAR}",
                  data={"amount": "2000000", "rule": "solution", "harvest": "upfront"})  # fmt: skip

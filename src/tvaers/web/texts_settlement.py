@@ -84,7 +84,7 @@ SETTLEMENT: dict[str, Any] = {
     "harvest_none": "Der er intet krav at høste for {year}, eller kravets fordelingsregel kan "
     "ikke bruges på tallene: {reason}",
     "harvest_lines": "Up front ender «Fælles om målet» på {upfront} og områderne samlet på "
-    "{areas}; hen ad vejen ender «Fælles om målet» på {realised}.",
+    "{areas}; hen ad vejen ender «Fælles om målet» på {realised}",
     "rules": SPLIT_RULE_LABELS,
     "harvests": HARVEST_LABELS,
     "columns": {

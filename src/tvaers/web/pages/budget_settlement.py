@@ -211,6 +211,7 @@ class SettlementPage:
     recorded: Any = None
     recorded_settled: Settlement | None = None
     recorded_statement: str | None = None
+    recorded_harvest: HarvestComparison | None = None
     tables: dict[str, DataTable] = field(default_factory=dict)
 
 
@@ -270,6 +271,21 @@ def _from_data(page: SettlementPage, solution: Solution, figures: Any, row: Any)
         page.tables["harvest"] = harvest_table(harvest, names, f"{stem}-hoestning")
 
 
+def _recorded_harvest(page: SettlementPage, row: Any, names: dict[str, str], stem: str) -> None:
+    """Up front against as realised for the recorded settlement (its own baseline as the
+    baseline rule's weights)."""
+    found = page.recorded_settled
+    if found is None:
+        return
+    weights = {a.sector_area: a.baseline for a in found.areas}
+    harvest = requirements.harvest_of(row, found, weights)
+    if not isinstance(harvest, str):
+        page.recorded_harvest = harvest
+        page.tables["recorded_harvest"] = harvest_table(
+            harvest, names, f"{stem}-registreret-hoestning"
+        )
+
+
 def settlement_page(
     request: Request, who: Actor, session: Session, solution: Solution, basis: str | None = None
 ) -> SettlementPage | Response:
@@ -302,6 +318,7 @@ def settlement_page(
             f"{stem}-registreret",
             False,
         )
+        _recorded_harvest(page, row, names, stem)
     periods = plain(decisions.enrolments(session, solution.id))
     if not periods:
         page.reason = S["no_members"]

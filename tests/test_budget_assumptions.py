@@ -329,3 +329,24 @@ def test_an_import_is_all_or_nothing_danish_or_international(town: Settings) -> 
             )
         with pytest.raises(BudgetError, match="mangler kolonnen price"):
             service.import_assumptions(session, actor, 2025, "intervention,units\nx,1\n")
+
+
+def test_two_saving_the_same_version_at_once_is_said_in_danish(
+    town: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both read version 0 as newest; the database takes the first version 1 and refuses the
+    second (its unique key), which is told as a change made by someone else."""
+    with _session(town) as first:
+        actor = access.actor_for(first, "finance-consultant", "statistical")
+        service.set_assumption(first, actor, 2025, FAMILY, "3", "280000")
+        first.commit()
+    monkeypatch.setattr(service, "_next_version", lambda *_args: 1)  # read before the commit
+    with _session(town) as second:
+        actor = access.actor_for(second, "administrator", "statistical")
+        with pytest.raises(BudgetError, match="ændret af en anden samtidig"):
+            service.set_assumption(second, actor, 2025, FAMILY, "4", "280000")
+        second.rollback()
+        rows = second.scalars(select(BudgetAssumption)).all()
+        assert [(r.version, r.units_e4, r.changed_by) for r in rows] == [
+            (1, 30000, "finance-consultant")
+        ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tvaers import access
@@ -202,7 +203,14 @@ def _save(
         version=_next_version(session, year, code, basis), changed_by=actor.username, note=note,
     )  # fmt: skip
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same version saved by someone else a moment before
+        raise BudgetError(
+            f"Budgetforudsætningen for {code} i {year} blev ændret af en anden samtidig; intet "
+            "er gemt.",
+            hint="Se den nye version, og gem igen, hvis dine tal stadig skal gælde.",
+        ) from None
     return Saved(row, True)
 
 

@@ -13,7 +13,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tvaers.store.models import Base, utcnow
@@ -119,7 +129,12 @@ class BudgetAssumption(Base):
     state's refunds: the price the municipality's own budget bears)."""
 
     __tablename__ = "budget_assumptions"
-    __table_args__ = (Index("ix_budget_assumptions_key", "year", "intervention"),)
+    __table_args__ = (
+        Index("ix_budget_assumptions_key", "year", "intervention"),
+        UniqueConstraint(
+            "year", "intervention", "basis", "version", name="uq_budget_assumptions_version"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)

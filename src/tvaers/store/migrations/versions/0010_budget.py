@@ -116,6 +116,9 @@ def upgrade() -> None:
         sa.Column("price_ore", sa.BigInteger, nullable=False),
         *_trail(),
         sa.CheckConstraint("basis IN ('gross', 'net')", name="ck_budget_assumptions_basis"),
+        sa.UniqueConstraint(
+            "year", "intervention", "basis", "version", name="uq_budget_assumptions_version"
+        ),
     )
     op.create_index("ix_budget_assumptions_key", "budget_assumptions", ["year", "intervention"])
     op.create_table(

@@ -13,6 +13,12 @@ from tvaers.cli import app
 from tvaers.core.config import Settings
 from tvaers.store.database import make_engine, sessions
 from tvaers.store.models import Enrolment, SelectionDecision, Solution
+from tvaers.store.models_budget import (
+    BudgetFrame,
+    EfficiencyRequirement,
+    InvestmentCase,
+    SettlementRecord,
+)
 from tvaers.store.models_principles import Grant
 
 from .conftest import TEST_KEY
@@ -39,6 +45,12 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
                        printed)  # fmt: skip
     assert re.search(r"i alt [\d.]+,\d\d kr\. — stemmer til øren\.", printed), printed
     assert grants and int(grants.group(1)) >= 24 and int(grants.group(2)) >= 15, printed
+    # focus point 5: Albertslund's planned model meets its requirement exactly; Furesø is
+    # settled from the data, net of the state, with a statement either way
+    assert ("Albertslund: Kravet er indfriet: områderne har samlet sparet 1.500.000,00 kr., "
+            "præcis kravet på 1.500.000,00 kr.") in printed, printed  # fmt: skip
+    assert re.search(r"Furesø 2026 fra data \(netto\): Kravet er (ikke )?indfriet", printed)
+    assert re.search(r"Investeringscasen «.+»: nutidsværdi netto -?[\d.]+,\d\d kr\.", printed)
     second = runner.invoke(app, ["demo", "--no-serve", "--citizens", "8000"], env=env)
     assert second.exit_code == 0, second.output
     again = " ".join(second.output.split())
@@ -54,5 +66,8 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
                 SelectionDecision.solution_id.in_(furesoe))).all()  # fmt: skip
             assert kinds.count("assessment") == kinds.count("enrolment") == group
             assert session.scalar(select(func.count()).select_from(Grant)) == int(grants.group(1))
+            for table, count in ((BudgetFrame, 2), (EfficiencyRequirement, 2),
+                                 (SettlementRecord, 2), (InvestmentCase, 1)):  # fmt: skip
+                assert session.scalar(select(func.count()).select_from(table)) == count, table
     finally:
         engine.dispose()

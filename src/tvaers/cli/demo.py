@@ -64,6 +64,15 @@ def demo_selection(settings: Settings) -> None:
         if other is not None:
             console.print(f"'{solution}': {other[2]} indskrevet (regelsæt {rule}).")
     demo_principles(settings)
+    demo_budget(settings)
+
+
+def demo_budget(settings: Settings) -> None:
+    """Focus point 5 in the demo: budgets, frames, requirements, settlements, assumptions and
+    an investment case (:mod:`tvaers.cli.demo_budget`)."""
+    from tvaers.cli import demo_budget as budget
+
+    budget.demo_budget(settings)
 
 
 def demo_principles(settings: Settings) -> None:

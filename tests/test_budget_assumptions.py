@@ -187,6 +187,8 @@ def test_the_hand_worked_example_to_the_ore_gross_and_net(town: Settings) -> Non
     with opened(town) as analysis:
         gross = af.variance_rows(analysis, 2025, Basis.GROSS, _planned(town, Basis.GROSS))
         net = af.variance_rows(analysis, 2025, Basis.NET, _planned(town, Basis.NET))
+        with _session(town) as session:  # issue 14's way in: the assumptions read from the store
+            assert af.rows_for(analysis, session, 2025, Basis.NET) == net
     assert (gross.window.first_day, gross.window.last_day, gross.year_days) == (
         date(2025, 1, 1), date(2025, 12, 31), 365)  # fmt: skip
     rows = {r.intervention: r for r in gross.rows}

@@ -35,11 +35,13 @@ from tvaers.budget import model
 from tvaers.budget.assumptions import Planned
 from tvaers.budget.state import Basis, net_lines
 from tvaers.core.config import Settings
+from tvaers.core.errors import NoData
 from tvaers.core.money import round_to_ore
 from tvaers.core.periods import Period
 from tvaers.core.sketch import Sketch
 from tvaers.core.suppression import TOTAL, Key, hidden_note, suppress_counts
 from tvaers.draw import cache
+from tvaers.draw.reference import YearChoice
 from tvaers.draw.session import Analysis, opened
 from tvaers.engine.sketches import sketches
 from tvaers.store.publications import Ledger, publishing
@@ -205,6 +207,15 @@ def variance_rows(
                      _total(rows, n, found.everyone, False, days, spend))  # fmt: skip
 
 
+def rows_for(analysis: Analysis, session: Session, year: int, basis: Basis) -> Variances:
+    """:func:`variance_rows` with the assumptions in force in the store for the year and basis:
+    the per-intervention rows the monthly follow-up down to the single case (issue 14) starts
+    from. Unsuppressed; the caller checks access."""
+    from tvaers.budget.assumptions import planned
+
+    return variance_rows(analysis, year, basis, planned(session, year, basis))
+
+
 # --- the statistical view -----------------------------------------------------------------------
 
 
@@ -318,3 +329,13 @@ def cached_variances(
         parts = _parts(analysis, year, basis, planned)
         found = cache.peek(settings, analysis.loaded, CACHE_KIND, parts)
     return None if found is None else _variances_of(found)
+
+
+def year_choice(settings: Settings, wanted: int | None) -> YearChoice | None:
+    """The year to show (``wanted`` when the data cover it, else the latest full year) and the
+    years the data cover; ``None`` when nothing is loaded."""
+    try:
+        with opened(settings) as analysis:
+            return analysis.span.choose_year(wanted)
+    except NoData:
+        return None

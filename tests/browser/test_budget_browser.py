@@ -10,10 +10,15 @@ area pay all its draw, its requirement of 600.000 kr. for 2025 is split in halve
 employment, and a settlement is recorded by hand. The chief ``fagchef`` answers for children
 (as in the grants' flow). The mini municipality's budgets.csv gives children 2.500.000 kr. and
 the solution's own line of 150.000 kr. on children.
+
+The module runs its own server on its own home: the figures it publishes (the six citizens'
+draw) would otherwise be remembered by the small-cell rule across requests and hide the nearby
+groups other browser tests show of the same six citizens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,13 +26,45 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import sign_in
+from tests.browser import live
+from tests.browser.conftest import _require_browser, sign_in
 from tests.browser.test_accessibility import Walk
 
 pytestmark = pytest.mark.browser
 
 ALBERTSLUND = "Fælles om målet"
 KEY = "albertslund-boern"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A server of its own (see the module's docstring), seeded as the shared one."""
+    from tvaers.web.app import create_app
+
+    settings = live.settings_for(tmp_path_factory.mktemp("budget-browser") / "home")
+    application = create_app(settings)
+    live.seed(application, settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest) -> Iterator[live.LiveServer]:
+    _require_browser()
+    with live.LiveServer(request.getfixturevalue("app")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(server: live.LiveServer) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(live.CHROMIUM), args=live.CHROMIUM_ARGS, timeout=30_000
+        )
+        yield chromium
+        chromium.close()
 
 
 def _seed(app: Any) -> int:

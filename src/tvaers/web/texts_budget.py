@@ -165,6 +165,7 @@ BUDGET = {
     "own_none": "Løsningen har ingen budgetlinjer for {year}.",
     "draw_hidden": "Løsningens træk vises ikke",
     "solution_link": "Eget budget og træk",
+    "solutions_heading": "Løsningernes eget budget mod deres træk",
 }
 AUDIT_ACTIONS = {
     "budget_sat": "Ændrede et budget",

@@ -32,7 +32,6 @@ from tvaers.budget.pilot_model import (
 )
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
-from tvaers.core.units import TOTAL_AREA
 from tvaers.draw import cache
 from tvaers.draw.session import Analysis, opened
 from tvaers.draw.solution_economy import Enrolled
@@ -186,4 +185,4 @@ def measured_effects(
         for a in found.areas
         if a.effect is not None
     }
-    return effects if TOTAL_AREA in effects or effects else None
+    return effects or None

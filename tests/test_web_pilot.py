@@ -37,9 +37,10 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _enrol(app: FastAPI, count: int) -> list[str]:
+def _enrol(app: FastAPI, count: int, skip: int = 0) -> list[str]:
     """The first ``count`` citizens (by pseudonym) with employment costs in 2024, enrolled in
-    solution 1 on the first of a month of January-June 2025."""
+    solution 1 on the first of a month of January-June 2025 (the first ``skip`` are enrolled
+    already)."""
     from tvaers.selection import decisions
 
     with opened(app.state.settings) as analysis:
@@ -48,6 +49,8 @@ def _enrol(app: FastAPI, count: int) -> list[str]:
         chosen = found.order_by("citizen").limit(count).to_pyarrow().column(0).to_pylist()
     with app.state.sessions() as session:
         for i, subject in enumerate(chosen):
+            if i < skip:
+                continue
             day = date(2025, 1 + i % 6, 1)
             decisions.assess(session, SOLUTION, "citizen", subject, "accepted", "high", "high",
                              None, "caseworker", "Hjemmel", enrol_on=day, assessed_on=day)  # fmt: skip
@@ -236,3 +239,19 @@ def test_the_command_refuses_in_danish(piloted: FastAPI) -> None:
     assert basis.exit_code == 1 and "Ukendt grundlag «brutto»" in basis.output
     nobody = _cli(piloted, "pilot", "--solution", str(SOLUTION), "--user", "ukendt")
     assert nobody.exit_code == 1 and "Brugeren 'ukendt' findes ikke i Tværs" in nobody.output
+
+
+def test_two_more_enrolled_after_the_pilot_was_shown_are_not_given_away(piloted: FastAPI) -> None:
+    """The rule across requests: the same pilot with two citizens more would show their cost
+    change as the difference of two visits, so it is hidden (and says why)."""
+    client = client_for(piloted, "finance_consultant")
+    assert "Anslået effekt pr. sektorområde" in client.get(f"/loesninger/{SOLUTION}/pilot").text
+    _enrol(piloted, 62, skip=60)  # two more
+    later = client.get(f"/loesninger/{SOLUTION}/pilot")
+    assert later.status_code == 200
+    assert "Evalueringen kan ikke vises" in later.text
+    assert (
+        "afviger med færre end 5 borgere eller familier fra en gruppe, der er vist før"
+        in later.text
+    )
+    assert "Anslået effekt pr. sektorområde" not in later.text

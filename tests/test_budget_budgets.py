@@ -337,3 +337,33 @@ def test_budget_and_frame_commands(settings: Settings, town) -> None:  # type: i
     said = " ".join(text.output.split())
     assert "adults forventer et merforbrug på 79.698,50 kr." in said
     assert "mindreforbrug hos children 1.183.473,40 kr." in said
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_two_at_once_take_the_import_over_once(settings: Settings, town) -> None:  # type: ignore[no-untyped-def]
+    """Two requests taking the same imported budgets over at the same moment (PostgreSQL, two
+    connections): the second waits for the first and then finds nothing to take over."""
+    import threading
+
+    from tvaers.budget.actuals import imported_budgets
+
+    with opened(settings) as analysis:
+        rows = imported_budgets(analysis)
+    engine = make_engine(settings.store_url)
+    maker, barrier, added = sessions(engine), threading.Barrier(2), []
+
+    def take() -> None:
+        with maker() as session:
+            barrier.wait()
+            added.append(budgets.take_over(session, rows).added)
+            session.commit()
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert sorted(added) == [0, 4]
+    town.expire_all()
+    assert [v.version for v in budgets.versions(town)] == [1, 1, 1, 1]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tvaers import access
@@ -40,6 +40,15 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 IMPORT, USER = "import", "user"
 
 LineKey = tuple[int, str, int | None, str]  # year, sector area, solution, cost item
+LOCK = 1_310_013  # the budgets' advisory lock on PostgreSQL (issue 13)
+
+
+def serialised(session: Session) -> None:
+    """One writer of budget versions at a time until the transaction ends (PostgreSQL: an
+    advisory lock; SQLite writes one transaction at a time anyway), so two writers never both
+    make version N+1 of a line: the second reads the first's version and follows it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
 
 
 def key_of(v: BudgetVersion) -> LineKey:
@@ -190,6 +199,7 @@ def set_budget(
     if inside is not None and not item:
         raise BudgetError("Kun en udgiftspost ligger inden for eller uden for enheden.",
                           hint="Angiv posten (--item).")  # fmt: skip
+    serialised(session)
     line = history(session, year, code, solution_id, item)
     before = line[0] if line else None
     if before is not None and before.amount_ore == to_ore(amount) and before.inside == inside:
@@ -249,6 +259,7 @@ def _importer(session: Session) -> str:
 def take_over(session: Session, rows: Sequence[Imported]) -> TakeOver:
     """The imported budgets as versions (see the module's docstring); one audit entry when
     anything is taken over. Rows of a solution Tværs does not know are left out and named."""
+    serialised(session)
     solutions = _solution_ids(session)
     last_import: dict[LineKey, BudgetVersion] = {}
     latest: dict[LineKey, int] = {}

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
-from tvaers.budget.budgets import checked_area, checked_note, checked_year
+from tvaers.budget.budgets import checked_area, checked_note, checked_year, serialised
 from tvaers.budget.model import BudgetError
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.store.models_budget import BudgetFrame
@@ -91,6 +91,7 @@ def set_frame(
     chosen = parse_steering(steering)
     codes = sorted({checked_area(a, known_areas) for a in areas if a.strip()})
     text = checked_note(note)
+    serialised(session)
     for other in frames(session, year):
         shared = set(other.areas) & set(codes)
         if other.name != label and shared:

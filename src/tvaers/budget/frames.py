@@ -28,6 +28,7 @@ from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget.budgets import checked_area, checked_note, checked_year, serialised
 from tvaers.budget.model import BudgetError
+from tvaers.budget.versions import add_version
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.store.models_budget import BudgetFrame
 
@@ -108,8 +109,7 @@ def set_frame(
     frame = BudgetFrame(year=year, name=label, steering=chosen.value, areas=codes,
                         version=(last.version if last else 0) + 1, changed_by=actor.username,
                         note=text)  # fmt: skip
-    session.add(frame)
-    session.flush()
+    add_version(session, frame, "rammen")
     access.record(session, actor, "budgetramme_sat", detail={
         "year": year, "name": label, "steering": chosen.value, "areas": codes,
         "version": frame.version, "note": text,

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget.investment import Case, CaseError, MeasuredGain
 from tvaers.budget.investment_input import case_mapping, parse_case_mapping
+from tvaers.budget.versions import add_version, newest_per
 from tvaers.core.access import INVESTMENT_EDITORS
 from tvaers.core.config import Settings
 from tvaers.core.errors import CaseworkRefused
@@ -59,8 +60,7 @@ def save_case(
         changed_by=actor.username,
         note=note,
     )
-    session.add(record)
-    session.flush()
+    add_version(session, record, "casen")
     access.record(
         session,
         actor,
@@ -77,16 +77,7 @@ def _newest(session: Session, name: str) -> InvestmentCase | None:
 
 def cases(session: Session) -> list[InvestmentCase]:
     """The newest version of every case, by name."""
-    newest = (
-        select(InvestmentCase.name, func.max(InvestmentCase.version).label("version"))
-        .group_by(InvestmentCase.name)
-        .subquery()
-    )
-    query = select(InvestmentCase).join(
-        newest,
-        (InvestmentCase.name == newest.c.name) & (InvestmentCase.version == newest.c.version),
-    )
-    return list(session.scalars(query.order_by(InvestmentCase.name)))
+    return sorted(newest_per(session, InvestmentCase, ["name"]), key=lambda c: c.name)
 
 
 def versions(session: Session, name: str) -> list[InvestmentCase]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers import access
@@ -36,6 +36,7 @@ from tvaers.budget.model import (
     parse_rule,
     split_requirement,
 )
+from tvaers.budget.versions import add_version, newest_per, next_version
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
@@ -128,22 +129,13 @@ def set_requirement(
         text = checked_text(note, "Bemærkningen")
     except PrinciplesError as exc:
         raise BudgetError(exc.message, hint=exc.hint) from None
-    version = (
-        session.scalar(
-            select(func.max(EfficiencyRequirement.version)).where(
-                EfficiencyRequirement.solution_id == solution_id,
-                EfficiencyRequirement.year == year,
-            )
-        )
-        or 0
-    ) + 1
+    version = next_version(session, EfficiencyRequirement, solution_id=solution_id, year=year)
     row = EfficiencyRequirement(
         solution_id=solution_id, year=year, amount_ore=to_ore(amount), rule=chosen.value,
         inputs=data, harvest=harvesting.value, version=version, changed_by=actor.username,
         note=text,
     )  # fmt: skip
-    session.add(row)
-    session.flush()
+    add_version(session, row, "løsningens effektiviseringskrav")
     access.record(
         session, actor, "effektiviseringskrav_sat",
         detail={"solution_id": solution_id, "year": year, "version": version,
@@ -231,20 +223,8 @@ class AreaRequirement:
 
 def in_force(session: Session, year: int) -> list[EfficiencyRequirement]:
     """Each solution's requirement version in force for ``year``."""
-    latest = (
-        select(
-            EfficiencyRequirement.solution_id, func.max(EfficiencyRequirement.version).label("v")
-        )
-        .where(EfficiencyRequirement.year == year)
-        .group_by(EfficiencyRequirement.solution_id)
-        .subquery()
-    )
-    query = select(EfficiencyRequirement).join(
-        latest,
-        (EfficiencyRequirement.solution_id == latest.c.solution_id)
-        & (EfficiencyRequirement.version == latest.c.v),
-    )
-    return list(session.scalars(query.where(EfficiencyRequirement.year == year)))
+    return newest_per(session, EfficiencyRequirement, ["solution_id"],
+                      EfficiencyRequirement.year == year)  # fmt: skip
 
 
 def parts_for_area(

@@ -23,13 +23,14 @@ from decimal import Decimal
 from typing import Any
 
 import ibis
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget import settlement_queries as sq
 from tvaers.budget.model import BudgetError, Settlement, settle
+from tvaers.budget.versions import add_version, newest_per, next_version
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
 from tvaers.core.errors import NoData
@@ -313,14 +314,7 @@ def record(
         note = checked_text(note, "Bemærkningen")
     except PrinciplesError as exc:
         raise BudgetError(exc.message, hint=exc.hint) from None
-    version = (
-        session.scalar(
-            select(func.max(SettlementRecord.version)).where(
-                SettlementRecord.solution_id == solution_id, SettlementRecord.year == year
-            )
-        )
-        or 0
-    ) + 1
+    version = next_version(session, SettlementRecord, solution_id=solution_id, year=year)
     row = SettlementRecord(
         solution_id=solution_id, year=year, source=source, basis=basis,
         requirement_ore=to_ore(found.requirement),
@@ -328,8 +322,7 @@ def record(
                 "actual_ore": to_ore(a.actual)} for a in found.areas],
         version=version, changed_by=actor.username, note=note,
     )  # fmt: skip
-    session.add(row)
-    session.flush()
+    add_version(session, row, "løsningens efterregulering")
     access.record(
         session, actor, "afregning_registreret",
         detail={"solution_id": solution_id, "year": year, "version": version, "source": source,
@@ -360,18 +353,7 @@ def versions(session: Session, solution_id: int, year: int | None = None) -> lis
 
 def newest(session: Session, year: int) -> list[SettlementRecord]:
     """Each solution's settlement in force for ``year`` (its newest version)."""
-    latest = (
-        select(SettlementRecord.solution_id, func.max(SettlementRecord.version).label("v"))
-        .where(SettlementRecord.year == year)
-        .group_by(SettlementRecord.solution_id)
-        .subquery()
-    )
-    query = select(SettlementRecord).join(
-        latest,
-        (SettlementRecord.solution_id == latest.c.solution_id)
-        & (SettlementRecord.version == latest.c.v),
-    )
-    return list(session.scalars(query.where(SettlementRecord.year == year)))
+    return newest_per(session, SettlementRecord, ["solution_id"], SettlementRecord.year == year)
 
 
 @dataclass(frozen=True)

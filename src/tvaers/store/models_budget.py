@@ -69,6 +69,7 @@ class BudgetFrame(Base):
     area's budget is fixed; an overspend must be covered within the frame)."""
 
     __tablename__ = "budget_frames"
+    __table_args__ = (UniqueConstraint("year", "name", "version", name="uq_budget_frames_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
@@ -87,7 +88,12 @@ class EfficiencyRequirement(Base):
     (``inputs``: expected gain in øre or fixed shares per area) and the harvesting."""
 
     __tablename__ = "efficiency_requirements"
-    __table_args__ = (Index("ix_efficiency_requirements_key", "solution_id", "year"),)
+    __table_args__ = (
+        Index("ix_efficiency_requirements_key", "solution_id", "year"),
+        UniqueConstraint(
+            "solution_id", "year", "version", name="uq_efficiency_requirements_version"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"))
@@ -108,7 +114,10 @@ class SettlementRecord(Base):
     entered by hand; the newest version for a solution and year is the one in force."""
 
     __tablename__ = "settlements"
-    __table_args__ = (Index("ix_settlements_key", "solution_id", "year"),)
+    __table_args__ = (
+        Index("ix_settlements_key", "solution_id", "year"),
+        UniqueConstraint("solution_id", "year", "version", name="uq_settlements_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"))
@@ -153,7 +162,10 @@ class InvestmentCase(Base):
     discount rate, success rate), optionally of a solution."""
 
     __tablename__ = "investment_cases"
-    __table_args__ = (Index("ix_investment_cases_key", "name"),)
+    __table_args__ = (
+        Index("ix_investment_cases_key", "name"),
+        UniqueConstraint("name", "version", name="uq_investment_cases_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"))

@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("areas", sa.JSON, nullable=False),
         *_trail(),
         sa.CheckConstraint("steering IN ('broad', 'firm')", name="ck_budget_frames_steering"),
+        sa.UniqueConstraint("year", "name", "version", name="uq_budget_frames_version"),
     )
     op.create_index("ix_budget_frames_year", "budget_frames", ["year"])
     op.create_table(
@@ -88,6 +89,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "harvest IN ('upfront', 'as_realised')", name="ck_efficiency_requirements_harvest"
         ),
+        sa.UniqueConstraint(
+            "solution_id", "year", "version", name="uq_efficiency_requirements_version"
+        ),
     )
     op.create_index(
         "ix_efficiency_requirements_key", "efficiency_requirements", ["solution_id", "year"]
@@ -104,6 +108,7 @@ def upgrade() -> None:
         *_trail(),
         sa.CheckConstraint("source IN ('data', 'hand')", name="ck_settlements_source"),
         sa.CheckConstraint("basis IN ('gross', 'net')", name="ck_settlements_basis"),
+        sa.UniqueConstraint("solution_id", "year", "version", name="uq_settlements_version"),
     )
     op.create_index("ix_settlements_key", "settlements", ["solution_id", "year"])
     op.create_table(
@@ -128,6 +133,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("data", sa.JSON, nullable=False),
         *_trail(),
+        sa.UniqueConstraint("name", "version", name="uq_investment_cases_version"),
     )
     op.create_index("ix_investment_cases_key", "investment_cases", ["name"])
     _append_only()

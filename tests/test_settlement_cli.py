@@ -195,3 +195,20 @@ def test_requirements_as_a_real_user(town: Settings) -> None:
             AuditEntry.action == "effektiviseringskrav_sat")).all()  # fmt: skip
     engine.dispose()
     assert logged == [("finance-consultant", "effektiviseringskrav_sat")]
+
+
+def test_an_amount_too_large_is_refused_in_danish(town: Settings, tmp_path: Path) -> None:
+    """32 digits cannot be put in øre at all: said in Danish (exit 1), never a traceback."""
+    baseline, actual = _files(tmp_path, True)
+    huge = "9" * 32
+    big = tmp_path / "big.csv"
+    big.write_text(f"sector_area;amount\nsygedagpenge;{huge}\n")
+    found = tvaers(town, "redistribute", "--baseline", str(big), "--actual", str(actual),
+                   "--requirement", "1500000")  # fmt: skip
+    assert found.exit_code == 1 and isinstance(found.exception, SystemExit), found.output
+    assert "big.csv, række 2, kolonne amount" in said(found)
+    assert "er større end 100 mia. kr." in said(found)
+    found = tvaers(town, "redistribute", "--baseline", str(baseline), "--actual", str(actual),
+                   "--requirement", huge)  # fmt: skip
+    assert found.exit_code == 1 and isinstance(found.exception, SystemExit), found.output
+    assert f"--requirement: beløbet «{huge}» er større end 100 mia. kr." in said(found)

@@ -77,13 +77,12 @@ def parse_amount(text: str, option: str) -> Decimal:
     number = parse_danish_number(text.strip())
     if number is None:
         fail(f"{option}: «{text}» er ikke et beløb.", "Skriv fx 1.234,56 eller 1234.56.")
+    if abs(number) > MAX_AMOUNT:  # first: a number of 30 digits cannot be put in øre at all
+        fail(f"{option}: beløbet «{text}» er større end 100 mia. kr.")
     try:
-        amount = kroner(number)
+        return kroner(number)
     except ValueError:
         fail(f"{option}: beløbet «{text}» har mere end to decimaler; skriv det i hele øre.")
-    if abs(amount) > MAX_AMOUNT:
-        fail(f"{option}: beløbet «{text}» er større end 100 mia. kr.")
-    return amount
 
 
 def parse_number(text: str, option: str) -> Decimal:

@@ -23,6 +23,7 @@ import typer
 from tvaers.cli import _settings, app, console
 from tvaers.cli.acting import UserOption, acting, store
 from tvaers.cli.principles import (
+    MAX_AMOUNT,
     TextFormatOption,
     die,
     parse_amount,
@@ -118,6 +119,8 @@ def read_amounts(file: Path, option: str) -> dict[str, Decimal]:
         if value is None:
             fail(f"{where}, kolonne amount: «{text_amount}» er ikke et beløb.",
                  "Skriv fx 5.000.000,00 (med ;) eller 5000000.00 (med ,).")  # fmt: skip
+        if abs(value) > MAX_AMOUNT:
+            fail(f"{where}, kolonne amount: «{text_amount}» er større end 100 mia. kr.")
         try:
             found[area] = kroner(value)
         except ValueError:

@@ -22,9 +22,13 @@ def kroner(value: str | int | Decimal) -> Decimal:
         amount = Decimal(value)
     except InvalidOperation as exc:
         raise ValueError(f"Ikke et beløb: {value!r}") from exc
-    if amount != amount.quantize(TWO_PLACES):
+    try:
+        exact = amount.quantize(TWO_PLACES)
+    except InvalidOperation as exc:  # more digits than the context holds: no budget is that big
+        raise ValueError(f"Beløbet {value!r} er for stort") from exc
+    if amount != exact:
         raise ValueError(f"Beløbet {value!r} har mere end to decimaler (øre)")
-    return amount.quantize(TWO_PLACES)
+    return exact
 
 
 def to_ore(amount: Decimal) -> int:

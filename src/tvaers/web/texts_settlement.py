@@ -73,6 +73,8 @@ SETTLEMENT: dict[str, Any] = {
     "no_lines": "Skriv baseline og faktisk for mindst ét sektorområde.",
     "fix_errors": "Ret felterne markeret med fejl; intet er gemt.",
     "bad_year": "Vælg et år mellem 2000 og 2100.",
+    "bad_posted_year": "Året «{text}» i sidens adresse er ikke et år mellem 2000 og 2100, så "
+    "intet er gemt. Siden viser nu {year}; gem igen, hvis det er {year}, du mener.",
     "versions": "Registrerede afregninger",
     "no_versions": "Der er ingen registrerede afregninger for {year}.",
     "in_force": "Registreret afregning i kraft: version {version} ({source}, {basis})",

@@ -26,7 +26,7 @@ from tvaers.selection import decisions
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.forms import posted
-from tvaers.web.pages.budget_settlement import S, figures_for, year_of
+from tvaers.web.pages.budget_settlement import S, figures_for, posted_year_problem, year_of
 from tvaers.web.pages.budget_settlement_hand import amount_of
 from tvaers.web.pages.selection_casework import solution_or_404
 from tvaers.web.tables import AREA, excel_download, wants_excel
@@ -260,6 +260,8 @@ async def requirement_save(
     page = requirement_page(request, who, session, solution)
     if isinstance(page, Response):
         return page
+    if problem := posted_year_problem(request, page.year):
+        return _render(request, who, solution, page, values, None, problem)
     amount, gains, shares, errors = read_inputs(values, page.areas)
     if errors or amount is None:
         return _render(request, who, solution, page, values, errors, S["fix_errors"])

@@ -47,6 +47,16 @@ def year_of(request: Request, years: tuple[int, ...]) -> int:
     return years[-1] if years else today().year
 
 
+def posted_year_problem(request: Request, shown: int) -> str | None:
+    """Why a POST's ``?aar=`` (the year the page showed, in the form's address) cannot be the
+    year to save for, in Danish; ``None`` when it is that year. A year that is no year is never
+    quietly replaced by another (the data's last year) and saved for that."""
+    text = request.query_params.get("aar", "")
+    if text.isdigit() and 2000 <= int(text) <= 2100 and int(text) == shown:
+        return None
+    return S["bad_posted_year"].format(text=text, year=shown)
+
+
 def basis_of(text: str | None) -> str:
     return text if text in settlement.BASES else "gross"
 
@@ -374,6 +384,8 @@ async def record_from_data(
     page = settlement_page(request, who, session, solution, values.get("grundlag"))
     if isinstance(page, Response):
         return page
+    if problem := posted_year_problem(request, page.year):
+        return _render(request, who, solution, page, problem)
     try:
         if page.figures is None or page.settled is None:
             raise BudgetError(page.reason or S["no_members"])

@@ -59,6 +59,10 @@ def test_a_year_that_is_no_year_saves_nothing(town) -> None:  # type: ignore[no-
         bad = finance.post(url, data={"grundlag": "gross"}, follow_redirects=False)
         assert bad.status_code == 422, (year, bad.status_code)
         assert f"Året «{year}» i sidens adresse" in _text(bad.text)
+    analyst = client_for(app, "analyst")  # who may not write is told so before the input
+    for url in (f"/loesninger/{solution}/effektiviseringskrav?aar=abc",
+                f"/loesninger/{solution}/afregning?aar=abc"):  # fmt: skip
+        assert analyst.post(url, data={"rule": "x"}).status_code == 403
     assert _count(app, EfficiencyRequirement) == 0
     assert _count(app, SettlementRecord) == 0
     hand = f"/loesninger/{solution}/afregning/haand?aar={YEAR}"
@@ -70,3 +74,28 @@ def test_a_year_that_is_no_year_saves_nothing(town) -> None:  # type: ignore[no-
     ok = finance.post(f"/loesninger/{solution}/effektiviseringskrav?aar={YEAR}",
                       data=REQUIREMENT, follow_redirects=False)  # fmt: skip
     assert ok.status_code == 303 and ok.headers["location"].endswith(f"?aar={YEAR}")
+
+
+def test_the_requirement_form_says_what_the_page_shows(town) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    app, solution = town
+    finance = client_for(app, "finance_consultant")
+    url = f"/loesninger/{solution}/effektiviseringskrav?aar={YEAR}"
+    codes = ("expected_gain", "fixed", "upfront", "as_realised", "--solution")
+    for typed, expected in (
+        ({"rule": "x"}, "Vælg en fordelingsregel: Efter andel af baseline, Efter forventet "
+         "gevinst, Faste andele, Helt på løsningen."),
+        ({"harvest": "x"}, "Vælg høstning: Up front eller Hen ad vejen."),
+        ({"rule": "fixed", "share-0": "abc", "share-1": "50%"},
+         "Andelen «abc» kan ikke læses: skriv en procent (33,5%) eller en brøk (1/3)."),
+        ({"rule": "expected_gain", "gain-0": "-5", "gain-1": "10"},
+         "Den forventede gevinst kan ikke være negativ"),
+    ):  # fmt: skip
+        bad = finance.post(url, data={**REQUIREMENT, **typed})
+        assert bad.status_code == 422, bad.text[:1000]
+        alert = _text(bad.text[bad.text.index('id="krav-form"') :])
+        assert expected in alert, alert[:1500]
+        said = alert[: alert.index("Gem kravet")]
+        words = said.replace("value=", " ").split()
+        assert not any(c in words or f"«{c}»" in said for c in codes), said[:1500]
+        assert "employment" not in said and "sygedagpenge «abc»" not in said
+    assert _count(app, EfficiencyRequirement) == 0

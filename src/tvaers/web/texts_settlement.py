@@ -141,6 +141,10 @@ SETTLEMENT: dict[str, Any] = {
     "req_save": "Gem kravet",
     "req_saved": "Effektiviseringskravet for {year} er gemt som version {version}.",
     "req_refused": "Kravet er ikke gemt",
+    "req_choose_rule": "Vælg en fordelingsregel: {rules}.",
+    "req_choose_harvest": "Vælg høstning: {harvests}.",
+    "req_gain_negative": "Den forventede gevinst kan ikke være negativ: et krav kan ikke "
+    "fordeles efter en negativ vægt.",
     "req_versions": "Versioner",
     "solution_budget": "Løsningens eget budget",
 }

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget import requirements, settlement
 from tvaers.budget.model import BudgetError, Harvest, SplitRule
@@ -21,7 +22,7 @@ from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.money import from_ore
 from tvaers.core.publication import Chart, Column, DataTable
 from tvaers.draw.solution_economy import plain
-from tvaers.principles.model import SOLUTION_BUDGET
+from tvaers.principles.model import SOLUTION_BUDGET, PrinciplesError, parse_share
 from tvaers.selection import decisions
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
@@ -245,10 +246,26 @@ def read_inputs(
             errors[f"gain-{i}"] = problem
         elif gain is not None:
             gains[code] = gain
+        if gain is not None and gain < 0:
+            errors[f"gain-{i}"] = S["req_gain_negative"]
         share = values.get(f"share-{i}", "").strip()
         if share:
+            try:
+                parse_share(share)  # said here without the area's code: the field names it
+            except PrinciplesError as exc:
+                errors[f"share-{i}"] = exc.message
             shares.append((code, share))
     return amount, gains, shares, errors
+
+
+def choice_problem(values: dict[str, str]) -> str | None:
+    """The rule and the harvesting chosen, or what to choose in Danish, by the labels the form
+    shows (the service's message names the codes the command line takes)."""
+    if values.get("rule", "").strip() not in {r.value for r in SplitRule}:
+        return S["req_choose_rule"].format(rules=", ".join(RULES.values()))
+    if values.get("harvest", "").strip() not in {h.value for h in Harvest}:
+        return S["req_choose_harvest"].format(harvests=" eller ".join(S["harvests"].values()))
+    return None
 
 
 @router.post("/{solution_id}/effektiviseringskrav", response_class=HTMLResponse)
@@ -256,6 +273,7 @@ async def requirement_save(
     request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
     solution = solution_or_404(session, solution_id)
+    access.require_role(who, BUDGET_EDITORS, "At fastsætte et effektiviseringskrav")  # first
     values = posted(await request.form())
     page = requirement_page(request, who, session, solution)
     if isinstance(page, Response):
@@ -263,6 +281,8 @@ async def requirement_save(
     if problem := posted_year_problem(request, page.year):
         return _render(request, who, solution, page, values, None, problem)
     amount, gains, shares, errors = read_inputs(values, page.areas)
+    if problem := choice_problem(values):
+        return _render(request, who, solution, page, values, errors, problem)
     if errors or amount is None:
         return _render(request, who, solution, page, values, errors, S["fix_errors"])
     try:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget import requirements, settlement
 from tvaers.budget.model import BudgetError, HarvestComparison, Settlement
@@ -380,6 +381,7 @@ async def record_from_data(
     request: Request, solution_id: int, who: Viewer, session: DbSession
 ) -> Response:
     solution = solution_or_404(session, solution_id)
+    access.require_role(who, BUDGET_EDITORS, "At registrere en afregning")  # before the input
     values = posted(await request.form())
     page = settlement_page(request, who, session, solution, values.get("grundlag"))
     if isinstance(page, Response):

@@ -39,6 +39,7 @@ from tvaers.store.publications import Ledger, publishing
 
 Basis = state.Basis
 CACHE_KIND = "pilot"
+MATCHING = 2  # raise when the matching changes (2: every evaluable enrolled citizen matched)
 
 __all__ = ["Basis", "Computed", "Evaluation", "Method", "enrolments", "evaluate", "evaluation",
            "measured_effects", "published"]  # fmt: skip
@@ -72,7 +73,7 @@ def _parts(
         return sorted([str(p.id), p.unit, p.subject, str(p.enrolled_on), str(p.discharged_on)]
                       for p in periods)  # fmt: skip
 
-    return [rows(own), rows(every), method.value, basis.value,
+    return [MATCHING, rows(own), rows(every), method.value, basis.value,
             cache.config_fingerprint(config.attribution, config.overlaps)]  # fmt: skip
 
 

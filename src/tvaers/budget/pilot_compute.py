@@ -60,8 +60,9 @@ class Computed:
     areas: dict[str, AreaSums]
     balance: list[dict[str, Any]]  # group, weight, baseline, baseline2, age_weight, age, age2
     shares: list[dict[str, Any]]  # group, sector_area, weight (cost before in the area)
-    matched: ir.Table | None  # citizen, cohort, treated, weight
+    matched: ir.Table | None  # citizen, cohort, treated, weight, level
     area_rows: ir.Table | None  # citizen, cohort, treated, sector_area, before, after
+    levels: tuple[int, ...] = ()  # treated matched at each of the method's levels, finest first
 
 
 def _count(table: ir.Table) -> int:
@@ -110,13 +111,15 @@ def evaluate(
     shown = Period.between(bounds["first"], bounds["last"]) if bounds["first"] else None
     match = q.match_nearest if method is Method.NEAREST else q.match_strata
     matched = materialise(backend, "pilot_matched", match(profiled))
+    levels = _levels(matched, method)
     group = {r["treated"]: r for r in q.total_moments(matched, profiled).to_pyarrow().to_pylist()}
     base, shares = q.balance_sums(profiled, matched, costs)
     balance = base.to_pyarrow().to_pylist()
     share_rows = shares.to_pyarrow().to_pylist()
     total = _moments(group, group)
     if total is None:
-        return Computed(enrolled, evaluable, shown, None, {}, balance, share_rows, None, None)
+        return Computed(enrolled, evaluable, shown, None, {}, balance, share_rows, None, None,
+                        levels)  # fmt: skip
     area_rows = materialise(backend, "pilot_area_rows", matched.join(costs, ["citizen", "cohort"]))
     sums: dict[str, dict[bool, dict[str, Any]]] = {}
     for r in q.area_moments(matched, costs).to_pyarrow().to_pylist():  # areas x 2
@@ -128,8 +131,17 @@ def evaluate(
             areas[area] = AreaSums(moments, _citizens(rows, True), _citizens(rows, False))
     whole = AreaSums(total, _citizens(group, True), _citizens(group, False))
     return Computed(
-        enrolled, evaluable, shown, whole, areas, balance, share_rows, matched, area_rows
+        enrolled, evaluable, shown, whole, areas, balance, share_rows, matched, area_rows, levels
     )
+
+
+def _levels(matched: ir.Table, method: Method) -> tuple[int, ...]:
+    """The treated matched at each of ``method``'s levels (the finest first)."""
+    own = matched.filter(matched.treated)
+    found = own.group_by("level").aggregate(n=own.count()).to_pyarrow().to_pylist()
+    counts = {int(r["level"]): int(r["n"]) for r in found}
+    levels = q.NEAREST_LEVELS if method is Method.NEAREST else q.STRATA_LEVELS
+    return tuple(counts.get(i, 0) for i in range(len(levels)))
 
 
 def _citizens(rows: dict[bool, dict[str, Any]], treated: bool) -> int:

@@ -11,6 +11,7 @@ window does; the comparison's windows end with the same months).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import ibis
@@ -130,30 +131,31 @@ def profiles(units_: ir.Table, costs: ir.Table, citizens: ir.Table) -> ir.Table:
     )  # fmt: skip
 
 
-def match_strata(profiled: ir.Table) -> ir.Table:
-    """``citizen, cohort, treated, weight``: exact strata of cohort × area combination × age
-    band × baseline-cost band with both treated and comparison citizens; a treated citizen
-    weighs 1, a comparison citizen its stratum's treated ÷ its comparison citizens."""
-    keys = ("cohort", "areas", "age_band", "cost_band")
-    sizes = profiled.group_by(*keys).aggregate(
-        n_t=profiled.treated.cast("int64").sum(), n_c=(~profiled.treated).cast("int64").sum()
-    )
-    sizes = sizes.filter((sizes.n_t > 0) & (sizes.n_c > 0))
-    joined = profiled.join(sizes, list(keys))
-    weight = ibis.ifelse(joined.treated, 1.0, joined.n_t.cast("float64") / joined.n_c)
-    return joined.select("citizen", "cohort", "treated", weight=weight)
+# The matching's levels, finest first: a treated citizen is matched at the first level whose
+# cell has a comparison citizen, so that every evaluable enrolled citizen is matched (the cohort
+# is always kept: the windows must align).
+NEAREST_LEVELS = (("cohort", "areas", "age_band"), ("cohort", "areas"), ("cohort",))
+STRATA_LEVELS = (
+    ("cohort", "areas", "age_band", "cost_band"), ("cohort", "areas", "cost_band"),
+    ("cohort", "cost_band"), ("cohort",),
+)  # fmt: skip
 
 
-def match_nearest(profiled: ir.Table) -> ir.Table:
-    """``citizen, cohort, treated, weight``: each treated citizen's nearest comparison citizen
-    by baseline cost within cohort × area combination × age band, with replacement (two ASOF
-    joins: the nearest below and above); citizens tied at the nearest distance share the
-    match (1/k each). A comparison citizen weighs the sum of its shares."""
-    keys = ("cohort", "areas", "age_band")
-    treated = profiled.filter(profiled.treated).select(
-        *keys, t_citizen="citizen", t_base="baseline"
-    )
-    pool = profiled.filter(~profiled.treated)
+def _strata_cell(here: ir.Table, pool: ir.Table, keys: tuple[str, ...]) -> ir.Table:
+    """``citizen, cohort, weight``: the comparison citizens of the cells of ``here`` (treated),
+    each weighing its cell's treated ÷ its comparison citizens."""
+    n_t = here.group_by(*keys).aggregate(n_t=here.count())
+    n_c = pool.group_by(*keys).aggregate(n_c=pool.count())
+    joined = pool.join(n_t, list(keys)).join(n_c, list(keys))
+    return joined.select("citizen", "cohort", weight=joined.n_t.cast("float64") / joined.n_c)
+
+
+def _nearest_cell(here: ir.Table, pool: ir.Table, keys: tuple[str, ...]) -> ir.Table:
+    """``citizen, cohort, weight``: each treated citizen of ``here``'s nearest comparison
+    citizen by baseline cost within ``keys``, with replacement (two ASOF joins: the nearest
+    below and above); citizens tied at the nearest distance share the match (1/k each). A
+    comparison citizen weighs the sum of its shares."""
+    treated = here.select(*keys, t_citizen="citizen", t_base="baseline")
     values = pool.select(*keys, value="baseline").distinct()
     below = values.rename({f"b_{k}": k for k in keys})
     above = values.select(*[values[k].name(f"b_{k}") for k in keys], value=-values.value)
@@ -175,13 +177,53 @@ def match_nearest(profiled: ir.Table) -> ir.Table:
     )
     shares = paired.select("t_citizen", c_citizen=paired.citizen, c_cohort=paired.cohort)
     shares = shares.mutate(share=1.0 / shares.count().over(group_by="t_citizen"))
-    comparison = shares.group_by(citizen="c_citizen", cohort="c_cohort").aggregate(
+    return shares.group_by(citizen="c_citizen", cohort="c_cohort").aggregate(
         weight=shares.share.sum()
     )
-    matched_t = treated.semi_join(shares, treated.t_citizen == shares.t_citizen)
-    return matched_t.select(
-        citizen="t_citizen", cohort="cohort", treated=ibis.literal(True), weight=ibis.literal(1.0)
-    ).union(comparison.select("citizen", "cohort", treated=ibis.literal(False), weight="weight"))
+
+
+def _levelled(
+    profiled: ir.Table,
+    levels: tuple[tuple[str, ...], ...],
+    cell: Callable[[ir.Table, ir.Table, tuple[str, ...]], ir.Table],
+) -> ir.Table:
+    """``citizen, cohort, treated, weight, level``: every treated citizen matched by ``cell``
+    at the first of ``levels`` whose cell holds a comparison citizen (``level``: its index; a
+    comparison row -1, its weight summed over the levels)."""
+    pool = profiled.filter(~profiled.treated)
+    left = profiled.filter(profiled.treated)
+    own, others = [], []
+    for level, keys in enumerate(levels):  # three or four levels
+        cells = pool.select(*keys).distinct()
+        here = left.semi_join(cells, list(keys))
+        left = left.anti_join(cells, list(keys))
+        own.append(here.select("citizen", "cohort", level=ibis.literal(level)))
+        others.append(cell(here, pool, keys))
+    treated = ibis.union(*own)
+    comparison = ibis.union(*others, distinct=False)
+    comparison = comparison.group_by("citizen", "cohort").aggregate(weight=comparison.weight.sum())
+    return treated.select(
+        "citizen", "cohort", treated=ibis.literal(True), weight=ibis.literal(1.0), level="level"
+    ).union(comparison.select(
+        "citizen", "cohort", treated=ibis.literal(False), weight="weight",
+        level=ibis.literal(-1),
+    ))  # fmt: skip
+
+
+def match_strata(profiled: ir.Table) -> ir.Table:
+    """``citizen, cohort, treated, weight, level``: exact strata of cohort × area combination ×
+    age band × baseline-cost band; a treated citizen without comparison in its stratum in a
+    coarser one (without the age band, then the baseline band alone, then the cohort alone). A
+    treated citizen weighs 1, a comparison citizen its stratum's treated ÷ its comparison
+    citizens (summed over the levels)."""
+    return _levelled(profiled, STRATA_LEVELS, _strata_cell)
+
+
+def match_nearest(profiled: ir.Table) -> ir.Table:
+    """``citizen, cohort, treated, weight, level``: each treated citizen's nearest comparison
+    citizen by baseline cost within cohort × area combination × age band; without one there,
+    within the area combination alone, then the nearest baseline in the cohort."""
+    return _levelled(profiled, NEAREST_LEVELS, _nearest_cell)
 
 
 def _sums(rows: ir.Table, *keys: str) -> ir.Table:

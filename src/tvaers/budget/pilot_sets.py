@@ -74,11 +74,13 @@ class _Sets:
     before_treated: dict[str, Sketch]
     before_comparison: dict[str, Sketch]
     everyone: Sketch
+    levels: dict[str, Sketch]  # the treated matched at each level
 
     @classmethod
     def of(
-        cls, backend: Backend, matched: ir.Table, area_rows: ir.Table, areas: list[str]
-    ) -> _Sets:
+        cls, backend: Backend, matched: ir.Table, area_rows: ir.Table, areas: list[str],
+        levels: int,
+    ) -> _Sets:  # fmt: skip
         pairs = area_rows.select("citizen", "treated", "sector_area").distinct()
         had = area_rows.filter(area_rows.before > 0)
         had = had.select("citizen", "treated", "sector_area").distinct()
@@ -90,8 +92,10 @@ class _Sets:
 
         others = matched.filter(~matched.treated).select("citizen").distinct()
         whole = sketches(backend, others, "citizen", {TOTAL: ibis.literal(True)})[TOTAL]
+        own = matched.filter(matched.treated)
+        level = sketches(backend, own, "citizen", {str(i): own.level == i for i in range(levels)})
         return cls(per_area(pairs, True), per_area(pairs, False), per_area(had, True),
-                   per_area(had, False), whole)  # fmt: skip
+                   per_area(had, False), whole, level)  # fmt: skip
 
 
 def _money(value: float | None) -> Decimal | None:
@@ -125,14 +129,14 @@ def view(
         return _hidden(method, basis, found, NO_MATCH)
     if total.treated < SMALL_CELL or total.comparison < SMALL_CELL:
         return _hidden(method, basis, found, GROUP_HIDDEN)
-    sets = _Sets.of(backend, matched, rows, sorted(found.areas))
+    sets = _Sets.of(backend, matched, rows, sorted(found.areas), len(found.levels))
     treated_units = matched.filter(matched.treated).select(unit="citizen").distinct()
     if ledger.close(COMPARISON, sets.everyone) or group_shown_near(ledger, backend, treated_units):
         return _hidden(method, basis, found, EARLIER_NOTE)
     ledger.publish(COMPARISON, sets.everyone)
     table = _suppressed(found, sets, ledger)
     areas = _areas(found, table, names)
-    balance = _balance(found, sets, ledger, names)
+    balance = (*_balance(found, sets, ledger, names), *_levels(found, sets, ledger, method))
     return Evaluation(method, basis, found.enrolled, found.evaluable, total.treated,
                       total.comparison, found.cohorts, None, areas, balance)  # fmt: skip
 
@@ -240,4 +244,45 @@ def _area_shares(
             after = _finite(standardised_difference(t, t * (1 - t), m, m * (1 - m)))
         rows.append(BalanceRow("area", area, names.get(area, area), t, p, before, t, m, after,
                                note))  # fmt: skip
+    return rows
+
+
+LEVEL = "citizen:pilot-niveau"
+LEVEL_NAMES = {
+    Method.NEAREST: (
+        "Matchet inden for samme kombination af sektorområder og aldersgruppe (antal indskrevne)",
+        "Matchet inden for samme kombination af sektorområder alene (antal indskrevne)",
+        "Matchet på nærmeste baseline-udgift alene (antal indskrevne)",
+    ),
+    Method.STRATA: (
+        "Matchet i hele stratummet: sektorområder, aldersgruppe og baseline-udgift (antal "
+        "indskrevne)",
+        "Matchet på kombination af sektorområder og baseline-udgift (antal indskrevne)",
+        "Matchet på baseline-udgift alene (antal indskrevne)",
+        "Matchet på indskrivningsmåned alene (antal indskrevne)",
+    ),
+}
+
+
+def _levels(found: Computed, sets: _Sets, ledger: Ledger, method: Method) -> list[BalanceRow]:
+    """The match quality: how many treated were matched at each level (the full cell, a
+    coarser one, overall), suppressed as a 1-D table with the matched treated as its total."""
+    assert found.total is not None
+    counts = {(str(i),): n for i, n in enumerate(found.levels)}
+    if not counts:
+        return []
+    earlier: list[Key] = [
+        (str(i),) for i in range(len(found.levels))
+        if ledger.close(f"{LEVEL}:{i}", sets.levels[str(i)])
+    ]  # fmt: skip
+    table = suppress_counts(counts, unit="borgere", earlier=earlier,
+                            totals={(TOTAL,): found.total.treated})  # fmt: skip
+    rows = []
+    for i, name in enumerate(LEVEL_NAMES[method][: len(found.levels)]):
+        cell = table.cells[(str(i),)]
+        if cell.published and found.levels[i]:
+            ledger.publish(f"{LEVEL}:{i}", sets.levels[str(i)])
+        shown = float(found.levels[i]) if cell.published else None
+        rows.append(BalanceRow("level", None, name, shown, None, None, shown, None, None,
+                               cell.note))  # fmt: skip
     return rows

@@ -81,7 +81,8 @@ def _rounded(value: float | None, places: int) -> Decimal | None:
 def _balance_row(row: BalanceRow) -> dict[str, Any]:
     area = row.variable == "area"
     name = P["area_share"].format(name=row.name) + " (%)" if area else row.name
-    scale, places = (100.0, 1) if area else (1.0, 0 if row.variable == "baseline" else 1)
+    whole = row.variable in ("baseline", "level")  # kroner, or a count of citizens
+    scale, places = (100.0, 1) if area else (1.0, 0 if whole else 1)
 
     def mean(value: float | None) -> Decimal | None:
         return _rounded(None if value is None else value * scale, places)

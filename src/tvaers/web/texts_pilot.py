@@ -27,10 +27,13 @@ PILOT: dict[str, Any] = {
     "method_hints": {
         "nearest": "Hver indskrevet borger får den borger med nærmeste baseline-udgift inden for "
         "samme kombination af sektorområder og aldersgruppe (med tilbagelægning; står flere "
-        "lige nær, deler de).",
+        "lige nær, deler de). Er der ingen i gruppen, søges inden for kombinationen af "
+        "sektorområder alene og derefter blandt alle; balancetabellen viser hvor mange.",
         "strata": "Borgerne deles i grupper efter kombination af sektorområder, aldersgruppe og "
         "baseline-udgift; sammenligningsborgerne vægtes, så hver gruppe tæller som de "
-        "indskrevne i den. Indskrevne uden sammenligning i deres gruppe udelades.",
+        "indskrevne i den. Har en indskrevet ingen sammenligning i sin gruppe, bruges en "
+        "grovere gruppe (uden aldersgruppe, så kun baseline-udgift, så kun måneden); "
+        "balancetabellen viser hvor mange.",
     },
     "basis": "Grundlag",
     "bases": {b.value: label for b, label in BASIS_LABELS.items()},

@@ -115,7 +115,7 @@ def test_the_form_adds_and_removes_lines_and_keeps_what_was_typed(app) -> None: 
     assert refused.status_code == 422
     said = _said(refused.text)
     assert "Casen er ikke gemt" in said
-    assert "Linje 9, feltet «gain»: «tusind» er ikke et beløb." in said
+    assert "Linje 9, feltet «Beløb (kr.)»: «tusind» er ikke et beløb." in said
     assert (
         'id="line_amount_9" name="line_amount" value="tusind" aria-invalid="true"' in refused.text
     )
@@ -189,3 +189,30 @@ def test_measured_effects_replace_the_assumed_gains(settings: Settings, town) ->
         assert len(re.findall(r"\(20\d\d\) Antagelse ", said)) == 7 - measured
     finally:
         app.state.engine.dispose()
+
+
+def test_the_form_names_its_fields_and_takes_a_share_of_0(app) -> None:  # type: ignore[no-untyped-def]
+    """A refund share of 0, 0,25, 25 % or 25% is taken; a bad one or an amount of 30 digits is
+    refused naming the field as the form labels it (not «refund_share», «gain»)."""
+    client = client_for(app, "finance_consultant")
+    shares = iter(["0", "0,25", "25 %", "25%"])
+    typed = [(k, next(shares, v) if k == "line_refund_share" and v else v) for k, v in _form()]
+    for bad, expected in (
+        (("line_refund_share", "50%", "abc"), "Linje 6, feltet «Refusionsandel»: «abc» skal "
+         "være en procent fra 0 % til 100 %"),
+        (("line_amount", "400.000", "9" * 30), "Linje 6, feltet «Beløb (kr.)»: beløbet skal "
+         "ligge mellem 0 og 100 mia. kr."),
+        (("line_amount", "400.000", ""), "Linje 6: skriv beløbet (kr.)."),
+    ):  # fmt: skip
+        key, old, new = bad
+        pairs = [(k, new if (k, v) == (key, old) else v) for k, v in _form()]
+        refused = client.post("/investering/ny", data=_data(pairs, ("action", "save")))
+        assert refused.status_code == 422, refused.text[:1000]
+        said = _said(refused.text)
+        assert expected in said, said[:2000]
+        assert "refund_share" not in said and "«gain»" not in said and "«cost»" not in said
+    with app.state.sessions() as session:
+        assert session.scalars(select(InvestmentCase)).all() == []
+    saved = client.post("/investering/ny", data=_data(typed, ("action", "save")),
+                        follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303, _said(saved.text)[:2000]

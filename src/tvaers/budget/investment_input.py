@@ -41,6 +41,7 @@ _NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+(,\d+)?")
 _INTERNATIONAL = re.compile(r"-?\d+\.\d+")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 _FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+_SHARE = re.compile(r"0([.,]\d+)?")
 
 
 def parse_case_text(text: str, source: str = "filen") -> Case:
@@ -172,9 +173,12 @@ def parse_rate(value: Any, field: str, what: str) -> Fraction:
         found = Fraction(Decimal(match.group(1).replace(",", "."))) / 100
     elif (match := _FRACTION.fullmatch(text)) and int(match.group(2)):
         found = Fraction(int(match.group(1)), int(match.group(2)))
+    elif _SHARE.fullmatch(text):  # a share of one: 0, 0,25 or 0.25 (a bare 1 could mean 1 %)
+        found = Fraction(Decimal(text.replace(",", ".")))
     if found is None or found > 1:
         raise CaseError(f"{what}: «{text}» skal være en procent fra 0 % til 100 % (fx 4% eller "
-                        "4,5 %) eller en brøk (fx 1/2).", field=field)  # fmt: skip
+                        "4,5 %), en brøk (fx 1/2) eller en andel fra 0 til 1 (fx 0,25).",
+                        field=field)  # fmt: skip
     return found
 
 

@@ -8,6 +8,7 @@ charts in one Excel workbook). Thin: the rules are :mod:`tvaers.budget.investmen
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -151,6 +152,26 @@ def _error_field(exc: CaseError, rows: list[int]) -> str:
     return f"line_{'amount' if key in ('cost', 'gain') else key}_{row}"
 
 
+def said_in_form(exc: CaseError, rows: list[int]) -> str:
+    """The error as the form says it: the line by the form's row and each field by the label
+    the form shows (the case's YAML names them ``refund_share``, ``cost``, …)."""
+    text = str(exc)
+    if "præcis ét af felterne" in text:  # the form has a kind: only the amount can be missing
+        text = f"Linje {_row(exc, rows)}: skriv beløbet (kr.)."
+    labels = {**I["fields"], **I["line_fields"]}
+    labels |= {"cost": I["line_fields"]["amount"], "gain": I["line_fields"]["amount"]}
+    for code, label in labels.items():
+        text = text.replace(f"«{code}»", f"«{label}»")
+    return re.sub(r"^Linje \d+", f"Linje {_row(exc, rows)}", text)
+
+
+def _row(exc: CaseError, rows: list[int]) -> int | str:
+    parts = exc.field.split(".")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return ""
+    return rows[int(parts[1]) - 1] if int(parts[1]) <= len(rows) else int(parts[1])
+
+
 def _form(
     request: Request, who: Actor, session: Session, values: dict[str, Any],
     error: str | None = None, field: str = "", status_code: int = 200,
@@ -194,7 +215,8 @@ async def save_case(request: Request, session: DbSession, who: Actor = Editor) -
                                           values.get("note", ""))  # fmt: skip
     except CaseError as exc:
         session.rollback()
-        return _form(request, who, session, values, str(exc), _error_field(exc, rows), 422)
+        return _form(request, who, session, values, said_in_form(exc, rows),
+                     _error_field(exc, rows), 422)  # fmt: skip
     text = I["saved"] if saved else I["unchanged"]
     flash(request, text.format(name=record.name, version=record.version))
     return redirect(f"/investering/{record.id}")

@@ -262,9 +262,9 @@ def choice_problem(values: dict[str, str]) -> str | None:
     """The rule and the harvesting chosen, or what to choose in Danish, by the labels the form
     shows (the service's message names the codes the command line takes)."""
     if values.get("rule", "").strip() not in {r.value for r in SplitRule}:
-        return S["req_choose_rule"].format(rules=", ".join(RULES.values()))
+        return str(S["req_choose_rule"]).format(rules=", ".join(RULES.values()))
     if values.get("harvest", "").strip() not in {h.value for h in Harvest}:
-        return S["req_choose_harvest"].format(harvests=" eller ".join(S["harvests"].values()))
+        return str(S["req_choose_harvest"]).format(harvests=" eller ".join(S["harvests"].values()))
     return None
 
 

@@ -55,7 +55,7 @@ def posted_year_problem(request: Request, shown: int) -> str | None:
     text = request.query_params.get("aar", "")
     if text.isdigit() and 2000 <= int(text) <= 2100 and int(text) == shown:
         return None
-    return S["bad_posted_year"].format(text=text, year=shown)
+    return str(S["bad_posted_year"]).format(text=text, year=shown)
 
 
 def basis_of(text: str | None) -> str:

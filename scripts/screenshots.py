@@ -18,9 +18,15 @@ keys and grants the demo's next step adds: the placements of Assens' solution in
 4.1, the competence plan with a grant routed by its calculator, the proposal form filled in by
 the solution leader, an approved grant's approvals and commitments split by Assens' key, the
 children's area chief's inbox, the distribution keys with their effect, who pays for the
-solution's enrolled, and its capacity-limited interventions. Every picture is 1280 px wide.
+solution's enrolled, and its capacity-limited interventions (scripts/screenshots_grants.py);
+then focus point 5, budgets and redistribution, on what the demo's budget step records
+(scripts/screenshots_budget.py): the children's area chief's budget overview, their area and the
+frames, a requirement split by every rule, Albertslund's settlement and one from the data, the
+pilot evaluation, the example investment case and the budget assumptions. Every picture is
+1280 px wide.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 63000]
+        [--from 33]   # only the parts from picture 33 on (for trying out a part)
 """
 
 from __future__ import annotations
@@ -28,29 +34,31 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.browser.live: the same server the browser tests use
+import screenshots_budget
+import screenshots_grants
+from screenshots_common import (
+    ECONOMY_SOLUTION,
+    HEIGHT,
+    ROOT,
+    WIDTH,
+    casework,
+    live,
+    sign_in,
+    sign_out,
+    solution_href,
+)
+from screenshots_common import shoot as _shoot
 
-from tests.browser import live  # noqa: E402
-
-WIDTH, HEIGHT = 1280, 860
-FULL_PAGE_UP_TO = 2000  # px: shorter pages are shot whole, longer ones one screen high
-MAX_BYTES = 400_000
-ECONOMY_SOLUTION = "Job og Familie"  # the example solution the demo's group is enrolled in
 DANISH_CHROMIUM = Path("/usr/lib/chromium/locales/da.pak")  # Debian's chromium-l10n
-COMMITTED = '[aria-label^="Forpligtelser pr. måned"] + .form-hint'  # a grant's commitments
-# An element's top and bottom in the page (for a clip of a long page).
-BOX = "e => { const r = e.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; }"
 
 # (file, Danish caption) in the order of the README.
-PICTURES = [
+PICTURES: list[tuple[str, str]] = [
     ("01-log-ind.png", "Log ind (lokal bruger; OpenID Connect når det er sat op)."),
     ("02-forside.png", "Forsiden: de seks fokuspunkter og løsningernes status pr. fokuspunkt."),
     ("03-loesninger.png", "Listen over tværgående løsninger, med hentning som Excel."),
@@ -81,38 +89,8 @@ PICTURES = [
     ("22-loesning-oekonomi.png", "En løsnings økonomi: nulpunkt og træk siden indskrivning."),
     ("23-indskrevne-sorteret.png", "De indskrevne sorteret efter træk siden indskrivning."),
     ("24-familie.png", "En families ressourcetræk: hvem betaler, medlemmerne og indsatserne."),
-    (
-        "25-placering.png",
-        "En løsnings placering af visitation og betaling (Assens) i VIVEs tabel 4.1.",
-    ),
-    (
-        "26-kompetenceplan.png",
-        "Kompetenceplanen: niveauer, lofter, fagchefens godkendelse og hvor en bevilling går hen.",
-    ),
-    (
-        "27-indstil-bevilling.png",
-        "Løsningslederen indstiller en bevilling under sagsbehandlingsformål.",
-    ),
-    (
-        "28-bevilling.png",
-        "En bevilling: godkendelserne og forpligtelserne pr. måned efter fordelingsnøglen.",
-    ),
-    (
-        "29-indbakke.png",
-        "Fagchefens indbakke: kapacitetsadvarsler, godkendelser og forpligtet på budgettet.",
-    ),
-    (
-        "30-fordelingsnoegler.png",
-        "Fordelingsnøglerne: versioner, andele og virkning pr. sektorområde.",
-    ),
-    (
-        "31-hvem-betaler.png",
-        "Hvem betaler: de indskrevnes træk pr. betalende sektorområde efter nøglerne.",
-    ),
-    (
-        "32-kapacitet.png",
-        "Kapacitetsbegrænsede indsatser: advarsler, pladser og belægning pr. måned.",
-    ),
+    *screenshots_grants.PICTURES,  # 25-32: focus point 4
+    *screenshots_budget.PICTURES,  # 33-: focus point 5
 ]
 
 
@@ -165,54 +143,9 @@ def _pick_family(folder: Path) -> str:
     return str(row[0])
 
 
-def _shoot(
-    page: Any, path: Path, start: str | None = None, end: str | None = None, height: int = 0
-) -> None:
-    """The page: whole when short, else one screen; or from the element ``start`` (a CSS
-    selector; the top if None) down to the last element ``end``, or ``height`` px, when a long
-    page's point is further down."""
-    page.evaluate("document.fonts.ready")
-    page.evaluate("document.activeElement?.blur()")  # no focus ring from the last field filled
-    total = page.evaluate("document.documentElement.scrollHeight")
-    if start is None and end is None and not height:
-        page.screenshot(path=str(path), full_page=total <= FULL_PAGE_UP_TO, animations="disabled")
-    else:
-        top = 0 if start is None else max(0, int(page.locator(start).first.evaluate(BOX)[0]) - 24)
-        bottom = top + height if height else total
-        if end is not None:
-            bottom = int(page.locator(end).last.evaluate(BOX)[1]) + 12
-        clip = {"x": 0, "y": top, "width": WIDTH, "height": min(bottom, total) - top}
-        page.screenshot(path=str(path), full_page=True, clip=clip, animations="disabled")
-    size = path.stat().st_size
-    print(f"  {path.name}: {size // 1000} kB{' (for stor!)' if size > MAX_BYTES else ''}")
-
-
-def _sign_in(page: Any, role: str) -> None:
-    person = live.PEOPLE[role]
-    page.goto("/log-ind")
-    page.get_by_label("Brugernavn").fill(person.username)
-    page.get_by_label("Adgangskode").fill(live.PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.locator(".portal-user .user").wait_for()
-
-
-def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="Log ud").click()
-    page.wait_for_url(re.compile(r"/log-ind$"))
-
-
-def _casework(page: Any) -> None:
-    """Switch the signed-in user to the casework purpose with the header's form."""
-    from playwright.sync_api import expect
-
-    page.get_by_role("combobox", name="Formål", exact=True).select_option(
-        label="Sagsbehandlingsformål"
-    )
-    page.get_by_role("button", name="Skift formål").click()
-    expect(page.get_by_text("Du arbejder nu under sagsbehandlingsformål.")).to_be_visible()
-
-
-def run(out: Path, citizens: int, seed: int) -> None:
+def run(out: Path, citizens: int, seed: int, first: int = 1) -> None:
+    """Every picture, or those of the parts from picture ``first`` on (the demo's steps and
+    the data are the same; the parts skipped record nothing in the app)."""
     from playwright.sync_api import expect, sync_playwright
 
     demo: Any = importlib.import_module(
@@ -254,87 +187,37 @@ def run(out: Path, citizens: int, seed: int) -> None:
             ) -> None:
                 _shoot(page, out / name, start, end, height)
 
-            page.goto("/log-ind")
-            shoot("01-log-ind.png")
-
-            _sign_in(page, "solution_leader")
-            shoot("02-forside.png")
-            page.goto("/loesninger")
-            shoot("03-loesninger.png")
-            link = page.get_by_role("link", name="Tværgående løsning i Furesø", exact=True)
-            solution = str(link.get_attribute("href"))
-            page.goto(solution)
-            shoot("04-loesning-furesoe.png")
-            page.goto(f"{solution}/refleksion")
-            shoot("05-refleksion.png")
-
-            # A new solution, made and then edited through the forms, for its version history.
-            page.goto("/loesninger/ny")
-            page.get_by_label("Navn (skal udfyldes)").fill("Sammen om familien")
-            page.get_by_label("Kommune").fill(settings.municipality)
-            page.get_by_label("Antal familier (mål)").fill("40")
-            page.get_by_role("radio", name="Netværksorganisering").check()
-            page.get_by_label("Medarbejdere (type: antal, én pr. linje)").fill("Sagsbehandlere: 3")
-            page.get_by_role("button", name="Gem", exact=True).click()
-            expect(page.get_by_text("er oprettet")).to_be_visible()
-            created = page.url
-            page.get_by_role("link", name="Redigér").click()
-            page.get_by_label("Antal familier (mål)").fill("55")
-            page.get_by_label("Medarbejdere (type: antal, én pr. linje)").fill(
-                "Sagsbehandlere: 4\nFamiliebehandlere: 2"
-            )
-            page.get_by_label("Chefforum mødes").fill("hver 14. dag")
-            page.get_by_role("button", name="Gem", exact=True).click()
-            expect(page.get_by_text("Ændringerne er gemt.")).to_be_visible()
-            page.goto(f"{created}/historik")
-            shoot("06-versionshistorik.png")
-
-            page.goto("/fokuspunkter/4")
-            shoot("07-fokuspunkt-4.png")
-            page.goto("/data")
-            expect(page.locator("[data-chart] svg")).to_be_visible()
-            shoot("08-data.png")
-            _sign_out(page)
-
-            _sign_in(page, "caseworker")
-            _casework(page)
-            page.goto("/borgere")
-            page.get_by_label("CPR-nummer").fill(cpr)
-            page.get_by_role("button", name="Slå op").click()
-            page.get_by_role("radio", name="Samtykke fra borgeren").check()
-            page.get_by_label("Beskrivelse").fill(
-                "Samtykke af 3. november 2026, journalnr. 27.24.00-G01-12-26"
-            )
-            page.get_by_role("button", name="Registrér grundlag").click()
-            expect(page.get_by_role("table", name="Posteringer på borgeren")).to_be_visible()
-            shoot("09-borger.png")
-            _sign_out(page)
-
-            _sign_in(page, "administrator")
-            page.goto("/admin/brugere")
-            shoot("10-brugere.png")
-            page.goto("/admin/log")
-            page.get_by_label("CPR-nummer").fill(cpr)
-            page.get_by_role("button", name="Vis log").click()
-            expect(
-                page.get_by_role("table", name="Adgang til borgerens oplysninger")
-            ).to_be_visible()
-            shoot("11-log-for-borger.png")
-            _sign_out(page)
-
-            _focus_point_2(page, shoot, solution)
-            _builder_and_waiting(page, shoot, app)
+            if first <= 11:
+                solution = _first_pages(page, shoot, settings, cpr)
+            else:
+                sign_in(page, "solution_leader")
+                solution = solution_href(page, "Tværgående løsning i Furesø")
+                sign_out(page)
+            if first <= 18:
+                _focus_point_2(page, shoot, solution)
+            if first <= 21:
+                _builder_and_waiting(page, shoot, app)
             # The demo's enrolment of Furesø's target group, into another solution than the
             # one a candidate was enrolled in above: a group one citizen off a published one
             # would be hidden (as it should), and the economy page would show nothing. It ends
             # with the demo's focus point 4 (demo_principles: the area chiefs, plan, keys, grants).
+            # Its focus point 5 (demo_budget) puts Furesø's requirement, settlement from the
+            # data and investment case on that solution too: it holds Furesø's target group.
             demo.DEMO_SOLUTION = ECONOMY_SOLUTION
+            screenshots_budget.use_test_users(demo_on=ECONOMY_SOLUTION)
             demo.demo_selection(settings)
-            _economy_and_family(page, shoot, _pick_family(folder))
-            _focus_point_4(page, shoot, app)
+            if first <= 24:
+                _economy_and_family(page, shoot, _pick_family(folder))
+            if first <= 32:
+                screenshots_grants.focus_point_4(page, shoot, app)
+            screenshots_budget.focus_point_5(page, shoot)
             browser.close()
         app.state.engine.dispose()
+    _readme(out, citizens, seed)
 
+
+def _readme(out: Path, citizens: int, seed: int) -> None:
+    """docs/screenshots/README.md: every picture with its caption."""
     size = f"{citizens:,}".replace(",", ".")
     readme = [
         "# Skærmbilleder",
@@ -348,11 +231,85 @@ def run(out: Path, citizens: int, seed: int) -> None:
     print(f"Færdig: {len(PICTURES)} billeder i {out}")
 
 
+def _first_pages(page: Any, shoot: Callable[..., None], settings: Any, cpr: str) -> str:
+    """01-11: sign-in, front page, solutions, a solution and its history, focus point 4's
+    questions, the data, a citizen, the users and the log; returns the Furesø solution's path."""
+    from playwright.sync_api import expect
+
+    page.goto("/log-ind")
+    shoot("01-log-ind.png")
+
+    sign_in(page, "solution_leader")
+    shoot("02-forside.png")
+    page.goto("/loesninger")
+    shoot("03-loesninger.png")
+    link = page.get_by_role("link", name="Tværgående løsning i Furesø", exact=True)
+    solution = str(link.get_attribute("href"))
+    page.goto(solution)
+    shoot("04-loesning-furesoe.png")
+    page.goto(f"{solution}/refleksion")
+    shoot("05-refleksion.png")
+
+    # A new solution, made and then edited through the forms, for its version history.
+    page.goto("/loesninger/ny")
+    page.get_by_label("Navn (skal udfyldes)").fill("Sammen om familien")
+    page.get_by_label("Kommune").fill(settings.municipality)
+    page.get_by_label("Antal familier (mål)").fill("40")
+    page.get_by_role("radio", name="Netværksorganisering").check()
+    page.get_by_label("Medarbejdere (type: antal, én pr. linje)").fill("Sagsbehandlere: 3")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_text("er oprettet")).to_be_visible()
+    created = page.url
+    page.get_by_role("link", name="Redigér").click()
+    page.get_by_label("Antal familier (mål)").fill("55")
+    page.get_by_label("Medarbejdere (type: antal, én pr. linje)").fill(
+        "Sagsbehandlere: 4\nFamiliebehandlere: 2"
+    )
+    page.get_by_label("Chefforum mødes").fill("hver 14. dag")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_text("Ændringerne er gemt.")).to_be_visible()
+    page.goto(f"{created}/historik")
+    shoot("06-versionshistorik.png")
+
+    page.goto("/fokuspunkter/4")
+    shoot("07-fokuspunkt-4.png")
+    page.goto("/data")
+    expect(page.locator("[data-chart] svg")).to_be_visible()
+    shoot("08-data.png")
+    sign_out(page)
+
+    sign_in(page, "caseworker")
+    casework(page)
+    page.goto("/borgere")
+    page.get_by_label("CPR-nummer").fill(cpr)
+    page.get_by_role("button", name="Slå op").click()
+    page.get_by_role("radio", name="Samtykke fra borgeren").check()
+    page.get_by_label("Beskrivelse").fill(
+        "Samtykke af 3. november 2026, journalnr. 27.24.00-G01-12-26"
+    )
+    page.get_by_role("button", name="Registrér grundlag").click()
+    expect(page.get_by_role("table", name="Posteringer på borgeren")).to_be_visible()
+    shoot("09-borger.png")
+    sign_out(page)
+
+    sign_in(page, "administrator")
+    page.goto("/admin/brugere")
+    shoot("10-brugere.png")
+    page.goto("/admin/log")
+    page.get_by_label("CPR-nummer").fill(cpr)
+    page.get_by_role("button", name="Vis log").click()
+    expect(page.get_by_role("table", name="Adgang til borgerens oplysninger")).to_be_visible()
+    shoot("11-log-for-borger.png")
+    sign_out(page)
+
+    return solution
+
+
 def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None:
     """12-18: the resource draw and target groups (statistics), then the casework."""
     from playwright.sync_api import expect
 
-    _sign_in(page, "finance_consultant")
+    sign_in(page, "finance_consultant")
     page.goto("/ressourcetraek")
     expect(page.get_by_role("table").first).to_be_visible()
     shoot("12-ressourcetraek.png")
@@ -381,12 +338,12 @@ def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None
     shoot(
         "15-hvad-nu-hvis.png", start="#variant", end='[aria-label^="Overlap mellem"] + .form-hint'
     )
-    _sign_out(page)
+    sign_out(page)
 
     # The casework: a caseworker switches purpose, records the basis for the solution, finds
     # the candidates, assesses the first one and enrols him.
-    _sign_in(page, "caseworker")
-    _casework(page)
+    sign_in(page, "caseworker")
+    casework(page)
     page.goto(solution)
     page.get_by_role("link", name="Udvælgelse af kandidater").first.click()
     page.get_by_role("link", name="Registrér grundlaget for udvælgelse").click()
@@ -422,14 +379,14 @@ def _focus_point_2(page: Any, shoot: Callable[..., None], solution: str) -> None
     page.get_by_role("link", name="Indskrevne").first.click()
     expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
     shoot("18-indskrevne.png", end='[aria-label^="Beslutninger"] + .form-hint')
-    _sign_out(page)
+    sign_out(page)
 
 
 def _builder_and_waiting(page: Any, shoot: Callable[..., None], app: Any) -> None:
     """19-21: the rule builder, empty and with Furesø's rule set; a page while it computes."""
     from playwright.sync_api import expect
 
-    _sign_in(page, "finance_consultant")
+    sign_in(page, "finance_consultant")
     page.goto("/maalgrupper/ny/byg")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     shoot("19-regelbygger-ny.png", height=1600)
@@ -445,20 +402,20 @@ def _builder_and_waiting(page: Any, shoot: Callable[..., None], app: Any) -> Non
         shoot("21-beregnes.png")
     finally:
         app.state.settings = settings
-    _sign_out(page)
+    sign_out(page)
 
 
 def _economy_and_family(page: Any, shoot: Callable[..., None], cpr: str) -> None:
     """22-24: the solution's economy, its enrolled by draw since enrolment, a family's draw."""
     from playwright.sync_api import expect
 
-    _sign_in(page, "caseworker")
+    sign_in(page, "caseworker")
     page.goto("/loesninger")
     solution = page.get_by_role("link", name=ECONOMY_SOLUTION, exact=True).get_attribute("href")
     page.goto(f"{solution}/oekonomi")
     expect(page.locator("[data-chart] svg").first).to_be_visible()
     shoot("22-loesning-oekonomi.png", height=1900)
-    _casework(page)
+    casework(page)
     page.goto(f"{solution}/indskrevne?sorter=traek&orden=faldende")
     expect(page.get_by_role("table", name=re.compile("^Indskrevne"))).to_be_visible()
     shoot("23-indskrevne-sorteret.png", height=1500)
@@ -471,95 +428,7 @@ def _economy_and_family(page: Any, shoot: Callable[..., None], cpr: str) -> None
     page.get_by_role("link", name="Se familiens ressourcetræk").click()
     expect(page.locator("[data-chart] svg")).to_be_visible()
     shoot("24-familie.png", height=1900)
-    _sign_out(page)
-
-
-def _focus_point_4(page: Any, shoot: Callable[..., None], app: Any) -> None:
-    """25-32: who grants and who pays, on what the demo's step after the enrolment made
-    (``demo_selection`` ends with ``demo_principles``: the plan, table 4.2's placements, the
-    area chiefs, Assens' and Furesø's keys and the grants)."""
-    from playwright.sync_api import expect
-
-    _sign_in(page, "solution_leader")
-    page.goto("/loesninger")
-    solution = page.get_by_role("link", name=ECONOMY_SOLUTION, exact=True).get_attribute("href")
-    page.goto(f"{solution}/placering")
-    expect(page.locator('#tabel-4-1 [data-marked="true"]').first).to_be_visible()
-    shoot("25-placering.png", end='[aria-label^="VIVEs tabel 4.1"] + .form-hint')
-
-    # The plan, with where a month's stay at a socio-pedagogical home would go (its calculator).
-    page.goto("/kompetenceplan")
-    page.get_by_label("Indsats", exact=True).select_option(value="015031")
-    page.get_by_label("Beløb pr. måned (kr.)").fill("78.000")
-    page.get_by_label("Startdato").fill("2027-01-01")
-    page.get_by_label("Forventet slutdato").fill("2027-06-30")
-    page.get_by_label("Betalende sektorområde").select_option(value="children")
-    page.get_by_role("button", name="Beregn").click()
-    expect(page.locator("main [role=status]")).to_be_visible()
-    shoot("26-kompetenceplan.png", start="main h1", end="main [role=status]")
-
-    page.goto("/fordelingsnoegler")
-    effect = page.get_by_role("table", name=re.compile("^Virkningen af fordelingsnøglerne"))
-    expect(effect).to_be_visible(timeout=180_000)  # computed in the background
-    shoot("30-fordelingsnoegler.png", end='[aria-label^="Virkningen af"]')
-    page.goto(f"{solution}/hvem-betaler")
-    areas = page.get_by_role("table", name=re.compile("^Pr. betalende sektorområde: "))
-    expect(areas).to_be_visible(timeout=180_000)  # the waiting page reloads when it is done
-    expect(page.locator("[data-chart] svg")).to_be_visible()
-    shoot("31-hvem-betaler.png", end='[data-chart="chart-who-pays"]')
-    page.goto(f"{solution}/kapacitet")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    if page.locator("[data-chart]").count():
-        expect(page.locator("[data-chart] svg")).to_be_visible()
-    shoot("32-kapacitet.png", end='[data-chart="chart-capacity"]')
-    _grants(page, shoot, app, int(solution.rsplit("/", 1)[1]))
-
-
-def _grants(page: Any, shoot: Callable[..., None], app: Any, solution: int) -> None:
-    """27-29: the proposal form and a grant (the leader, signed in, under casework), then the
-    children's area chief's inbox."""
-    from playwright.sync_api import expect
-    from sqlalchemy import select
-
-    from tvaers.store.models_principles import Grant
-
-    # Under the casework purpose: the proposal form as the leader fills it in (not sent), and
-    # an approved grant of the demo's on Assens' key.
-    _casework(page)
-    page.goto(f"/bevillinger/ny?loesning={solution}")
-    page.get_by_label("Borger eller familie").select_option(index=1)
-    page.get_by_label("Indsats", exact=True).select_option(value="015011")
-    page.get_by_label("Enheder pr. måned").fill("12")
-    page.get_by_label("Startdato").fill("2027-01-01")
-    page.get_by_label("Forventet slutdato").fill("2027-06-30")
-    page.get_by_label("Faglig begrundelse").fill(
-        "Familiebehandling i hjemmet efter den fælles plan; aftalt på netværksmødet 1. december."
-    )
-    page.get_by_label("Forventet effekt").fill(
-        "Forældrene kan selv holde hverdagens struktur, så anbringelse undgås."
-    )
-    page.get_by_label("Hvem betaler", exact=True).select_option(value="key:assens-dyrere-indsatser")
-    shoot("27-indstil-bevilling.png", end="main form")
-    with app.state.sessions() as session:
-        grant = session.scalars(
-            select(Grant.id)
-            .where(Grant.status == "approved", Grant.key_version_id.is_not(None))
-            .where(Grant.solution_id == solution)
-            .order_by(Grant.id)
-        ).first()
-    assert grant is not None, "Demoen har ingen bevilling efter Assens' fordelingsnøgle"
-    page.goto(f"/bevillinger/{grant}")
-    expect(page.get_by_role("table", name=re.compile("^Historik"))).to_be_visible()
-    shoot("28-bevilling.png", start='main h2:text-is("Godkendelser")', end=COMMITTED)
-    _sign_out(page)
-
-    # The children's area chief (the demo gives «fagchef» the area) under casework.
-    _sign_in(page, "area_chief")
-    _casework(page)
-    page.goto("/indbakke")
-    expect(page.get_by_role("table", name="Godkendelser for dit sektorområde")).to_be_visible()
-    shoot("29-indbakke.png", end='[data-chart="chart-committed"]')
-    _sign_out(page)
+    sign_out(page)
 
 
 def main() -> None:
@@ -567,6 +436,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--citizens", type=int, default=63_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--from",
+        dest="first",
+        type=int,
+        default=1,
+        help="tag kun billederne fra delen med dette nummer (fx 33: fokuspunkt 5)",
+    )
     args = parser.parse_args()
     if not live.CHROMIUM.exists():
         raise SystemExit(f"Chromium findes ikke på {live.CHROMIUM} (apt-get install -y chromium)")
@@ -575,7 +451,7 @@ def main() -> None:
             "Bemærk: Chromium har ikke dansk sprog (apt-get install -y chromium-l10n); "
             "datofelter og filvælgere vises da på engelsk."
         )
-    run(args.out, args.citizens, args.seed)
+    run(args.out, args.citizens, args.seed, args.first)
 
 
 if __name__ == "__main__":

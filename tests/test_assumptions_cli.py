@@ -122,6 +122,14 @@ def test_the_pure_rule_in_words_and_its_danish_errors() -> None:
     negative = tvaers(None, "variance", "--planned-units", "1", "--planned-price", "-5",
                       "--actual-units", "1", "--actual-price", "1")  # fmt: skip
     assert negative.exit_code == 1 and "kan ikke være negativ" in said(negative)
+    huge = tvaers(None, "variance", "--planned-units", "9" * 29, "--planned-price", "1",
+                  "--actual-units", "2", "--actual-price", "3", "--format", "json")  # fmt: skip
+    assert huge.exit_code == 1 and "er over 1.000.000 helårspersoner" in said(huge)
+    assert isinstance(huge.exception, SystemExit)  # a Danish refusal, not a crash
+    price = tvaers(None, "variance", "--planned-units", "1", "--planned-price", "9" * 29,
+                   "--actual-units", "2", "--actual-price", "3")  # fmt: skip
+    assert price.exit_code == 1 and "--planned-price" in said(price)
+    assert "er over 100 mia. kr." in said(price)
 
 
 # --- from the data ------------------------------------------------------------------------------

@@ -78,7 +78,13 @@ def test_imported_budgets_are_taken_over_once_and_a_change_is_a_new_version(
         (2025, "adults", None, ""): (80_000_000, 1, "import"),
         (2025, "children", solution.id, ""): (15_000_000, 1, "import"),  # the solution's own
     }
-    assert {v.changed_by for v in budgets.versions(session)} == {"indlaeser"}
+    # «indlaeser» imported the data but is no Tværs user (an operating-system account, say):
+    # the versions name the import, never the account
+    assert {v.changed_by for v in budgets.versions(session)} == {"import nr. 1"}
+    shown = {
+        budgets.changed_by_text(v, budgets.usernames(session)) for v in budgets.versions(session)
+    }
+    assert shown == {"Indlæst fra data (import nr. 1)"}
     before = session.scalars(select(BudgetVersion)).all()
     rows = [Imported(2025, "employment", D("1000000.00"), None),
             Imported(2025, "children", D("2500000.00"), None)]  # fmt: skip
@@ -140,7 +146,15 @@ def test_a_solutions_cost_items_inside_and_outside_the_unit(settings: Settings, 
     ("kwargs", "says"),
     [
         ({"amount": D("10.005")}, "mere end to decimaler"),
-        ({"area": "ukendt"}, "findes ikke i de indlæste data"),
+        (
+            {"area": "ukendt"},
+            "findes ikke i de indlæste data. Vælg et af: Udsatte børn og unge, Voksne",
+        ),
+        ({"amount": D("-5000.00")}, "Et budget kan ikke være negativt"),
+        ({"amount": D("9" * 30)}, "Beløbet er større end 100 mia. kr."),
+        ({"item": "Borger 150385-1236"}, "Udgiftsposten ser ud til at indeholde et CPR-nummer"),
+        ({"item": "x" * 201}, "Udgiftsposten har over 200 tegn"),
+        ({"note": "x" * 4001}, "Bemærkningen har over 4.000 tegn"),
         ({"item": "Mentor"}, "hører til en løsnings eget budget"),
         ({"year": 1850}, "ligger ikke mellem"),
         ({"note": "Borger 150385-1236 flyttet"}, "CPR"),
@@ -156,6 +170,29 @@ def test_bad_input_is_refused_in_danish_and_saves_nothing(
         budgets.set_budget(session, _actor(session, "administrator"), given.pop("year"),
                            given.pop("area"), given.pop("amount"), known_areas=known, **given)  # fmt: skip
     assert session.scalars(select(BudgetVersion)).all() == []
+
+
+def test_a_cost_item_is_inside_or_outside_and_an_area_may_be_named(
+    settings: Settings, town
+) -> None:  # type: ignore[no-untyped-def]
+    session = town
+    solution = session.scalars(select(Solution).where(Solution.name == ALBERTSLUND)).one()
+    admin, known = _actor(session, "administrator"), {"children": "Udsatte børn og unge"}
+    with pytest.raises(BudgetError, match="Vælg, om udgiftsposten «Mentor» ligger inden for"):
+        budgets.set_budget(session, admin, 2025, "children", D("1.00"), solution_id=solution.id,
+                           item="Mentor", known_areas=known)  # fmt: skip
+    assert session.scalars(select(BudgetVersion)).all() == []
+    found = budgets.set_budget(session, admin, 2025, "udsatte børn og unge", D("1.00"),
+                               known_areas=known)  # fmt: skip
+    assert found.version.sector_area == "children"
+    for name, says in (("Ramme 150385-1236", "Rammens navn ser ud til at indeholde et CPR"),
+                       ("x" * 201, "Rammens navn har over 200 tegn")):  # fmt: skip
+        with pytest.raises(BudgetError, match=says):
+            frames.set_frame(session, admin, 2025, name, "bred", ["children"], known_areas=known)
+    frame, _ = frames.set_frame(session, admin, 2025, "R", "Håndfast", ["children"])
+    assert frame.steering == "firm"
+    with pytest.raises(BudgetError, match="Udsatte børn og unge ligger allerede i rammen «R»"):
+        frames.set_frame(session, admin, 2025, "S", "broad", ["children"], known_areas=known)
 
 
 def test_only_budget_editors_change_budgets_and_frames(settings: Settings, town) -> None:  # type: ignore[no-untyped-def]
@@ -250,7 +287,7 @@ def test_frames_are_versioned_and_an_area_is_in_one_frame_a_year(settings: Setti
     assert not saved
     with pytest.raises(BudgetError, match="ligger allerede i rammen «Specialiseret»"):
         frames.set_frame(session, admin, 2025, "Anden", "broad", ["children"])
-    with pytest.raises(BudgetError, match="Ukendt styring"):
+    with pytest.raises(BudgetError, match=r"Styringen «stram» findes ikke\. Vælg bred budgetramme"):
         frames.set_frame(session, admin, 2025, "Specialiseret", "stram", ["children"])
     frame, saved = frames.set_frame(session, admin, 2025, "Specialiseret", "broad", ["children"])
     assert saved and frame.version == 2
@@ -317,7 +354,7 @@ def test_budget_and_frame_commands(settings: Settings, town) -> None:  # type: i
                       "--format", "json")  # fmt: skip
     assert [(v["version"], v["amount"], v["changed_by"]) for v in
             json.loads(history.stdout)["versions"]] == [
-        (2, 100000.0, "finance-consultant"), (1, 800000.0, "indlaeser")]  # fmt: skip
+        (2, 100000.0, "finance-consultant"), (1, 800000.0, "import nr. 1")]  # fmt: skip
 
     framed = _tvaers(settings, "frame", "set", "--year", "2025", "--name", "Det sociale",
                      "--steering", "firm", "--area", "adults", "--area", "children",
@@ -367,3 +404,28 @@ def test_two_at_once_take_the_import_over_once(settings: Settings, town) -> None
     assert sorted(added) == [0, 4]
     town.expire_all()
     assert [v.version for v in budgets.versions(town)] == [1, 1, 1, 1]
+
+
+def test_a_hidden_month_says_which_figure_is_hidden_and_why() -> None:
+    """Review 5: a solution's citizens and paid since enrolment were shown next to «Skjult:
+    færre end 5 borgere», which read as a contradiction. The year's sum is the total less the
+    months outside the year when those are shown; else the note names the hidden figures."""
+    from tvaers.budget.area_view import _year_figures
+    from tvaers.principles.who_pays import PayFigures
+
+    def month(m: str, paid: str | None, note: str | None = None) -> PayFigures:
+        value = None if paid is None else D(paid)
+        return PayFigures("children", "Børn", None, m, None, value, value, value, note)
+
+    total = PayFigures("children", "Børn", None, "I alt", 12, D("900"), D("900"), D("900"), None)
+    hidden = month("2025-02", None, "Skjult: færre end 5 borgere")
+    year = [month("2025-01", "300"), hidden]
+    assert _year_figures(total, year, [month("2024-12", "100")], 2025) == (
+        D("800"), D("800"), None)  # fmt: skip
+    paid, committed, note = _year_figures(total, year, [month("2024-12", None, "Skjult")], 2025)
+    assert (paid, committed) == (None, None)
+    assert note == (
+        "Betalt og disponeret i 2025 vises ikke, fordi en af årets måneder er skjult (færre end "
+        "5 borgere). Borgere og betalt siden indskrivning gælder hele forløbet og vises."
+    )
+    assert _year_figures(total, [month("2025-01", "300")], [], 2025) == (D("300"), D("300"), None)

@@ -151,3 +151,30 @@ def test_next_years_budget_is_laid_before_its_data_arrive(town: FastAPI) -> None
     assert FAMILY in versions and "1.015.000,00" in versions  # 3,5 × 290.000,00
     book = client.get(f"{URL}?year=2026&format=xlsx")
     assert book.status_code == 200 and book.headers["content-type"] == XLSX
+
+
+def test_a_huge_number_or_a_cpr_number_is_refused_in_danish_not_a_crash(town: FastAPI) -> None:
+    """Review 5: 30 nines crashed the page (500) and the import echoed a CPR number back."""
+    client = client_for(town, "finance_consultant")
+    nines = "9" * 30
+    huge = _post(client, URL, {"year": "2024", "basis": "gross", "intervention": FAMILY,
+                               "units": nines, "price": "280.000"})  # fmt: skip
+    assert huge.status_code == 422
+    assert f"Helårspersoner: «{nines}» er over 1.000.000 helårspersoner" in _text(huge.text)
+    assert f'value="{nines}"' in huge.text and 'value="280.000"' in huge.text  # kept
+    price = _post(client, URL, {"year": "2024", "basis": "gross", "intervention": FAMILY,
+                                "units": "3", "price": nines})  # fmt: skip
+    assert price.status_code == 422 and "er over 100 mia. kr." in _text(price.text)
+    for line, says in ((f"{FAMILY},{nines},1", "er over 1.000.000 helårspersoner"),
+                       (f"{FAMILY},1,{nines}", "er over 100 mia. kr."),
+                       ("010203-1234,1,1", "Indsatsen «010203-****» findes ikke")):  # fmt: skip
+        csv = f"intervention,units,price\n{line}\n".encode()
+        refused = _post(client, f"{URL}/import", {"year": "2024", "basis": "gross"},
+                        files={"fil": ("plan.csv", csv, "text/csv")})  # fmt: skip
+        assert refused.status_code == 422, (line, refused.status_code)
+        assert says in _text(refused.text) and "010203-1234" not in refused.text
+    long = _post(client, URL, {"year": "2024", "basis": "gross", "intervention": FAMILY,
+                               "units": "3", "price": "1", "note": "x" * 4001})  # fmt: skip
+    assert long.status_code == 422 and "Bemærkningen har over 4.000 tegn" in _text(long.text)
+    with town.state.sessions() as session:
+        assert session.scalars(select(BudgetAssumption)).all() == []

@@ -156,3 +156,65 @@ def test_every_budget_page_is_a_workbook_and_an_unknown_area_is_not_found(app) -
     assert client.get("/budget/findes-ikke").status_code == 404
     net = client.get("/budget?aar=2025&grundlag=net")
     assert 'value="net" class="form-radio" checked' in net.text
+
+
+def test_bad_budget_input_is_refused_in_danish_and_keeps_what_was_typed(app) -> None:  # type: ignore[no-untyped-def]
+    """Review 5: 30 nines crashed the page or lost the form, an unknown placement saved a cost
+    item neither inside nor outside the unit, and a negative budget was saved without a word."""
+    consultant = client_for(app, "finance_consultant")
+    solution = str(_solution_id(app))
+    nines = "9" * 30
+    cases = [
+        ({"year": "2025", "area": "employment", "amount": nines}, "er større end 100 mia. kr."),
+        ({"year": nines, "area": "employment", "amount": "5.000"}, "Vælg et budgetår"),
+        ({"year": "2025", "area": "employment", "amount": "-5.000,00"},
+         "Et budget kan ikke være negativt"),
+        ({"year": "2025", "area": "employment", "amount": "5.000", "solution": solution,
+          "item": "a", "placement": "bogus"}, "Postens placering «bogus» findes ikke"),
+        ({"year": "2025", "area": "employment", "amount": "5.000", "solution": solution,
+          "item": "a", "placement": ""}, "Vælg, om udgiftsposten «a» ligger inden for"),
+        ({"year": "2025", "area": "employment", "amount": "5.000", "solution": solution,
+          "item": "Borger 150385-1236", "placement": "inside"},
+         "Udgiftsposten ser ud til at indeholde et CPR-nummer"),
+        ({"year": "2025", "area": "employment", "amount": "5.000", "note": "x" * 4001},
+         "Bemærkningen har over 4.000 tegn"),
+    ]  # fmt: skip
+    with app.state.sessions() as session:
+        before = len(budgets.versions(session))
+    for data, says in cases:
+        refused = consultant.post("/budget", data={**data, "note": data.get("note", "Tillæg")})
+        assert refused.status_code == 422, (data, refused.status_code)
+        assert says in " ".join(refused.text.split()), data
+        assert f'value="{data["amount"]}"' in refused.text  # what was typed is kept
+    with app.state.sessions() as session:
+        assert len(budgets.versions(session)) == before  # nothing saved
+
+
+def test_versions_taken_over_from_an_import_never_name_an_operating_system_account(app) -> None:  # type: ignore[no-untyped-def]
+    from tvaers.store.models_budget import BudgetVersion
+
+    with app.state.sessions() as session:
+        session.add(BudgetVersion(year=2025, sector_area="children", solution_id=None, item="",
+                                  amount_ore=100, version=9, source="import", changed_by="root",
+                                  note="Fra de indlæste data (budgets)"))  # fmt: skip
+        session.commit()
+    page = client_for(app, "analyst").get("/budget/children?aar=2025").text
+    versions = page.split('id="versioner"')[1]
+    assert "Indlæst fra data" in versions and "root" not in versions
+
+
+def test_refusals_and_flags_read_as_danish_sentences(app) -> None:  # type: ignore[no-untyped-def]
+    chief = client_for(app, "area_chief")
+    refused = chief.post("/budget", data={"year": "2025", "area": "employment", "amount": "5"})
+    assert refused.status_code == 403
+    assert "Din rolle er Fagchef" in " ".join(refused.text.split())
+    admin = client_for(app, "administrator")
+    admin.post("/budget/rammer", data={"year": "2025", "name": "Det sociale område",
+                                       "steering": "firm", "areas": ["employment", "children"]})  # fmt: skip
+    said = " ".join(admin.get("/budget?aar=2025").text.split())
+    assert "Mindreforbrug i rammen: Udsatte børn og unge" in said and "kr.." not in said
+    taken = admin.post("/budget/rammer", data={"year": "2025", "name": "Anden",
+                                               "steering": "bogus", "areas": ["children"]})  # fmt: skip
+    assert taken.status_code == 422
+    assert "Vælg bred budgetramme eller håndfast rammestyring" in taken.text
+    assert "broad" not in " ".join(taken.text.split()).split("Styringen")[1][:200]

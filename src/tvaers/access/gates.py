@@ -55,8 +55,7 @@ def require_role(actor: Actor, roles: Collection[Role], what: str) -> None:
     if actor.role not in roles:
         allowed = ", ".join(ROLE_LABELS[r] for r in Role if r in roles)
         raise AccessRefused(
-            f"{what} kræver en af rollerne: {allowed}. Din rolle er "
-            f"{ROLE_LABELS[actor.role].lower()}.",
+            f"{what} kræver en af rollerne: {allowed}. Din rolle er {ROLE_LABELS[actor.role]}.",
             reason="role",
         )
 

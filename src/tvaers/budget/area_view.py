@@ -98,26 +98,53 @@ def _within(figures: who_pays.WhoPays, year: int) -> bool:
     return period is not None and period.first.year == period.last.year == year
 
 
+YEAR_HIDDEN = (
+    "Betalt og disponeret i {year} vises ikke, fordi en af årets måneder er skjult ({why}). "
+    "Borgere og betalt siden indskrivning gælder hele forløbet og vises."
+)
+
+
+def _year_figures(
+    total: who_pays.PayFigures, months: Sequence[who_pays.PayFigures],
+    others: Sequence[who_pays.PayFigures], year: int,
+) -> tuple[Decimal | None, Decimal | None, str | None]:  # fmt: skip
+    """The year's paid and committed and the note: the sums of the year's months; when one of
+    them is hidden but every month outside the year is shown, the shown total less those months
+    (already derivable from what is published); else hidden, the note saying which and why."""
+    if total.note:  # the area hidden as a whole
+        return None, None, total.note
+    hidden = next((r.note for r in months if r.note), None)
+    if not hidden:
+        return _year_sum([r.paid for r in months]), _year_sum([r.committed for r in months]), None
+    if all(r.note is None and r.paid is not None and r.committed is not None for r in others):
+        paid = None if total.paid is None else total.paid - _year_sum([r.paid for r in others])
+        committed = None if total.committed is None else total.committed - _year_sum(
+            [r.committed for r in others])  # fmt: skip
+        return paid, committed, None
+    why = hidden.removeprefix("Skjult: ").removeprefix("Skjult ")
+    return None, None, YEAR_HIDDEN.format(year=year, why=why)
+
+
 def _area_draws(solution: Solution, figures: who_pays.WhoPays, year: int) -> tuple[AreaDraw, ...]:
-    """Per paying area: the year's sums of its months, or its published totals when every
-    month shown is in the year; a year's sum is hidden when any of its months is."""
+    """Per paying area: the year's figures (:func:`_year_figures`), or its published totals
+    when every month shown is in the year."""
     prefix, found, whole = f"{year}-", [], _within(figures, year)
     totals = {r.sector_area: r for r in figures.rows if r.month == TOTAL_AREA}
     for code, total in totals.items():  # the paying areas: a handful
         if code == TOTAL_AREA:
             continue
-        months = [r for r in figures.rows
-                  if r.sector_area == code and r.month.startswith(prefix)]  # fmt: skip
-        hidden = total.note if whole else next((r.note for r in months if r.note), total.note)
+        rows = [r for r in figures.rows if r.sector_area == code and r.month != TOTAL_AREA]
+        if whole:
+            paid, committed, note = total.paid, total.committed, total.note
+        else:
+            paid, committed, note = _year_figures(
+                total, [r for r in rows if r.month.startswith(prefix)],
+                [r for r in rows if not r.month.startswith(prefix)], year,
+            )  # fmt: skip
         found.append(AreaDraw(
             solution_id=solution.id, solution=solution.name, sector_area=code, name=total.name,
-            citizens=total.citizens,
-            paid_year=total.paid if whole else None if hidden else _year_sum(
-                [r.paid for r in months]),
-            paid_since=total.paid,
-            committed_year=total.committed if whole else None if hidden else _year_sum(
-                [r.committed for r in months]),
-            note=hidden,
+            citizens=total.citizens, paid_year=paid, paid_since=total.paid,
+            committed_year=committed, note=note,
         ))  # fmt: skip
     return tuple(found)
 

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
+from tvaers.budget.budgets import checked_note
 from tvaers.budget.model import BudgetError
 from tvaers.budget.state import Basis
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
-from tvaers.core.errors import CaseworkRefused
+from tvaers.core.cpr import redact
 from tvaers.selection.builder import parse_danish_number
-from tvaers.selection.inputs import free_text
 from tvaers.store.models_budget import BudgetAssumption
 
 E4 = Decimal(10_000)
@@ -102,12 +102,13 @@ def _number(text: str | Decimal, what: str, example: str) -> Decimal:
 def parse_units(text: str | Decimal, what: str = "Helårspersoner") -> Decimal:
     """Full-year persons, Danish ``12,5`` or international ``12.5``; at most four decimals."""
     number = _number(text, what, "12,5")
+    if number > MAX_UNITS:  # before the quantize: a 29-digit number cannot be quantized
+        raise BudgetError(f"{what}: «{text}» er over 1.000.000 helårspersoner.",
+                          hint="Skriv et antal helårspersoner på højst 1.000.000.")  # fmt: skip
     if number != number.quantize(Decimal("0.0001")):
         raise BudgetError(
             f"{what}: «{text}» har mere end fire decimaler.", hint="Skriv fx 12,2500."
         )
-    if number > MAX_UNITS:
-        raise BudgetError(f"{what}: «{text}» er over 1.000.000 helårspersoner.")
     return number.quantize(Decimal("0.0001"))
 
 
@@ -115,10 +116,11 @@ def parse_price(text: str | Decimal, what: str = "Gennemsnitsprisen") -> Decimal
     """A price in kroner per full-year person, Danish ``1.234,56`` or international ``1234.56``;
     exact to the øre."""
     number = _number(text, what, "412.500,00")
+    if number > MAX_PRICE:  # before the quantize: a 29-digit number cannot be quantized
+        raise BudgetError(f"{what}: «{text}» er over 100 mia. kr.",
+                          hint="Skriv en pris på højst 100.000.000.000 kr.")  # fmt: skip
     if number != number.quantize(Decimal("0.01")):
         raise BudgetError(f"{what}: «{text}» har mere end to decimaler.", hint="Angiv beløb i øre.")
-    if number > MAX_PRICE:
-        raise BudgetError(f"{what}: «{text}» er over 100 mia. kr.")
     return number.quantize(Decimal("0.01"))
 
 
@@ -130,17 +132,14 @@ def _code(text: str, known: Mapping[str, str] | None) -> str:
         )
     if known is not None and code not in known:
         raise BudgetError(
-            f"Indsatsen «{code}» findes ikke i de indlæste data.",
+            f"Indsatsen «{redact(code)}» findes ikke i de indlæste data.",
             hint="Brug en kode fra indsatskataloget (interventions).",
         )
     return code
 
 
 def _note(value: str | None) -> str:
-    try:
-        return free_text(value, "Bemærkningen") or ""
-    except CaseworkRefused as exc:
-        raise BudgetError(exc.message, hint=exc.hint) from None
+    return checked_note(value, "Bemærkningen")
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -296,10 +295,10 @@ def read_csv(text: str, known: Mapping[str, str] | None = None) -> dict[str, Pla
             code = _code(cells[where["intervention"]], known)
             units = parse_units(cells[where["units"]], "units")
             price = parse_price(cells[where["price"]], "price")
-        except BudgetError as exc:
-            raise BudgetError(f"Linje {number}: {exc.message}", hint=exc.hint) from None
+        except BudgetError as exc:  # a CPR-like value typed by mistake is not echoed back
+            raise BudgetError(f"Linje {number}: {redact(exc.message)}", hint=exc.hint) from None
         if code in found:
-            raise BudgetError(f"Linje {number}: indsatsen «{code}» står to gange i filen.")
+            raise BudgetError(f"Linje {number}: indsatsen «{redact(code)}» står to gange i filen.")
         found[code] = Planned(units, price)
     if not found:
         raise BudgetError("Filen har ingen rækker under overskriften.")

@@ -16,7 +16,7 @@ paid by the unit's own budget, those outside by the sector areas). Lines come fr
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,16 +28,19 @@ from tvaers.access import Actor
 from tvaers.budget.model import BudgetError
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.config import Settings
+from tvaers.core.cpr import redact
 from tvaers.core.errors import CaseworkRefused
 from tvaers.core.money import TWO_PLACES, from_ore, to_ore
-from tvaers.selection.inputs import free_text
+from tvaers.selection.inputs import MAX_TEXT, free_text
 from tvaers.store import audit
-from tvaers.store.models import ImportBatch, Solution
+from tvaers.store.models import ImportBatch, Solution, User
 from tvaers.store.models_budget import BudgetVersion
 
 MAX_AMOUNT = Decimal(100_000_000_000)  # kr.: as the import's limit
+ITEM_LENGTH = 200  # a cost item's name: the column's length
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 IMPORT, USER = "import", "user"
+BATCH = "import nr. "  # who took an import over when its importer is no Tværs user
 
 LineKey = tuple[int, str, int | None, str]  # year, sector area, solution, cost item
 LOCK = 1_310_013  # the budgets' advisory lock on PostgreSQL (issue 13)
@@ -132,10 +135,16 @@ def years(session: Session) -> list[int]:
 
 
 def checked_amount(amount: Decimal) -> Decimal:
+    """A budget: not negative (a correction is a new version), at most 100 mia. kr., in øre."""
+    if amount < 0:
+        raise BudgetError("Et budget kan ikke være negativt.",
+                          hint="Skriv det nye budget som et beløb på 0 kr. eller derover; en "
+                          "rettelse gemmes som en ny version.")  # fmt: skip
+    if amount > MAX_AMOUNT:  # before the quantize: a 29-digit number cannot be quantized
+        raise BudgetError("Beløbet er større end 100 mia. kr.",
+                          hint="Skriv et budget på højst 100.000.000.000 kr.")  # fmt: skip
     if amount != amount.quantize(TWO_PLACES):
         raise BudgetError(f"Beløbet {amount} har mere end to decimaler.", hint="Angiv det i øre.")
-    if abs(amount) > MAX_AMOUNT:
-        raise BudgetError("Beløbet er større end 100 mia. kr.", hint="Angiv budgettet i kroner.")
     return amount.quantize(TWO_PLACES)
 
 
@@ -146,19 +155,29 @@ def checked_year(year: int) -> int:
 
 
 def checked_area(area: str, known: Mapping[str, str] | None) -> str:
+    """The area's code; its Danish name is taken too (``Beskæftigelse`` -> ``employment``)."""
     code = area.strip()
     if not code:
         raise BudgetError("Vælg et sektorområde.")
     if known is not None and code not in known:
-        names = ", ".join(sorted(known))
-        raise BudgetError(f"Sektorområdet «{code}» findes ikke i de indlæste data.",
-                          hint=f"Brug et af: {names}.")  # fmt: skip
+        by_name = {name.casefold(): c for c, name in known.items()}
+        if code.casefold() in by_name:
+            return by_name[code.casefold()]
+        names = ", ".join(sorted(known.values()))
+        raise BudgetError(f"Sektorområdet «{redact(code)}» findes ikke i de indlæste data.",
+                          hint=f"Vælg et af: {names}.")  # fmt: skip
     return code
 
 
-def checked_note(note: str | None) -> str:
+def checked_note(note: str | None, what: str = "Bemærkningen", limit: int = MAX_TEXT) -> str:
+    """Free text the user typed, named as the page names the field (``what``): no CPR number,
+    at most ``limit`` characters."""
+    text = (note or "").strip()
+    if len(text) > limit:
+        most = f"{limit:,}".replace(",", ".")
+        raise BudgetError(f"{what} har over {most} tegn.", hint=f"Forkort til højst {most} tegn.")
     try:
-        return (free_text(note, "Bemærkningen") or "").strip()
+        return (free_text(text, what) or "").strip()
     except CaseworkRefused as exc:
         raise BudgetError(exc.message, hint=exc.hint) from None
 
@@ -190,15 +209,19 @@ def set_budget(
     access.require_role(actor, BUDGET_EDITORS, "At ændre budgettet")
     year, code = checked_year(year), checked_area(area, known_areas)
     amount, text = checked_amount(amount), checked_note(note)
-    item = checked_note(item)[:200]
+    item = checked_note(item, "Udgiftsposten", ITEM_LENGTH)
     if solution_id is not None and session.get(Solution, solution_id) is None:
         raise BudgetError(f"Løsning nr. {solution_id} findes ikke.")
     if item and solution_id is None:
         raise BudgetError("En udgiftspost hører til en løsnings eget budget.",
-                          hint="Vælg løsningen (--solution) eller udelad posten.")  # fmt: skip
+                          hint="Vælg løsningen, eller lad udgiftsposten stå tom.")  # fmt: skip
     if inside is not None and not item:
         raise BudgetError("Kun en udgiftspost ligger inden for eller uden for enheden.",
-                          hint="Angiv posten (--item).")  # fmt: skip
+                          hint="Skriv udgiftsposten, eller vælg «Ingen post».")  # fmt: skip
+    if item and inside is None:
+        raise BudgetError(f"Vælg, om udgiftsposten «{item}» ligger inden for eller uden for "
+                          "enheden.", hint="Inden for betales af enhedens eget budget; uden for "
+                          "af sektorområdet.")  # fmt: skip
     serialised(session)
     line = history(session, year, code, solution_id, item)
     before = line[0] if line else None
@@ -249,11 +272,28 @@ def _solution_ids(session: Session) -> dict[str, int]:
 
 
 def _importer(session: Session) -> str:
-    """Who imported the loaded data (the newest loaded batch's user)."""
+    """Who imported the loaded data: the newest loaded batch's Tværs user, or ``import nr. N``
+    when it was imported by an operating-system account (never shown as who changed a budget)."""
     batch = session.scalars(
         select(ImportBatch).where(ImportBatch.status == "loaded").order_by(ImportBatch.id.desc())
     ).first()
-    return batch.user_name if batch is not None else IMPORT
+    if batch is None:
+        return IMPORT
+    return batch.user_name if batch.user_name in usernames(session) else f"{BATCH}{batch.id}"
+
+
+def usernames(session: Session) -> set[str]:
+    """The Tværs users' names (a municipality's few dozen)."""
+    return set(session.scalars(select(User.username)))
+
+
+def changed_by_text(v: BudgetVersion, users: Collection[str]) -> str:
+    """Who made the version, as a page shows it: a Tværs user by name; a version taken over from
+    an import by anyone else (an operating-system account) as the import, never the account."""
+    if v.source != IMPORT or v.changed_by in users:
+        return v.changed_by
+    number = v.changed_by.removeprefix(BATCH)
+    return f"Indlæst fra data (import nr. {number})" if number.isdigit() else "Indlæst fra data"
 
 
 def take_over(session: Session, rows: Sequence[Imported]) -> TakeOver:

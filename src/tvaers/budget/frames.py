@@ -44,12 +44,16 @@ STEERING_LABELS = {Steering.BROAD: "Bred budgetramme", Steering.FIRM: "Håndfast
 
 
 def parse_steering(text: str) -> Steering:
-    try:
-        return Steering(text.strip().lower())
-    except ValueError:
+    """``broad``/``firm``, or the Danish ``bred``/``håndfast`` (as the page's labels)."""
+    words = {"bred": Steering.BROAD, "håndfast": Steering.FIRM, **{s.value: s for s in Steering},
+             **{label.lower(): s for s, label in STEERING_LABELS.items()}}  # fmt: skip
+    found = words.get(text.strip().lower())
+    if found is None:
         raise BudgetError(
-            f"Ukendt styring «{text}».", hint="Brug broad (bred ramme) eller firm (håndfast)."
-        ) from None
+            f"Styringen «{text}» findes ikke.",
+            hint="Vælg bred budgetramme eller håndfast rammestyring.",
+        )
+    return found
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -86,18 +90,20 @@ def set_frame(
     """A new version of the year's frame ``name`` (no areas: the frame is dissolved); nothing
     saved when it is unchanged. An area may be in one frame of a year only."""
     access.require_role(actor, BUDGET_EDITORS, "At ændre budgetrammerne")
-    year, label = checked_year(year), checked_note(name)[:200]
+    year, label = checked_year(year), checked_note(name, "Rammens navn", 200)
     if not label:
         raise BudgetError("Giv rammen et navn.", hint="Fx «Det specialiserede område».")
     chosen = parse_steering(steering)
     codes = sorted({checked_area(a, known_areas) for a in areas if a.strip()})
     text = checked_note(note)
     serialised(session)
+    named = known_areas or {}
     for other in frames(session, year):
         shared = set(other.areas) & set(codes)
         if other.name != label and shared:
             raise BudgetError(
-                f"{', '.join(sorted(shared))} ligger allerede i rammen «{other.name}» for {year}.",
+                f"{', '.join(sorted(named.get(c, c) for c in shared))} ligger allerede i rammen "
+                f"«{other.name}» for {year}.",
                 hint="Et område kan kun ligge i én ramme pr. år; tag det ud af den anden først.",
             )
     before = frame_history(session, year, label)

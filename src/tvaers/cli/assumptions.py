@@ -261,7 +261,7 @@ def assumption_set(
         return
     console.print(
         f"Budgetforudsætningen for {code} i {year} er gemt som version {number}: "
-        f"{_number_text(shown.units, 4)} helårspersoner à {format_dkk(shown.price)}."
+        f"{_number_text(shown.units, 4)} helårspersoner à {format_dkk(shown.price)}"  # ends «kr.»
     )
 
 

@@ -65,6 +65,7 @@ BUDGET = {
         "areas": "Områder",
         "movable": "Kan flyttes",
         "citizens": "Borgere",
+        "citizens_since": "Borgere siden indskrivning",
         "paid_year": "Betalt i året",
         "paid_since": "Betalt siden indskrivning",
         "committed_year": "Disponeret i året",
@@ -94,7 +95,7 @@ BUDGET = {
     "no_flags": "Intet område forventer et merforbrug, der skal dækkes.",
     "flag_firm": "{area} forventer et merforbrug på {amount}, som skal dækkes inden for "
     "rammen «{frame}».",
-    "flag_covers": "Mindreforbrug i rammen: {covers}.",
+    "flag_covers": "Mindreforbrug i rammen: {covers}",  # the full stop added unless «kr.» ends it
     "flag_no_covers": "Ingen af rammens områder har mindreforbrug.",
     "flag_uncovered": "{amount} kan ikke dækkes inden for rammen.",
     "flag_outside": "{area} ligger uden for rammerne og forventer et merforbrug på {amount}: "
@@ -130,7 +131,11 @@ BUDGET = {
     "saved": "Budgettet er gemt: {amount} (version {version}).",
     "same": "Budgettet er uændret ({amount}); intet gemt.",
     "bad_amount": "«{text}» er ikke et beløb. Skriv fx 2.500.000 eller 2500000,00.",
-    "bad_year": "Vælg et budgetår.",
+    "bad_year": "Vælg et budgetår (mellem 1990 og 2100).",
+    "too_large": "Budgettet «{text}» er større end 100 mia. kr. Skriv et beløb på højst "
+    "100.000.000.000 kr.",
+    "bad_placement": "Postens placering «{text}» findes ikke. Vælg inden for enheden, uden for "
+    "enheden eller ingen post.",
     # the area chief's view
     "area_title": "Budget for {name}",
     "area_lead": "Hvad jeg betaler, og hvad jeg får: områdets budget og forbrug, hvad de "

@@ -47,11 +47,20 @@ def chosen_basis(request: Request) -> Basis:
     return Basis.NET if text == Basis.NET.value else Basis.GROSS
 
 
-def chosen_year(request: Request, session: Session) -> int:
-    """``?aar=`` or the newest year with a budget (this year when none)."""
-    text = request.query_params.get("aar", "")
-    if text.isdigit() and budgets.FIRST_YEAR <= int(text) <= budgets.LAST_YEAR:
+def a_year(text: object) -> int | None:
+    """The year typed or chosen, when it is a budget year (else ``None``)."""
+    text = str(text or "").strip()
+    if text.isdigit() and len(text) == 4 and budgets.FIRST_YEAR <= int(text) <= budgets.LAST_YEAR:
         return int(text)
+    return None
+
+
+def chosen_year(request: Request, session: Session, values: dict[str, Any] | None = None) -> int:
+    """The year of the refused form (when it is a year), ``?aar=`` or the newest year with a
+    budget (this year when none)."""
+    found = a_year((values or {}).get("year")) or a_year(request.query_params.get("aar", ""))
+    if found is not None:
+        return found
     known = budgets.years(session)
     return known[-1] if known else today().year
 
@@ -139,7 +148,8 @@ def flag_text(flag: Flag, names: dict[str, str]) -> str:
     text = B["flag_firm"].format(area=name(flag.sector_area), amount=format_dkk(flag.overspend),
                                  frame=flag.frame)  # fmt: skip
     covers = ", ".join(f"{name(c.sector_area)} {format_dkk(c.amount)}" for c in flag.covers)
-    text += " " + (B["flag_covers"].format(covers=covers) if covers else B["flag_no_covers"])
+    said = B["flag_covers"].format(covers=covers) if covers else B["flag_no_covers"]
+    text += " " + (said if said.endswith(".") else said + ".")  # «… kr.» ends the sentence
     if flag.uncovered:
         text += " " + B["flag_uncovered"].format(amount=format_dkk(flag.uncovered))
     return str(text)
@@ -200,9 +210,7 @@ def _page(
     error: str | None = None,
 ) -> Response:
     taken = budgets.synchronised(settings_of(request), session)  # before the year is chosen
-    year, basis = chosen_year(request, session), chosen_basis(request)
-    if values and values.get("year", "").isdigit():
-        year = int(values["year"])
+    year, basis = chosen_year(request, session, values), chosen_basis(request)
     found = _overview(request, session, year, basis)
     tables = overview_tables(found, year, basis) if found else {}
     if wants_excel(request):
@@ -230,6 +238,8 @@ def parse_money(text: str) -> Decimal:
     number = parse_danish_number(text.strip())
     if number is None:
         raise BudgetError(B["bad_amount"].format(text=text))
+    if abs(number) > budgets.MAX_AMOUNT:  # before the øre: 29 digits cannot be quantized
+        raise BudgetError(B["too_large"].format(text=text))
     try:
         return kroner(number)
     except ValueError:
@@ -237,6 +247,8 @@ def parse_money(text: str) -> Decimal:
 
 
 def _placement(text: str) -> bool | None:
+    if text not in B["placements"]:
+        raise BudgetError(B["bad_placement"].format(text=text))
     return {"inside": True, "outside": False}.get(text)
 
 
@@ -254,7 +266,7 @@ def _known_areas(request: Request) -> dict[str, str] | None:
 async def change(request: Request, who: Viewer, session: DbSession) -> Response:
     values = posted(await request.form())
     try:
-        if not values.get("year", "").isdigit():
+        if a_year(values.get("year")) is None:
             raise BudgetError(B["bad_year"])
         solution = values.get("solution", "")
         found = budgets.set_budget(
@@ -287,9 +299,7 @@ def _frames_page(
     error: str | None = None,
 ) -> Response:
     budgets.synchronised(settings_of(request), session)  # before the year is chosen
-    year, basis = chosen_year(request, session), chosen_basis(request)
-    if values and str(values.get("year", "")).isdigit():
-        year = int(values["year"])
+    year, basis = chosen_year(request, session, values), chosen_basis(request)
     found = _overview(request, session, year, basis)
     tables = frame_tables(found, year) if found else {}
     if wants_excel(request):
@@ -314,7 +324,7 @@ async def set_frame(request: Request, who: Viewer, session: DbSession) -> Respon
     values: dict[str, Any] = posted(form)
     values["areas"] = [str(a) for a in form.getlist("areas")]
     try:
-        if not str(values.get("year", "")).isdigit():
+        if a_year(values.get("year")) is None:
             raise BudgetError(B["bad_year"])
         frame, saved = frames.set_frame(
             session, who, int(values["year"]), values.get("name", ""),

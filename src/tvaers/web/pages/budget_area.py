@@ -53,7 +53,7 @@ VERSION_COLUMNS = [
     Column("changed_at", C["changed_at"], "datetime"), Column("note", C["note"]),
 ]  # fmt: skip
 DRAW_COLUMNS = [
-    Column("solution", C["solution"]), Column("citizens", C["citizens"], "int"),
+    Column("solution", C["solution"]), Column("citizens", C["citizens_since"], "int"),
     _money("paid_year"), _money("paid_since"), _money("committed_year"), NOTE,
 ]  # fmt: skip
 
@@ -62,11 +62,12 @@ def inside_text(value: bool | None) -> str:
     return str(B["inside"][{True: "true", False: "false"}.get(value, "none")])  # type: ignore[arg-type]
 
 
-def version_row(v: BudgetVersion, solutions: dict[int, str]) -> dict[str, Any]:
+def version_row(v: BudgetVersion, solutions: dict[int, str], users: set[str]) -> dict[str, Any]:
     return {
         "version": v.version, "solution": solutions.get(v.solution_id or 0, ""),
         "item": v.item, "inside": inside_text(v.inside), "amount": budgets.amount_of(v),
-        "source": B["sources"].get(v.source, v.source), "changed_by": v.changed_by,
+        "source": B["sources"].get(v.source, v.source),
+        "changed_by": budgets.changed_by_text(v, users),
         "changed_at": v.changed_at, "note": v.note,
     }  # fmt: skip
 
@@ -126,7 +127,7 @@ def _figures(request: Request, who: Any, area: str, year: int, basis: Any) -> An
 
 def area_tables(
     figures: AreaFigures, area: str, year: int, history: list[BudgetVersion],
-    solutions: dict[int, str],
+    solutions: dict[int, str], users: set[str],
 ) -> dict[str, DataTable]:  # fmt: skip
     found = figures.overview.year.area(area)
     name = f"budget-{area}-{year}"
@@ -135,7 +136,8 @@ def area_tables(
     tables = {
         "area": DataTable(B["area_figures"], AREA_COLUMNS, rows, f"{name}-budget"),
         "versions": DataTable(B["area_versions"], VERSION_COLUMNS,
-                              [version_row(v, solutions) for v in history], f"{name}-versioner"),
+                              [version_row(v, solutions, users) for v in history],
+                              f"{name}-versioner"),
         "draws": DataTable(B["draws"], DRAW_COLUMNS, draw_rows(figures.draws), f"{name}-traek",
                            [B["draws_lead"], T.suppressed_note]),
     }  # fmt: skip
@@ -165,7 +167,8 @@ def solution_budget(
         return draw
     names = _area_names(request)
     own = area_view.own_budget(lines, draw, names)
-    tables = _solution_tables(solution.id, solution.name, year, lines, own, names)
+    tables = _solution_tables(solution.id, solution.name, year, lines, own, names,
+                              budgets.usernames(session))  # fmt: skip
     if wants_excel(request):
         return excel_download(request, tables, "own", f"budget-loesning-{solution.id}-{year}")
     return render(request, "budget/budget_solution.html", who, solution=solution, year=year,
@@ -192,10 +195,10 @@ def _area_names(request: Request) -> dict[str, str]:
 
 def _solution_tables(
     solution_id: int, name: str, year: int, lines: list[BudgetVersion],
-    own: list[area_view.OwnRow], names: dict[str, str],
+    own: list[area_view.OwnRow], names: dict[str, str], users: set[str],
 ) -> dict[str, DataTable]:  # fmt: skip
     stem = f"budget-loesning-{solution_id}-{year}"
-    line_rows = [{**version_row(v, {}), "name": names.get(v.sector_area, v.sector_area)}
+    line_rows = [{**version_row(v, {}, users), "name": names.get(v.sector_area, v.sector_area)}
                  for v in lines]  # fmt: skip
     line_columns = [Column("name", C["name"]), *VERSION_COLUMNS[2:]]
     own_rows = [{"name": r.name, "budget": r.budget, "drawn": r.drawn,
@@ -226,7 +229,8 @@ def area_page(request: Request, area: str, who: Viewer, session: DbSession) -> R
         return figures
     history = budgets.history(session, year, area)
     solutions = {s.id: s.name for s in all_solutions(session)}
-    tables = area_tables(figures, area, year, history, solutions) if figures else {}
+    users = budgets.usernames(session)
+    tables = area_tables(figures, area, year, history, solutions, users) if figures else {}
     tables["requirements"] = _requirement_table(session, request, area, year)
     tables["settlements"] = _settlement_table(session, area, year)
     if wants_excel(request):

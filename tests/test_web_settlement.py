@@ -95,7 +95,7 @@ def test_the_worked_example_from_the_data_on_the_page(town) -> None:  # type: ig
     assert "afregning_registreret" in actions and "effektiviseringskrav_sat" in actions
     # the recorded settlement in force, with up front against as realised
     shown = finance.get(url).text
-    assert "Registreret afregning i kraft: version 1 (fra data, Brutto)" in _text(shown)
+    assert "Registreret afregning i kraft: version 1 (fra data, brutto)" in _text(shown)
     assert "table=recorded_harvest" in shown and "table=harvest" in shown
     # a larger requirement: the line ends negative, and the page says so in words
     finance.post(f"/loesninger/{solution}/effektiviseringskrav?aar={YEAR}",

@@ -19,8 +19,8 @@ SETTLEMENT: dict[str, Any] = {
     "requirement_link": "Effektiviseringskrav og fordeling på sektorområder",
     "lead": "Ved årets udgang sammenlignes de indskrevne borgeres udgifter før («gammel løsning», "
     "baseline) og i året («ny løsning», faktisk) pr. sektorområde. Hvert områdes budget "
-    "reguleres med forskellen, og den tværgående budgetlinje «Fælles om målet» starter på "
-    "−kravet og viser til sidst, om besparelseskravet er indfriet.",
+    "reguleres med forskellen, og løsningens tværgående budgetlinje (i Albertslund «Fælles om "
+    "målet») starter på −kravet og viser til sidst, om besparelseskravet er indfriet.",
     "year": "År",
     "basis": "Grundlag",
     "show": "Vis",
@@ -40,8 +40,9 @@ SETTLEMENT: dict[str, Any] = {
     "no_data": "Der er ikke indlæst data endnu.",
     "hidden": "Tallene er skjult",
     "table": "Budgetændring pr. sektorområde",
-    "cross_cutting": "«Fælles om målet»",
-    "cross_cutting_text": "«Fælles om målet» starter på {start} (kravet) og ender på {end}",
+    "cross_cutting": "Tværgående budgetlinje",
+    "cross_cutting_text": "Den tværgående budgetlinje starter på {start} (kravet) og ender på "
+    "{end}",
     "chart": "Gammel og ny løsning pr. sektorområde",
     "chart_label": "Søjlediagram: gammel og ny løsning pr. sektorområde; tallene står i tabellen "
     "under diagrammet.",
@@ -82,11 +83,11 @@ SETTLEMENT: dict[str, Any] = {
     "harvest": "Høstning: up front eller hen ad vejen",
     "harvest_lead": "Up front skæres hvert områdes budget med dets del af kravet, når budgettet "
     "lægges, og området beholder eller dækker forskellen til det faktiske. Hen ad vejen følger "
-    "budgetterne afregningen ved årets udgang, og «Fælles om målet» bærer resultatet.",
+    "budgetterne afregningen ved årets udgang, og den tværgående budgetlinje bærer resultatet.",
     "harvest_none": "Der er intet krav at høste for {year}, eller kravets fordelingsregel kan "
     "ikke bruges på tallene: {reason}",
-    "harvest_lines": "Up front ender «Fælles om målet» på {upfront} og områderne samlet på "
-    "{areas}; hen ad vejen ender «Fælles om målet» på {realised}",
+    "harvest_lines": "Up front ender den tværgående budgetlinje på {upfront} og områderne "
+    "samlet på {areas}; hen ad vejen ender den på {realised}",
     "rules": SPLIT_RULE_LABELS,
     "harvests": HARVEST_LABELS,
     "columns": {
@@ -101,7 +102,7 @@ SETTLEMENT: dict[str, Any] = {
         "source": "Kilde",
         "basis": "Grundlag",
         "requirement": "Krav",
-        "end": "«Fælles om målet» ender på",
+        "end": "Tværgående linje ender på",
         "met": "Kravet indfriet",
         "changed_by": "Registreret af",
         "changed_at": "Tidspunkt",

@@ -19,6 +19,7 @@ from tvaers import access
 from tvaers.access import Actor
 from tvaers.budget import requirements, settlement
 from tvaers.budget.model import BudgetError, HarvestComparison, Settlement
+from tvaers.budget.state import BASIS_LABELS, Basis
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.errors import NoData
 from tvaers.core.periods import today
@@ -37,7 +38,6 @@ router = APIRouter(prefix="/loesninger")
 S = T.settlement
 C = S["columns"]
 TOTAL_LABEL = "I alt"
-BASIS_LABELS = {"gross": "Brutto", "net": "Netto af staten"}
 
 
 def year_of(request: Request, years: tuple[int, ...]) -> int:
@@ -180,7 +180,7 @@ def versions_table(rows: list[Any], filename: str) -> DataTable:
             {
                 "version": row.version,
                 "source": S["sources"].get(row.source, row.source),
-                "basis": BASIS_LABELS.get(row.basis, row.basis),
+                "basis": BASIS_LABELS[Basis(row.basis)],
                 "requirement": found.requirement,
                 "end": found.cross_cutting_end,
                 "met": found.requirement_met,
@@ -267,8 +267,9 @@ def _from_data(page: SettlementPage, solution: Solution, figures: Any, row: Any)
     counts = {a.sector_area: (a.citizens, a.note) for a in figures.areas}
     hidden = tuple(a for a in figures.areas if a.baseline is None)
     stem = f"loesning-{solution.id}-afregning-{page.year}"
+    basis = BASIS_LABELS[Basis(page.basis)].lower()
     page.tables["data"] = settlement_table(
-        f"{S['table']} {page.year}, {S['from_data'].lower()} ({BASIS_LABELS[page.basis]})",
+        f"{S['table']} {page.year}, {S['from_data'].lower()} ({basis})",
         settlement_rows(page.settled, names, counts, hidden),
         f"{stem}-data",
         True,
@@ -323,7 +324,7 @@ def settlement_page(
             S["in_force"].format(
                 version=recorded[0].version,
                 source=S["sources"].get(recorded[0].source, ""),
-                basis=BASIS_LABELS.get(recorded[0].basis, ""),
+                basis=BASIS_LABELS[Basis(recorded[0].basis)].lower(),
             ),
             settlement_rows(page.recorded_settled, names, {}),
             f"{stem}-registreret",

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from tvaers.access import Actor
 from tvaers.budget import requirements, settlement
 from tvaers.budget.model import BudgetError
+from tvaers.budget.state import BASIS_LABELS
 from tvaers.core.access import BUDGET_EDITORS
 from tvaers.core.money import kroner
 from tvaers.selection.builder import parse_danish_number
 from tvaers.store.models import Solution
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, settings_of
 from tvaers.web.forms import posted
-from tvaers.web.pages.budget_settlement import BASIS_LABELS, S, year_of
+from tvaers.web.pages.budget_settlement import S, year_of
 from tvaers.web.pages.selection_casework import solution_or_404
 
 router = APIRouter(prefix="/loesninger")

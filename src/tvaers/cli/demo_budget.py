@@ -3,7 +3,7 @@ services and access rules as everyone else: the imported budgets taken over, two
 efficiency requirements for Furesø and Albertslund, Albertslund's planned model recorded as a
 settlement (VIVE figure 5.1 summed to the municipality's sector areas), Furesø's settlement from
 the data, last year's actuals as this year's budget assumptions, and the example investment
-case for Furesø. A second run records nothing twice."""
+case. A second run records nothing twice."""
 
 from __future__ import annotations
 
@@ -175,8 +175,9 @@ def _investment_case(settings: Settings) -> None:
     text = resources.files("tvaers.budget").joinpath("presets/investeringscase.yaml").read_text()
     case = parse_case_text(text, "Eksempelcasen")
     with acting(settings, FINANCE) as (session, actor):
-        furesoe = _solution_id(session, FURESOE)
-        investment_service.save_case(session, actor, case, furesoe, note="Demo: eksempelcasen.")
+        # not tied to a solution: on synthetic data a pilot measures no real effect, and its
+        # measured changes would replace the case's assumed gains
+        investment_service.save_case(session, actor, case, None, note="Demo: eksempelcasen.")
     result = evaluate(case)
     console.print(
         f"Investeringscasen «{case.name}»: nutidsværdi netto {format_dkk(result.net.outcome.npv)}"

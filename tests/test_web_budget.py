@@ -114,6 +114,8 @@ def test_a_firm_frame_flags_the_overspend_and_names_the_underspend(app) -> None:
                                                  "steering": "broad", "areas": ["children"]})  # fmt: skip
     assert refused.status_code == 422
     assert "ligger allerede i rammen" in refused.text and 'value="Anden"' in refused.text
+    versions = frames.text.split(">Rammernes versioner<")[1].split("</ul>")[0]
+    assert "Beskæftigelse, Udsatte børn og unge" in versions and "employment" not in versions
     workbook = admin.get("/budget/rammer?aar=2025&format=xlsx")
     assert workbook.headers["content-type"] == XLSX
 

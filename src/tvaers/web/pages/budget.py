@@ -309,6 +309,7 @@ def _frames_page(
         request, "budget/frames.html", who, status_code=422 if error else 200, year=year,
         years=year_choices(session, year), basis=basis, found=found, tables=tables,
         history=history, areas=found.year.areas if found else (),
+        area_names={a.sector_area: a.name for a in found.year.areas} if found else {},
         can_edit=who.role in BUDGET_EDITORS, values=values or {}, error=error,
     )  # fmt: skip
 

@@ -178,3 +178,26 @@ def test_a_huge_number_or_a_cpr_number_is_refused_in_danish_not_a_crash(town: Fa
     assert long.status_code == 422 and "Bemærkningen har over 4.000 tegn" in _text(long.text)
     with town.state.sessions() as session:
         assert session.scalars(select(BudgetAssumption)).all() == []
+
+
+def test_the_chart_leaves_out_types_without_an_assumption() -> None:
+    """A type nobody budgeted has its whole spend as the deviation; drawn as a «price effect»
+    it would dwarf the real ones, so the chart shows only the types with an assumption."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tvaers.budget.assumption_figures import VarianceRow, Variances
+    from tvaers.core.periods import Period
+    from tvaers.web.pages.budget_assumptions import effect_chart
+
+    def row(code: str, planned: bool) -> VarianceRow:
+        units, price = (Decimal(2), Decimal(1000)) if planned else (None, None)
+        return VarianceRow(code, f"Indsats {code}", 5, 730, units, price, None, Decimal(3),
+                           Decimal(900), Decimal(2700), Decimal(700), Decimal(1000),
+                           Decimal(-300))  # fmt: skip
+
+    found = Variances(2025, "gross", Period.between(date(2025, 1, 1), date(2025, 12, 31)), 365,
+                      (row("A1", True), row("B2", False)), row("", True))  # fmt: skip
+    chart = effect_chart(found)
+    assert chart is not None
+    assert {r["intervention"] for r in chart.rows} == {"A1 Indsats A1"}

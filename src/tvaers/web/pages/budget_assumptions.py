@@ -70,10 +70,13 @@ def _row(r: VarianceRow) -> dict[str, Any]:
 
 
 def effect_chart(found: Variances) -> Chart | None:
-    """Grouped bars: each intervention type's volume and price effect (hidden types left out)."""
+    """Grouped bars: each intervention type's volume and price effect (hidden types, and types
+    without an assumption — their whole spend is no price effect — left out)."""
     rows = []
     for r in found.rows:  # the intervention types: dozens
         if r.volume is None or r.price is None or (not r.volume and not r.price):
+            continue
+        if r.planned_units is None or r.planned_price is None:
             continue
         label = f"{r.intervention} {r.name}".strip()
         rows.append(

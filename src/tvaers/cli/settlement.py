@@ -166,7 +166,7 @@ def print_settlement(found: Settlement, title: str) -> None:
     table.add_row("I alt", "", "", format_dkk(found.total_change))
     console.print(table)
     console.print(
-        f"«Fælles om målet» starter på {format_dkk(-found.requirement)} og ender på "
+        f"Den tværgående budgetlinje starter på {format_dkk(-found.requirement)} og ender på "
         f"{format_dkk(found.cross_cutting_end)}"
     )
     console.print(statement(found))
@@ -196,9 +196,9 @@ def redistribute(
     user: UserOption = None,
 ) -> None:
     """Albertslunds efterregulering: budgetændringen pr. sektorområde (faktisk − baseline) og
-    «Fælles om målet», der starter på −kravet og ender på −kravet − Σ ændringer. Fra to filer
-    (--baseline, --actual, --requirement) eller fra data (--solution, --year, som en bruger:
-    --user; statistisk, små celler skjult)."""
+    den tværgående budgetlinje (i Albertslund «Fælles om målet»), der starter på −kravet og
+    ender på −kravet − Σ ændringer. Fra to filer (--baseline, --actual, --requirement) eller
+    fra data (--solution, --year, som en bruger: --user; statistisk, små celler skjult)."""
     from tvaers.budget.model import settle
 
     chosen = text_or_json(fmt)

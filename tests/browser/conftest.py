@@ -58,15 +58,28 @@ def server(request: pytest.FixtureRequest) -> Iterator[live.LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def browser(server: live.LiveServer) -> Iterator[Any]:
+def playwright_driver() -> Iterator[Any]:
+    """Playwright, once per session: its sync API cannot be started twice in one process, so
+    a module with a server of its own launches its Chromium from this one too."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(live.CHROMIUM), args=live.CHROMIUM_ARGS, timeout=30_000
-        )
-        yield chromium
-        chromium.close()
+    _require_browser()
+    with sync_playwright() as driver:
+        yield driver
+
+
+def launch(driver: Any) -> Any:
+    """A Chromium as every browser test uses it."""
+    return driver.chromium.launch(
+        executable_path=str(live.CHROMIUM), args=live.CHROMIUM_ARGS, timeout=30_000
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(server: live.LiveServer, playwright_driver: Any) -> Iterator[Any]:
+    chromium = launch(playwright_driver)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.browser import live
-from tests.browser.conftest import _require_browser, sign_in
+from tests.browser.conftest import _require_browser, launch, sign_in
 from tests.browser.test_accessibility import Walk
 
 pytestmark = pytest.mark.browser
@@ -56,15 +56,10 @@ def server(request: pytest.FixtureRequest) -> Iterator[live.LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: live.LiveServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(live.CHROMIUM), args=live.CHROMIUM_ARGS, timeout=30_000
-        )
-        yield chromium
-        chromium.close()
+def browser(server: live.LiveServer, playwright_driver: Any) -> Iterator[Any]:
+    chromium = launch(playwright_driver)  # the session's Playwright: it starts once a process
+    yield chromium
+    chromium.close()
 
 
 def _seed(app: Any) -> int:

@@ -45,7 +45,7 @@ def test_investment_pages_pass_axe(new_page: Any) -> None:
         page.get_by_label(f"Beløb (kr.), linje {n}", exact=True).fill(amount)
         page.get_by_label(f"Refusionsandel, linje {n}", exact=True).fill(share)
     page.get_by_role("button", name="Beregn og gem").click()
-    expect(page.get_by_role("alert")).to_contain_text("Linje 4, feltet «gain»: «tusind»")
+    expect(page.get_by_role("alert")).to_contain_text("Linje 4, feltet «Beløb (kr.)»: «tusind»")
     expect(page.get_by_label("Beløb (kr.), linje 4", exact=True)).to_have_value("tusind")
     walk.check("ny investeringscase, fejl", "Ny investeringscase")
     page.get_by_label("Beløb (kr.), linje 4", exact=True).fill("300.000")

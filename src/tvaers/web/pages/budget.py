@@ -163,7 +163,9 @@ def overview_tables(found: Overview, year: int, basis: Basis) -> dict[str, DataT
     rows.append(area_row(found.year.total))
     title = f"{B['areas_table']} {year} ({B['bases'][basis.value].lower()})"
     areas = DataTable(title, AREA_COLUMNS, rows, f"{name}-omraader", [B["accounts_note"]])
-    tables = {"areas": areas, "months": months_table(shown, year, f"{name}-maaneder")}
+    months = months_table(shown, year, f"{name}-maaneder")
+    # a year without data has no months: no empty sheet in the workbook either
+    tables = {"areas": areas, **({"months": months} if months.rows else {})}
     tables.update(frame_tables(found, year))
     return tables
 

@@ -141,8 +141,9 @@ def area_tables(
         "draws": DataTable(B["draws"], DRAW_COLUMNS, draw_rows(figures.draws), f"{name}-traek",
                            [B["draws_lead"], T.suppressed_note]),
     }  # fmt: skip
-    if found:
-        tables["months"] = months_table([found], year, f"{name}-maaneder")
+    months = months_table([found], year, f"{name}-maaneder") if found else None
+    if months is not None and months.rows:  # a year without data: no empty sheet
+        tables["months"] = months
     return tables
 
 

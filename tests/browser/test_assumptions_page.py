@@ -61,8 +61,8 @@ def test_the_grouped_bars_are_drawn(new_page: Any) -> None:
     from tvaers.web.pages.budget_assumptions import effect_chart
 
     def row(code: str, name: str, volume: str, price: str) -> VarianceRow:
-        return VarianceRow(code, name, 5, 0, None, None, None, None, None, None, None,
-                           Decimal(volume), Decimal(price))  # fmt: skip
+        return VarianceRow(code, name, 5, 0, Decimal(2), Decimal(1000), None, None, None, None,
+                           None, Decimal(volume), Decimal(price))  # fmt: skip
 
     rows = (row("015011", "Familiebehandling", "-140383.56", "50383.56"),
             row("SEL85", "Socialpædagogisk støtte", "50000.00", "-20000.00"))  # fmt: skip

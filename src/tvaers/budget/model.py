@@ -35,6 +35,18 @@ def _ore(amount: Decimal, what: str) -> Decimal:
     return amount.quantize(TWO_PLACES)
 
 
+class Basis(StrEnum):
+    GROSS = "gross"
+    NET = "net"
+
+
+BASIS_LABELS = {Basis.GROSS: "Brutto", Basis.NET: "Netto af staten"}
+BASIS_HINTS = {
+    Basis.GROSS: "Udgiften, som den er bogført (dranst 1)",
+    Basis.NET: "Udgiften fratrukket statsrefusion (dranst 2): det, kommunens budget bærer",
+}
+
+
 # --- the retrospective settlement (Albertslund) ------------------------------------------------
 
 

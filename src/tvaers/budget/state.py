@@ -26,7 +26,6 @@ month, on the area of their function code (as the draw places expenditure).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -35,6 +34,9 @@ import ibis.expr.types as ir
 import yaml
 from ibis import _
 
+from tvaers.budget.model import BASIS_HINTS as BASIS_HINTS
+from tvaers.budget.model import BASIS_LABELS as BASIS_LABELS
+from tvaers.budget.model import Basis as Basis
 from tvaers.core.periods import Period
 from tvaers.draw.queries_money import (
     MONEY,
@@ -45,18 +47,6 @@ from tvaers.draw.queries_money import (
     to_ore,
 )
 from tvaers.draw.session import Analysis
-
-
-class Basis(StrEnum):
-    GROSS = "gross"
-    NET = "net"
-
-
-BASIS_LABELS = {Basis.GROSS: "Brutto", Basis.NET: "Netto af staten"}
-BASIS_HINTS = {
-    Basis.GROSS: "Udgiften, som den er bogført (dranst 1)",
-    Basis.NET: "Udgiften fratrukket statsrefusion (dranst 2): det, kommunens budget bærer",
-}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tvaers.budget.model import BASIS_LABELS
 from tvaers.cli import _settings, app, console
 from tvaers.cli.acting import UserOption, acting
 from tvaers.cli.principles import TextFormatOption, _read_text, die, text_or_json, write_json
@@ -31,7 +32,7 @@ invest_app = typer.Typer(
 )
 app.add_typer(invest_app, name="invest")
 FileArgument = Annotated[Path, typer.Argument(help="Investeringscasen som YAML")]
-BASIS_TEXT = {"gross": "Brutto", "net": "Netto af staten"}
+BASIS_TEXT = {b.value: label for b, label in BASIS_LABELS.items()}
 
 
 def _case_from(file: Path) -> Case:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tvaers.budget.model import BASIS_LABELS
+
 INVESTMENT: dict[str, Any] = {
     "title": "Investeringscaser",
     "nav": "Investeringscase",
@@ -59,7 +61,7 @@ INVESTMENT: dict[str, Any] = {
     "add_line": "Tilføj linje",
     "remove_line": "Fjern",
     "save": "Beregn og gem",
-    "basis": {"gross": "Brutto", "net": "Netto af staten"},
+    "basis": {b.value: label for b, label in BASIS_LABELS.items()},
     "in_words": "Kort fortalt",
     "assumed": "Antagelse",
     "measured": "Målt",

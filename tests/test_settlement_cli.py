@@ -138,6 +138,19 @@ def test_a_bad_file_says_where(town: Settings, tmp_path: Path) -> None:
     assert found.exit_code == 1 and "--actual" in said(found)
 
 
+def test_a_cpr_number_in_a_file_is_refused_without_being_repeated(
+    town: Settings, tmp_path: Path
+) -> None:
+    _baseline, actual = _files(tmp_path, True)
+    for row in ("070263-0488;5.000.000,00", "sygedagpenge;0702630488x"):
+        bad = tmp_path / "cpr.csv"
+        bad.write_text(f"sector_area;amount\n{row}\n")
+        found = tvaers(town, "redistribute", "--baseline", str(bad), "--actual", str(actual),
+                       "--requirement", "1")  # fmt: skip
+        assert found.exit_code == 1, found.output
+        assert "0488" not in said(found) and "cpr.csv, række 2" in said(found)
+
+
 def test_the_worked_example_from_the_data(town: Settings) -> None:
     anonymous = tvaers(town, "redistribute", "--solution", SOLUTION, "--year", str(YEAR))
     assert anonymous.exit_code == 1 and "--user" in said(anonymous)

@@ -82,6 +82,7 @@ def write_json(value: Any) -> None:
 def read_amounts(file: Path, option: str) -> dict[str, Decimal]:
     """``sector_area,amount`` per row (or ``;`` with Danish numbers); a bad file ends the
     command with the file, row and column in Danish."""
+    from tvaers.core.cpr import contains_cpr, redact
     from tvaers.core.money import kroner
     from tvaers.selection.builder import parse_danish_number
 
@@ -97,7 +98,8 @@ def read_amounts(file: Path, option: str) -> dict[str, Decimal]:
     rows = list(csv.reader(lines, delimiter=delimiter))
     head = tuple(c.strip().lower() for c in rows[0])
     if head not in (HEADINGS, DANISH_HEADINGS):
-        fail(f"{option}: filen {file}, række 1: overskriften er «{delimiter.join(rows[0])}».",
+        shown = redact(delimiter.join(rows[0]))
+        fail(f"{option}: filen {file}, række 1: overskriften er «{shown}».",
              f"Første række skal være: sector_area{delimiter}amount.")  # fmt: skip
     found: dict[str, Decimal] = {}
     for number, row in enumerate(rows[1:], start=2):  # the file's handful of areas
@@ -110,6 +112,9 @@ def read_amounts(file: Path, option: str) -> dict[str, Decimal]:
         area, text_amount = row[0].strip(), row[1].strip()
         if not area:
             fail(f"{where}, kolonne sector_area: sektorområdet mangler.")
+        if contains_cpr(area):  # said without repeating it: an error may end up in a log
+            fail(f"{where}, kolonne sector_area: feltet ser ud til at være et CPR-nummer.",
+                 "Skriv sektorområdets kode, fx children.")  # fmt: skip
         if area in found:
             fail(
                 f"{where}, kolonne sector_area: {area} står to gange.",
@@ -117,7 +122,7 @@ def read_amounts(file: Path, option: str) -> dict[str, Decimal]:
             )
         value = parse_danish_number(text_amount)
         if value is None:
-            fail(f"{where}, kolonne amount: «{text_amount}» er ikke et beløb.",
+            fail(f"{where}, kolonne amount: «{redact(text_amount)}» er ikke et beløb.",
                  "Skriv fx 5.000.000,00 (med ;) eller 5000000.00 (med ,).")  # fmt: skip
         if abs(value) > MAX_AMOUNT:
             fail(f"{where}, kolonne amount: «{text_amount}» er større end 100 mia. kr.")

@@ -574,10 +574,12 @@ def test_danish_csv_round_trips_to_the_same_values(municipality, danish_folder: 
                                                    tmp_path: Path) -> None:  # fmt: skip
     folder, _ = municipality(1)
     con = duckdb.connect()
-    money = {"postings": ["amount"], "unit_prices": ["price"], "budgets": ["amount"]}
+    money = {"postings": ["amount"], "unit_prices": ["price"], "budgets": ["amount"],
+             "commitments": ["monthly_amount"]}  # fmt: skip
     dates = {
         "postings": ["posting_date"], "unit_prices": ["valid_from"], "citizens": ["birth_date"],
-        "activities": ["start_date", "end_date"], "outcomes": ["date"],
+        "activities": ["start_date", "end_date"], "commitments": ["start_date", "end_date"],
+        "outcomes": ["date"],
     }  # fmt: skip
     for table in TABLES:
         utf8 = tmp_path / f"{table}.csv"  # DuckDB reads UTF-8: transcode the Windows-1252 file

@@ -92,6 +92,7 @@ TABLE_TERMS: dict[str, str] = {
     "relations": "relationer",
     "postings": "posteringer",
     "activities": "aktiviteter",
+    "commitments": "disponeringer",
     "outcomes": "resultater",
     "budgets": "budgetter",
 }

@@ -133,6 +133,33 @@ def check_activities(
         "Indsatsen afregnes pr. time eller stk., så aktiviteten skal have enheder pr. måned",
         "Udfyld units_per_month (fx timer pr. måned).",
     )
+    _price_missing(con, sink, srcs, acts, "TRUE", "aktiviteten")
+
+
+def check_commitments(
+    con: DuckDBPyConnection, staged: dict[str, Staged], srcs: dict[str, Source], sink: IssueSink
+) -> None:
+    """A commitment given in units is priced by the intervention's unit price: one must be valid
+    on the day it is first used (its start, or the first posting day when it started before)."""
+    involved = {"commitments", "interventions", "unit_prices", "postings"}
+    if not involved & staged.keys() or not {"commitments", "interventions"} <= srcs.keys():
+        return
+    _price_missing(
+        con, sink, srcs, srcs["commitments"], "a.units_per_month IS NOT NULL", "disponeringen"
+    )
+
+
+def _price_missing(
+    con: DuckDBPyConnection,
+    sink: IssueSink,
+    srcs: dict[str, Source],
+    rows: Source,
+    priced: str,
+    what: str,
+) -> None:
+    """Rows of ``rows`` (activities or commitments) with ``priced`` true and no unit price valid
+    on the day they are first used."""
+    ivs = srcs["interventions"]
     prices = srcs.get("unit_prices")
     postings = srcs.get("postings")
     period_start = (
@@ -147,15 +174,15 @@ def check_activities(
     _emit(
         con,
         sink,
-        acts,
+        rows,
         "intervention",
         f"SELECT a.source_row, a.intervention || ' fra ' || "
         f"strftime(greatest(a.start_date, coalesce(ps.d, a.start_date)), '%d-%m-%Y') AS val "
-        f"FROM {acts.relation} a CROSS JOIN (SELECT {period_start} AS d) ps "
+        f"FROM {rows.relation} a CROSS JOIN (SELECT {period_start} AS d) ps "
         f"SEMI JOIN {ivs.relation} i ON i.intervention = a.intervention "
         "WHERE a.start_date IS NOT NULL AND (a.end_date IS NULL OR ps.d IS NULL "
-        f"OR a.end_date >= ps.d) AND {no_price}",
+        f"OR a.end_date >= ps.d) AND {priced} AND {no_price}",
         ErrorCode.PRICE_MISSING,
-        "Indsatsen har ingen enhedspris gyldig på den dato, hvor aktiviteten bruges",
+        f"Indsatsen har ingen enhedspris gyldig på den dato, hvor {what} bruges",
         "Tilføj en pris i unit_prices med valid_from på eller før datoen.",
     )

@@ -231,6 +231,32 @@ CONTRACTS: dict[str, Contract] = {
             ),
         ),
         Contract(
+            "commitments",
+            (
+                _CPR,
+                _INTERVENTION,
+                Column("start_date", Kind.DATE, True, ("startdato", "start", "fra")),
+                Column(
+                    "end_date", Kind.DATE, aliases=("slutdato", "slut", "til", "forventet_slut")
+                ),
+                Column(
+                    "monthly_amount",
+                    Kind.AMOUNT,
+                    aliases=("beloeb_pr_maaned", "maanedligt_beloeb", "pris_pr_maaned"),
+                ),
+                Column(
+                    "units_per_month",
+                    Kind.QUANTITY,
+                    aliases=("enheder_pr_maaned", "antal_pr_maaned", "timer_pr_maaned"),
+                ),
+                Column("caseworker", Kind.CODE, aliases=("sagsbehandler",)),
+            ),
+            references=(
+                _TO_CITIZEN,
+                _TO_INTERVENTION,
+            ),
+        ),
+        Contract(
             "outcomes",
             (
                 _CPR,
@@ -266,6 +292,7 @@ TABLE_ORDER = (
     "relations",
     "postings",
     "activities",
+    "commitments",
     "outcomes",
     "budgets",
 )

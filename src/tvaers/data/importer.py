@@ -216,6 +216,7 @@ def _import(
         srcs = checks.sources(staged, loaded)
         checks.check_references(con, staged, srcs, sink)
         checks.check_activities(con, staged, srcs, sink)
+        checks.check_commitments(con, staged, srcs, sink)
         if sink:
             log.warning("import_rejected", folder=str(folder), problems=sink.total)
             raise ImportRejected(sink.issues, sink.total)

@@ -116,6 +116,18 @@ def _missing_columns(contract: Contract, found: dict[str, str], raw: RawTable) -
                 "Tilføj funktionen (5.28.21) eller kontonummeret (528211003)." + hint,
             )
         )
+    if contract.table == "commitments" and not {"monthly_amount", "units_per_month"} & found.keys():
+        issues.append(
+            Issue(
+                path.name,
+                1,
+                "monthly_amount",
+                "",
+                ErrorCode.COLUMN_MISSING,
+                f"Disponeringerne skal have enten 'monthly_amount' eller 'units_per_month'{where}",
+                "Tilføj beløbet pr. måned eller antal enheder pr. måned." + hint,
+            )
+        )
     return issues
 
 
@@ -340,6 +352,8 @@ def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> N
             "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
             sink,
         )
+    if contract.table == "commitments":
+        _commitment_issues(con, staged, sink)
     if contract.table == "relations":
         _report(
             con,
@@ -349,6 +363,59 @@ def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> N
             ErrorCode.CODE_INVALID,
             "En borger kan ikke være i relation til sig selv",
             "Ret det relaterede CPR-nummer.",
+            sink,
+        )
+
+
+def _commitment_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
+    """A commitment has a period that is not reversed and either an amount or units per month
+    (exactly one of them), neither negative."""
+    p, has = staged.parsed, staged.headers
+    if "end_date" in has:
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, t_end_date AS val FROM {p} WHERE v_end_date < v_start_date",
+            "end_date",
+            ErrorCode.PERIOD_REVERSED,
+            "Disponeringen slutter, før den starter",
+            "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
+            sink,
+        )
+    given = [c for c in ("monthly_amount", "units_per_month") if c in has]
+    for name in given:
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, {q('t_' + name)} AS val FROM {p} WHERE {_v(name)} < 0",
+            name,
+            ErrorCode.NUMBER_INVALID,
+            "En disponering kan ikke være negativ",
+            "Ret værdien til 0 eller mere; en ophørt disponering får en slutdato.",
+            sink,
+        )
+    absent = " AND ".join(f"{q('t_' + c)} IS NULL" for c in given)
+    _report(
+        con,
+        staged,
+        f"SELECT {ROW} AS r, '' AS val FROM {p} WHERE {absent}",
+        given[0],
+        ErrorCode.VALUE_REQUIRED,
+        "Disponeringen har hverken beløb pr. måned eller enheder pr. måned",
+        "Udfyld monthly_amount (kr. pr. måned) eller units_per_month (enheder, prissat med "
+        "indsatsens enhedspris).",
+        sink,
+    )
+    if len(given) == 2:
+        _report(
+            con,
+            staged,
+            f"SELECT {ROW} AS r, t_units_per_month AS val FROM {p} "
+            "WHERE t_monthly_amount IS NOT NULL AND t_units_per_month IS NOT NULL",
+            "units_per_month",
+            ErrorCode.CODE_INVALID,
+            "Disponeringen har både beløb pr. måned og enheder pr. måned",
+            "Udfyld kun ét af dem: beløbet, eller enhederne, der prissættes med enhedsprisen.",
             sink,
         )
 

@@ -32,6 +32,7 @@ from tvaers.store.models import AuditCheckpoint, AuditEntry, WebSession
 DATED = {
     "postings": "posting_date",
     "activities": "coalesce(end_date, start_date)",
+    "commitments": "coalesce(end_date, start_date)",
     "outcomes": "date",
 }
 

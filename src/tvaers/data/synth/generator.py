@@ -20,6 +20,7 @@ from tvaers.data.synth.catalogue import (
     price_list,
     sector_areas_table,
 )
+from tvaers.data.synth.commitments import commitments_table
 from tvaers.data.synth.ledger import (
     Ledger,
     benefit_payments,
@@ -117,7 +118,7 @@ def generate(
         raise ValueError("En syntetisk kommune skal have mindst 100 borgere")
     report = progress or (lambda step, fraction: None)
     window = Window.of(FIRST_DAY, as_of)
-    seeds = np.random.SeedSequence(seed).spawn(11)
+    seeds = np.random.SeedSequence(seed).spawn(12)  # the 12th (commitments) came last
     streams = [np.random.default_rng(s) for s in seeds[:10]]
 
     report("Danner borgere og familier", 0.0)
@@ -146,6 +147,9 @@ def generate(
         "relations": relations_table(population),
         "postings": postings_table(ledger, streams[6], population),
         "activities": activities_table(streams[7], population, activities, window),
+        "commitments": commitments_table(
+            np.random.default_rng(seeds[11]), population, activities, prices, window
+        ),
         "outcomes": outcomes_table(streams[8], population, spells, window),
         "budgets": _budgets(streams[9], ledger, window),
     }

@@ -68,6 +68,9 @@ KEY_APPROVERS = frozenset({Role.AREA_CHIEF})
 # assumptions and records a settlement; who writes investment cases. Everyone signed in sees them.
 BUDGET_EDITORS = frozenset({Role.ADMINISTRATOR, Role.FINANCE_CONSULTANT})
 INVESTMENT_EDITORS = frozenset({Role.FINANCE_CONSULTANT, Role.SOLUTION_LEADER, Role.ANALYST})
+# Focus point 6 (issue 14): who records a follow-up on a citizen's granted intervention (the
+# casework purpose and a basis for the citizen on top).
+FOLLOWUP_RECORDERS = frozenset({Role.CASEWORKER, Role.SOLUTION_LEADER, Role.AREA_CHIEF})
 
 
 def purposes_for(role: Role) -> list[Purpose]:

@@ -91,6 +91,12 @@ def area_names(backend: Backend) -> dict[str, str]:
     return {r["sector_area"]: r["name"] for r in names.to_pyarrow().to_pylist()}
 
 
+def intervention_names(backend: Backend) -> dict[str, str]:
+    """Intervention code -> its Danish name, as loaded."""
+    names = backend.table("interventions").select("intervention", "name")
+    return {r["intervention"]: r["name"] for r in names.to_pyarrow().to_pylist()}
+
+
 def budget_holders(backend: Backend) -> dict[str, str]:
     """Sector area code -> who holds its budget (``budget_holder``), where the data say."""
     holders = backend.table("sector_areas").select("sector_area", "budget_holder")

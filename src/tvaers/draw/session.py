@@ -139,6 +139,13 @@ class Analysis:
         return _shared(self.version, "area_names", lambda: reference.area_names(self.backend))
 
     @cached_property
+    def intervention_names(self) -> dict[str, str]:
+        """Intervention code -> its Danish name, as loaded."""
+        return _shared(
+            self.version, "intervention_names", lambda: reference.intervention_names(self.backend)
+        )
+
+    @cached_property
     def budget_holders(self) -> dict[str, str]:
         """Sector area code -> who holds its budget, where the data say."""
         return _shared(

@@ -456,6 +456,7 @@ from tvaers.cli import assumptions as _assumptions  # noqa: E402, F401
 from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import budget as _budget  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
+from tvaers.cli import followup as _followup  # noqa: E402, F401
 from tvaers.cli import grants as _grants  # noqa: E402, F401
 from tvaers.cli import investment as _investment  # noqa: E402, F401
 from tvaers.cli import pilot as _pilot  # noqa: E402, F401

@@ -457,11 +457,13 @@ from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import budget as _budget  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import followup as _followup  # noqa: E402, F401
+from tvaers.cli import forecast as _forecast  # noqa: E402, F401
 from tvaers.cli import grants as _grants  # noqa: E402, F401
 from tvaers.cli import investment as _investment  # noqa: E402, F401
 from tvaers.cli import pilot as _pilot  # noqa: E402, F401
 from tvaers.cli import principles as _principles  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
+from tvaers.cli import report as _report  # noqa: E402, F401
 from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401

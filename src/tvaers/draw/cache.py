@@ -24,13 +24,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
-from dataclasses import fields
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import duckdb
 from ibis.backends.duckdb import Backend
@@ -47,7 +49,7 @@ log = get_logger(__name__)
 
 VERSION = 2  # raise when the cached figures are computed differently
 FOLDER = "mellemlager"
-_DECIMAL, _DATE, _PERIOD = "$decimal", "$date", "$period"
+_DECIMAL, _DATE, _PERIOD, _FRACTION = "$decimal", "$date", "$period", "$fraction"
 
 Document = dict[str, Any]
 
@@ -97,6 +99,8 @@ def _encode(value: Any) -> Any:
         return {_DATE: value.isoformat()}
     if isinstance(value, Period):
         return {_PERIOD: [value.first.year, value.first.month, value.last.year, value.last.month]}
+    if isinstance(value, Fraction):
+        return {_FRACTION: [value.numerator, value.denominator]}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
@@ -110,10 +114,55 @@ def _decode(item: dict[str, Any]) -> Any:
             return Decimal(item[_DECIMAL])
         if _DATE in item:
             return date.fromisoformat(item[_DATE])
+        if _FRACTION in item:
+            return Fraction(*item[_FRACTION])
         if _PERIOD in item:
             first_year, first_month, last_year, last_month = item[_PERIOD]
             return Period(Month(first_year, first_month), Month(last_year, last_month))
     return item
+
+
+def document_of(record: Any) -> Document:
+    """A dataclass as a document, records nested in its fields (in tuples and mappings too)
+    included; :func:`record_of` gives it back."""
+    found = _plain(record)
+    assert isinstance(found, dict)
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+_R = TypeVar("_R")
+
+
+def record_of(cls: type[_R], document: Document) -> _R:
+    """The dataclass ``cls`` from :func:`document_of`'s document, nested records rebuilt from
+    the field types."""
+    hints = get_type_hints(cls)
+    return cls(**{name: _typed(hints[name], value) for name, value in document.items()})
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        return _typed(next(a for a in args if a is not type(None)), value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return record_of(hint, value)
+    if origin is tuple:
+        return tuple(_typed(args[0], v) for v in value)
+    if origin in (dict, Mapping):
+        return {k: _typed(args[1], v) for k, v in value.items()}
+    return value
 
 
 def dumps(document: Document) -> str:

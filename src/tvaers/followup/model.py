@@ -143,4 +143,6 @@ def percent(error: Fraction | None) -> Decimal | None:
     """An error as a percentage with two decimals (half to even), for pages and JSON."""
     if error is None:
         return None
-    return Decimal(round_half_even(error.numerator * 10000, error.denominator)).scaleb(-2)
+    return (Decimal(round_half_even(error.numerator * 10000, error.denominator)) / 100).quantize(
+        Decimal("0.01")
+    )

@@ -464,6 +464,7 @@ from tvaers.cli import pilot as _pilot  # noqa: E402, F401
 from tvaers.cli import principles as _principles  # noqa: E402, F401
 from tvaers.cli import records as _records  # noqa: E402, F401
 from tvaers.cli import report as _report  # noqa: E402, F401
+from tvaers.cli import results as _results  # noqa: E402, F401
 from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401

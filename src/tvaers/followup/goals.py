@@ -25,7 +25,6 @@ from tvaers.followup.results_model import (
     parse_statuses,
     parse_target,
 )
-from tvaers.store.models import Solution
 from tvaers.store.models_followup import ResultGoal
 
 ACTION = "resultatmaal_sat"
@@ -44,17 +43,6 @@ def parse_year(value: str | int) -> int:
             hint=f"Skriv et år mellem {FIRST_YEAR} og {LAST_YEAR}.",
         )
     return int(text)
-
-
-def solution_named(session: Session, text: str | int) -> Solution:
-    """A solution by its id or its name, or a Danish error."""
-    key = str(text).strip()
-    found = session.get(Solution, int(key)) if key.isdigit() else None
-    found = found or session.scalars(select(Solution).where(Solution.name == key)).first()
-    if found is None:
-        raise GoalError(f"Løsningen «{key[:100]}» findes ikke.",
-                        hint="Se løsningerne med: tvaers solutions list")  # fmt: skip
-    return found
 
 
 def current(session: Session, solution_id: int, year: int) -> list[ResultGoal]:

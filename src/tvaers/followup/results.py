@@ -345,3 +345,23 @@ def goal_attainment(
         raise NoData("Løsningen har ingen indskrevne borgere.")
     return published(settings, sessions, periods, specs, year,
                      f"løsning {solution_id} resultater {year}", user)  # fmt: skip
+
+
+def known_statuses(settings: Settings) -> set[str] | None:
+    """The statuses of the loaded outcomes (``None`` when nothing is loaded: then any status is
+    taken, as a goal may be laid before the data arrive)."""
+    try:
+        with opened(settings) as analysis:
+            found = analysis.table("outcomes").select("status").distinct().to_pyarrow()
+    except NoData:
+        return None
+    return {str(s) for s in found.column(0).to_pylist() if s} or None
+
+
+def citizens_of(
+    settings: Settings, periods: Sequence[EnrolmentPeriod], goals: Sequence[GoalSpec], year: int
+) -> list[dict[str, Any]]:
+    """:func:`citizen_rows` on the home's data (casework: the caller checks access and logs)."""
+    enrolled = plain(periods)
+    with opened(settings) as analysis:
+        return citizen_rows(analysis, enrolled, goals, year)

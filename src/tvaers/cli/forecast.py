@@ -22,7 +22,7 @@ from tvaers.cli import _settings, app, console
 from tvaers.cli.acting import UserOption, acting, store
 from tvaers.cli.principles import die, fail
 from tvaers.cli.settlement import write_json
-from tvaers.core.errors import TvaersError
+from tvaers.core.errors import AccessRefused, TvaersError
 from tvaers.core.money import format_dkk
 
 if TYPE_CHECKING:
@@ -261,6 +261,8 @@ def choose(
     with acting(settings, user) as (session, actor):
         try:
             row = forecast_methods.choose(session, actor, area, intervention, method, note)
+        except AccessRefused:
+            raise  # acting prints the refusal the one way the command line does
         except TvaersError as exc:
             session.rollback()
             die(exc)

@@ -31,11 +31,11 @@ from tvaers.core.errors import ErrorCode, ImportRejected, Issue, TvaersError
 from tvaers.core.glossary import TABLE_TERMS
 from tvaers.core.logging import get_logger
 from tvaers.core.periods import today
-from tvaers.data import checks
+from tvaers.data import checks, exports
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
 from tvaers.data.issues import IssueSink
-from tvaers.data.readers import SUFFIXES, not_a_file, read_raw
+from tvaers.data.readers import SUFFIXES, RawTable, not_a_file, read_raw
 from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
@@ -208,8 +208,14 @@ def _import(
         staged: dict[str, Staged] = {}
         for i, table in enumerate(changed):
             step(f"Læser og kontrollerer {files[table].name}", i / (len(changed) + 2))
-            read = read_raw(files[table], CONTRACTS[table])
-            item = stage(con, read, CONTRACTS[table], pads, hashes[table], sink)
+            raw = read_raw(files[table], CONTRACTS[table])
+            read: RawTable | None = raw
+            headers: dict[str, str] | None = None
+            if table == "commitments":  # also in a case system's own export shape
+                read, headers = exports.reshape(con, raw, _interventions(staged, loaded), sink)
+            item = None if read is None else stage(
+                con, read, CONTRACTS[table], pads, hashes[table], sink, headers
+            )  # fmt: skip
             if item is not None:
                 staged[table] = item
         step("Kontrollerer henvisninger mellem tabellerne", len(changed) / (len(changed) + 2))
@@ -244,6 +250,15 @@ def _import(
             "endnu ikke er pseudonymiseret, til midlertidige filer, og bruger derfor kun "
             "hukommelsen.",
         ) from exc
+
+
+def _interventions(staged: dict[str, Staged], loaded: dict[str, tuple[int, str, str, int]]
+                   ) -> str | None:  # fmt: skip
+    """The interventions a case system's export is read against: this import's, else those
+    loaded before (None: none)."""
+    if "interventions" in staged:
+        return staged["interventions"].typed
+    return 'main."interventions"' if "interventions" in loaded else None
 
 
 def _identity_writer(

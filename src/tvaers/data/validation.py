@@ -138,12 +138,15 @@ def stage(
     pads: tuple[bytes, bytes],
     sha256: str,
     sink: IssueSink,
+    found: dict[str, str] | None = None,
 ) -> Staged | None:
-    """Parse ``raw`` into ``parsed_<table>`` and ``typed_<table>``; report problems to ``sink``."""
+    """Parse ``raw`` into ``parsed_<table>`` and ``typed_<table>``; report problems to ``sink``.
+    ``found`` maps contract columns to ``raw``'s headers when they are not the contract's names
+    (a case system's export, :mod:`tvaers.data.exports`)."""
     sink.extend(raw.issues)
     if raw.table is None:
         return None
-    found = resolve_headers(contract, raw.headers)
+    found = found or resolve_headers(contract, raw.headers)
     missing = _missing_columns(contract, found, raw)
     if missing:
         sink.extend(missing)

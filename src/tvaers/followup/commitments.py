@@ -53,6 +53,17 @@ _GRANT_SCHEMA = pa.schema(
     ]
 )
 
+_NO_COMMITMENTS = pa.schema(
+    [
+        ("citizen", pa.string()),
+        ("intervention", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("monthly_amount", pa.decimal128(18, 2)),
+        ("units_per_month", pa.decimal128(18, 4)),
+    ]
+).empty_table()
+
 
 def committed_months(
     analysis: Analysis,
@@ -84,8 +95,12 @@ def committed_months(
 
 
 def imported_months(analysis: Analysis, period: Period, known_by: date | None = None) -> ir.Table:
-    """The imported ``commitments`` table per month of ``period`` (source ``import``)."""
-    commitments = analysis.table("commitments")
+    """The imported ``commitments`` table per month of ``period`` (source ``import``). Data
+    imported before the table was in the contract have none: no rows."""
+    if "commitments" in analysis.backend.list_tables():
+        commitments = analysis.table("commitments")
+    else:
+        commitments = ibis.memtable(_NO_COMMITMENTS)
     if known_by is not None:
         commitments = commitments.filter(_.start_date <= known_by)
     months = months_table(period)

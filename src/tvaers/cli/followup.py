@@ -81,6 +81,7 @@ def due(
     for 3 måneder, siden mindst årligt. Forfalder på fristen, overskredet fra dagen efter.
     Oplysninger om borgere: sagsbehandlingsformål og grundlag pr. borger; logges. Med --by
     antal pr. sagsbehandler eller team (statistisk, små tal skjult)."""
+    from tvaers.draw.service import opened
     from tvaers.followup import deadline_service as ds
     from tvaers.followup import deadline_tables as tables
 
@@ -98,10 +99,11 @@ def due(
             )
         _emit([tables.counts_table(counts)], chosen, options.out)
         return
+    # inside acting: a refusal prints «Afvist», another error «Fejl»
     with acting(settings, options.user, options.purpose) as (session, actor):
         chosen_worker = ds.own_caseworker(actor, caseworker)
         selection = ds.Selection(day, start, soon, chosen_worker, team)
-        with _analysis(settings) as analysis:
+        with opened(settings) as analysis:
             found = ds.due_list(analysis, session, actor, selection, ds.load_teams(settings),
                                 export=True)  # fmt: skip
     _emit([tables.list_table(found)], chosen, options.out)
@@ -129,6 +131,7 @@ def record(
     ny opfølgning). Afviser en dato i fremtiden eller før indsatsens start og ukendt form eller
     udfald. Kræver sagsbehandlingsformål og grundlag for borgeren; logges."""
     from tvaers.core.periods import danish_date
+    from tvaers.draw.service import opened
     from tvaers.followup import deadline_service as ds
     from tvaers.followup.deadlines import OUTCOME_LABELS, Outcome, add_months
 
@@ -137,7 +140,7 @@ def record(
         citizen.strip(), intervention.strip(), _day(started_on, "--started-on"),
         _day(followed_up_on, "--date"), form, outcome, note,
     )  # fmt: skip
-    with acting(settings, user, "casework") as (session, actor), _analysis(settings) as analysis:
+    with acting(settings, user, "casework") as (session, actor), opened(settings) as analysis:
         row = ds.record_followup(analysis, session, actor, given)
         day, result = row.followed_up_on, Outcome(row.outcome)
     after = (

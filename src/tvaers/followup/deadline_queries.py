@@ -79,3 +79,14 @@ def counts(due: ir.Table, by: str) -> ir.Table:
         overdue=_.overdue.sum().fill_null(0).cast("int64"),
         due=(~_.overdue).sum().fill_null(0).cast("int64"),
     )
+
+
+def case_caseworker(activities: ir.Table, citizen: str, intervention: str, started_on: date
+                    ) -> ir.Table:  # fmt: skip
+    """One row: how many activities make the case (0: no such case) and its caseworker."""
+    case = activities.filter(
+        activities.citizen == citizen,
+        activities.intervention == intervention,
+        activities.start_date == started_on,
+    )
+    return case.aggregate(caseworker=case.caseworker.min(), n=case.count())

@@ -377,13 +377,9 @@ def _known_case(
     ).first()  # fmt: skip
     if grant is not None:
         return grant.proposed_by, grant
-    a = analysis.table("activities")
-    found = (
-        a.filter(a.citizen == given.citizen, a.intervention == given.intervention,
-                 a.start_date == started_on)
-        .aggregate(caseworker=a.caseworker.min(), n=a.count())
-        .to_pyarrow().to_pylist()
-    )  # fmt: skip
+    activities = analysis.table("activities")
+    query = q.case_caseworker(activities, given.citizen, given.intervention, started_on)
+    found = query.to_pyarrow().to_pylist()
     if not found or not found[0]["n"]:
         raise FollowUpError(
             f"Borgeren har ingen indsats {given.intervention} med start "

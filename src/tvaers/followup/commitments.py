@@ -35,6 +35,7 @@ from tvaers.core.periods import Period
 from tvaers.draw.queries import months_table, price_periods
 from tvaers.draw.queries_money import MONEY, from_ore, round_half_even, to_ore
 from tvaers.draw.session import Analysis
+from tvaers.engine.connection import raw
 from tvaers.store.models_principles import Grant, GrantCommitment
 
 IMPORT, GRANT = "import", "grant"
@@ -97,7 +98,10 @@ def committed_months(
 def imported_months(analysis: Analysis, period: Period, known_by: date | None = None) -> ir.Table:
     """The imported ``commitments`` table per month of ``period`` (source ``import``). Data
     imported before the table was in the contract have none: no rows."""
-    if "commitments" in analysis.backend.list_tables():
+    found = raw(analysis.backend).execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments'"
+    ).fetchall()  # every row fetched: the connection is free for the next query
+    if found and found[0][0]:
         commitments = analysis.table("commitments")
     else:
         commitments = ibis.memtable(_NO_COMMITMENTS)

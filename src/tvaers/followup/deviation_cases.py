@@ -34,8 +34,9 @@ from tvaers.access.listing import cases_with_basis
 from tvaers.budget import assumption_figures as af
 from tvaers.budget.assumptions import Planned, planned
 from tvaers.budget.state import Basis
+from tvaers.core.config import Settings
 from tvaers.core.money import round_to_ore, to_ore
-from tvaers.draw.session import Analysis
+from tvaers.draw.session import Analysis, opened
 from tvaers.followup import deviation_queries as dq
 from tvaers.followup.deviations import (
     ZERO,
@@ -145,3 +146,15 @@ def case_list(
     return Cases(found.year, found.month, found.basis, found.row,
                  tuple(c for c in found.cases if c.citizen in shown),
                  sum(c.citizen not in shown for c in found.cases))  # fmt: skip
+
+
+def cases_on_home(
+    settings: Settings, session: Session, actor: Actor, year: int, month: int | None,
+    basis: Basis, intervention: str,
+) -> Cases:  # fmt: skip
+    """:func:`case_list` on the home's data (for the page and the command)."""
+    from tvaers.access import require_casework
+
+    require_casework(actor)  # refused before the data are opened
+    with opened(settings) as analysis:
+        return case_list(analysis, session, actor, year, month, basis, intervention)

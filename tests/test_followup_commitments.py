@@ -17,8 +17,8 @@ from tvaers.core.config import Settings
 from tvaers.core.cpr import Pseudonymiser
 from tvaers.core.periods import Period
 from tvaers.data.importer import import_folder
-from tvaers.draw.session import opened
-from tvaers.followup.commitments import COLUMNS, committed_months
+from tvaers.draw.session import Analysis, opened
+from tvaers.followup.commitments import COLUMNS, committed_months, imported_months
 from tvaers.store.database import make_engine, sessions
 from tvaers.store.models import Solution
 from tvaers.store.models_principles import Grant, GrantCommitment
@@ -175,3 +175,15 @@ def test_citizens_keep_their_own_and_their_familys(
     kept = {loaded["1503851236"], loaded["0202861118"]}
     assert rows == {r for r in _expected(loaded) if r[0] in kept or r[1] == loaded["family"]}
     assert any(r[1] == loaded["family"] for r in rows)
+
+
+def test_data_imported_before_commitments_were_in_the_contract_have_none() -> None:
+    """An analytics file from before the commitments table: no imported commitments, no error."""
+    backend = ibis.duckdb.connect()
+    backend.raw_sql(
+        "CREATE TABLE interventions (intervention VARCHAR, sector_area VARCHAR); "
+        "CREATE TABLE unit_prices (intervention VARCHAR, valid_from DATE, price DECIMAL(18,2))"
+    )
+    expr = imported_months(Analysis(backend), FIRST_HALF)
+    assert tuple(expr.columns) == COLUMNS
+    assert backend.to_pyarrow(expr).num_rows == 0

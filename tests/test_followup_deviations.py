@@ -232,3 +232,48 @@ def test_cases_need_casework_and_a_basis_per_citizen_and_are_audited(town: Setti
     assert [e.detail["withheld"] for e in view] == [3, 1]
     session.close()
     engine.dispose()
+
+
+def _cli(settings: Settings, *args: str):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from tvaers.cli import app
+
+    from .conftest import TEST_KEY
+
+    env = {"TVAERS_HOME": str(settings.home), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
+           "TVAERS_LOG_LEVEL": "WARNING", "TVAERS_USER": ""}  # fmt: skip
+    if settings.database_url:
+        env["TVAERS_DATABASE_URL"] = settings.database_url
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_the_command_gives_exact_json_the_cases_as_casework_and_excel(
+    town: Settings, tmp_path: Path
+) -> None:
+    import json
+
+    from .workbooks import read_workbook
+
+    done = _cli(town, "deviations", "--year", "2025", "--month", "12", "--intervention", FAMILY)
+    assert done.exit_code == 0, done.output
+    found = json.loads(done.stdout, parse_float=D)
+    assert (found["month"], found["last_day"]) == (12, "2025-12-31")
+    row = found["rows"][0]  # the yearly view's figures (test_budget_assumptions)
+    assert (row["variance"], row["volume"], row["price"], row["citizens"]) == (
+        D("-90000.00"), D("-140383.56"), D("50383.56"), 5)  # fmt: skip
+    refused = _cli(town, "deviations", "--year", "2025", "--month", "6", "--intervention",
+                   FAMILY, "--cases", "--user", "finance-consultant")  # fmt: skip
+    assert refused.exit_code == 1 and "Afvist" in refused.output
+    shown = _cli(town, "deviations", "--year", "2025", "--month", "6", "--intervention", FAMILY,
+                 "--cases", "--user", "caseworker", "--purpose", "casework")  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    cases = json.loads(shown.stdout, parse_float=D)
+    assert cases["cases"] == [] and cases["without_basis"] == 3
+    assert cases["row"]["variance"] == D("-41547.95")
+    out = tmp_path / "afvigelser.xlsx"
+    written = _cli(town, "deviations", "--year", "2025", "--month", "12", "--format", "xlsx",
+                   "--out", str(out))  # fmt: skip
+    assert written.exit_code == 0, written.output
+    book = read_workbook(str(out), out.read_bytes())
+    assert not book.problems and book.charts == 1, book.problems

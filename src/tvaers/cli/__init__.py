@@ -455,6 +455,7 @@ def user_unlock(
 from tvaers.cli import assumptions as _assumptions  # noqa: E402, F401
 from tvaers.cli import audit as _audit  # noqa: E402, F401
 from tvaers.cli import budget as _budget  # noqa: E402, F401
+from tvaers.cli import deviations as _deviations  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401
 from tvaers.cli import followup as _followup  # noqa: E402, F401
 from tvaers.cli import forecast as _forecast  # noqa: E402, F401

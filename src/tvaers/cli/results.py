@@ -98,7 +98,7 @@ def goal_set(
 def goal_list(solution: SolutionArg, year: YearArg, user: UserOption = None) -> None:
     """Løsningens resultatmål for året: de gældende og alle versioner."""
     from tvaers.followup import goals
-    from tvaers.followup.results_tables import _target_text
+    from tvaers.followup.results_tables import target_text
 
     settings = _settings()
     with acting(settings, user) as (session, _actor):
@@ -111,7 +111,7 @@ def goal_list(solution: SolutionArg, year: YearArg, user: UserOption = None) -> 
             mark = "gældende" if r.goal not in seen else "tidligere"
             seen.add(r.goal)
             lines.append(f"{r.goal} v{r.version} ({mark}): {r.name} — "
-                         f"{_target_text(r.target_count, share)}; tæller: "
+                         f"{target_text(r.target_count, share)}; tæller: "
                          f"{', '.join(r.statuses)}; {r.changed_by}")  # fmt: skip
     console.print(f"Resultatmål {year} for {title}:" if lines else
                   f"{title} har ingen resultatmål for {year}.")  # fmt: skip

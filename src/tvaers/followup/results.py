@@ -365,3 +365,15 @@ def citizens_of(
     enrolled = plain(periods)
     with opened(settings) as analysis:
         return citizen_rows(analysis, enrolled, goals, year)
+
+
+def year_choice(settings: Settings, wanted: int | None) -> tuple[int, tuple[int, ...]] | None:
+    """The year to show (``wanted`` when the data cover it, else the latest year with data:
+    results are followed during the year) and the years the data cover; ``None`` when nothing
+    is loaded."""
+    try:
+        with opened(settings) as analysis:
+            span = analysis.span
+    except NoData:
+        return None
+    return (wanted if wanted in span.years else span.last.year), span.years

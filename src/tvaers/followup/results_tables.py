@@ -43,7 +43,7 @@ FLOW_NOTES = [
 ]
 
 
-def _target_text(count: int | None, share: Decimal | None) -> str:
+def target_text(count: int | None, share: Decimal | None) -> str:
     if count is not None:
         return f"{count:,} borgere".replace(",", ".")
     text = f"{share:.2f}".rstrip("0").rstrip(".").replace(".", ",")
@@ -60,7 +60,7 @@ def goals_table(found: Results, solution: str) -> DataTable:
     rows = [{
         "goal": g.goal, "name": g.name,
         "statuses": ", ".join(status_label(s) for s in g.statuses),
-        "target": _target_text(g.target_count, g.target_share), "needed": g.needed,
+        "target": target_text(g.target_count, g.target_share), "needed": g.needed,
         "reached": g.reached, "share": _fraction(g.share),
         "attained": None if g.attained is None else ("Ja" if g.attained else "Nej"),
         "note": g.note or "",

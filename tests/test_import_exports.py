@@ -28,9 +28,11 @@ COLUMNS = (
 
 
 def _imported(settings: Settings, mini: Path, example: Path) -> list[tuple[object, ...]]:
-    shutil.copy(example, mini / "disponeringer.csv")
+    name = "disponeringer" + example.suffix
+    shutil.copy(example, mini / name)
     result = import_folder(mini, settings)
-    assert [t.file for t in result.tables if t.table == "commitments"] == ["disponeringer.csv"]
+    (read,) = [t.file for t in result.tables if t.table == "commitments"]
+    assert read.startswith(name)  # a workbook: «disponeringer.xlsx (arket «Ydelser»)»
     return sorted(analytics_rows(settings, "commitments", COLUMNS), key=lambda r: (r[0], r[2]))
 
 
@@ -156,3 +158,47 @@ def test_a_bad_payments_export_names_its_function_and_cpr_columns(
     assert found == {(4, "CPR-nummer", ErrorCode.UNKNOWN_CITIZEN)}
     assert all("0101010101" not in i.value for i in caught.value.issues)
     assert snapshot(sqlite_settings) == before
+
+
+def test_the_services_export_as_excel_gives_the_same_commitments(
+    sqlite_settings: Settings, mini: Path, tmp_path: Path
+) -> None:
+    """The same export saved from Excel: real numbers and dates, CPR numbers as numbers (the
+    leading zero lost), the sheet after a cover sheet."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    reference = _imported(
+        Settings(home=tmp_path / "csv", pseudonym_key=sqlite_settings.pseudonym_key),
+        _copy_of_mini(mini, tmp_path / "mini_csv"),
+        SERVICES_FILE,
+    )
+    raw = read_csv(SERVICES_FILE)
+    assert raw.table is not None
+    book = xlsxwriter.Workbook(str(mini / "disponeringer.xlsx"))
+    book.add_worksheet("Forside").write(0, 0, "Udtræk fra sagssystemet")
+    sheet = book.add_worksheet("Ydelser")
+    day = book.add_format({"num_format": "dd-mm-yyyy"})
+    sheet.write_row(0, 0, raw.headers)
+    for number, row in enumerate(raw.table.drop_columns(["_row"]).to_pylist(), start=1):
+        for column, (header, text) in enumerate(zip(raw.headers, row.values(), strict=True)):
+            if not text:
+                continue
+            if header == "CPR-nummer":
+                sheet.write_number(number, column, int(text.replace("-", "")))
+            elif header.startswith("Ydelse ") and "dato" in header:
+                sheet.write_datetime(number, column, dt.datetime.strptime(text, "%d-%m-%Y"), day)
+            elif header in ("Antal", "Takst", "Pris pr dag/måned", "Beregnet total"):
+                sheet.write_number(number, column, float(text.replace(".", "").replace(",", ".")))
+            else:
+                sheet.write_string(number, column, text)
+    book.close()
+    shutil.copy(mini / "disponeringer.xlsx", tmp_path / "kopi.xlsx")
+    (mini / "disponeringer.xlsx").unlink()
+    assert _imported(sqlite_settings, mini, tmp_path / "kopi.xlsx") == reference
+
+
+def _copy_of_mini(mini: Path, to: Path) -> Path:
+    shutil.copytree(mini, to)
+    return to

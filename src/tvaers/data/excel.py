@@ -1,6 +1,7 @@
 """Read an Excel workbook (.xlsx) into an all-text :class:`~tvaers.data.readers.RawTable`.
 
-Which sheet: the first one whose header row has the contract's required columns — so a workbook
+Which sheet: the first one whose header row has the contract's required columns (or, for
+commitments, a case system's export of them, :mod:`tvaers.data.exports`) — so a workbook
 that opens with a cover page («Forside») is read from the sheet with the data — and the first
 sheet when none has them (its missing columns are then reported, naming the sheets looked at).
 A workbook of several sheets always says which one was read (:attr:`RawTable.sheet`).
@@ -22,6 +23,7 @@ import pyarrow as pa
 
 from tvaers.core.errors import ErrorCode
 from tvaers.data.contracts import Contract, Kind, resolve_headers
+from tvaers.data.exports import recognise
 from tvaers.data.readers import ROW, NumberStyle, RawTable, _failed, _no_rows, _unreadable
 
 HEADER_SEARCH = 50  # rows looked at for a sheet's header row when choosing the sheet
@@ -66,6 +68,8 @@ def _has_columns(contract: Contract, rows: list[list[Any]]) -> bool:
     if found is None:
         return False
     resolved = resolve_headers(contract, found[1])
+    if contract.table == "commitments" and recognise(found[1]):
+        return True  # a case system's own export of commitments
     return all(c.name in resolved for c in contract.required)
 
 

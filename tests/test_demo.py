@@ -19,9 +19,11 @@ from tvaers.store.models_budget import (
     InvestmentCase,
     SettlementRecord,
 )
+from tvaers.store.models_followup import ForecastMethodChoice, ResultGoal
 from tvaers.store.models_principles import Grant
 
 from .conftest import TEST_KEY
+from .workbooks import read_workbook
 
 runner = CliRunner()
 
@@ -51,11 +53,23 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
             "præcis kravet på 1.500.000,00 kr.") in printed, printed  # fmt: skip
     assert re.search(r"Furesø 2026 fra data \(netto\): Kravet er (ikke )?indfriet", printed)
     assert re.search(r"Investeringscasen «.+»: nutidsværdi netto -?[\d.]+,\d\d kr\.", printed)
+    # focus point 6: methods chosen from the back-test, Furesø's figures 6.2 and II, a workbook
+    chosen = re.search(r"Prognosemetoder: (\d+) indsatstyper fik metoden med mindst fejl", printed)
+    assert chosen and int(chosen.group(1)) > 0, printed
+    assert re.search(
+        rf"Furesøs figur 6\.2 — de {group} indskrevne borgeres forbrug 2026: realiseret "
+        r"[\d.]+,\d\d kr\. til 30\.09\.2026, forventet årsresultat [\d.]+,\d\d kr\. mod "
+        r"[\d.]+,\d\d kr\. sidste år", printed)  # fmt: skip
+    for goal in ("15 % i job eller uddannelse", "50 i praktik", "15 i job eller uddannelse"):
+        assert re.search(rf"Furesøs figur II — {goal}: (\d+|\(skjult\))", printed), goal
+    book = read_workbook("opfoelgning", (tmp_path / "demo" / "opfoelgning.xlsx").read_bytes())
+    assert book.sheets == 4 and book.charts == 4 and not book.problems, book
     second = runner.invoke(app, ["demo", "--no-serve", "--citizens", "8000"], env=env)
     assert second.exit_code == 0, second.output
     again = " ".join(second.output.split())
     assert "(0 nye i denne kørsel)" in again
     assert "Demoens bevillinger findes allerede; ingen nye." in again
+    assert "Prognosemetoder: 0 indsatstyper fik" in again
     engine = make_engine(Settings(home=tmp_path, pseudonym_key=TEST_KEY).store_url)
     try:
         with sessions(engine)() as session:
@@ -67,7 +81,8 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
             assert kinds.count("assessment") == kinds.count("enrolment") == group
             assert session.scalar(select(func.count()).select_from(Grant)) == int(grants.group(1))
             for table, count in ((BudgetFrame, 2), (EfficiencyRequirement, 2),
-                                 (SettlementRecord, 2), (InvestmentCase, 1)):  # fmt: skip
+                                 (SettlementRecord, 2), (InvestmentCase, 1), (ResultGoal, 3),
+                                 (ForecastMethodChoice, int(chosen.group(1)))):  # fmt: skip
                 assert session.scalar(select(func.count()).select_from(table)) == count, table
     finally:
         engine.dispose()

@@ -65,6 +65,7 @@ def demo_selection(settings: Settings) -> None:
             console.print(f"'{solution}': {other[2]} indskrevet (regelsæt {rule}).")
     demo_principles(settings)
     demo_budget(settings)
+    demo_followup(settings)
 
 
 def demo_budget(settings: Settings) -> None:
@@ -73,6 +74,14 @@ def demo_budget(settings: Settings) -> None:
     from tvaers.cli import demo_budget as budget
 
     budget.demo_budget(settings)
+
+
+def demo_followup(settings: Settings) -> None:
+    """Focus point 6 in the demo: forecast methods, Furesø's figures 6.2 and II
+    (:mod:`tvaers.cli.demo_followup`)."""
+    from tvaers.cli import demo_followup as followup
+
+    followup.demo_followup(settings)
 
 
 def demo_principles(settings: Settings) -> None:

@@ -144,7 +144,7 @@ def test_a_caseworker_sees_only_their_own_cases_with_a_basis(town: FastAPI,
         logged = session.query(AuditEntry).filter(AuditEntry.actor == "bf07").all()
         other = actor_for(session, "caseworker", "casework")
         theirs = monthly_report(settings, town.state.sessions, session, other, Level.CASEWORKER)
-    (table,) = report.tables
+    table, due = report.tables
     rows = table.records()
     # open in March: 7-12's Familiebehandling and 12's second; 10 and 11 have no basis
     assert sorted((r["citizen"], r["new"], r["ending"]) for r in rows) == sorted([
@@ -156,7 +156,13 @@ def test_a_caseworker_sees_only_their_own_cases_with_a_basis(town: FastAPI,
     listed = {e.citizen for e in logged if e.citizen}
     assert listed == {pseudonym[7], pseudonym[8], pseudonym[9], pseudonym[12]}
     assert table.chart is not None
+    # their deadlines at the month's end: the first follow-up of 7, 8, 9 and 12's activity from
+    # 10 January is due on 10 April (12's from 15 March only in June: not yet)
+    assert sorted((r["citizen"], r["due_on"], r["status"]) for r in due.records()) == sorted(
+        (pseudonym[n], date(2025, 4, 10), "Forfalder") for n in (7, 8, 9, 12)
+    )
     assert [p["open"] for p in table.chart.rows] == [6, 6, 7]  # January, February, March
+    assert [t.records() for t in theirs.tables] == [[], []]  # no cases, no deadlines
     assert theirs.tables[0].records() == []  # «caseworker» has no cases in the data
 
 
@@ -172,9 +178,11 @@ def test_every_level_has_its_tables_and_charts(town: FastAPI, settings: Settings
         analyst = actor_for(session, "analyst", "statistical")
         top = monthly_report(settings, town.state.sessions, session, analyst, Level.DIRECTORATE)
         area = monthly_report(settings, town.state.sessions, session, analyst, Level.AREA, 2025, 2)
+    # no solution has citizens enrolled, so no result goals; the forecast of the whole areas last
     assert [t.name for t in top.tables] == ["udgift", "udvikling", "tilgang", "budget",
-                                            "pr_borger"]  # fmt: skip
-    assert [t.chart.kind for t in top.tables if t.chart] == ["ordered", "bar", "bar"]
+                                            "pr_borger", "prognose"]  # fmt: skip
+    assert [t.chart.kind for t in top.tables if t.chart] == ["ordered", "bar", "bar", "bar"]
     assert top.title == "Nøgletal: Direktion og politikere, marts 2025"
-    assert [t.name for t in area.tables] == ["budget", "udgift", "pr_borger"]
+    assert [t.name for t in area.tables] == ["budget", "afvigelser", "udgift", "pr_borger",
+                                             "followups_by_team", "prognose"]  # fmt: skip
     assert area.month == Month(2025, 2)

@@ -26,6 +26,7 @@ from tvaers.core.publication import DataTable
 from tvaers.draw.session import Analysis, opened
 from tvaers.followup import key_figures as kf
 from tvaers.followup import report as sections
+from tvaers.followup import report_sections as extra
 from tvaers.followup.caseload import caseload
 from tvaers.followup.report import LEVEL_LABELS, Level
 from tvaers.store.publications import Ledger, publishing
@@ -100,14 +101,25 @@ def monthly_report(
     :class:`~tvaers.core.errors.AccessRefused` for the caseworker's level without casework."""
     if level is Level.CASEWORKER:
         access.require_casework(actor)
+    user = actor.username
     with opened(settings) as analysis:
         chosen = kf.checked_month(analysis, year, month)
         report = Report(level, chosen, kf.report_months(analysis))
         if level is Level.CASEWORKER:
-            report.tables = [sections.cases_table(caseload(analysis, session, actor, chosen))]
+            cases = sections.cases_table(caseload(analysis, session, actor, chosen))
+            own = extra.own_deadlines(analysis, settings, session, actor, chosen)
+            report.tables = [cases, *([own] if own else [])]
             return report
         report.tables = publishing(
-            sessions, f"nøgletal {level.value} {chosen}", actor.username,
+            sessions, f"nøgletal {level.value} {chosen}", user,
             lambda ledger: _aggregates(analysis, settings, session, level, chosen, ledger),
         )  # fmt: skip
+        if level is Level.AREA:
+            deviations = extra.deviation_section(analysis, sessions, chosen, user)
+            report.tables[1:1] = [deviations] if deviations else []
+            report.tables.append(extra.team_deadlines(analysis, settings, session, chosen))
+    forecast = extra.forecast_section(settings, sessions, chosen, user)
+    report.tables += [forecast] if forecast else []
+    if level is Level.DIRECTORATE:
+        report.tables[2:2] = extra.goal_sections(settings, sessions, session, chosen.year, user)
     return report

@@ -90,6 +90,12 @@ MATRIX = [
     ("/budgetforudsaetninger", ALL, False, False),
     ("/budgetforudsaetninger?format=xlsx", ALL, False, False),
     ("/budgetforudsaetninger?year=2025&basis=net", ALL, False, False),
+    # focus point 6 (issue 14): the follow-up deadlines' counts are for all, the cases
+    # casework (a basis per citizen), the form for those who record follow-ups (the same
+    # roles as record a basis)
+    ("/opfoelgning/frister", ALL, False, False),
+    ("/opfoelgning/frister?format=xlsx", ALL, False, False),
+    ("/opfoelgning/frister/registrer", BASIS_RECORDERS, True, False),
     ("/loesninger/1/placering", ALL, False, False),
     ("/loesninger/1/placering?format=xlsx", ALL, False, False),
     ("/loesninger/1/hvem-betaler", ALL, False, False),

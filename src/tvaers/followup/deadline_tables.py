@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tvaers.core.periods import danish_date
-from tvaers.core.publication import Column, DataTable
+from tvaers.core.publication import Chart, Column, DataTable
 from tvaers.core.suppression import TABLE_NOTE
 from tvaers.followup.deadline_service import DueCounts, DueList
 from tvaers.followup.deadlines import FIRST_MONTHS, SOON_DAYS, YEARLY_MONTHS
@@ -79,4 +79,9 @@ def counts_table(found: DueCounts) -> DataTable:
     title = f"Opfølgningsfrister pr. {group.lower()} pr. {danish_date(found.selection.as_of)}"
     notes = [COUNTS_NOTE, TABLE_NOTE, RULE_NOTE]
     name = f"followups_by_{found.by}"
-    return DataTable(title, columns, rows, f"opfoelgning-{found.by}", notes, name=name)
+    table = DataTable(title, columns, rows, f"opfoelgning-{found.by}", notes, name=name)
+    bars = [{"group": r.group, "overdue": r.overdue} for r in found.rows if r.overdue]
+    if bars:  # the published groups' overdue follow-ups (hidden ones left out)
+        table.chart = Chart("bar", f"Overskredne opfølgninger pr. {group.lower()}", bars,
+                            "group", "overdue", group, HEADINGS["overdue"])  # fmt: skip
+    return table

@@ -40,6 +40,11 @@ MATRIX = [
     ("/loesninger/1/refleksion", ALL, False, False),
     ("/loesninger/1/refleksion?format=xlsx", ALL, False, False),
     ("/loesninger/1/oekonomi", ALL, False, False),
+    # focus point 6 (issue 14): the result goals are for all; each citizen's row is casework
+    ("/loesninger/1/resultater", ALL, False, False),
+    ("/loesninger/1/resultater?format=xlsx", ALL, False, False),
+    ("/loesninger/1/resultater/borgere", CASEWORK, True, False),
+    ("/loesninger/1/resultater/borgere?format=xlsx", CASEWORK, True, False),
     ("/fokuspunkter", ALL, False, False),
     ("/fokuspunkter/4", ALL, False, False),
     ("/fokuspunkter/4?format=xlsx", ALL, False, False),

@@ -47,6 +47,7 @@ from tvaers.web.pages import (
     selection_enrolment,
     selection_view,
     solution_economy,
+    solution_results,
     solutions,
 )
 from tvaers.web.progress import Jobs
@@ -84,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     # last: its /budget/{area} would catch every other /budget/... path
     for module in (auth, home, solutions, focus, citizens, data, draw, selection, selection_builder,
                    selection_view,
-                   selection_casework, selection_enrolment, solution_economy,
+                   selection_casework, selection_enrolment, solution_economy, solution_results,
                    grants, grants_inbox, grants_plan, budget_investment,
                    principles, principles_draw, principles_keys, principles_review,
                    budget_assumptions, key_figures, followup_deviations, followup_deadlines,

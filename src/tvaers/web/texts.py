@@ -23,6 +23,8 @@ from tvaers.web.texts_investment import INVESTMENT
 from tvaers.web.texts_pilot import PILOT
 from tvaers.web.texts_principles import AUDIT_ACTIONS as PRINCIPLES_AUDIT_ACTIONS
 from tvaers.web.texts_principles import PRINCIPLES
+from tvaers.web.texts_results import AUDIT_ACTIONS as RESULTS_AUDIT_ACTIONS
+from tvaers.web.texts_results import RESULTS
 from tvaers.web.texts_selection import SELECTION
 from tvaers.web.texts_settlement import AUDIT_ACTIONS as SETTLEMENT_AUDIT_ACTIONS
 from tvaers.web.texts_settlement import SETTLEMENT
@@ -157,6 +159,7 @@ AUDIT_ACTIONS = {
     **ASSUMPTION_AUDIT_ACTIONS,
     **INVESTMENT_AUDIT_ACTIONS,
     **FOLLOWUP_AUDIT_ACTIONS,
+    **RESULTS_AUDIT_ACTIONS,
 }
 DRAW = {
     "title": "Ressourcetræk",
@@ -283,6 +286,7 @@ T = SimpleNamespace(
     budget=BUDGET,
     pilot=PILOT,
     assumptions=ASSUMPTIONS,
+    results=RESULTS,
     investment=INVESTMENT,
     decisions=DECISION_LABELS,
     assessment_levels=LEVEL_LABELS,

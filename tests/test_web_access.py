@@ -101,6 +101,12 @@ MATRIX = [
     ("/opfoelgning/frister", ALL, False, False),
     ("/opfoelgning/frister?format=xlsx", ALL, False, False),
     ("/opfoelgning/frister/registrer", BASIS_RECORDERS, True, False),
+    # focus point 6 (issue 14): the monthly deviations are for all; their cases are casework
+    ("/opfoelgning/afvigelser", ALL, False, False),
+    ("/opfoelgning/afvigelser?format=xlsx", ALL, False, False),
+    ("/opfoelgning/afvigelser?year=2025&month=6&basis=net", ALL, False, False),
+    ("/opfoelgning/afvigelser/LAB31", CASEWORK, True, False),
+    ("/opfoelgning/afvigelser/LAB31?format=xlsx", CASEWORK, True, False),
     ("/loesninger/1/placering", ALL, False, False),
     ("/loesninger/1/placering?format=xlsx", ALL, False, False),
     ("/loesninger/1/hvem-betaler", ALL, False, False),
@@ -131,6 +137,13 @@ MATRIX = [
     ("/budget/children?format=xlsx", ALL, False, False),
     ("/budget/loesninger/1", ALL, False, False),
     ("/budget/loesninger/1?format=xlsx", ALL, False, False),
+    # focus point 6 (issue 14): the year-end forecast and its back-test are for all; choosing a
+    # method is a budget editor's (the form; a post by others is refused)
+    ("/prognose", ALL, False, False),
+    ("/prognose?format=xlsx", ALL, False, False),
+    ("/prognose?loesning=1", ALL, False, False),
+    ("/prognose/metoder", ALL, False, False),
+    ("/prognose/metoder?format=xlsx", ALL, False, False),
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),

@@ -173,3 +173,5 @@ def test_a_solution_of_three_citizens_is_hidden(town: FastAPI) -> None:
     empty = client.get(f"{AUGUST}&loesning=2")  # nobody enrolled
     assert "Løsningen har ingen indskrevne borgere endnu" in _text(empty.text)
     assert client.get(f"{AUGUST}&loesning=999").status_code == 404
+    economy = client.get("/loesninger/1/oekonomi")  # the solution's economy links to it
+    assert 'href="/prognose?loesning=1"' in economy.text

@@ -17,6 +17,7 @@ from tvaers.web.texts_budget import AUDIT_ACTIONS as BUDGET_AUDIT_ACTIONS
 from tvaers.web.texts_budget import BUDGET
 from tvaers.web.texts_economy import ECONOMY
 from tvaers.web.texts_followup import AUDIT_ACTIONS as FOLLOWUP_AUDIT_ACTIONS
+from tvaers.web.texts_forecast import AUDIT_ACTIONS as FORECAST_AUDIT_ACTIONS
 from tvaers.web.texts_grants import GRANT_AUDIT_ACTIONS, GRANTS
 from tvaers.web.texts_investment import AUDIT_ACTIONS as INVESTMENT_AUDIT_ACTIONS
 from tvaers.web.texts_investment import INVESTMENT
@@ -159,6 +160,7 @@ AUDIT_ACTIONS = {
     **ASSUMPTION_AUDIT_ACTIONS,
     **INVESTMENT_AUDIT_ACTIONS,
     **FOLLOWUP_AUDIT_ACTIONS,
+    **FORECAST_AUDIT_ACTIONS,
     **RESULTS_AUDIT_ACTIONS,
 }
 DRAW = {

@@ -284,3 +284,48 @@ def test_counts_per_team_are_statistical_and_suppressed(town: Settings, tmp_path
     (folder / "teams.csv").write_text("sagsbehandler;team\nBF07\n")
     bad = tvaers(town, "followup", "due", "--by", "team", "--format", "json")
     assert bad.exit_code == 1 and "linje 2" in " ".join(bad.output.split())
+
+
+def test_an_approved_grant_is_a_case_on_its_solution_basis(town: Settings) -> None:
+    """A grant of focus point 4 to the citizen without a basis of their own: shown on the
+    solution's selection basis, its team the solution, its caseworker who proposed it; recorded
+    on the same basis, with the grant named."""
+    from tvaers.store.models import SelectionBasis, Solution
+    from tvaers.store.models_principles import Grant
+
+    engine = make_engine(town.store_url)
+    with sessions(engine)() as session:
+        solution = Solution(name="Unge på tværs", data={})
+        session.add(solution)
+        session.flush()
+        session.add(SelectionBasis(solution_id=solution.id, kind="legal_basis", reference="§ 11 c",
+                                   valid_from=date(2025, 1, 1), recorded_by="test"))  # fmt: skip
+        session.add(Grant(
+            solution_id=solution.id, unit="citizen", subject=pseudonym(LEAP), intervention="MENTOR",
+            intervention_name="Mentor", sector_area="employment", granting="solution",
+            paying="solution", monthly_ore=0, start_date=date(2025, 11, 30),
+            end_date=date(2026, 11, 30), total_ore=0, per_year_ore=0, justification="-",
+            expected_effect="-", level="team", level_name="Team", requirements=[], shares=[],
+            status="approved", proposed_by="caseworker",
+        ))  # fmt: skip
+        session.commit()
+    engine.dispose()
+    who = pseudonym(LEAP)
+    assert who not in due(town, date(2026, 2, 27))
+    on = due(town, date(2026, 2, 28))[who]
+    assert (on["status"], on["team"], on["caseworker"]) == (
+        "Forfalder",
+        "Unge på tværs",
+        "caseworker",
+    )
+    assert on["basis"] == "Hjemmel i lovgivningen: § 11 c"
+    assert due(town, date(2026, 3, 1))[who]["days_overdue"] == 1
+    done = record(town, LEAP, "MENTOR", "2025-11-30", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    assert who not in due(town, date(2026, 3, 3))
+    assert who not in due(town, date(2026, 12, 1))  # the grant ended 30 November 2026
+    engine = make_engine(town.store_url)
+    with sessions(engine)() as session:
+        row = session.scalars(select(FollowUp)).one()
+        assert row.grant_id is not None and row.caseworker == "caseworker"
+    engine.dispose()

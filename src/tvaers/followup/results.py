@@ -13,9 +13,8 @@ Statistical: :func:`suppressed` hides the whole year when its group has fewer th
 or is 1-4 from a group shown before; a goal's count (year to date and each month) when 1-4
 citizens reached it or 1-4 did not, or when its set is 1-4 from one of the same statuses and year
 shown before (the months are checked from the newest back, so the year to date is shown first);
-the flows' cells by primary and secondary suppression and across requests; an up/down/steady
-count only when every cell it sums is shown (else all three are hidden, since they sum to the
-group). :func:`citizen_rows` is the person-level list (casework: the caller checks and logs).
+the flows' cells and the up/down/steady counts together, so that neither gives the other's
+hidden cells away (:mod:`.results_flows`). :func:`citizen_rows` is the person-level list (casework: the caller checks and logs).
 :func:`goal_attainment` is the one call for the demo and the monthly report.
 """
 
@@ -35,21 +34,18 @@ from tvaers.core.errors import NoData
 from tvaers.core.periods import Period
 from tvaers.core.suppression import (
     EARLIER_NOTE,
-    SECONDARY_NOTE,
     SMALL_CELL,
-    TOTAL,
     SuppressedTable,
     differs_little,
     hidden_note,
-    suppress_counts,
 )
 from tvaers.draw import queries_economy as qe
 from tvaers.draw.attribution import materialise
 from tvaers.draw.baseline_sets import group_shown_near
-from tvaers.draw.economy_sets import kind as cell_kind
 from tvaers.draw.session import Analysis, opened
 from tvaers.draw.solution_economy import EnrolmentPeriod, plain
 from tvaers.engine.sketches import sketches
+from tvaers.followup import results_flows
 from tvaers.followup import results_queries as rq
 from tvaers.followup.results_model import Direction, Target, direction, share_e4
 from tvaers.store.publications import Ledger, publishing
@@ -219,9 +215,11 @@ def suppressed(
     movements: list[Movement] = []
     for kind, start, end in ((STEPS, "step_start", "step_end"),
                              (STAIRCASE, "level_start", "level_end")):  # fmt: skip
-        table = _flow(analysis, found.moves, kind, start, end, year, ledger)
+        levels = [0, 1, 2, 3] if kind == STEPS else []
+        table, ways = results_flows.flows(analysis.backend, found.moves, kind, start, end, levels,
+                                          f"citizen:{kind}:{year}", ledger)  # fmt: skip
         flows += [Flow(kind, k[0], k[1], c.count, c.note) for k, c in table.cells.items()]
-        movements += _movements(kind, table)
+        movements += _movements(kind, ways)
     return Results(year, found.window, count, None, tuple(figures), tuple(months), tuple(flows),
                    tuple(movements))  # fmt: skip
 
@@ -270,45 +268,9 @@ def _checked(
     return reached, None
 
 
-def _flow(
-    analysis: Analysis, moves: ir.Table, kind: str, start: str, end: str, year: int,
-    ledger: Ledger,
-) -> SuppressedTable:  # fmt: skip
-    """Citizens by level at the start × at the end, suppressed with margins, across requests."""
-    rows = moves.group_by(a=moves[start], b=moves[end]).aggregate(n=moves.count())
-    found = {(int(r["a"]), int(r["b"])): int(r["n"]) for r in rows.to_pyarrow().to_pylist()}
-    labels = sorted({0, 1, 2, 3} if kind == STEPS else {x for pair in found for x in pair})
-    counts = {(str(a), str(b)): found.get((a, b), 0) for a in labels for b in labels}
-    conditions = {f"{a}\t{b}": (moves[start] == int(a)) & (moves[end] == int(b))
-                  for a, b in counts}  # fmt: skip
-    conditions |= {f"{a}\t{TOTAL}": moves[start] == a for a in labels}
-    conditions |= {f"{TOTAL}\t{b}": moves[end] == b for b in labels}
-    sets = {tuple(k.split("\t")): s for k, s in
-            sketches(analysis.backend, moves, "citizen", conditions).items()}  # fmt: skip
-    prefix = f"citizen:{kind}:{year}"
-    earlier = [k for k, s in sets.items() if ledger.close(cell_kind(k[0], k[1], prefix), s)]
-    table = suppress_counts(counts, unit="borgere", earlier=earlier)
-    for key, cell in table.cells.items():
-        if cell.published and key in sets:
-            ledger.publish(cell_kind(key[0], key[1], prefix), sets[key])
-    return table
-
-
-def _movements(kind: str, table: SuppressedTable) -> list[Movement]:
-    """Up, down and steady: sums of shown cells; all hidden when one would need a hidden cell
-    (they sum to the group, so one hidden would follow from the others)."""
-    sums = dict.fromkeys(Direction, 0)
-    complete = True
-    for (a, b), cell in table.cells.items():  # the levels × levels: a few dozen cells
-        if TOTAL in (a, b):
-            continue
-        if cell.count is None:
-            complete = False
-            break
-        sums[direction(int(a), int(b))] += cell.count
-    if not complete:
-        return [Movement(kind, d.value, None, SECONDARY_NOTE) for d in Direction]
-    return [Movement(kind, d.value, sums[d]) for d in Direction]
+def _movements(kind: str, ways: SuppressedTable) -> list[Movement]:
+    return [Movement(kind, d.value, ways.cell(d.value).count, ways.cell(d.value).note)
+            for d in Direction]  # fmt: skip
 
 
 # --- on the home's data -------------------------------------------------------------------------

@@ -95,6 +95,15 @@ MATRIX = [
     ("/budgetforudsaetninger", ALL, False, False),
     ("/budgetforudsaetninger?format=xlsx", ALL, False, False),
     ("/budgetforudsaetninger?year=2025&basis=net", ALL, False, False),
+    # focus point 6 (issue 14): the key figures of levels 1-2 are aggregates for all; the
+    # caseworker's level lists their own cases (casework, a basis per citizen)
+    ("/noegletal", ALL, False, False),
+    ("/noegletal/direktion", ALL, False, False),
+    ("/noegletal/direktion?format=xlsx", ALL, False, False),
+    ("/noegletal/omraader?aar=2025&maaned=2", ALL, False, False),
+    ("/noegletal/omraader?format=xlsx", ALL, False, False),
+    ("/noegletal/sagsbehandler", CASEWORK, True, False),
+    ("/noegletal/sagsbehandler?format=xlsx", CASEWORK, True, False),
     # focus point 6 (issue 14): the follow-up deadlines' counts are for all, the cases
     # casework (a basis per citizen), the form for those who record follow-ups (the same
     # roles as record a basis)

@@ -52,6 +52,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tvaers import access
@@ -331,3 +334,27 @@ def test_goals_are_versions_set_by_solution_editors_refused_in_danish_and_audite
             goal_store.set_goal(session, caseworker, solution_id, 2025, "x", "X", "job",
                                 count="1")  # fmt: skip
     engine.dispose()
+
+
+@settings_(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=9, max_size=9))
+def test_no_hidden_flow_cell_follows_from_the_shown_cells_and_directions(cells: list[int]) -> None:
+    """Any 3 × 3 flow table: each shown direction is its region's sum, and no hidden cell can
+    be solved from the table's lines together with the shown directions' lines."""
+    from tvaers.core.suppression import SuppressedTable, recoverable_cells
+    from tvaers.followup.results_flows import DIRECTION, _region, _together
+    from tvaers.followup.results_model import Direction
+
+    counts = {(str(a), str(b)): cells[3 * i + j]
+              for i, a in enumerate((0, 2, 4)) for j, b in enumerate((0, 2, 4))}  # fmt: skip
+    moved = {d: sum(n for k, n in counts.items() if _region(k) is d) for d in Direction}
+    table, ways = _together(counts, [], moved, [])
+    lines, shown = list(table.lines), dict(table.cells)
+    for d in Direction:
+        cell = ways.cell(d.value)
+        if cell.published:
+            assert cell.count == moved[d]
+            members = tuple(k for k in table.cells if _region(k) is d)
+            shown[(DIRECTION, d.value)] = cell
+            lines.append((members, (DIRECTION, d.value)))
+    assert not recoverable_cells(SuppressedTable(table.axes, shown, tuple(lines)))

@@ -14,8 +14,9 @@ or is 1-4 from a group shown before; a goal's count (year to date and each month
 citizens reached it or 1-4 did not, or when its set is 1-4 from one of the same statuses and year
 shown before (the months are checked from the newest back, so the year to date is shown first);
 the flows' cells and the up/down/steady counts together, so that neither gives the other's
-hidden cells away (:mod:`.results_flows`). :func:`citizen_rows` is the person-level list (casework: the caller checks and logs).
-:func:`goal_attainment` is the one call for the demo and the monthly report.
+hidden cells away (:mod:`.results_flows`). :func:`citizen_rows` is the person-level list
+(casework: the caller checks and logs). :func:`goal_attainment` is the one call for the demo
+and the monthly report.
 """
 
 from __future__ import annotations
@@ -202,8 +203,11 @@ def suppressed(
 ) -> Results:  # fmt: skip
     """The statistical view (see the module's docstring)."""
     found = _sets(analysis, periods, goals, year)
-    if found is None:
-        return Results(year, analysis.period(year), 0, None)
+    if found is None:  # nobody enrolled in the year: every goal at 0 (0 says nothing of anyone)
+        none = tuple(GoalFigures(g.goal, g.name, g.statuses, g.target.count, g.target.share,
+                                 g.target.needed(0), 0, None, g.target.reached(0, 0))
+                     for g in goals)  # fmt: skip
+        return Results(year, analysis.period(year), 0, None, none)
     backend = analysis.backend
     count = int(found.members.count().to_pyarrow().as_py())
     if count < SMALL_CELL:

@@ -107,6 +107,7 @@ def test_the_cases_need_a_basis_per_citizen_and_each_view_is_audited(town: FastA
     page = client.get(f"{URL}/{FAMILY}?year=2025&month=6")
     assert page.status_code == 200 and A1 in page.text and A2 not in page.text
     assert "2 sager vises ikke" in page.text
+    assert "Indsatstypens faktiske tal er skjult" in page.text and "-41.547,95" not in page.text
     row = _row(page.text, "1")  # A1 ranks first or second: the pseudonym breaks the tie
     assert "BF1" in _text(page.text) and "-16.803,49" in _text(page.text), row
     assert 'data-chart="chart-cases"' in page.text

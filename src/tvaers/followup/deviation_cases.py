@@ -17,7 +17,8 @@ Ranked 1 for the case that adds most to the deviation in its direction.
 
 Person-level: :func:`case_list` shows only the cases whose citizen has a recorded basis in force,
 to a casework role under the casework purpose, audited per citizen
-(:mod:`tvaers.access.listing`); the others are counted, not shown.
+(:mod:`tvaers.access.listing`); the others are counted, not shown, and when 1-4 are left out
+the type's own actual figures are hidden too (less the shown cases they would tell the others').
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from tvaers.budget.assumptions import Planned, planned
 from tvaers.budget.state import Basis
 from tvaers.core.config import Settings
 from tvaers.core.money import round_to_ore, to_ore
+from tvaers.core.suppression import SMALL_CELL
 from tvaers.draw.session import Analysis, opened
 from tvaers.followup import deviation_queries as dq
 from tvaers.followup.deviations import (
@@ -44,10 +46,15 @@ from tvaers.followup.deviations import (
     DeviationRow,
     actuals,
     days_of,
+    hidden,
     row_of,
 )
 
 ACTION = "afvigelse_sager_vist"
+WITHHELD_NOTE = (
+    f"Indsatstypens faktiske tal er skjult: færre end {SMALL_CELL} af dens sager er uden "
+    "registreret grundlag, og deres tal kunne ellers regnes ud af de viste sagers."
+)
 
 
 @dataclass(frozen=True)
@@ -143,9 +150,12 @@ def case_list(
     detail = {"year": year, "month": found.month, "basis": basis.value,
               "intervention": intervention}  # fmt: skip
     shown = cases_with_basis(session, actor, [c.citizen for c in found.cases], ACTION, detail)
-    return Cases(found.year, found.month, found.basis, found.row,
-                 tuple(c for c in found.cases if c.citizen in shown),
-                 sum(c.citizen not in shown for c in found.cases))  # fmt: skip
+    withheld = sum(c.citizen not in shown for c in found.cases)
+    row = found.row
+    if 0 < withheld < SMALL_CELL:  # the type's figures less the shown cases' would tell theirs
+        row = hidden(row, WITHHELD_NOTE)
+    return Cases(found.year, found.month, found.basis, row,
+                 tuple(c for c in found.cases if c.citizen in shown), withheld)  # fmt: skip
 
 
 def cases_on_home(

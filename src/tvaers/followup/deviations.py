@@ -263,7 +263,8 @@ def _sets(analysis: Analysis, found: Actuals, codes: list[str]) -> dict[Key, Ske
     return found_sets
 
 
-def _hidden(row: DeviationRow, note: str | None) -> DeviationRow:
+def hidden(row: DeviationRow, note: str | None) -> DeviationRow:
+    """The row with its actual figures hidden (the planned ones are the municipality's own)."""
     return replace(row, citizens=None, days=None, actual_units=None, actual_price=None,
                    actual=None, variance=None, volume=None, price=None, projected_units=None,
                    projected=None, projected_variance=None, projected_volume=None,
@@ -292,13 +293,13 @@ def suppressed(
         if cell.published and key in sets:
             ledger.publish(af.kind(year, key[0]), sets[key])
     cells = {r.intervention: table.cell(r.intervention) for r in rows}
-    shown = [r if cells[r.intervention].published else _hidden(r, cells[r.intervention].note)
+    shown = [r if cells[r.intervention].published else hidden(r, cells[r.intervention].note)
              for r in rows]  # fmt: skip
     whole = table.cell(TOTAL)
     any_hidden = any(not c.published for c in cells.values())
     total = _total(rows, found, n, any_hidden)
     if not whole.published:
-        total = _hidden(total, whole.note or hidden_note("borgere"))
+        total = hidden(total, whole.note or hidden_note("borgere"))
     return Deviations(year, found.window.last.month, basis.value, found.window,
                       days_of(found.window), n, tuple(shown), total)  # fmt: skip
 

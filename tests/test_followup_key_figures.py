@@ -186,3 +186,33 @@ def test_every_level_has_its_tables_and_charts(town: FastAPI, settings: Settings
     assert [t.name for t in area.tables] == ["budget", "afvigelser", "udgift", "pr_borger",
                                              "followups_by_team", "prognose"]  # fmt: skip
     assert area.month == Month(2025, 2)
+
+
+def test_the_directorate_sees_each_solutions_result_goals(
+    town: FastAPI, settings: Settings
+) -> None:
+    """The twelve citizens enrolled in a solution with Furesø's three goals for 2025: its goals
+    table (figure II) is in the directorate's report, after the totals and the trend."""
+    from sqlalchemy import select
+
+    from tvaers.followup import goals
+    from tvaers.store.models import Enrolment, Solution
+
+    pseudonym = _pseudonyms(settings)
+    with town.state.sessions() as session:
+        solution = session.scalars(select(Solution).order_by(Solution.id)).first()
+        assert solution is not None
+        for citizen in pseudonym.values():
+            session.add(Enrolment(solution_id=solution.id, unit="citizen", subject=citizen,
+                                  enrolled_on=date(2025, 1, 1), enrolled_by="solution-leader"))  # fmt: skip
+        leader = actor_for(session, "solution-leader", "statistical")
+        goals.set_presets(session, leader, solution.id, 2025)
+        session.commit()
+        analyst = actor_for(session, "analyst", "statistical")
+        report = monthly_report(settings, town.state.sessions, session, analyst, Level.DIRECTORATE)
+        name = solution.name
+    names = [t.name for t in report.tables]
+    assert names[:3] == ["udgift", "udvikling", f"maal_{solution.id}"]
+    table = report.tables[2]
+    assert table.title == f"Resultatmål 2025: {name}"
+    assert len(table.records()) == 3  # Furesø's three goals

@@ -89,6 +89,9 @@ def test_a_date_that_is_no_month_end_is_refused_and_kept(town: FastAPI) -> None:
     unreadable = client.get(f"{URL}?dato=sidste+fredag")
     assert unreadable.status_code == 422 and 'value="sidste fredag"' in unreadable.text
     assert "kunne ikke læses" in _text(unreadable.text)
+    method = client.get(f"{AUGUST}&metode=gaet")
+    assert method.status_code == 422 and "«gaet» er ikke en prognosemetode" in _text(method.text)
+    assert 'value="2025-08-31"' in method.text and 'aria-invalid="true"' in method.text
     latest = client.get(URL)  # nothing typed: the latest month end in the data
     assert latest.status_code == 200 and 'value="31-12-2025"' in latest.text
 

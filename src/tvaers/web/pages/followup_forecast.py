@@ -53,6 +53,7 @@ class ForecastPage:
     found: Forecast | None = None
     reason: str | None = None
     refused: bool = False
+    refused_field: str = "dato"  # the choice a refusal is about
     tables: dict[str, DataTable] = field(default_factory=dict)
     marks: list[str] = field(default_factory=list)
 
@@ -122,8 +123,10 @@ def forecast(
     page = ForecastPage({"dato": dato, "loesning": loesning, "metode": metode}, solution)
     status = 200
     try:
-        as_of = figures.as_of_date(settings_of(request), dato or None)
+        page.refused_field = "metode"
         wanted = method_of(metode) if metode.strip() else None
+        page.refused_field = "dato"
+        as_of = figures.as_of_date(settings_of(request), dato or None)
         waiting = _compute(request, who, session, page, as_of, wanted)
         if waiting is not None:
             return waiting

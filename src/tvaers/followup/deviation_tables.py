@@ -69,7 +69,7 @@ def period_label(found: Deviations | Cases) -> str:
     return f"januar til og med {Month(found.year, found.month).danish()} ({basis})"
 
 
-def deviation_rows(found: Deviations) -> list[dict[str, Any]]:
+def type_rows(found: Deviations) -> list[dict[str, Any]]:
     rows = []
     for r in (*found.rows, found.total):  # the intervention types: dozens
         total = r.intervention == TOTAL
@@ -110,7 +110,7 @@ def deviation_table(found: Deviations) -> DataTable:
     name = f"afvigelser-{found.year}-{found.month:02d}-{found.basis}"
     table = DataTable(
         f"Afvigelser fra budgetforudsætningerne, {period_label(found)}", DEVIATION_COLUMNS,
-        deviation_rows(found), name, list(NOTES), name="afvigelser",
+        type_rows(found), name, list(NOTES), name="afvigelser",
     )  # fmt: skip
     table.chart = effect_chart(found)
     return table

@@ -179,6 +179,7 @@ def test_the_figures_are_warmed_before_anyone_asks(
     sqlite_settings: Settings, evaluations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tvaers.draw import solution_economy
+    from tvaers.followup import forecast_figures
     from tvaers.principles import solution_figures, who_pays
 
     app = _app(sqlite_settings.model_copy(update={"warm_cache": True}))
@@ -198,6 +199,7 @@ def test_the_figures_are_warmed_before_anyone_asks(
             time.sleep(0.2)  # who pays comes last
         assert _entries(sqlite_settings, solution_economy.CACHE_KIND)
         assert _entries(sqlite_settings, solution_figures.CAPACITY_KIND)
+        assert len(_entries(sqlite_settings, forecast_figures.FORECAST_KIND)) == 2  # areas, 1
         assert _entries(sqlite_settings, overview_service.OVERVIEW_CACHE)
         assert len(_entries(sqlite_settings, published.KIND)) == 8  # 7 ready-made + the test's
         warmed = list(evaluations)

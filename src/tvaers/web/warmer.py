@@ -1,8 +1,8 @@
 """Figures computed before anyone asks (issue 11 #2): when the web server starts and whenever an
 import has replaced the analytics file, a background thread computes the resource draw's
 overview of the latest year, every stored rule set's target group and the economy of every
-solution with enrolled citizens (and its "who pays" draw, and the capacity warnings), into the
-cache
+solution with enrolled citizens (and its "who pays" draw, and the capacity warnings), and the
+year-end forecast of the whole areas and of each such solution, into the cache
 (:mod:`tvaers.draw.cache`), so the first person to open a page does not wait. Pages asking for
 the same figures meanwhile wait for the same computation (the cache's lock), never a second.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -71,6 +72,21 @@ def _principles(app: FastAPI, solutions: list[int]) -> None:
                            f"løsning {solution} hvem betaler", None)  # fmt: skip
 
 
+def _forecasts(app: FastAPI, enrolled: dict[int, Any]) -> None:
+    """Issue 14: the year-end forecast as ``/prognose`` first shows it (as of the latest month
+    end, the methods chosen), for the whole areas and each enrolled solution."""
+    from tvaers.followup import forecast_figures as figures
+    from tvaers.followup.forecast_service import Scope
+
+    settings, sessions = app.state.settings, app.state.sessions
+    as_of = figures.as_of_date(settings, None)
+    scopes = [Scope(), *(Scope(periods=figures.period_rows(periods), name=f"løsning {solution}")
+                         for solution, periods in enrolled.items())]  # fmt: skip
+    for scope in scopes:  # the same context as the page's
+        context = f"prognose {scope.name or 'områder'} {as_of.isoformat()}"
+        figures.published_forecast(settings, sessions, scope, as_of, None, context, None)
+
+
 def warm(app: FastAPI) -> int:
     """Compute (or find cached) the overview and every stored rule set's group; the number of
     rule sets warmed."""
@@ -91,6 +107,7 @@ def warm(app: FastAPI) -> int:
     for solution, periods in enrolled.items():  # the same context as the economy page's
         context = f"løsning {solution} økonomi"
         solution_economy.published(settings, sessions, periods, context, None)
+    _forecasts(app, enrolled)
     _principles(app, list(enrolled))
     log.info("warmed", rules=len(rules), solutions=len(enrolled),
              seconds=round(time.monotonic() - started, 2))  # fmt: skip

@@ -169,18 +169,20 @@ def results_command(
 
 
 def _print(found: Results, title: str) -> None:
+    from tvaers.followup.results_tables import movements_table
+
     if not found.shown:
         console.print(f"{title} {found.year}: tallene er skjult. {found.note or ''}".strip())
         return
     console.print(f"{title} {found.year}: {found.citizens} borgere i løsningen i året.")
     for g in found.goals:
         reached = "(skjult)" if g.reached is None else str(g.reached)
+        share = "" if g.share is None else f" ({g.share} %)".replace(".", ",")
         state = {True: "nået", False: "ikke nået", None: "ukendt"}[g.attained]
-        console.print(f"  {g.name}: {reached} borgere (mål {g.needed}) — {state}")
-    for m in found.movements:
-        console.print(
-            f"  {m.kind} {m.direction}: {'(skjult)' if m.citizens is None else m.citizens}"
-        )
+        console.print(f"  {g.name}: {reached} borgere{share}, målet kræver {g.needed} — {state}")
+    for r in movements_table(found).rows:  # six rows
+        shown = "(skjult)" if r["citizens"] is None else str(r["citizens"])
+        console.print(f"  {r['kind']}, {r['direction'].lower()}: {shown}")
 
 
 def _citizens(settings: Any, solution: str, year: int, chosen: str, out: Path | None,

@@ -120,3 +120,13 @@ def test_the_cases_need_a_basis_per_citizen_and_each_view_is_audited(town: FastA
     assert got.status_code == 200 and got.headers["content-type"] == XLSX
     book = read_workbook(URL, got.content)
     assert not book.problems and book.charts == 1, book.problems
+
+
+def test_an_unknown_type_is_said_in_danish_and_a_cpr_like_code_is_masked(
+    town: FastAPI,
+) -> None:
+    client = client_for(town, "caseworker", "casework")
+    page = client.get(f"{URL}/0101801001?year=2025&month=6")
+    assert page.status_code == 422
+    message = _text(page.text)  # the message masks the CPR-like code (the address is the user's)
+    assert "hverken budgetforudsætning eller data" in message and "«0101801001»" not in message

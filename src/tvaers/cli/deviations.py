@@ -92,6 +92,7 @@ def _types(
     year: int, month: int | None, basis: Any, intervention: str | None, chosen: str,
     out: Path | None, user: str | None,
 ) -> None:  # fmt: skip
+    from tvaers.core.cpr import redact
     from tvaers.followup import deviation_tables as tables
     from tvaers.followup import deviations as service
 
@@ -103,7 +104,10 @@ def _types(
         die(exc)
     rows = [r for r in found.rows if intervention is None or r.intervention == intervention]
     if intervention is not None and not rows:
-        fail(f"Indsatsen «{intervention[:40]}» har hverken budgetforudsætning eller data i {year}.")
+        fail(
+            f"Indsatsen «{redact(intervention[:40])}» har hverken budgetforudsætning eller data "
+            f"i {year}."
+        )
     if chosen == "json":
         write_json({
             **_header(found), "first_day": found.window.first_day,

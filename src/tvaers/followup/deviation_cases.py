@@ -36,6 +36,7 @@ from tvaers.budget import assumption_figures as af
 from tvaers.budget.assumptions import Planned, planned
 from tvaers.budget.state import Basis
 from tvaers.core.config import Settings
+from tvaers.core.cpr import redact
 from tvaers.core.money import round_to_ore, to_ore
 from tvaers.core.suppression import SMALL_CELL
 from tvaers.draw.session import Analysis, opened
@@ -111,7 +112,8 @@ def case_rows(
     assumption = planned_.get(intervention)
     if figures is None and assumption is None:
         raise DeviationError(
-            f"Indsatsen «{intervention[:40]}» har hverken budgetforudsætning eller data i {year}.",
+            f"Indsatsen «{redact(intervention[:40])}» har hverken budgetforudsætning eller data "
+            f"i {year}.",
             hint="Vælg en indsatstype fra tabellen over afvigelser.",
         )
     figures = figures or {}

@@ -179,8 +179,8 @@ def test_every_level_has_its_tables_and_charts(town: FastAPI, settings: Settings
         top = monthly_report(settings, town.state.sessions, session, analyst, Level.DIRECTORATE)
         area = monthly_report(settings, town.state.sessions, session, analyst, Level.AREA, 2025, 2)
     # no solution has citizens enrolled, so no result goals; the forecast of the whole areas last
-    assert [t.name for t in top.tables] == ["udgift", "udvikling", "tilgang", "budget",
-                                            "pr_borger", "prognose"]  # fmt: skip
+    assert [t.name for t in top.tables] == ["udgift", "udvikling", "tilgang", "indskrivning",
+                                            "budget", "pr_borger", "prognose"]  # fmt: skip
     assert [t.chart.kind for t in top.tables if t.chart] == ["ordered", "bar", "bar", "bar"]
     assert top.title == "Nøgletal: Direktion og politikere, marts 2025"
     assert [t.name for t in area.tables] == ["budget", "afvigelser", "udgift", "pr_borger",
@@ -216,3 +216,8 @@ def test_the_directorate_sees_each_solutions_result_goals(
     table = report.tables[2]
     assert table.title == f"Resultatmål 2025: {name}"
     assert len(table.records()) == 3  # Furesø's three goals
+    flow = {r["month"]: r for r in report.tables[names.index("indskrivning")].records()}
+    # twelve enrolled in January, none discharged; February and March published as 0
+    assert (flow["2025-01"]["started_citizens"], flow["2025-01"]["started"]) == (12, 12)
+    assert [flow[m]["started_citizens"] for m in ("2025-02", "2025-03")] == [0, 0]
+    assert flow[TOTAL]["started_citizens"] == 12 and flow[TOTAL]["ended_citizens"] == 0

@@ -28,6 +28,8 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 from ibis import _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tvaers.budget.actuals import NO_AREA, area_month_actuals
 from tvaers.budget.state import Basis
@@ -37,6 +39,7 @@ from tvaers.core.sketch import Sketch
 from tvaers.core.suppression import TOTAL, SuppressedTable, suppress_counts
 from tvaers.draw.session import Analysis
 from tvaers.engine.sketches import sketches
+from tvaers.store.models import Enrolment
 from tvaers.store.publications import Ledger
 
 ZERO = Decimal("0.00")
@@ -310,6 +313,10 @@ def intake_outflow(analysis: Analysis, month: Month, ledger: Ledger) -> list[Flo
                           kind.format("start"))  # fmt: skip
     ended = _flow_table(analysis, _events(activities, "end_date", period), months, ledger,
                         kind.format("slut"))  # fmt: skip
+    return _flows(months, started, ended)
+
+
+def _flows(months: list[str], started: SuppressedTable, ended: SuppressedTable) -> list[Flow]:
     found = []
     for key in [*months, TOTAL]:
         s, e = started.cell(key), ended.cell(key)
@@ -318,6 +325,46 @@ def intake_outflow(analysis: Analysis, month: Month, ledger: Ledger) -> list[Flo
             e.count, int(e.measures["activities"]) if e.measures else None, s.note, e.note,
         ))  # fmt: skip
     return found
+
+
+def _store_flow(
+    events: list[tuple[str, str]], months: list[str], ledger: Ledger, kind: str
+) -> SuppressedTable:
+    """Like :func:`_flow_table` for (subject, ``YYYY-MM``) events read from the store."""
+    subjects: dict[str, set[str]] = {m: set() for m in months}
+    periods = {m: Decimal(0) for m in months}
+    for subject, month in events:  # the year's enrolments and discharges: the store's few
+        subjects[month].add(subject)
+        periods[month] += 1
+    everyone = {subject for subject, _month in events}
+    sets: dict[tuple[str, ...], Sketch] = {(m,): Sketch.of_keys(f) for m, f in subjects.items()}
+    sets[(TOTAL,)] = Sketch.of_keys(everyone)
+    counts = {m: len(found) for m, found in subjects.items()}
+    return _suppressed(counts, {"activities": periods}, len(everyone), sets, ledger, kind)
+
+
+def enrolment_flow(session: Session, month: Month, ledger: Ledger) -> list[Flow]:
+    """Per month of the year to ``month`` the citizens or families enrolled in a cross-cutting
+    solution and those discharged (``started``/``ended``: the enrolment periods), suppressed
+    as :func:`intake_outflow`."""
+    period = year_to(month)
+    within = Enrolment.enrolled_on.between(period.first_day, period.last_day) | (
+        Enrolment.discharged_on.between(period.first_day, period.last_day))  # fmt: skip
+    rows = session.execute(
+        select(Enrolment.unit, Enrolment.subject, Enrolment.enrolled_on,
+               Enrolment.discharged_on).where(within)
+    ).all()  # fmt: skip
+    months = [str(Month(month.year, m)) for m in range(1, month.month + 1)]
+
+    def events(on: list[tuple[str, date | None]]) -> list[tuple[str, str]]:
+        return [(who, str(Month.of(day))) for who, day in on
+                if day is not None and period.first_day <= day <= period.last_day]  # fmt: skip
+
+    enrolled = events([(f"{r.unit}:{r.subject}", r.enrolled_on) for r in rows])
+    discharged = events([(f"{r.unit}:{r.subject}", r.discharged_on) for r in rows])
+    kind = f"{KIND}:{{}}:{month.year}"
+    return _flows(months, _store_flow(enrolled, months, ledger, kind.format("indskrevet")),
+                  _store_flow(discharged, months, ledger, kind.format("udskrevet")))  # fmt: skip
 
 
 def open_per_month(activities: ir.Table, month: Month) -> ir.Table:

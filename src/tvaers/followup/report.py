@@ -14,6 +14,7 @@ Danish texts of the tables live here, beside the figures they head, as the draw'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -160,13 +161,38 @@ def cost_table(rows: Sequence[CitizenCost], month: Month) -> DataTable:
                      f"noegletal-pr-borger-{_name(month)}", notes, name="pr_borger")  # fmt: skip
 
 
-def flow_table(rows: Sequence[Flow], month: Month) -> DataTable:
-    """Per month the citizens who started and ended an activity, with the grouped bars."""
+@dataclass(frozen=True)
+class FlowTexts:
+    """What a flow table counts: its title, name, headings and the bars' series."""
+
+    title: str
+    name: str
+    started_citizens: str
+    started: str
+    ended_citizens: str
+    ended: str
+    series: tuple[str, str]
+    chart: str
+
+
+CASES = FlowTexts("Tilgang og afgang af sager", "tilgang", "Borgere, ny indsats",
+                  "Påbegyndte indsatser", "Borgere, afsluttet indsats", "Afsluttede indsatser",
+                  ("Ny indsats", "Afsluttet indsats"),
+                  "Borgere med ny og afsluttet indsats")  # fmt: skip
+ENROLMENTS = FlowTexts("Ind- og udskrivning i de tværgående løsninger", "indskrivning",
+                       "Borgere/familier indskrevet", "Indskrivninger",
+                       "Borgere/familier udskrevet", "Udskrivninger", ("Indskrevet", "Udskrevet"),
+                       "Indskrevne og udskrevne i løsningerne")  # fmt: skip
+
+
+def flow_table(rows: Sequence[Flow], month: Month, texts: FlowTexts = CASES) -> DataTable:
+    """Per month who started and who ended (an activity, an enrolment), with the grouped bars."""
     columns = [
-        Column("month", "Måned", "month"), Column("started_citizens", "Borgere, ny indsats", "int"),
-        Column("started", "Påbegyndte indsatser", "int"),
-        Column("ended_citizens", "Borgere, afsluttet indsats", "int"),
-        Column("ended", "Afsluttede indsatser", "int"), NOTE,
+        Column("month", "Måned", "month"), Column("started_citizens", texts.started_citizens,
+                                                  "int"),
+        Column("started", texts.started, "int"),
+        Column("ended_citizens", texts.ended_citizens, "int"),
+        Column("ended", texts.ended, "int"), NOTE,
     ]  # fmt: skip
     shown = [{"month": r.month, "started_citizens": r.started_citizens, "started": r.started,
               "ended_citizens": r.ended_citizens, "ended": r.ended,
@@ -174,16 +200,15 @@ def flow_table(rows: Sequence[Flow], month: Month) -> DataTable:
     bars = [
         {"month_name": DANISH_MONTHS[int(r.month[5:]) - 1], "flow": label, "citizens": value}
         for r in rows if r.month != TOTAL
-        for label, value in (("Ny indsats", r.started_citizens),
-                             ("Afsluttet indsats", r.ended_citizens))
+        for label, value in zip(texts.series, (r.started_citizens, r.ended_citizens), strict=True)
         if value is not None
     ]  # fmt: skip
-    table = DataTable(f"Tilgang og afgang af sager {month.year}", columns, shown,
-                      f"noegletal-tilgang-{_name(month)}", [TABLE_NOTE],
-                      name="tilgang")  # fmt: skip
-    if bars:
-        table.chart = Chart("bar", f"Borgere med ny og afsluttet indsats {month.year}", bars,
-                            "month_name", "citizens", "Måned i året", "Borgere", series="flow",
+    table = DataTable(f"{texts.title} {month.year}", columns, shown,
+                      f"noegletal-{texts.name}-{_name(month)}", [TABLE_NOTE],
+                      name=texts.name)  # fmt: skip
+    if bars and any(b["citizens"] for b in bars):
+        table.chart = Chart("bar", f"{texts.chart} {month.year}", bars, "month_name",
+                            "citizens", "Måned i året", "Antal", series="flow",
                             series_title="Bevægelse")  # fmt: skip
     return table
 

@@ -84,7 +84,9 @@ def _aggregates(
         return [budget, totals, cost]
     trend = sections.trend_table(kf.trend(analysis, month), month)
     flow = sections.flow_table(kf.intake_outflow(analysis, month, ledger), month)
-    return [totals, trend, flow, budget, cost]
+    enrolments = kf.enrolment_flow(session, month, ledger)
+    enrolled = sections.flow_table(enrolments, month, sections.ENROLMENTS)
+    return [totals, trend, flow, enrolled, budget, cost]
 
 
 def monthly_report(

@@ -1,17 +1,17 @@
 """The monthly report's sections that call the other follow-up services (issue 14): the year-end
 forecast (:mod:`tvaers.followup.forecast_figures`), the result goals of each solution with goals
 (:mod:`tvaers.followup.results`), the monthly deviations per intervention type
-(:mod:`tvaers.followup.deviations`) and the follow-up deadlines — overdue and due per team for
+(:mod:`tvaers.followup.deviations`, its table as :mod:`tvaers.followup.deviation_tables`
+declares it) and the follow-up deadlines — overdue and due per team for
 the area level, the caseworker's own for the caseworker (:mod:`tvaers.followup.deadline_service`).
 Each section is published as those services publish it (suppressed, remembered, audited); this
-module only asks for the report's month and declares the tables the other services do not.
+module only asks for the report's month; the tables are the other services' own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,13 +20,17 @@ from tvaers.budget.state import Basis
 from tvaers.core.config import Settings
 from tvaers.core.errors import AccessRefused, NoData
 from tvaers.core.periods import Month
-from tvaers.core.publication import Chart, Column, DataTable
-from tvaers.core.suppression import TABLE_NOTE, TOTAL
+from tvaers.core.publication import DataTable
 from tvaers.draw.session import Analysis
 from tvaers.followup import deadline_service as deadlines
-from tvaers.followup import deadline_tables, forecast_figures, forecast_tables, results_tables
+from tvaers.followup import (
+    deadline_tables,
+    deviation_tables,
+    forecast_figures,
+    forecast_tables,
+    results_tables,
+)
 from tvaers.followup import deviations as deviation_service
-from tvaers.followup.deviations import Deviations
 from tvaers.followup.forecast_service import Scope
 
 
@@ -70,48 +74,6 @@ def goal_sections(
     return tables
 
 
-DEVIATION_COLUMNS = [
-    Column("intervention", "Indsats"), Column("name", "Indsatsens navn"),
-    Column("citizens", "Borgere", "int"), Column("planned", "Planlagt til dato", "money"),
-    Column("actual", "Forbrug til dato", "money"), Column("variance", "Afvigelse", "money"),
-    Column("volume", "Heraf mængde", "money"), Column("price", "Heraf pris", "money"),
-    Column("projected", "Forventet årsforbrug", "money"),
-    Column("projected_variance", "Forventet afvigelse for året", "money"),
-    Column("note", "Bemærkning"),
-]  # fmt: skip
-
-
-def deviation_table(found: Deviations) -> DataTable:
-    """Per intervention type: planned against actual to the month, the deviation split into
-    volume and price, and projected to the year; the bars of each type's volume and price."""
-    keys = [c.key for c in DEVIATION_COLUMNS]
-    rows: list[dict[str, Any]] = []
-    for r in (*found.rows, found.total):
-        row = {k: getattr(r, k) for k in keys}
-        if r is found.total:
-            row.update(intervention=TOTAL, name="")
-        rows.append(row)
-    bars = [
-        {"intervention": f"{r.intervention} {r.name}".strip(), "effect": label,
-         "amount": float(value)}
-        for r in found.rows
-        if r.volume is not None and r.price is not None and r.planned_units is not None
-        and (r.volume or r.price)
-        for label, value in (("Mængde", r.volume), ("Pris", r.price))
-    ]  # fmt: skip
-    month = Month(found.year, found.month)
-    notes = ["Budgetforudsætningerne (helårspersoner × gennemsnitspris) mod forbruget fra "
-             f"januar til og med {month.danish()}; en positiv afvigelse er et merforbrug. "
-             "Mængde + pris er præcis afvigelsen.", TABLE_NOTE]  # fmt: skip
-    table = DataTable(f"Afvigelser pr. indsatstype {month.danish()}", DEVIATION_COLUMNS, rows,
-                      f"noegletal-afvigelser-{month}", notes, name="afvigelser")  # fmt: skip
-    if bars:
-        table.chart = Chart("bar", f"Afvigelse delt i mængde og pris {month.danish()}", bars,
-                            "intervention", "amount", "Indsatstype", "Beløb (kr.)",
-                            series="effect", series_title="Effekt")  # fmt: skip
-    return table
-
-
 def deviation_section(
     analysis: Analysis, sessions: Callable[[], Session], month: Month, user: str | None
 ) -> DataTable | None:
@@ -123,7 +85,7 @@ def deviation_section(
         )  # fmt: skip
     except NoData:
         return None
-    return deviation_table(found) if found.rows else None
+    return deviation_tables.deviation_table(found) if found.rows else None
 
 
 def team_deadlines(

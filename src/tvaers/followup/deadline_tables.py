@@ -81,7 +81,7 @@ def counts_table(found: DueCounts) -> DataTable:
     name = f"followups_by_{found.by}"
     table = DataTable(title, columns, rows, f"opfoelgning-{found.by}", notes, name=name)
     bars = [{"group": r.group, "overdue": r.overdue} for r in found.rows if r.overdue]
-    if bars:  # the published groups' overdue follow-ups (hidden ones left out)
+    if bars and found.by == "team":  # the published teams' (a bar per caseworker: thousands)
         table.chart = Chart("bar", f"Overskredne opfølgninger pr. {group.lower()}", bars,
                             "group", "overdue", group, HEADINGS["overdue"])  # fmt: skip
     return table

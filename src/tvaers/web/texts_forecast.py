@@ -40,6 +40,7 @@ FORECAST: dict[str, Any] = {
     "used": "bruges",
     "methods_link": "Tilbagetest metoderne og vælg metode pr. indsatstype",
     "how": "Sådan regnes metoderne",
+    "months_show": "Vis tallene måned for måned",
     "empty": "Der er ingen udgifter i året til opgørelsesdatoen.",
 }
 
@@ -58,6 +59,7 @@ METHODS_PAGE: dict[str, Any] = {
     "indsatstyper i alt. Tallene står i tabellen herunder.",
     "smallest": "mindste fejl",
     "choose": "Vælg metode pr. indsatstype",
+    "choose_column": "Ny metode og begrundelse",
     "choose_hint": "Valget gælder fra nu for prognosen af indsatstypen; de tidligere valg "
     "gemmes med hvem, hvornår og hvorfor.",
     "choices": "Valgte metoder",

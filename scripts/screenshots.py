@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import screenshots_budget
+import screenshots_followup
 import screenshots_grants
 from screenshots_common import (
     ECONOMY_SOLUTION,
@@ -90,7 +91,8 @@ PICTURES: list[tuple[str, str]] = [
     ("23-indskrevne-sorteret.png", "De indskrevne sorteret efter træk siden indskrivning."),
     ("24-familie.png", "En families ressourcetræk: hvem betaler, medlemmerne og indsatserne."),
     *screenshots_grants.PICTURES,  # 25-32: focus point 4
-    *screenshots_budget.PICTURES,  # 33-: focus point 5
+    *screenshots_budget.PICTURES,  # 33-42: focus point 5
+    *screenshots_followup.PICTURES,  # 43-: focus point 6
 ]
 
 
@@ -210,7 +212,9 @@ def run(out: Path, citizens: int, seed: int, first: int = 1) -> None:
                 _economy_and_family(page, shoot, _pick_family(folder))
             if first <= 32:
                 screenshots_grants.focus_point_4(page, shoot, app)
-            screenshots_budget.focus_point_5(page, shoot)
+            if first <= 42:
+                screenshots_budget.focus_point_5(page, shoot)
+            screenshots_followup.focus_point_6(page, shoot)
             browser.close()
         app.state.engine.dispose()
     _readme(out, citizens, seed)

@@ -22,8 +22,9 @@ solution's enrolled, and its capacity-limited interventions (scripts/screenshots
 then focus point 5, budgets and redistribution, on what the demo's budget step records
 (scripts/screenshots_budget.py): the children's area chief's budget overview, their area and the
 frames, a requirement split by every rule, Albertslund's settlement and one from the data, the
-pilot evaluation, the example investment case and the budget assumptions. Every picture is
-1280 px wide.
+pilot evaluation, the example investment case and the budget assumptions; then focus point 6
+(scripts/screenshots_followup.py): Furesø's figure 6.2 for its enrolled group and the back-test
+of the forecast methods. Every picture is 1280 px wide.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--citizens 63000]
         [--from 33]   # only the parts from picture 33 on (for trying out a part)

@@ -40,7 +40,7 @@ def test_the_monthly_report_as_a_workbook_with_its_charts(
     assert "Nøgletal: Direktion og politikere, marts 2025" in done.output
     book = read_workbook("cli", out.read_bytes())
     assert book.problems == []
-    assert book.sheets == 6
+    assert book.sheets == 7  # udgift, udvikling, tilgang, indskrivning, budget, pr_borger, prognose
     assert "Udgift pr. måned 2025 og 2024" in workbook_chart_titles(out.read_bytes())
     as_json = tvaers(settings, "report", "monthly", "--level", "area", "--year", "2025",
                      "--month", "2", "--format", "json", "--user", "area-chief")  # fmt: skip

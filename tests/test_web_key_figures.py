@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from tests.conftest import client_for, seeded_app
 from tests.workbooks import read_workbook
 from tvaers.core.config import Settings
-from tvaers.web.charts import vega_lite  # noqa: F401 - the page's charts are Vega-Lite specs
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def results_command(
     elif chosen == "text":
         _print(found, title)
     else:
-        _emit(results_tables.tables(found, title), chosen, out)
+        _emit(list(results_tables.tables(found, title).values()), chosen, out)
 
 
 def _print(found: Results, title: str) -> None:

@@ -153,12 +153,17 @@ def movements_table(found: Results) -> DataTable:
     )  # fmt: skip
 
 
-def tables(found: Results, solution: str) -> list[DataTable]:
-    """Every table of the results, in the page's order (one workbook, a sheet each)."""
+def tables(found: Results, solution: str) -> dict[str, DataTable]:
+    """Every table of the results, in the page's order (one workbook, a sheet each); the goals
+    and their months only when the year has goals (no sheet of months without a month)."""
     if not found.shown:
-        return []
-    return [goals_table(found, solution), months_table(found), flows_table(found, STEPS),
-            flows_table(found, STAIRCASE), movements_table(found)]  # fmt: skip
+        return {}
+    made = {"goals": goals_table(found, solution), "months": months_table(found)}
+    return {
+        **(made if found.goals else {}),
+        "steps": flows_table(found, STEPS), "staircase": flows_table(found, STAIRCASE),
+        "movements": movements_table(found),
+    }  # fmt: skip
 
 
 def citizens_table(rows: Sequence[dict[str, Any]], goals: Sequence[Any], year: int,

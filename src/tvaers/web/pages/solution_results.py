@@ -38,7 +38,6 @@ from tvaers.web.texts import T
 
 router = APIRouter(prefix="/loesninger")
 R = T.results
-TABLE_KEYS = ("goals", "months", "steps", "staircase", "movements")
 
 
 @dataclass
@@ -95,8 +94,7 @@ def _page(request: Request, who: Actor, session: Session, solution: Solution,
             page.reason = R["no_data"]
         else:
             page.figures = found
-            made = results_tables.tables(found, solution.name)
-            page.tables = dict(zip(TABLE_KEYS, made, strict=False))
+            page.tables = results_tables.tables(found, solution.name)
     if year:
         page.tables["versions"] = _versions(session, solution, year)
     return page

@@ -48,7 +48,7 @@ from tvaers.draw.solution_economy import EnrolmentPeriod, plain
 from tvaers.engine.sketches import sketches
 from tvaers.followup import results_flows
 from tvaers.followup import results_queries as rq
-from tvaers.followup.results_model import Direction, Target, direction, share_e4
+from tvaers.followup.results_model import STEP_LABELS, Direction, Target, direction, share_e4
 from tvaers.store.publications import Ledger, publishing
 
 COMPLEMENT_NOTE = f"Skjult: færre end {SMALL_CELL} borgere nåede ikke målet"
@@ -219,7 +219,7 @@ def suppressed(
     movements: list[Movement] = []
     for kind, start, end in ((STEPS, "step_start", "step_end"),
                              (STAIRCASE, "level_start", "level_end")):  # fmt: skip
-        levels = [0, 1, 2, 3] if kind == STEPS else []
+        levels = list(STEP_LABELS) if kind == STEPS else []
         table, ways = results_flows.flows(analysis.backend, found.moves, kind, start, end, levels,
                                           f"citizen:{kind}:{year}", ledger)  # fmt: skip
         flows += [Flow(kind, k[0], k[1], c.count, c.note) for k, c in table.cells.items()]

@@ -43,7 +43,6 @@ STEP_LABELS = {
     2: "Trin 2: Praktik",
     3: "Trin 3: Job eller uddannelse",
 }
-STEPS = (1, 2, 3)
 STEP_STATUSES: dict[int, tuple[str, ...]] = {2: ("internship",), 3: ("job", "education")}
 MAX_GOALS_STATUSES = 20
 MAX_NAME = 200

@@ -87,7 +87,12 @@ def _last_day(year: int, month: int) -> str:
     return date.fromordinal(nxt.toordinal() - 1).isoformat()
 
 
-def _postings() -> list[str]:
+def clones(cpr: str, copies: int) -> list[str]:
+    """``cpr`` and ``copies - 1`` more citizens like it (born the same day)."""
+    return [f"{cpr[:6]}{int(cpr[6:]) + 10 * j:04d}" for j in range(copies)]
+
+
+def _postings(copies: int) -> list[str]:
     rows: list[tuple[int, int, str, str, str, str]] = []  # year, month, amount, function, cpr, itv
     rows += [(2024, m, "8000.00", "5.68.90", C1, "JOB") for m in range(1, 13)]
     rows += [(2025, 1, "10000.01", "5.68.90", C1, "JOB")]
@@ -97,14 +102,25 @@ def _postings() -> list[str]:
     rows += [(2025, m, "25000.00", "5.28.21", C3, "FAM") for m in range(1, 5)]
     rows += [(2025, 10, "1234.57", "5.28.21", C2, "FAM"), (2024, 12, "7000.00", "5.28.21", "", "")]
     rows += [(2025, m, "3000.00", "5.28.21", "", "") for m in (2, 6, 10)]
+    booked: list[tuple[str, str, str, str, str]] = []  # date, amount, function, cpr, itv
+    for y, m, a, f, c, itv in rows:
+        if c:  # each copy of the citizen books the same
+            booked += [(_last_day(y, m), a, f, who, itv) for who in clones(c, copies)]
+        else:  # a shared cost: the copies' share in one posting
+            booked.append((_last_day(y, m), str(Decimal(a) * copies), f, "", itv))
     return ["posting_id,posting_date,amount,function_code,cpr,intervention,dranst"] + [
-        f"P{i:03d},{_last_day(y, m)},{a},{f},{c},{itv},1"
-        for i, (y, m, a, f, c, itv) in enumerate(rows, 1)
+        f"P{i:04d},{day},{a},{f},{c},{itv},1" for i, (day, a, f, c, itv) in enumerate(booked, 1)
     ]
 
 
-def write_town(folder: Path) -> Path:
+def write_town(folder: Path, copies: int = 1) -> Path:
+    """The town of the module's docstring; ``copies``: every citizen ``copies`` times and the
+    shared costs ``copies`` times as large (so every amount is ``copies`` times the docstring's,
+    and each type has enough citizens to be shown where figures are suppressed)."""
     folder.mkdir(parents=True, exist_ok=True)
+    people = [who for c in (C1, C2, C3) for who in clones(c, copies)]
+    committed = [f"{who},JOB,2025-07-01,,3333.33" for who in clones(C2, copies)]
+    committed += [f"{who},FAM,2025-01-01,2025-04-30,25000.00" for who in clones(C3, copies)]
     files = {
         "sector_areas.csv": "sector_area,name\nemployment,Beskæftigelse\nchildren,Børn og unge\n",
         "accounts.csv": "function_code,sector_area,name\n5.68.90,employment,Beskæftigelse\n"
@@ -114,14 +130,20 @@ def write_town(folder: Path) -> Path:
         "unit_prices.csv": "intervention,valid_from,price\nJOB,2020-01-01,10000.00\n"
         "FAM,2020-01-01,25000.00\n",
         "citizens.csv": "cpr,birth_date\n"
-        + "".join(f"{c},1980-{c[2:4]}-{c[:2]}\n" for c in (C1, C2, C3)),
+        + "".join(f"{c},1980-{c[2:4]}-{c[:2]}\n" for c in people),
         "commitments.csv": "cpr,intervention,start_date,end_date,monthly_amount\n"
-        f"{C2},JOB,2025-07-01,,3333.33\n{C3},FAM,2025-01-01,2025-04-30,25000.00\n",
-        "postings.csv": "\n".join(_postings()) + "\n",
+        + "".join(f"{line}\n" for line in committed),
+        "postings.csv": "\n".join(_postings(copies)) + "\n",
     }
     for name, content in files.items():
         (folder / name).write_text(content, "utf-8")
     return folder
+
+
+def scaled(history: History, copies: int) -> History:
+    """The history of a town of ``copies`` copies."""
+    return History(*([x * copies for x in part] for part in
+                     (history.current, history.last, history.committed)))  # fmt: skip
 
 
 @pytest.fixture

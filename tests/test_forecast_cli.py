@@ -32,6 +32,7 @@ from .workbooks import read_workbook
 runner = CliRunner()
 D = Decimal
 SOLUTION = "Fælles om målet"
+COPIES = 5  # the hand-worked town five times over: every type behind enough citizens to be shown
 
 
 def _env(town: Settings) -> dict[str, str]:
@@ -68,7 +69,7 @@ def enrol(settings: Settings, cprs: list[str]) -> None:
 @pytest.fixture
 def town(settings: Settings, tmp_path: Path) -> Settings:
     upgrade(make_engine(settings.store_url))
-    import_folder(write_town(tmp_path / "data"), settings, user="test")
+    import_folder(write_town(tmp_path / "data", COPIES), settings, user="test")
     add_cli_users(settings)
     return settings
 
@@ -84,16 +85,18 @@ def test_the_issues_json_to_the_ore(town: Settings) -> None:
     found = exact(result.stdout)
     assert (found["as_of"], found["year"], found["months_elapsed"]) == ("2025-08-31", 2025, 8)
     rows = _rows(found)
+    # five times the docstring's amounts; the rest rounded once: 43.333.335 øre × 4 / 8 =
+    # 21.666.667,5 → half to even 21.666.668 (not 5 × 4.333.334)
     assert rows[("employment", "JOB")] == {
-        "sector_area": "employment", "intervention": "JOB", "realised": D("86666.67"),
-        "forecast_rest": D("43333.34"), "year_end": D("130000.01"), "last_year": D("96000.00"),
+        "sector_area": "employment", "intervention": "JOB", "realised": D("433333.35"),
+        "forecast_rest": D("216666.68"), "year_end": D("650000.03"), "last_year": D("480000.00"),
         "method": "run_rate",
     }  # fmt: skip
-    assert rows[("children", "")]["year_end"] == D("9000.00")
-    assert found["total"]["year_end"] == D("289000.01")
+    assert rows[("children", "")]["year_end"] == D("45000.00")
+    assert found["total"]["year_end"] == D("1445000.03")
     seasonal = exact(tvaers(town, "forecast", "--as-of", "31-08-2025", "--method", "seasonal",
                             "--format", "json", "--user", "finance-consultant").stdout)  # fmt: skip
-    assert _rows(seasonal)[("employment", "JOB")]["year_end"] == D("130000.00")
+    assert _rows(seasonal)[("employment", "JOB")]["year_end"] == D("650000.02")
 
 
 def test_a_date_that_is_no_month_end_is_refused(town: Settings) -> None:
@@ -101,6 +104,9 @@ def test_a_date_that_is_no_month_end_is_refused(town: Settings) -> None:
     assert result.exit_code == 1
     said = " ".join(result.output.split())
     assert "ikke en månedsafslutning" in said and "2025-08-31" in said
+    later = tvaers(town, "forecast", "--as-of", "2026-01-31", "--user", "finance-consultant")
+    assert later.exit_code == 1
+    assert "Data dækker ikke 31.01.2026" in " ".join(later.output.split())
     bad = tvaers(town, "forecast", "--method", "gæt", "--user", "finance-consultant")
     assert bad.exit_code == 1 and "prognosemetode" in bad.output
 
@@ -116,7 +122,7 @@ def test_choosing_a_method_as_a_finance_consultant_only(town: Settings) -> None:
     found = exact(tvaers(town, "forecast", "--as-of", "2025-03-31", "--format", "json",
                          "--user", "analyst").stdout)  # fmt: skip
     fam = _rows(found)[("children", "FAM")]
-    assert (fam["method"], fam["year_end"]) == ("commitments", D("100000.00"))
+    assert (fam["method"], fam["year_end"]) == ("commitments", D("500000.00"))
     assert _rows(found)[("employment", "JOB")]["method"] == "run_rate"
     listed = exact(tvaers(town, "forecast", "methods", "--format", "json", "--user",
                           "analyst").stdout)["choices"]  # fmt: skip
@@ -151,11 +157,29 @@ def test_backtest_errors_and_excel(town: Settings, tmp_path: Path) -> None:
 
 
 def test_a_small_solution_group_is_hidden(town: Settings) -> None:
-    enrol(town, [C1, C2, C3])
+    enrol(town, [C1, C2, C3])  # three of the fifteen
     found = exact(tvaers(town, "forecast", "--as-of", "2025-08-31", "--solution", SOLUTION,
                          "--format", "json", "--user", "analyst").stdout)  # fmt: skip
     assert found["rows"] == [] and "færre end 5" in found["note"]
     assert found["total"]["year_end"] is None
+
+
+def test_a_type_of_few_citizens_is_hidden_in_the_books_too(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The town once: employment's JOB has C1's spend and C2's commitment behind it (two
+    citizens; as of March C2 has only the commitment, which counts), children's FAM C3 and C2;
+    the shared cost N none — the books' own, shown."""
+    upgrade(make_engine(settings.store_url))
+    import_folder(write_town(tmp_path / "data"), settings, user="test")
+    add_cli_users(settings)
+    found = exact(tvaers(settings, "forecast", "--as-of", "2025-03-31", "--format", "json",
+                         "--user", "finance-consultant").stdout)  # fmt: skip
+    rows = _rows(found)
+    for key in (("employment", "JOB"), ("children", "FAM")):
+        assert rows[key]["year_end"] is None and "færre end 5" in rows[key]["note"], key
+    assert rows[("children", "")]["year_end"] == D("12000.00")
+    assert found["total"]["year_end"] is None  # three citizens in all
 
 
 WIDE = [f"{d:02d}0180{1000 + d:04d}" for d in range(10, 20)]  # ten more citizens

@@ -1,7 +1,8 @@
 """The year-end forecast's pages (issue 14; Furesø's figure 6.2) against the real app on SQLite
 and PostgreSQL, on the hand-worked town of ``test_followup_forecast``: the forecast as of 31
 August 2025 shows every method's year end side by side with the one used marked (employment's
-JOB: run-rate 130.000,01 kr., seasonal 130.000,00 kr.), figure 6.2 and the workbook with both
+JOB, the town five times over so that every type is shown: run-rate 650.000,03 kr., seasonal
+650.000,02 kr.), figure 6.2 and the workbook with both
 tables' charts native; a date that is no month end is refused in Danish with what was typed
 kept; a finance consultant chooses the seasonal method for JOB (a version, audited, in the
 history) and the forecast uses it; an analyst cannot; and a solution with the town's three
@@ -26,6 +27,8 @@ from .conftest import TEST_KEY, client_for, seeded_app
 from .test_followup_forecast import C1, C2, C3, write_town
 from .workbooks import read_workbook
 
+COPIES = 5  # every type behind at least five citizens: shown
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 URL = "/prognose"
 AUGUST = f"{URL}?dato=2025-08-31"
@@ -48,7 +51,7 @@ def _row(page: str, caption: str, starts: str) -> str:
 
 @pytest.fixture
 def town(settings, tmp_path: Path):  # type: ignore[no-untyped-def]
-    app = seeded_app(settings, str(write_town(tmp_path / "data")))
+    app = seeded_app(settings, str(write_town(tmp_path / "data", COPIES)))
     yield app
     app.state.engine.dispose()
 
@@ -59,23 +62,24 @@ def test_the_forecast_shows_every_method_and_marks_the_one_used(town: FastAPI) -
     assert page.status_code == 200, page.text[:500]
     row = _row(page.text, "Årsprognose pr. 31.08.2025", "Beskæftigelse Jobindsats")
     text = _text(row)
-    # realised 86.666,67; run-rate 130.000,01 (used: nothing chosen), seasonal 130.000,00,
-    # last year's course 118.666,67, commitments 99.999,99; last year 96.000,00
-    for figure in ("86.666,67", "43.333,34", "130.000,01", "96.000,00", "34.000,01",
-                   "130.000,00", "118.666,67", "99.999,99"):  # fmt: skip
+    # five times the docstring's town: realised 433.333,35; run-rate 650.000,03 (used: nothing
+    # chosen; 43.333.335 øre × 4/8 rounded once), seasonal 650.000,02, last year's course
+    # 593.333,35, commitments 499.999,95; last year 480.000,00, so 170.000,03 more
+    for figure in ("433.333,35", "216.666,68", "650.000,03", "480.000,00", "170.000,03",
+                   "650.000,02", "593.333,35", "499.999,95"):  # fmt: skip
         assert figure in text, (figure, text)
     assert "Fremskrivning af forbruget" in text
-    assert "<strong>130.000,01 kr.</strong>" in row and "(bruges)" in row
+    assert "<strong>650.000,03 kr.</strong>" in row and "(bruges)" in row
     total = _text(_row(page.text, "Årsprognose pr. 31.08.2025", "I alt"))
-    assert "289.000,01" in total  # 130.000,01 + 150.000,00 + 9.000,00 by run-rate
+    assert "1.445.000,03" in total  # 650.000,03 + 750.000,00 + 45.000,00 by run-rate
     assert 'data-chart="chart-prognose-maaneder"' in page.text  # figure 6.2
     assert 'data-chart="chart-prognose-omraader"' in page.text
     assert "Figur 6.2" in page.text
     months = _text(_row(page.text, "Forbrug måned for måned", "august 2025 I år"))
-    assert "192.666,67" in months  # 86.666,67 + 100.000,00 + 6.000,00 realised to August
+    assert "963.333,35" in months  # 433.333,35 + 500.000,00 + 30.000,00 realised to August
     seasonal = client.get(f"{AUGUST}&metode=seasonal")
     row = _row(seasonal.text, "Årsprognose pr. 31.08.2025", "Beskæftigelse Jobindsats")
-    assert "<strong>130.000,00 kr.</strong>" in row and "Sæsonprofil" in _text(row)
+    assert "<strong>650.000,02 kr.</strong>" in row and "Sæsonprofil" in _text(row)
 
 
 def test_a_date_that_is_no_month_end_is_refused_and_kept(town: FastAPI) -> None:
@@ -132,7 +136,7 @@ def test_a_finance_consultant_chooses_the_method_and_the_forecast_uses_it(town: 
     assert "Sæsonprofil" in history
     page = client.get(AUGUST)
     row = _row(page.text, "Årsprognose pr. 31.08.2025", "Beskæftigelse Jobindsats")
-    assert "Sæsonprofil" in _text(row) and "<strong>130.000,00 kr.</strong>" in row
+    assert "Sæsonprofil" in _text(row) and "<strong>650.000,02 kr.</strong>" in row
     with town.state.sessions() as session:
         stored = session.scalars(select(ForecastMethodChoice)).all()
         actions = session.scalars(select(AuditEntry.action).where(
@@ -171,7 +175,7 @@ def test_a_solution_of_three_citizens_is_hidden(town: FastAPI) -> None:
     assert page.status_code == 200, page.text[:500]
     text = _text(page.text)
     assert "Gruppen er skjult" in text and "Skjult: færre end 5 i gruppen" in text
-    assert "130.000,01" not in text and "86.666,67" not in text
+    assert "650.000,03" not in text and "433.333,35" not in text
     assert '<option value="1" selected>' in page.text
     empty = client.get(f"{AUGUST}&loesning=2")  # nobody enrolled
     assert "Løsningen har ingen indskrevne borgere endnu" in _text(empty.text)

@@ -31,7 +31,7 @@ def town_server(
     root: Path = tmp_path_factory.mktemp("forecast_browser")
     settings = live.settings_for(root / "home").model_copy(update={"page_wait": 120.0})
     app = create_app(settings)
-    live.seed(app, settings, write_town(root / "data"))
+    live.seed(app, settings, write_town(root / "data", 5))  # five times: every type shown
     with live.LiveServer(app) as running:
         yield running
     app.state.engine.dispose()
@@ -71,7 +71,7 @@ def test_the_forecast_draws_its_charts_and_passes_axe(new_town_page: Any) -> Non
     for name in ("chart-prognose-maaneder", "chart-prognose-omraader"):
         expect(page.locator(f'[data-chart="{name}"] svg')).to_have_count(1)
     expect(page.get_by_role("table", name="Årsprognose pr. 31.08.2025")).to_contain_text(
-        "130.000,01"
+        "650.000,03"
     )
     page.get_by_role("textbox", name="Opgørelsesdato").fill("30-08-2025")
     page.get_by_role("button", name="Vis").click()

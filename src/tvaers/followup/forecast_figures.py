@@ -3,10 +3,14 @@ chosen read from the store, the commitments (imported and from approved grants,
 :mod:`tvaers.followup.commitments`) added, a solution's figures suppressed, and the result
 cached until the data, the choices or the enrolments change.
 
-Suppression (a solution's citizens only; an area's books are shown as booked): the group is
-hidden when it has fewer than five citizens or is 1-4 citizens from a group shown before; an
-intervention type's figures when fewer than five citizens are behind them or 1-4 from a set
-shown before, with secondary suppression so that the total does not give a hidden type away.
+Suppression, of an area's books and a solution's citizens alike: an intervention type's figures
+are hidden when fewer than five citizens (or families, for a family's grant) are behind what
+they show — this year's spend to the as-of month, last year's, the commitments of the months
+after — or when they are 1-4 from a set shown before under the same intervention (the budget
+assumptions' and the monthly deviations' sets included), with secondary suppression so that the
+total does not give a hidden type away. A type with no citizen behind it (a shared cost booked
+without CPR) is the books' own and shown. A solution's group is hidden when it has fewer than
+five citizens or is 1-4 from a group shown before.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 import ibis.expr.types as ir
 from sqlalchemy.orm import Session
 
+from tvaers.budget.assumption_figures import kind as assumption_kind
 from tvaers.core.sketch import Sketch
 from tvaers.core.suppression import (
     EARLIER_NOTE,
@@ -30,6 +35,7 @@ from tvaers.core.suppression import (
     suppress_counts,
 )
 from tvaers.draw import cache
+from tvaers.draw.attribution import materialise
 from tvaers.draw.session import Analysis, opened
 from tvaers.engine.sketches import sketches
 from tvaers.followup import forecast_methods
@@ -58,9 +64,16 @@ def _committed(
     return found.semi_join(who, found.citizen == who.citizen)
 
 
-def _kind(year: int, scope: fs.Scope, label: str = TOTAL) -> str:
-    base = f"citizen:prognose:{year}"
-    return base if label == TOTAL else f"{base}:{label}"
+def _kind(year: int, label: str = TOTAL) -> str:
+    """The ledger's kind of a forecast's set: per intervention the same as the budget
+    assumptions' and the monthly deviations' (the same intervention's citizens, so a forecast
+    cannot be differenced against them), per area without one its own."""
+    if label == TOTAL:
+        return f"citizen:prognose:{year}"
+    area, intervention = label.split(SEP)
+    return (
+        assumption_kind(year, intervention) if intervention else f"citizen:prognose:{year}:{area}"
+    )
 
 
 def _group(
@@ -73,27 +86,28 @@ def _group(
     count = whole.size
     if count < SMALL_CELL:
         return count, hidden_note("i gruppen")
-    if ledger.close(_kind(as_of.year, scope), whole):
+    if ledger.close(_kind(as_of.year), whole):
         return count, EARLIER_NOTE
-    ledger.publish(_kind(as_of.year, scope), whole)
+    ledger.publish(_kind(as_of.year), whole)
     return count, None
 
 
 def _type_sets(
-    analysis: Analysis, spent: ir.Table, year: int
-) -> tuple[dict[str, int], dict[str, Sketch]]:
-    """Per type label the distinct citizens behind it (two years) and their sketch."""
-    people = fq.citizens_per_type(spent, year).to_pyarrow().to_pylist()
-    counts = {_label(r["sector_area"], r["intervention"]): int(r["citizens"]) for r in people}
-    pairs = spent.filter(spent.citizen.notnull(), spent.month.year().isin([year - 1, year]))
-    pairs = pairs.select("sector_area", "intervention", "citizen").distinct()
+    analysis: Analysis, people: ir.Table
+) -> tuple[dict[str, int], dict[str, Sketch], int]:
+    """Per type label the citizens (or families) behind it and their sketch, and how many
+    there are in all."""
+    pairs = materialise(analysis.backend, "forecast_behind", people)
+    found = pairs.group_by(*fq.KEYS).aggregate(units=pairs.count()).to_pyarrow().to_pylist()
+    counts = {_label(r["sector_area"], r["intervention"]): int(r["units"]) for r in found}
     conditions = {
         label: (pairs.sector_area == label.split(SEP)[0])
         & (pairs.intervention == label.split(SEP)[1])
         for label in counts
     }
-    found = sketches(analysis.backend, pairs, "citizen", conditions) if conditions else {}
-    return counts, found
+    sets = sketches(analysis.backend, pairs, "unit", conditions) if conditions else {}
+    everyone = pairs.select("unit").distinct().count().to_pyarrow().as_py()
+    return counts, sets, int(everyone or 0)
 
 
 MEASURES = ("realised", "forecast_rest", "year_end", "last_year", "committed_rest")
@@ -104,30 +118,36 @@ def _hidden_row(row: fs.ForecastRow, note: str | None) -> fs.ForecastRow:
                    committed_rest=None, year_ends=None, citizens=None, note=note)  # fmt: skip
 
 
-def suppress_forecast(
-    analysis: Analysis, scope: fs.Scope, found: fs.Forecast, spent: ir.Table, ledger: Ledger
-) -> fs.Forecast:
-    """A solution's forecast as it may be shown (see the module's docstring)."""
-    count, note = _group(analysis, scope, found.as_of, ledger)
-    if note is not None:
-        return replace(found, rows=(), total=_hidden_row(found.total, note), months=(),
-                       members=None, note=note)  # fmt: skip
-    counts, sets = _type_sets(analysis, spent, found.year)
-    labels = [_label(r.sector_area, r.intervention) for r in found.rows]
-    year = found.year
-    earlier = [
-        (lb,) for lb in labels if lb in sets and ledger.close(_kind(year, scope, lb), sets[lb])
-    ]
+def _measures(labels: list[str], rows: tuple[fs.ForecastRow, ...]) -> dict[str, dict[Key, Decimal]]:
     measures: dict[str, dict[Key, Decimal]] = {name: {} for name in MEASURES}
     measures.update({f"ye_{m.value}": {} for m in METHODS})
-    for label, row in zip(labels, found.rows, strict=True):
+    for label, row in zip(labels, rows, strict=True):
         for name in MEASURES:
             measures[name][(label,)] = getattr(row, name)
         for code, value in (row.year_ends or {}).items():
             measures[f"ye_{code}"][(label,)] = value
+    return measures
+
+
+def suppress_forecast(
+    analysis: Analysis, scope: fs.Scope, found: fs.Forecast, people: ir.Table, ledger: Ledger
+) -> fs.Forecast:
+    """The forecast as it may be shown (see the module's docstring); ``people``: who is behind
+    each type (:func:`~tvaers.followup.forecast_queries.behind`)."""
+    count: int | None = None
+    if scope.solution:
+        count, note = _group(analysis, scope, found.as_of, ledger)
+        if note is not None:
+            return replace(found, rows=(), total=_hidden_row(found.total, note), months=(),
+                           members=None, note=note)  # fmt: skip
+    counts, sets, everyone = _type_sets(analysis, people)
+    labels = [_label(r.sector_area, r.intervention) for r in found.rows]
+    year = found.year
+    earlier = [(lb,) for lb in labels if lb in sets and ledger.close(_kind(year, lb), sets[lb])]
+    whole = count if count is not None else everyone
     table = suppress_counts(
-        {(lb,): counts.get(lb, 0) for lb in labels}, measures=measures, unit="borgere",
-        earlier=earlier, totals={(TOTAL,): count},
+        {(lb,): counts.get(lb, 0) for lb in labels}, measures=_measures(labels, found.rows),
+        unit="borgere", earlier=earlier, totals={(TOTAL,): whole},
     )  # fmt: skip
     rows = []
     for label, row in zip(labels, found.rows, strict=True):
@@ -137,34 +157,39 @@ def suppress_forecast(
             continue
         rows.append(replace(row, citizens=cell.count))
         if label in sets:
-            ledger.publish(_kind(year, scope, label), sets[label])
+            ledger.publish(_kind(year, label), sets[label])
+    whole_cell = table.cell(TOTAL)
+    if not whole_cell.published:  # a municipality's types of so few: nothing to show in all
+        note = whole_cell.note
+        return replace(found, rows=tuple(rows), total=_hidden_row(found.total, note), months=(),
+                       members=count, note=note)  # fmt: skip
     return replace(found, rows=tuple(rows), total=replace(found.total, citizens=count),
                    members=count)  # fmt: skip
 
 
 def suppress_backtest(
-    analysis: Analysis, scope: fs.Scope, found: fs.Backtest, spent: ir.Table, ledger: Ledger
+    analysis: Analysis, scope: fs.Scope, found: fs.Backtest, people: ir.Table, ledger: Ledger
 ) -> fs.Backtest:
-    """A solution's back-test as it may be shown: types behind fewer than five citizens (or
-    1-4 from a set shown before) without their errors."""
-    as_of = date(found.year, 12, 31)
-    _count, note = _group(analysis, scope, as_of, ledger)
-    if note is not None:
-        hidden = replace(found.total, actual=None, errors=None, best=None, note=note)
-        return replace(found, rows=(), total=hidden)
-    counts, sets = _type_sets(analysis, spent, found.year)
+    """The back-test as it may be shown: types behind fewer than five citizens (or 1-4 from a
+    set shown before) without their errors, and the total's actual then hidden too."""
+    if scope.solution:
+        _count, note = _group(analysis, scope, date(found.year, 12, 31), ledger)
+        if note is not None:
+            hidden = replace(found.total, actual=None, errors=None, best=None, note=note)
+            return replace(found, rows=(), total=hidden)
+    counts, sets, _everyone = _type_sets(analysis, people)
     rows = []
     for row in found.rows:
         label = _label(row.sector_area, row.intervention)
-        close = label in sets and ledger.close(
-            _kind(found.year, scope, label) + ":test", sets[label]
-        )
-        if counts.get(label, 0) < SMALL_CELL or close:
+        kind = _kind(found.year, label) + ":test"
+        close = label in sets and ledger.close(kind, sets[label])
+        if 0 < counts.get(label, 0) < SMALL_CELL or close:
             why = EARLIER_NOTE if close else hidden_note("borgere")
             rows.append(replace(row, actual=None, errors=None, best=None, note=why))
             continue
         rows.append(row)
-        ledger.publish(_kind(found.year, scope, label) + ":test", sets[label])
+        if label in sets:
+            ledger.publish(kind, sets[label])
     total = found.total
     if any(r.errors is None and r.note for r in rows):  # the total's actual would give it away
         total = replace(total, actual=None)
@@ -193,6 +218,16 @@ def as_of_date(settings: Any, text: str | None) -> date:
                 hint="Skriv den som åååå-mm-dd eller dd-mm-åååå, fx 2025-08-31.",
             )
         months_elapsed(day)
+        with opened(settings) as analysis:
+            span = analysis.span
+        first, last = Month.of(span.first).last_day, Month.of(span.last).last_day
+        if not first <= day <= last:
+            raise ForecastError(
+                f"Data dækker ikke {day.strftime('%d.%m.%Y')}: de går fra "
+                f"{span.first.strftime('%d.%m.%Y')} til {span.last.strftime('%d.%m.%Y')}.",
+                hint=f"Vælg en månedsafslutning fra {first.strftime('%d.%m.%Y')} til "
+                f"{last.strftime('%d.%m.%Y')}.",
+            )
         return day
     with opened(settings) as analysis:
         last = analysis.span.last
@@ -203,9 +238,13 @@ def as_of_date(settings: Any, text: str | None) -> date:
 
 
 def names(settings: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """The sector areas' and interventions' Danish names, as loaded."""
+    """The sector areas' and interventions' Danish names, as loaded (and the solutions' own
+    budget, which pays some grants, by its name)."""
+    from tvaers.principles.model import SOLUTION_BUDGET, SOLUTION_BUDGET_NAME
+
     with opened(settings) as analysis:
-        return analysis.area_names, analysis.intervention_names
+        areas = {SOLUTION_BUDGET: SOLUTION_BUDGET_NAME, **analysis.area_names}
+        return areas, analysis.intervention_names
 
 
 def notes(found: fs.Forecast) -> list[str]:
@@ -268,9 +307,9 @@ def published_forecast(
         def compute() -> cache.Document:
             committed = _committed(analysis, session, scope, as_of.year, as_of)
             found, spent = fs.compute(analysis, scope, as_of, committed, chosen, wanted)
-            if scope.solution:
-                found = publishing(sessions, context, user, lambda ledger: suppress_forecast(
-                    analysis, scope, found, spent, ledger))  # fmt: skip
+            people = fq.behind(spent, committed, as_of.year, as_of.month)
+            found = publishing(sessions, context, user, lambda ledger: suppress_forecast(
+                analysis, scope, found, people, ledger))  # fmt: skip
             return cache.document_of(found)
 
         parts = _parts(analysis, session, scope, as_of, wanted)
@@ -294,9 +333,9 @@ def published_backtest(
             as_of = date(year, 12, 31)
             committed = _committed(analysis, session, scope, year, as_of)
             found, spent = fs.backtest_errors(analysis, scope, year, committed, chosen)
-            if scope.solution:
-                found = publishing(sessions, context, user, lambda ledger: suppress_backtest(
-                    analysis, scope, found, spent, ledger))  # fmt: skip
+            people = fq.behind(spent, committed, year, None)
+            found = publishing(sessions, context, user, lambda ledger: suppress_backtest(
+                analysis, scope, found, people, ledger))  # fmt: skip
             return cache.document_of(found)
 
         parts = _parts(analysis, session, scope, year)

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from tvaers import access
 from tvaers.access import Actor
+from tvaers.budget.budgets import checked_note
+from tvaers.budget.model import BudgetError
 from tvaers.budget.versions import add_version, newest_per, next_version
 from tvaers.core.access import BUDGET_EDITORS
-from tvaers.followup.model import Method, method_of
+from tvaers.followup.model import ForecastError, Method, method_of
 from tvaers.store.models_followup import ForecastMethodChoice
 
+NOTE_MAX = 4000  # characters in a choice's reason
 TypeKey = tuple[str, str]  # (sector area, intervention code; "" where none)
 
 
@@ -41,6 +44,10 @@ def choose(
     access.require_role(actor, BUDGET_EDITORS, "vælge prognosemetode")
     picked = method_of(method)
     area, code = sector_area.strip(), intervention.strip()
+    try:
+        reason = checked_note(note, "Begrundelsen", NOTE_MAX)
+    except BudgetError as exc:  # a CPR number or too long: the same words, the forecast's code
+        raise ForecastError(exc.message, hint=exc.hint) from None
     version = next_version(session, ForecastMethodChoice, sector_area=area, intervention=code)
     row = ForecastMethodChoice(
         sector_area=area,
@@ -48,7 +55,7 @@ def choose(
         method=picked.value,
         version=version,
         changed_by=actor.username,
-        note=note.strip(),
+        note=reason,
     )
     add_version(session, row, f"prognosemetoden for {area} {code}".strip())
     detail = {"sector_area": area, "intervention": code, "method": picked.value}

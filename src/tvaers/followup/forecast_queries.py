@@ -152,8 +152,24 @@ def monthly_totals(hist: ir.Table) -> ir.Table:
     return hist.group_by("sector_area", "kind", "month_no").aggregate(ore=hist.ore.sum())
 
 
-def citizens_per_type(amounts: ir.Table, year: int) -> ir.Table:
-    """``sector_area, intervention, citizens``: the distinct citizens behind a type's amounts
-    in the two years (what suppression counts)."""
-    spent = amounts.filter(_.month.year().isin([year - 1, year]), _.citizen.notnull())
-    return spent.group_by(*KEYS).aggregate(citizens=spent.citizen.nunique())
+def behind(amounts: ir.Table, committed: ir.Table | None, year: int, m: int | None) -> ir.Table:
+    """``sector_area, intervention, unit``: the citizens (and the families of family grants,
+    ``family:<code>``) behind what a forecast as of month ``m`` shows — this year's amounts to
+    the end of month ``m``, last year's, and the commitments of the months after ``m`` —
+    once each. ``m`` ``None``: every month of both years and every commitment (the back-test)."""
+    this_year = amounts.month.year() == year
+    shown = this_year if m is None else this_year & (amounts.month.month() <= m)
+    spent = amounts.filter(amounts.citizen.notnull(), shown | (amounts.month.year() == year - 1))
+    parts = [spent.select(*KEYS, unit=spent.citizen)]
+    if committed is not None:
+        later = committed.month.year() == year
+        if m is not None:
+            later = later & (committed.month.month() > m)
+        own = committed.filter(later)
+        unit = ibis.coalesce(own.citizen, ibis.literal("family:") + own.family)
+        parts.append(own.select(
+            sector_area=own.sector_area.cast("string").fill_null(""),
+            intervention=own.intervention.cast("string").fill_null(""),
+            unit=unit,
+        ).filter(_.unit.notnull()))  # fmt: skip
+    return ibis.union(*parts).distinct()

@@ -29,6 +29,7 @@ import ibis.expr.types as ir
 from tvaers.core.money import from_ore
 from tvaers.core.periods import Month
 from tvaers.draw import queries_economy as qe
+from tvaers.draw.attribution import materialise
 from tvaers.draw.session import Analysis
 from tvaers.followup import forecast_queries as fq
 from tvaers.followup.model import (
@@ -222,10 +223,7 @@ def compute(
     m = months_elapsed(as_of)
     year = as_of.year
     spent = amounts(analysis, scope, year, as_of)
-    hist = analysis.materialised(
-        "forecast_history", (scope.periods, year, as_of, id(committed)),
-        lambda: fq.history(spent, committed, year),
-    )  # fmt: skip
+    hist = materialise(analysis.backend, "forecast_history", fq.history(spent, committed, year))
     result = fq.forecasts(hist, fq.as_of_table(year, [m]), known_by_start=False)
     found = result.order_by(*fq.KEYS).to_pyarrow().to_pylist()
     rows = tuple(
@@ -249,10 +247,7 @@ def backtest_errors(
     step-1 amounts: one query for every type and month end 1-11."""
     as_of = Month(year, 12).last_day
     spent = amounts(analysis, scope, year, as_of)
-    hist = analysis.materialised(
-        "forecast_backtest", (scope.periods, year, id(committed)),
-        lambda: fq.history(spent, committed, year),
-    )  # fmt: skip
+    hist = materialise(analysis.backend, "forecast_backtest", fq.history(spent, committed, year))
     result = fq.forecasts(hist, fq.as_of_table(year, BACKTEST_MONTHS), known_by_start=True)
     columns = [*fq.KEYS, "m", "actual", *(f"year_end_{m.value}" for m in METHODS)]
     found = result.select(*columns).order_by(*fq.KEYS, "m").to_pyarrow().to_pylist()

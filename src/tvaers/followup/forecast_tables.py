@@ -85,7 +85,7 @@ def forecast_table(
                                    {FORECAST: ZERO, LAST_YEAR: ZERO})  # fmt: skip
         into[FORECAST] += row.year_end
         into[LAST_YEAR] += row.last_year
-    chart_rows = [{"area": a, "series": s, "amount": v}
+    chart_rows = [{"area": a, "series": s, "amount": float(v)}
                   for a, sums in sorted(per_area.items()) for s, v in sums.items()]  # fmt: skip
     chart = Chart(
         kind="bar", title=f"Forventet årsresultat {found.year} mod sidste år pr. sektorområde",
@@ -131,9 +131,10 @@ def months_table(found: Forecast) -> DataTable:
                 rows.append({"month": month, "series": THIS_YEAR, "amount": this})
             if p.month in forecast:
                 rows.append({"month": month, "series": FORECAST, "amount": forecast[p.month]})
+    drawn = [{**r, "amount": float(r["amount"])} for r in rows]  # the drawing needs no øre
     chart = Chart(
         kind="lines", title=f"Forbrug {year} akkumuleret: realiseret, prognose og sidste år",
-        rows=rows, category="month", value="amount", category_title="Måned",
+        rows=drawn, category="month", value="amount", category_title="Måned",
         value_title="Kr. (akkumuleret)", series="series", series_title="Serie",
     )  # fmt: skip
     return DataTable(
@@ -168,7 +169,7 @@ def backtest_table(
 ) -> DataTable:
     rows = backtest_rows(found, areas, items)
     total = rows[-1]
-    chart_rows = [{"method": METHOD_LABELS[m], "error": total[f"error_{m.value}"]}
+    chart_rows = [{"method": METHOD_LABELS[m], "error": float(total[f"error_{m.value}"])}
                   for m in METHODS if total[f"error_{m.value}"] is not None]  # fmt: skip
     chart = Chart(
         kind="bar", title=f"Gennemsnitlig fejl i procent pr. metode, {found.year} i alt",

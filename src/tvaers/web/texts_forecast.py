@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-NOTE_MAX = 4000  # characters in a choice's reason
-
 FORECAST: dict[str, Any] = {
     "title": "Årsprognose",
     "nav": "Opfølgning",
@@ -77,8 +75,6 @@ METHODS_PAGE: dict[str, Any] = {
     "refused": "Metoden er ikke gemt",
     "unknown_type": "Indsatstypen «{type}» har ingen udgifter i data.",
     "unknown_hint": "Vælg en af indsatstyperne i listen.",
-    "note_too_long": f"Begrundelsen har over {NOTE_MAX:,} tegn.".replace(",", "."),
-    "note_hint": "Kort den af, og gem igen.",
     "history": "Versioner af valgene",
     "no_history": "Der er ikke valgt prognosemetode for nogen indsatstype endnu.",
     "columns": {

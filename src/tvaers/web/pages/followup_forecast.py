@@ -13,9 +13,8 @@ method per intervention type are :mod:`tvaers.web.pages.followup_forecast_method
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from tvaers.access import Actor
 from tvaers.anchoring.service import all_solutions
 from tvaers.core.errors import NoData
-from tvaers.core.publication import Chart, DataTable
+from tvaers.core.publication import DataTable
 from tvaers.draw.solution_economy import plain
 from tvaers.followup import forecast_figures as figures
 from tvaers.followup import forecast_methods, forecast_tables
@@ -74,24 +73,13 @@ def _scope(session: Session, solution: Solution | None) -> Scope | None:
     return Scope(periods=figures.period_rows(plain(periods)), name=f"løsning {solution.id}")
 
 
-def drawable(table: DataTable) -> DataTable:
-    """The table with its chart's amounts as numbers the page's JSON can carry (Decimal is
-    exact for Excel's cells; the drawing needs no øre)."""
-    chart: Chart | None = table.chart
-    if chart is not None:
-        rows = [{k: float(v) if isinstance(v, Decimal) else v for k, v in r.items()}
-                for r in chart.rows]  # fmt: skip
-        table.chart = replace(chart, rows=rows)
-    return table
-
-
 def _tables(request: Request, page: ForecastPage, found: Forecast) -> None:
     areas, items = figures.names(settings_of(request))
     table = forecast_tables.forecast_table(found, areas, items, figures.notes(found))
-    page.found, page.tables = found, {"prognose": drawable(table)}
+    page.found, page.tables = found, {"prognose": table}
     page.marks = [f"year_end_{r.method}" for r in (*found.rows, found.total)]
     if found.months:
-        page.tables["maaneder"] = drawable(forecast_tables.months_table(found))
+        page.tables["maaneder"] = forecast_tables.months_table(found)
 
 
 def _compute(

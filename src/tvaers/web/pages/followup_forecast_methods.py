@@ -25,15 +25,15 @@ from tvaers.core.errors import NoData
 from tvaers.core.publication import Column, DataTable
 from tvaers.followup import forecast_figures as figures
 from tvaers.followup import forecast_methods, forecast_tables
+from tvaers.followup.forecast_methods import NOTE_MAX
 from tvaers.followup.forecast_service import Backtest, Scope
 from tvaers.followup.model import DEFAULT_METHOD, METHOD_LABELS, METHODS, ForecastError
 from tvaers.web import progress
 from tvaers.web.deps import DbSession, Viewer, flash, redirect, render, require, settings_of
 from tvaers.web.forms import posted
-from tvaers.web.pages.followup_forecast import chosen_fingerprint, drawable
+from tvaers.web.pages.followup_forecast import chosen_fingerprint
 from tvaers.web.tables import VERSION_COLUMNS, excel_download, version_cells, wants_excel
 from tvaers.web.texts_forecast import METHODS_PAGE as M
-from tvaers.web.texts_forecast import NOTE_MAX
 
 router = APIRouter(prefix="/prognose/metoder")
 FILENAME = "prognosemetoder"
@@ -113,7 +113,7 @@ def _backtest(request: Request, who: Actor, session: Session, page: MethodsPage)
     if isinstance(found, Response):
         return found
     names = figures.names(settings)
-    table = drawable(forecast_tables.backtest_table(found, *names, []))
+    table = forecast_tables.backtest_table(found, *names, [])
     page.found, page.tables["tilbagetest"] = found, table
     page.marks = [f"error_{r.best}" if r.best else "" for r in (*found.rows, found.total)]
     page.types = _types(session, found, names)
@@ -173,8 +173,6 @@ async def choose(request: Request, session: DbSession, who: Actor = Chooser) -> 
     area, code = values.get("sector_area", ""), values.get("intervention", "")
     note = values.get("note", "")
     try:
-        if len(note) > NOTE_MAX:
-            raise ForecastError(M["note_too_long"], hint=M["note_hint"])
         name = _known(request, area, code)
         row = forecast_methods.choose(session, who, area, code, values.get("method", ""), note)
     except (ForecastError, BudgetError) as exc:

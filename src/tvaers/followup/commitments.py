@@ -98,9 +98,11 @@ def committed_months(
 def imported_months(analysis: Analysis, period: Period, known_by: date | None = None) -> ir.Table:
     """The imported ``commitments`` table per month of ``period`` (source ``import``). Data
     imported before the table was in the contract have none: no rows."""
-    found = raw(analysis.backend).execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments'"
-    ).fetchall()  # every row fetched: the connection is free for the next query
+    found = (
+        raw(analysis.backend)
+        .execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'commitments'")
+        .fetchall()
+    )  # every row fetched: the connection is free for the next query
     if found and found[0][0]:
         commitments = analysis.table("commitments")
     else:

@@ -100,3 +100,27 @@ def test_the_form_keeps_what_was_typed_and_records(app) -> None:  # type: ignore
     assert (row.followed_up_on, row.form, row.outcome) == (date(2025, 8, 31), "phone", "adjust")
     after = caseworker.get(PAGE)
     assert pseudonym(FAMILY_1) not in after.text  # followed up: next due 31 August 2026
+
+
+def test_a_refusal_tells_nothing_of_whether_the_case_exists(app) -> None:  # type: ignore[no-untyped-def]
+    """The reviewer's probe: a caseworker without a basis for the leap-day citizen posts their
+    real case (SEL85 from 29 February 2024) and a made-up one; both are refused alike, before
+    the case is looked up, and nothing is logged. With a basis a wrong start is still told."""
+    caseworker = client_for(app, "caseworker", "casework")
+    with app.state.sessions() as session:
+        before = len(session.scalars(select(AuditEntry)).all())
+    typed = {"citizen": pseudonym(LEAP), "intervention": "SEL85", "followed_up_on": "2024-05-01",
+             "form": "meeting", "outcome": "continue", "csrf_token": csrf_of(caseworker)}  # fmt: skip
+    answers = [caseworker.post("/opfoelgning/frister/registrer", data={**typed, "started_on": day})
+               for day in ("2024-02-29", "2024-03-01")]  # fmt: skip
+    assert [a.status_code for a in answers] == [403, 403]
+    texts = [_text(a.text) for a in answers]
+    assert texts[0] == texts[1] and "ikke registreret et gyldigt grundlag" in texts[0]
+    assert "Borgeren har ingen indsats" not in texts[1]
+    with app.state.sessions() as session:
+        assert len(session.scalars(select(AuditEntry)).all()) == before  # refused: nothing logged
+        assert session.scalars(select(FollowUp)).all() == []
+    wrong = caseworker.post("/opfoelgning/frister/registrer", data={
+        **typed, "citizen": pseudonym(FAMILY_1), "intervention": "015011",
+        "started_on": "2025-06-01", "followed_up_on": "2025-08-31"})  # fmt: skip
+    assert wrong.status_code == 422 and "Borgeren har ingen indsats 015011" in _text(wrong.text)

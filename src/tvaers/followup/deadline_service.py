@@ -364,17 +364,34 @@ class FollowUpInput:
     note: str = ""
 
 
-def _known_case(
-    analysis: Analysis, session: Session, given: FollowUpInput, started_on: date
-) -> tuple[str, Grant | None]:
-    """The case's caseworker and grant (``None``: an activity), or a Danish error when neither
-    an activity nor an approved grant to the citizen has that intervention and start."""
-    grant = session.scalars(
+def _grant(session: Session, given: FollowUpInput, started_on: date) -> Grant | None:
+    """The approved (or ended) grant to the citizen with that intervention and start."""
+    return session.scalars(
         select(Grant).where(
             Grant.subject == given.citizen, Grant.intervention == given.intervention,
             Grant.start_date == started_on, Grant.status.in_(("approved", "ended")),
         ).order_by(Grant.id.desc())
     ).first()  # fmt: skip
+
+
+def _basis_gate(session: Session, actor: Actor, given: FollowUpInput, started_on: date) -> None:
+    """Refuse (:class:`~tvaers.core.errors.AccessRefused`) unless a basis covers the case: the
+    citizen's own, or the selection basis of the solution of an approved grant that is the
+    case. Asked before the case is looked up, so that the refusal is the same whether or not
+    the case exists (it says only that the citizen has no basis); nothing is logged."""
+    if access.citizen_basis(session, given.citizen) is not None:
+        return
+    grant = _grant(session, given, started_on)
+    if grant is None or access.selection_basis(session, grant.solution_id) is None:
+        access.citizen_gate(session, actor, given.citizen)  # no basis: the citizen's refusal
+
+
+def _known_case(
+    analysis: Analysis, session: Session, given: FollowUpInput, started_on: date
+) -> tuple[str, Grant | None]:
+    """The case's caseworker and grant (``None``: an activity), or a Danish error when neither
+    an activity nor an approved grant to the citizen has that intervention and start."""
+    grant = _grant(session, given, started_on)
     if grant is not None:
         return grant.proposed_by, grant
     activities = analysis.table("activities")
@@ -395,13 +412,15 @@ def record_followup(
     analysis: Analysis, session: Session, actor: Actor, given: FollowUpInput
 ) -> FollowUp:
     """Record a follow-up (a new row; the table refuses changes) for a case that exists, by a
-    role in ``FOLLOWUP_RECORDERS`` under the casework purpose with a basis for the citizen;
-    refused in Danish for a date in the future or before the start, an unknown form or outcome.
-    One audit entry."""
+    role in ``FOLLOWUP_RECORDERS`` under the casework purpose with a basis for the citizen (or
+    for the solution of the grant that is the case) — the basis asked before the case, so a
+    refusal tells nothing of whether the case exists; refused in Danish for a date in the future
+    or before the start, an unknown form or outcome. One audit entry."""
     access.require_casework(actor)
     access.require_role(actor, FOLLOWUP_RECORDERS, "At registrere en opfølgning")
     if given.started_on is None:
         raise FollowUpError("Angiv indsatsens startdato.", code=ErrorCode.DATE_INVALID)
+    _basis_gate(session, actor, given, given.started_on)
     if given.followed_up_on is None:
         raise FollowUpError(
             "Angiv datoen for opfølgningen (fx 31-01-2026).", code=ErrorCode.DATE_INVALID

@@ -106,6 +106,15 @@ def test_the_level_choice_and_bad_addresses(town: FastAPI) -> None:
     bad = client.get("/noegletal/direktion?aar=to&maaned=3")
     assert bad.status_code == 422
     assert "Året skal være et helt tal, ikke «to»." in bad.text
+    for query, message in (
+        ("aar=0&maaned=13", "Året skal være fra 1900 til 2999, ikke 0."),
+        ("aar=2025&maaned=13", "Måneden skal være fra 1 til 12, ikke 13."),
+    ):
+        typed = client.get(f"/noegletal/direktion?{query}")  # the reviewer's address
+        assert typed.status_code == 422 and message in typed.text, query
+        year, month = (part.split("=")[1] for part in query.split("&"))
+        assert f'name="aar" inputmode="numeric" value="{year}"' in typed.text
+        assert f'name="maaned" inputmode="numeric" value="{month}"' in typed.text
     outside = client.get("/noegletal/direktion?aar=2026&maaned=1")
     assert outside.status_code == 200
     assert "Data dækker ikke januar 2026." in outside.text

@@ -20,13 +20,16 @@ from tvaers.web.texts_key_figures import KEY_FIGURES as K
 router = APIRouter(prefix="/noegletal")
 
 
-def _number(request: Request, name: str, label: str) -> int | None:
-    """A whole number from the address (``aar``, ``maaned``), ``None`` when not given."""
+def _number(request: Request, name: str, label: str, low: int, high: int) -> int | None:
+    """A whole number from ``low`` to ``high`` from the address (``aar``, ``maaned``),
+    ``None`` when not given; else :class:`ValueError` in Danish (the page answers 422)."""
     text = (request.query_params.get(name) or "").strip()
     if not text:
         return None
     if not text.isdigit() or len(text) > 4:
         raise ValueError(f"{label} skal være et helt tal, ikke «{text[:20]}».")
+    if not low <= int(text) <= high:
+        raise ValueError(f"{label} skal være fra {low} til {high}, ikke {int(text)}.")
     return int(text)
 
 
@@ -44,8 +47,8 @@ def level_report(request: Request, slug: str, who: Viewer, session: DbSession) -
     report: Report | None = None
     reason, status = None, 200
     try:
-        year = _number(request, "aar", "Året")
-        month = _number(request, "maaned", "Måneden")
+        year = _number(request, "aar", "Året", 1900, 2999)
+        month = _number(request, "maaned", "Måneden", 1, 12)
         report = monthly_report(settings_of(request), request.app.state.sessions, session, who,
                                 level, year, month)  # fmt: skip
     except ValueError as exc:
@@ -58,4 +61,5 @@ def level_report(request: Request, slug: str, who: Viewer, session: DbSession) -
         request, "key_figures/report.html", who, status_code=status, K=K, report=report,
         level=level, label=LEVEL_LABELS[level], slug=LEVEL_SLUGS[level], reason=reason,
         casework=level is Level.CASEWORKER, refused=status == 422, month_names=DANISH_MONTHS,
+        typed={k: request.query_params.get(k, "")[:20] for k in ("aar", "maaned")},
     )  # fmt: skip

@@ -223,8 +223,10 @@ def kind(year: int, code: str) -> str:
     return f"{KIND}:{year}" if code == TOTAL else f"{KIND}:{year}:{code}"
 
 
-def _sets(analysis: Analysis, found: _Actuals, codes: list[str]) -> dict[Key, Sketch]:
-    who = found.members
+def type_sets(analysis: Analysis, who: ir.Table, codes: list[str]) -> dict[Key, Sketch]:
+    """The sketch of each intervention type's citizens among ``who`` (the activities' members:
+    ``citizen, intervention``) and of all of them: what the cross-request rule compares (the
+    monthly deviations of issue 14 share it)."""
     sets = sketches(analysis.backend, who, "citizen", {c: who.intervention == c for c in codes})
     everyone = aq.everyone(who)
     whole = sketches(analysis.backend, everyone, "citizen", {TOTAL: everyone.citizen.notnull()})
@@ -247,7 +249,7 @@ def suppressed(
     n = year_days(year)
     rows = _all_rows(found, planned, n)
     codes = [r.intervention for r in rows]
-    sets = _sets(analysis, found, codes)
+    sets = type_sets(analysis, found.members, codes)
     earlier = [k for k, s in sets.items() if ledger.close(kind(year, k[0]), s)]
     table = suppress_counts(
         {(r.intervention,): r.citizens or 0 for r in rows},

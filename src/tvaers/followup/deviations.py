@@ -42,10 +42,8 @@ from tvaers.core.config import Settings
 from tvaers.core.errors import ErrorCode, NoData, TvaersError
 from tvaers.core.money import round_to_ore
 from tvaers.core.periods import Month, Period
-from tvaers.core.sketch import Sketch
-from tvaers.core.suppression import TOTAL, Key, hidden_note, suppress_counts
+from tvaers.core.suppression import TOTAL, hidden_note, suppress_counts
 from tvaers.draw.session import Analysis, opened
-from tvaers.engine.sketches import sketches
 from tvaers.followup import deviation_queries as dq
 from tvaers.store.publications import Ledger, publishing
 
@@ -253,16 +251,6 @@ def deviation_rows(
 # --- the statistical view -------------------------------------------------------------------------
 
 
-def _sets(analysis: Analysis, found: Actuals, codes: list[str]) -> dict[Key, Sketch]:
-    who = found.members
-    sets = sketches(analysis.backend, who, "citizen", {c: who.intervention == c for c in codes})
-    everyone = aq.everyone(who)
-    whole = sketches(analysis.backend, everyone, "citizen", {TOTAL: everyone.citizen.notnull()})
-    found_sets: dict[Key, Sketch] = {(c,): s for c, s in sets.items()}
-    found_sets[(TOTAL,)] = whole[TOTAL]
-    return found_sets
-
-
 def hidden(row: DeviationRow, note: str | None) -> DeviationRow:
     """The row with its actual figures hidden (the planned ones are the municipality's own)."""
     return replace(row, citizens=None, days=None, actual_units=None, actual_price=None,
@@ -281,7 +269,7 @@ def suppressed(
     n = af.year_days(year)
     rows = _rows(found, planned_, n)
     codes = [r.intervention for r in rows]
-    sets = _sets(analysis, found, codes)
+    sets = af.type_sets(analysis, found.members, codes)
     earlier = [k for k, s in sets.items() if ledger.close(af.kind(year, k[0]), s)]
     table = suppress_counts(
         {(r.intervention,): r.citizens or 0 for r in rows},

@@ -10,13 +10,17 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
+from python_calamine import CalamineWorkbook
 
 from tests.conftest import client_for, seeded_app
 from tests.workbooks import read_workbook
 from tvaers.core.config import Settings
+from tvaers.core.publication import Column, DataTable
+from tvaers.reports.excel import sheet_of, workbook_bytes
 
 
 @pytest.fixture
@@ -49,6 +53,33 @@ def workbook_chart_titles(content: bytes) -> list[str]:
     return found
 
 
+def over_two_decimals(content: bytes) -> list[str]:
+    """The workbook's numbers as its file holds them with more than two decimals, shares (-1 to
+    1) aside: an amount must read as kroner and øre, also to whoever reads the file's text."""
+    parts = zipfile.ZipFile(io.BytesIO(content))
+    found = []
+    for name in parts.namelist():
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            for value in re.findall(r"<c [^>]*><v>([^<]*)</v>", parts.read(name).decode()):
+                if re.fullmatch(r"-?\d+\.\d{3,}", value) and abs(float(value)) > 1:
+                    found.append(f"{name}: {value}")
+    return found
+
+
+def test_an_amount_is_written_in_kroner_and_ore() -> None:
+    """The reviewer's «Træk pr. borger» of 77180.32000000001: the 16 digits xlsxwriter writes
+    of the float; the file holds 77180.32."""
+    table = DataTable("Udgift pr. borger", [Column("per_citizen", "Træk pr. borger", "money")],
+                      [{"per_citizen": Decimal("77180.32")}, {"per_citizen": Decimal("-0.10")},
+                       {"per_citizen": Decimal("123456789012.45")}])  # fmt: skip
+    content = workbook_bytes([sheet_of(table)])
+    assert over_two_decimals(content) == []
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>77180.32</v>" in sheet and "<v>123456789012.45</v>" in sheet
+    read = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert [v for r in read for v in r if isinstance(v, float)] == [77180.32, -0.1, 123456789012.45]
+
+
 def test_the_directorate_report_renders_and_downloads_with_the_same_charts(town: FastAPI) -> None:
     client = client_for(town, "analyst")
     page = client.get("/noegletal/direktion")
@@ -65,7 +96,10 @@ def test_the_directorate_report_renders_and_downloads_with_the_same_charts(town:
     assert download.status_code == 200
     assert "noegletal-direktion-2025-03.xlsx" in download.headers["content-disposition"]
     book = read_workbook("direktion", download.content)
-    assert book.problems == []
+    assert book.problems == [] and over_two_decimals(download.content) == []
+    # the two year ends are told apart: the run-rate's and the forecast's chosen methods'
+    assert "Forventet årsresultat (fremskrivning)" in text
+    assert "Forventet årsresultat (valgte metoder)" in text and 'id="afsnit-prognose"' in text
     assert book.sheets == len(re.findall(r'<section class="report-section"', text))
     assert sorted(workbook_chart_titles(download.content)) == sorted(titles)
 

@@ -47,6 +47,8 @@ LEVEL_SLUGS = {Level.DIRECTORATE: "direktion", Level.AREA: "omraader",
 KR = "Beløb (kr.)"
 AREA = Column("name", "Sektorområde")
 NOTE = Column("note", "Bemærkning")
+YEAR_END_RUN_RATE = "Forventet årsresultat (fremskrivning)"  # the budget table's run-rate
+YEAR_END_CHOSEN = "Forventet årsresultat (valgte metoder)"  # the forecast's chosen methods
 
 
 def level_of(text: str) -> Level | None:
@@ -119,7 +121,7 @@ def budget_table(areas: Sequence[AreaYear], total: AreaYear, month: Month) -> Da
     columns = [
         AREA, Column("budget", "Budget", "money"), Column("actual", "Forbrug til dato", "money"),
         Column("budget_ytd", "Budget til dato", "money"),
-        Column("year_end", "Forventet årsresultat (løbende gennemsnit)", "money"),
+        Column("year_end", YEAR_END_RUN_RATE, "money"),
         Column("deviation", "Forventet afvigelse", "money"),
         Column("used_share", "Forbrugt af budget", "share"),
     ]  # fmt: skip
@@ -129,10 +131,14 @@ def budget_table(areas: Sequence[AreaYear], total: AreaYear, month: Month) -> Da
     bars = [
         {"name": a.name, "figure": figure, "amount": float(value)}
         for a in areas if a.budget is not None and a.year_end is not None
-        for figure, value in (("Budget", a.budget), ("Forventet årsresultat", a.year_end))
+        for figure, value in (("Budget", a.budget), (YEAR_END_RUN_RATE, a.year_end))
     ]  # fmt: skip
-    notes = ["Forventet årsresultat: forbruget til dato divideret med månederne med data gange "
-             "12. En positiv afvigelse er et forventet merforbrug."]  # fmt: skip
+    notes = [f"{YEAR_END_RUN_RATE}: forbruget til dato divideret med månederne med data gange "
+             "12, afrundet til øre for hvert sektorområde og for «I alt» for sig. En positiv "
+             "afvigelse er et forventet merforbrug.",
+             f"Prognosen viser «{YEAR_END_CHOSEN}» med hver indsatstypes valgte metode; dens "
+             "fremskrivning afrunder resten af året pr. indsatstype og lægger sammen, så den kan "
+             "afvige med få øre fra tallet her."]  # fmt: skip
     table = DataTable(f"Budget mod forbrug {month.danish()}", columns, shown,
                       f"noegletal-budget-{_name(month)}", notes, name="budget")  # fmt: skip
     if bars:

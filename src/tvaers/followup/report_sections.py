@@ -11,6 +11,7 @@ module only asks for the report's month; the tables are the other services' own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from tvaers.followup import (
 )
 from tvaers.followup import deviations as deviation_service
 from tvaers.followup.forecast_service import Scope
+from tvaers.followup.report import YEAR_END_CHOSEN
 
 
 def forecast_section(
@@ -47,6 +49,9 @@ def forecast_section(
         return None
     areas, items = forecast_figures.names(settings)
     table = forecast_tables.forecast_table(found, areas, items, forecast_figures.notes(found))
+    table.columns = [  # told apart from the budget table's run-rate year end
+        replace(c, label=YEAR_END_CHOSEN) if c.key == "year_end" else c for c in table.columns
+    ]
     if table.chart is not None:  # its bars' lengths as numbers a Vega-Lite spec can carry
         table.chart.rows = [{**r, "amount": float(r["amount"])} for r in table.chart.rows]
     return table

@@ -72,6 +72,15 @@ class MonthStart(date):
     """A month column's value in Excel: the first day, shown as «mmm yyyy»."""
 
 
+class _Amount(float):
+    """An amount as the workbook's XML holds it: the shortest digits that read back as the same
+    number (77180.32), not the 16 significant digits xlsxwriter writes (77180.32000000001, the
+    binary form's error shown to whoever reads the file's text)."""
+
+    def __format__(self, spec: str) -> str:
+        return repr(float(self)) if spec.lower() == ".16g" else super().__format__(spec)
+
+
 @dataclass(frozen=True)
 class Checkbox:
     """A ``checkbox`` column's value in Excel: a tick box to click (a list to tick off)."""
@@ -159,7 +168,7 @@ def _write(
     elif isinstance(value, bool):
         ws.write_string(row, col, "Ja" if value else "Nej")
     elif isinstance(value, Decimal):
-        ws.write_number(row, col, float(value), money)
+        ws.write_number(row, col, _Amount(value), money)
     elif isinstance(value, int):
         ws.write_number(row, col, value, integer)
     elif isinstance(value, float):

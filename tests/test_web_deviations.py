@@ -130,3 +130,30 @@ def test_an_unknown_type_is_said_in_danish_and_a_cpr_like_code_is_masked(
     assert page.status_code == 422
     message = _text(page.text)  # the message masks the CPR-like code (the address is the user's)
     assert "hverken budgetforudsætning eller data" in message and "«0101801001»" not in message
+
+
+def test_the_page_opens_on_the_latest_year_with_assumptions_and_says_when_there_are_none(
+    town: FastAPI,
+) -> None:
+    """The reviewer opened the page on the latest full year, which had no assumptions: every
+    row «Ingen budgetforudsætning», the deviation the whole spend. The page opens on the latest
+    year with assumptions (else the data's latest) and its latest month; without assumptions it
+    says so above the table (the figures as the yearly view has them: planned 0 kr.)."""
+    from tvaers.followup.deviations import default_year
+
+    with town.state.sessions() as session:
+        assert default_year(session, (2024, 2025, 2026), Basis.GROSS) == 2025
+        assert default_year(session, (2024, 2025, 2026), Basis.NET) == 2026
+        assert default_year(session, (), Basis.NET) is None
+    client = client_for(town, "finance_consultant")
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert '<option value="2025" selected>' in page.text
+    assert '<option value="12" selected>' in page.text  # the data's latest month
+    assert "ingen budgetforudsætning" not in _text(page.text).lower()
+    net = client.get(f"{URL}?basis=net")
+    text = _text(net.text)
+    assert net.status_code == 200
+    assert "Der er ingen budgetforudsætninger for 2025 (netto af staten)" in text
+    assert 'href="/budgetforudsaetninger?year=2025&amp;basis=net"' in net.text
+    assert "Ingen budgetforudsætning" in _row(net.text, FAMILY)

@@ -26,7 +26,7 @@ against the year or another month.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from typing import Any
@@ -106,6 +106,20 @@ def parse_month(value: int | str | None) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= 12:
         raise DeviationError(f"Måneden «{text[:20]}» er ikke en måned.", hint="Skriv 1 til 12.")
     return int(text)
+
+
+def default_year(session: Session, years: Sequence[int], basis: Basis) -> int | None:
+    """The year a follow-up opens on when none is asked for: the latest year of the data with
+    budget assumptions for the basis (a year without them has nothing to deviate from), else
+    the data's latest year; ``None`` without data."""
+    assumed = [y for y in years if planned(session, y, basis)]  # the data's handful of years
+    return max(assumed or years, default=None)
+
+
+def unplanned(found: Deviations) -> int:
+    """How many of the types shown have no assumption for the year (their whole spend is the
+    deviation, as in the yearly view)."""
+    return sum(1 for r in found.rows if r.planned is None)
 
 
 def window_of(analysis: Analysis, year: int, month: int | None) -> tuple[Period, Period]:

@@ -24,6 +24,13 @@ DEVIATIONS: dict[str, Any] = {
     "no_data": "Der er ikke indlæst data endnu.",
     "no_year": "Data har ingen posteringer i {year}.",
     "bad_choice": "Valget kunne ikke bruges: {message}",
+    "unplanned": "{count} af {types} indsatstyper har ingen budgetforudsætning for {year} "
+    "({basis}) og er markeret «Ingen budgetforudsætning». For dem er det planlagte 0 kr., så "
+    "hele forbruget står som afvigelse — som på siden Budgetforudsætninger.",
+    "none_planned": "Der er ingen budgetforudsætninger for {year} ({basis}). Det planlagte er "
+    "derfor 0 kr., og hele forbruget står som afvigelse; tallene siger intet om mængde og pris "
+    "mod en plan.",
+    "set_assumptions": "Sæt budgetforudsætningerne",
     "chart_label": "Søjlediagram: mængdeeffekt og priseffekt til dato pr. indsatstype i kr. "
     "Tallene står i tabellen nedenfor.",
     "suppressed": f"Faktiske tal for en indsatstype med færre end {SMALL_CELL} borgere er "

@@ -11,6 +11,7 @@ person-level, so casework with a recorded basis per citizen, audited
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -72,6 +73,9 @@ def deviations(request: Request, who: Viewer, session: DbSession) -> Response:
         choice = af.year_choice(settings_of(request), year)
         if choice is None:
             raise NoData(D["no_data"])
+        if year is None:  # the latest year with assumptions, else the data's latest
+            latest = service.default_year(session, choice.years, basis)
+            choice = replace(choice, year=latest or choice.year)
         years, year = choice.years, choice.year
         found = service.published(
             settings_of(request), request.app.state.sessions, choice.year, month, basis,
@@ -92,6 +96,7 @@ def deviations(request: Request, who: Viewer, session: DbSession) -> Response:
         table=table, reason=reason, years=years, year=year, basis=basis, bases=BASIS_LABELS,
         month_names=DANISH_MONTHS,
         query=_query(found.year, found.month, basis) if found else "",
+        unplanned=service.unplanned(found) if found else 0,
     )  # fmt: skip
 
 

@@ -11,8 +11,9 @@ and 1 January to the earlier of their last discharge and the data's last month i
 
 Statistical: :func:`suppressed` hides the whole year when its group has fewer than five citizens
 or is 1-4 from a group shown before; a goal's count (year to date and each month) when 1-4
-citizens reached it or 1-4 did not, or when its set is 1-4 from one of the same statuses and year
-shown before (the months are checked from the newest back, so the year to date is shown first);
+citizens reached it or 1-4 did not, or when its set is 1-4 from one shown before of the same
+year, whatever the goal (two goals of overlapping statuses would otherwise give their difference
+away; the months are checked from the newest back, so the year to date is shown first);
 the flows' cells and the up/down/steady counts together, so that neither gives the other's
 hidden cells away (:mod:`.results_flows`). :func:`citizen_rows` is the person-level list
 (casework: the caller checks and logs). :func:`goal_attainment` is the one call for the demo
@@ -239,8 +240,8 @@ def _goals(
                   for g in goals for m, day in ends.items()}  # fmt: skip
     sets = sketches(analysis.backend, reached, "citizen", conditions)
     figures, months = [], []
+    kind = f"citizen:resultat:{year}"  # every goal's sets, compared with each other's
     for goal in goals:  # a handful of goals × twelve months
-        kind = f"citizen:resultat:{year}:{','.join(sorted(goal.statuses))}"
         shown: dict[str, tuple[int | None, str | None]] = {}
         for month in reversed(list(ends)):
             sketch = sets[f"{goal.goal}\t{month}"]
@@ -261,7 +262,7 @@ def _checked(
     reached: int, count: int, kind: str, sketch: Any, ledger: Ledger
 ) -> tuple[int | None, str | None]:
     """A goal's count as published: hidden when 1-4 reached it or 1-4 did not, or when its set
-    is 1-4 from one of its kind shown before; remembered when shown."""
+    is 1-4 from one of its kind (any goal of the year) shown before; remembered when shown."""
     if differs_little(reached):
         return None, hidden_note("borgere")
     if differs_little(count - reached):

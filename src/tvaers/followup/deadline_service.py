@@ -413,14 +413,14 @@ def record_followup(
 ) -> FollowUp:
     """Record a follow-up (a new row; the table refuses changes) for a case that exists, by a
     role in ``FOLLOWUP_RECORDERS`` under the casework purpose with a basis for the citizen (or
-    for the solution of the grant that is the case) — the basis asked before the case, so a
-    refusal tells nothing of whether the case exists; refused in Danish for a date in the future
-    or before the start, an unknown form or outcome. One audit entry."""
+    for the solution of the grant that is the case); refused in Danish for a date in the future
+    or before the start, an unknown form or outcome (what was typed, checked first), then
+    without a basis — asked before the case, so a refusal tells nothing of whether the case
+    exists. One audit entry."""
     access.require_casework(actor)
     access.require_role(actor, FOLLOWUP_RECORDERS, "At registrere en opfølgning")
     if given.started_on is None:
         raise FollowUpError("Angiv indsatsens startdato.", code=ErrorCode.DATE_INVALID)
-    _basis_gate(session, actor, given, given.started_on)
     if given.followed_up_on is None:
         raise FollowUpError(
             "Angiv datoen for opfølgningen (fx 31-01-2026).", code=ErrorCode.DATE_INVALID
@@ -433,6 +433,7 @@ def record_followup(
             f"Bemærkningen må højst have {NOTE_MAX:,} tegn og intet CPR-nummer.".replace(",", "."),
             code=ErrorCode.CODE_INVALID,
         )
+    _basis_gate(session, actor, given, given.started_on)  # the input checked, the case not yet
     caseworker, grant = _known_case(analysis, session, given, given.started_on)
     detail = {
         "intervention": given.intervention,

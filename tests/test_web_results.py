@@ -23,6 +23,7 @@ from tvaers.core.config import Settings
 from tvaers.data.importer import import_folder
 from tvaers.store import users
 from tvaers.store.models import AuditEntry, Solution
+from tvaers.store.models_followup import ResultGoal
 
 from .conftest import PASSWORD, ROLES, client_for, record_selection_basis
 from .test_followup_results import enrol, pseudonyms, write_town
@@ -155,3 +156,30 @@ def test_the_command_line_gives_the_pages_figures(web: FastAPI) -> None:
     assert document["citizens"] == 12
     assert (goals["praktik"]["reached"], goals["job_uddannelse"]["reached"]) == (None, 5)
     assert goals["job_uddannelse_andel"]["attained"] is True
+
+
+def test_a_goals_name_with_a_cpr_number_is_refused_on_the_page_and_the_command_line(
+    web: FastAPI,
+) -> None:
+    """The name is shown to analysts, in the workbook and the key figures: like the note, it
+    may not hold a CPR number (the reviewer saved «Borger 010170-1234»)."""
+    from tvaers.cli import app as cli
+
+    typed = {"year": "2025", "goal": "praktik", "name": "Borger 010170-1234",
+             "statuses": "internship", "count": "40", "share": ""}  # fmt: skip
+    refused = client_for(web, "solution_leader").post(_url(web), data=typed)
+    assert refused.status_code == 422 and "Resultatmålet er ikke gemt" in refused.text
+    assert "Målets navn ser ud til at indeholde et CPR-nummer" in refused.text
+    assert 'value="Borger 010170-1234"' in refused.text and 'value="40"' in refused.text
+    settings = web.state.settings
+    env = {"TVAERS_HOME": str(settings.home), "TVAERS_DATABASE_URL": settings.store_url,
+           "TVAERS_PSEUDONYM_KEY": settings.pseudonym_key}  # fmt: skip
+    done = CliRunner().invoke(cli, ["goal", "set", "--solution", NAME, "--year", "2025",
+                                    "--goal", "praktik", "--name", "Borger 0101701234",
+                                    "--statuses", "internship", "--count", "40",
+                                    "--user", "solution-leader"], env=env)  # fmt: skip
+    assert done.exit_code == 1 and "CPR-nummer" in done.output
+    with web.state.sessions() as session:
+        assert session.scalars(select(ResultGoal)).all() == []
+        assert session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "resultatmaal_sat")).all() == []  # fmt: skip

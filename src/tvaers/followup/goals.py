@@ -87,8 +87,8 @@ def set_goal(
     nothing). ``known``: the statuses of the loaded outcomes (None: any)."""
     access.require_role(actor, SOLUTION_EDITORS, "At sætte resultatmål")
     year_, code = parse_year(year), parse_goal_code(goal)
-    title = (name or "").strip()
-    if not title or len(title) > MAX_NAME:
+    title = checked_note(name, "Målets navn", MAX_NAME)  # shown to analysts: no CPR number
+    if not title:
         raise GoalError(f"Angiv målets navn (højst {MAX_NAME} tegn).",
                         hint="Fx «50 i praktik».")  # fmt: skip
     wanted, target = parse_statuses(statuses, known), parse_target(count, share)

@@ -183,3 +183,19 @@ def test_a_goals_name_with_a_cpr_number_is_refused_on_the_page_and_the_command_l
         assert session.scalars(select(ResultGoal)).all() == []
         assert session.scalars(select(AuditEntry).where(
             AuditEntry.action == "resultatmaal_sat")).all() == []  # fmt: skip
+
+
+def test_a_year_that_is_not_a_year_answers_422_and_keeps_what_was_typed(web: FastAPI) -> None:
+    """The reviewer's ``?year=0`` showed another year with 200; a year without data is still
+    answered with 200 (the latest year with data is shown, as before)."""
+    analyst = client_for(web, "analyst")
+    for typed in ("0", "abc", "99999999999999999999"):
+        got = analyst.get(f"{_url(web)}?year={typed}")
+        assert got.status_code == 422, typed
+        assert "Året kan ikke vises" in got.text and "er ikke et år" in got.text
+        assert "Skriv et år mellem 1990 og 2100" in got.text
+        assert f'id="vis-year" name="year" inputmode="numeric" value="{typed[:20]}"' in got.text
+        assert "borgere var indskrevet" not in got.text  # no other year in its place
+    assert analyst.get(f"{_url(web)}?year=0&format=xlsx").status_code == 422
+    empty = analyst.get(f"{_url(web)}?year=2030")
+    assert empty.status_code == 200 and "12 borgere var indskrevet" in empty.text

@@ -18,6 +18,7 @@ RESULTS: dict[str, Any] = {
     "choose": "Vælg år",
     "year": "År",
     "show": "Vis",
+    "year_refused": "Året kan ikke vises",
     "no_data": "Der er ingen indlæste data endnu.",
     "no_members": "Løsningen har ingen indskrevne borgere endnu.",
     "no_year": "Der er ingen data for {year}.",

@@ -46,6 +46,7 @@ class Page:
     years: list[int]
     figures: Results | None = None
     reason: str | None = None
+    refused: str | None = None  # the year in the address is not a year (the page answers 422)
     tables: dict[str, DataTable] = field(default_factory=dict)
 
 
@@ -72,7 +73,7 @@ def _versions(session: Session, solution: Solution, year: int) -> DataTable:
 
 
 def _page(request: Request, who: Actor, session: Session, solution: Solution,
-          values: dict[str, str] | None) -> Page:  # fmt: skip
+          values: dict[str, str] | None, refused: str | None = None) -> Page:  # fmt: skip
     settings = settings_of(request)
     wanted = _wanted(request, values)
     choice = results.year_choice(settings, wanted)
@@ -80,7 +81,9 @@ def _page(request: Request, who: Actor, session: Session, solution: Solution,
     years = sorted(set(choice[1] if choice else ()) | set(stored))
     year = wanted if wanted in years else (choice[0] if choice else (stored or [0])[-1])
     page = Page(year, years)
-    if choice is None:
+    if refused is not None:
+        page.refused = refused
+    elif choice is None:
         page.reason = R["no_data"]
     elif not decisions.enrolments(session, solution.id):
         page.reason = R["no_members"]
@@ -95,7 +98,7 @@ def _page(request: Request, who: Actor, session: Session, solution: Solution,
         else:
             page.figures = found
             page.tables = results_tables.tables(found, solution.name)
-    if year:
+    if year and refused is None:
         page.tables["versions"] = _versions(session, solution, year)
     return page
 
@@ -103,9 +106,10 @@ def _page(request: Request, who: Actor, session: Session, solution: Solution,
 def _show(
     request: Request, who: Actor, session: Session, solution: Solution,
     values: dict[str, str] | None = None, error: str | None = None, status_code: int = 200,
+    refused: str | None = None,
 ) -> Response:  # fmt: skip
-    page = _page(request, who, session, solution, values)
-    if wants_excel(request):
+    page = _page(request, who, session, solution, values, refused)
+    if wants_excel(request) and refused is None:
         return excel_download(request, page.tables, "goals" if page.figures else "versions",
                               f"loesning-{solution.id}-resultater-{page.year}")  # fmt: skip
     known = results.known_statuses(settings_of(request))
@@ -119,7 +123,16 @@ def _show(
 
 @router.get("/{solution_id}/resultater", response_class=HTMLResponse)
 def results_page(request: Request, solution_id: int, who: Viewer, session: DbSession) -> Response:
-    return _show(request, who, session, solution_or_404(session, solution_id))
+    solution = solution_or_404(session, solution_id)
+    typed = (request.query_params.get("year") or "").strip()
+    if typed:  # not a year: 422 with the typed value kept, no other year shown in its place
+        try:
+            goal_store.parse_year(typed)
+        except TvaersError as exc:
+            values = {"year": typed[:20]}
+            return _show(request, who, session, solution, values, status_code=422,
+                         refused=str(exc))  # fmt: skip
+    return _show(request, who, session, solution)
 
 
 @router.post("/{solution_id}/resultater", response_class=HTMLResponse)

@@ -58,7 +58,7 @@ def test_demo_prints_the_figures_and_enrols_once(tmp_path: Path) -> None:
     assert chosen and int(chosen.group(1)) > 0, printed
     assert re.search(
         rf"Furesøs figur 6\.2 — de {group} indskrevne borgeres forbrug 2026: realiseret "
-        r"[\d.]+,\d\d kr\. til 30\.09\.2026, forventet årsresultat [\d.]+,\d\d kr\. mod "
+        r"[\d.]+,\d\d kr\. til 31\.10\.2026, forventet årsresultat [\d.]+,\d\d kr\. mod "
         r"[\d.]+,\d\d kr\. sidste år", printed)  # fmt: skip
     for goal in ("15 % i job eller uddannelse", "50 i praktik", "15 i job eller uddannelse"):
         assert re.search(rf"Furesøs figur II — {goal}: (\d+|\(skjult\))", printed), goal

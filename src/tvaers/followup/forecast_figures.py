@@ -46,6 +46,7 @@ from tvaers.followup.model import METHODS, Method
 from tvaers.store.publications import Ledger, publishing
 
 FORECAST_KIND, BACKTEST_KIND = "prognose", "prognose-test"
+COMPLETE_WITHIN = 7  # a month whose last posting is in its last week counts as booked to its end
 SEP = "\u241f"  # between area and intervention in a cell's label
 
 
@@ -206,7 +207,9 @@ def period_rows(periods: Sequence[Any]) -> fs.Periods:
 
 def as_of_date(settings: Any, text: str | None) -> date:
     """The as-of date asked for (a month end; Danish or ISO), or the latest month end the data
-    cover to its end (:class:`~tvaers.followup.model.ForecastError` in Danish otherwise)."""
+    cover to its end (a month whose last posting falls in its last week: the books are posted on
+    working days, so a month ending on a weekend ends its postings before its last day);
+    :class:`~tvaers.followup.model.ForecastError` in Danish otherwise."""
     from tvaers.core.periods import Month, parse_day
     from tvaers.followup.model import ForecastError, months_elapsed
 
@@ -232,8 +235,8 @@ def as_of_date(settings: Any, text: str | None) -> date:
     with opened(settings) as analysis:
         last = analysis.span.last
     month = Month.of(last)
-    if last != month.last_day:
-        month = Month.of(month.first_day.replace(day=1) - timedelta(days=1))
+    if (month.last_day - last).days >= COMPLETE_WITHIN:  # the month is not booked to its end
+        month = Month.of(month.first_day - timedelta(days=1))
     return month.last_day
 
 

@@ -398,3 +398,26 @@ def test_no_hidden_flow_cell_follows_from_the_shown_cells_and_directions(cells: 
             shown[(DIRECTION, d.value)] = cell
             lines.append((members, (DIRECTION, d.value)))
     assert not recoverable_cells(SuppressedTable(table.axes, shown, tuple(lines)))
+
+
+def test_the_published_figures_are_cached_until_the_goals_change(
+    town: tuple[Settings, int],
+) -> None:
+    from tvaers.draw import cache
+
+    settings, solution_id = town
+    _set_goals(settings, solution_id, ("a_job", "job, education"))
+    first = _published(settings, solution_id)
+    entries = sorted(cache.folder(settings).glob(f"{results.RESULTS_KIND}-*.json"))
+    assert len(entries) == 1  # the published figures, no citizen's row
+    assert "citizen" not in entries[0].read_text("utf-8").replace('"citizens"', "")
+    entries[0].write_text(entries[0].read_text("utf-8").replace(
+        '"reached": 5', '"reached": 7'), "utf-8")  # fmt: skip
+    again = _published(settings, solution_id, "solution-leader")
+    assert [g.reached for g in again.goals] == [7]  # read from the entry, not computed again
+    entries[0].unlink()
+    assert _published(settings, solution_id) == first  # computed again: the same figures
+    _set_goals(settings, solution_id, ("b_praktik", "internship"))
+    changed = _published(settings, solution_id)
+    assert [(g.goal, g.reached) for g in changed.goals] == [("a_job", 5), ("b_praktik", None)]
+    assert len(list(cache.folder(settings).glob(f"{results.RESULTS_KIND}-*.json"))) == 2

@@ -41,6 +41,7 @@ from tvaers.core.suppression import (
     differs_little,
     hidden_note,
 )
+from tvaers.draw import cache
 from tvaers.draw import queries_economy as qe
 from tvaers.draw.attribution import materialise
 from tvaers.draw.baseline_sets import group_shown_near
@@ -54,6 +55,7 @@ from tvaers.store.publications import Ledger, publishing
 
 COMPLEMENT_NOTE = f"Skjult: færre end {SMALL_CELL} borgere nåede ikke målet"
 STAIRCASE, STEPS = "trappe", "trin"
+RESULTS_KIND = "resultater"  # the cache entries' kind (tvaers.draw.cache)
 
 
 @dataclass(frozen=True)
@@ -285,14 +287,28 @@ def published(
     settings: Settings, sessions: Callable[[], Session], periods: Sequence[EnrolmentPeriod],
     goals: Sequence[GoalSpec], year: int, context: str, user: str | None,
 ) -> Results:  # fmt: skip
-    """:func:`suppressed` on the home's data, the sets it shows remembered in the store.
-    :class:`~tvaers.core.errors.NoData` when nothing is loaded or the year has no data."""
+    """:func:`suppressed` on the home's data, the sets it shows remembered in the store; cached
+    on disk by the loaded data, the enrolment periods, the goals and the year (the published
+    figures only). :class:`~tvaers.core.errors.NoData` when nothing is loaded or the year has no
+    data."""
     enrolled = plain(periods)
     with opened(settings) as analysis:
-        return publishing(
-            sessions, context, user,
-            lambda ledger: suppressed(analysis, enrolled, goals, year, ledger),
-        )  # fmt: skip
+
+        def compute() -> cache.Document:
+            return cache.document_of(publishing(
+                sessions, context, user,
+                lambda ledger: suppressed(analysis, enrolled, goals, year, ledger),
+            ))  # fmt: skip
+
+        parts = [
+            year,
+            sorted([p.id, p.unit, p.subject, str(p.enrolled_on), str(p.discharged_on)]
+                   for p in enrolled),
+            [[g.goal, g.name, list(g.statuses), g.target.count, g.target.share_e4]
+             for g in goals],
+        ]  # fmt: skip
+        document = cache.cached(settings, analysis.loaded, RESULTS_KIND, parts, compute)
+    return cache.record_of(Results, document)
 
 
 def goal_attainment(

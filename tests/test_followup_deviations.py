@@ -279,3 +279,36 @@ def test_the_command_gives_exact_json_the_cases_as_casework_and_excel(
     assert written.exit_code == 0, written.output
     book = read_workbook(str(out), out.read_bytes())
     assert not book.problems and book.charts == 1, book.problems
+
+
+def test_the_published_deviations_are_cached_until_an_assumption_changes(town: Settings) -> None:
+    """The page computed them on every request (5 s on S): a second request reads the entry;
+    a new assumption is a new entry with new figures. Person-level cases are never cached."""
+    from tvaers.access import actor_for
+    from tvaers.budget import assumptions
+    from tvaers.draw import cache
+
+    engine = make_engine(town.store_url)
+
+    def published(user: str = "finance-consultant") -> dv.Deviations:
+        return dv.published(town, sessions(engine), 2025, 12, Basis.GROSS, "test", user)
+
+    first = published()
+    entries = sorted(cache.folder(town).glob(f"{dv.DEVIATIONS_KIND}-*.json"))
+    assert len(entries) == 1 and first.rows[0].intervention == FAMILY
+    text = entries[0].read_text("utf-8")
+    assert not any(c in text for c in FAMILY_CPR) and "citizen" not in text.replace(
+        '"citizens"', ""
+    )
+    entries[0].write_text(text.replace('"-90000.00"', '"-1.00"'), "utf-8")
+    assert published("analyst").rows[0].variance == D("-1.00")  # read, not computed again
+    entries[0].unlink()
+    assert published() == first and first.rows[0].variance == D("-90000.00")
+    with sessions(engine)() as session:
+        actor = actor_for(session, "finance-consultant", "statistical")
+        assumptions.set_assumption(session, actor, 2025, FAMILY, "4", "280000", Basis.GROSS)
+        session.commit()
+    changed = published()
+    engine.dispose()
+    assert changed.rows[0].variance == D("-370000.00")
+    assert len(list(cache.folder(town).glob(f"{dv.DEVIATIONS_KIND}-*.json"))) == 2

@@ -43,12 +43,15 @@ from tvaers.core.errors import ErrorCode, NoData, TvaersError
 from tvaers.core.money import round_to_ore
 from tvaers.core.periods import Month, Period
 from tvaers.core.suppression import TOTAL, hidden_note, suppress_counts
+from tvaers.draw import cache
+from tvaers.draw.cache import record_of
 from tvaers.draw.session import Analysis, opened
 from tvaers.followup import deviation_queries as dq
 from tvaers.store.publications import Ledger, publishing
 
 ZERO = Decimal("0.00")
 E4 = Decimal("0.0001")
+DEVIATIONS_KIND = "afvigelser"  # the cache entries' kind (tvaers.draw.cache)
 
 
 class DeviationError(TvaersError):
@@ -315,17 +318,33 @@ def monthly_deviations(
     *,
     context: str,
     user: str | None,
+    settings: Settings | None = None,
 ) -> Deviations:
     """The published monthly deviations (statistical: small cells hidden, the sets shown
     remembered in the store against differencing across requests) with the assumptions in force
     for the year and basis — for the page, the command and the monthly report per level.
-    ``month`` ``None``: the data's latest month of the year."""
+    ``month`` ``None``: the data's latest month of the year. With ``settings``, cached on disk
+    by the loaded data, the year, the month, the basis, the assumptions in force and the draw's
+    configuration (the published figures only)."""
     with sessions() as session:
         wanted = planned(session, year, basis)
-    return publishing(
-        sessions, context, user,
-        lambda ledger: suppressed(analysis, year, month, basis, wanted, ledger),
-    )  # fmt: skip
+
+    def compute() -> cache.Document:
+        return cache.document_of(publishing(
+            sessions, context, user,
+            lambda ledger: suppressed(analysis, year, month, basis, wanted, ledger),
+        ))  # fmt: skip
+
+    if settings is None:
+        return record_of(Deviations, compute())
+    config = analysis.config
+    parts = [
+        year, month, basis.value,
+        sorted([code, str(p.units), str(p.price)] for code, p in wanted.items()),
+        cache.config_fingerprint(config.attribution, config.overlaps),
+    ]  # fmt: skip
+    document = cache.cached(settings, analysis.loaded, DEVIATIONS_KIND, parts, compute)
+    return record_of(Deviations, document)
 
 
 def published(
@@ -341,4 +360,4 @@ def published(
     or the year has no postings)."""
     with opened(settings) as analysis:
         return monthly_deviations(analysis, sessions, year, month, basis, context=context,
-                                  user=user)  # fmt: skip
+                                  user=user, settings=settings)  # fmt: skip

@@ -199,3 +199,21 @@ def test_a_year_that_is_not_a_year_answers_422_and_keeps_what_was_typed(web: Fas
     assert analyst.get(f"{_url(web)}?year=0&format=xlsx").status_code == 422
     empty = analyst.get(f"{_url(web)}?year=2030")
     assert empty.status_code == 200 and "12 borgere var indskrevet" in empty.text
+
+
+def test_the_warmer_computes_the_results_and_deviations_before_anyone_asks(web: FastAPI) -> None:
+    from tvaers.draw import cache
+    from tvaers.web import warmer
+
+    client_for(web, "solution_leader").post(f"{_url(web)}/furesoe", data={"year": "2025"})
+    # (warm() as a whole stops earlier on this town: the solution's economy raises on it)
+    warmer._followup(web, [web.state.solution_id])
+    folder = cache.folder(web.state.settings)
+    assert len(list(folder.glob("resultater-*.json"))) == 1
+    assert len(list(folder.glob("afvigelser-*.json"))) == 1
+    page = client_for(web, "analyst").get(_url(web))
+    assert page.status_code == 200 and "41,7%" in page.text
+    assert len(list(folder.glob("resultater-*.json"))) == 1  # the page read the warmed entry
+    deviations = client_for(web, "analyst").get("/opfoelgning/afvigelser")
+    assert deviations.status_code == 200
+    assert len(list(folder.glob("afvigelser-*.json"))) == 1

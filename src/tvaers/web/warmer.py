@@ -11,6 +11,7 @@ Turned off with ``TVAERS_WARM_CACHE=false``.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -87,6 +88,28 @@ def _forecasts(app: FastAPI, enrolled: dict[int, Any]) -> None:
         figures.published_forecast(settings, sessions, scope, as_of, None, context, None)
 
 
+def _followup(app: FastAPI, solutions: list[int]) -> None:
+    """Issue 14: the monthly deviations (gross) and each enrolled solution's result goals as
+    their pages first show them (the latest year, the pages' contexts)."""
+    from tvaers.budget import assumption_figures as af
+    from tvaers.budget.state import Basis
+    from tvaers.followup import deviations, results
+
+    settings, sessions = app.state.settings, app.state.sessions
+    choice = af.year_choice(settings, None)
+    if choice is not None:
+        with sessions() as session:
+            year = deviations.default_year(session, choice.years, Basis.GROSS) or choice.year
+        with contextlib.suppress(NoData):  # a year without postings: nothing to show
+            deviations.published(settings, sessions, year, None, Basis.GROSS,
+                                 f"afvigelser {year}-", None)  # fmt: skip
+    found = results.year_choice(settings, None)
+    if found is not None:
+        for solution in solutions:  # the same context as the results page's
+            with contextlib.suppress(NoData):
+                results.goal_attainment(settings, sessions, solution, found[0])
+
+
 def warm(app: FastAPI) -> int:
     """Compute (or find cached) the overview and every stored rule set's group; the number of
     rule sets warmed."""
@@ -109,6 +132,7 @@ def warm(app: FastAPI) -> int:
         solution_economy.published(settings, sessions, periods, context, None)
     _forecasts(app, enrolled)
     _principles(app, list(enrolled))
+    _followup(app, list(enrolled))
     log.info("warmed", rules=len(rules), solutions=len(enrolled),
              seconds=round(time.monotonic() - started, 2))  # fmt: skip
     return len(rules)

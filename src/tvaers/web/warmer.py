@@ -2,7 +2,8 @@
 import has replaced the analytics file, a background thread computes the resource draw's
 overview of the latest year, every stored rule set's target group and the economy of every
 solution with enrolled citizens (and its "who pays" draw, and the capacity warnings), and the
-year-end forecast of the whole areas and of each such solution, into the cache
+year-end forecast of the whole areas and of each such solution, the monthly deviations and each
+such solution's result goals, into the cache
 (:mod:`tvaers.draw.cache`), so the first person to open a page does not wait. Pages asking for
 the same figures meanwhile wait for the same computation (the cache's lock), never a second.
 

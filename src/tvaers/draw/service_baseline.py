@@ -146,20 +146,17 @@ def baseline(
 def _by_area(
     rows: ir.Table, members: int, unit: Unit, earlier: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
-    sums = (
-        rows.filter(rows.sector_area.notnull())
-        .group_by("sector_area")
-        .aggregate(
-            units=rows.unit.nunique(),
-            registered=rows.registered.sum(),
-            attributed=rows.attributed.sum(),
-            total=rows.total.sum(),
-        )
-        .order_by("sector_area")
-        .to_pyarrow()
-        .to_pylist()
-    )
+    sums = rows.filter(rows.sector_area.notnull()).group_by("sector_area").aggregate(
+        units=rows.unit.nunique(), registered=rows.registered.sum(),
+        attributed=rows.attributed.sum(), total=rows.total.sum(),
+    ).order_by("sector_area").to_pyarrow().to_pylist()  # fmt: skip
     measures = ("registered", "attributed", "total")
+    group_note = EARLIER_NOTE if TOTAL in earlier else hidden_note("i gruppen")
+    if not sums:  # nobody had a cost in any area before: only the total, 0 kr.
+        hidden, zero = members < SMALL_CELL or TOTAL in earlier, Decimal("0.00")
+        return [{"sector_area": TOTAL_AREA, "units": None if hidden else members,
+                 **dict.fromkeys((*measures, "per_member"), None if hidden else zero),
+                 "note": group_note if hidden else None}]  # fmt: skip
     table = suppress_groups(
         {r["sector_area"]: r["units"] for r in sums},
         {m: {r["sector_area"]: Decimal(r[m]) for r in sums} for m in measures},
@@ -167,7 +164,6 @@ def _by_area(
         unit="familier" if unit is Unit.FAMILY else "borgere",
         earlier=[a for a in earlier if a != TOTAL],
     )
-    group_note = EARLIER_NOTE if TOTAL in earlier else hidden_note("i gruppen")
     result = []
     for (area,), cell in table.cells.items():
         values = cell.measures or {}

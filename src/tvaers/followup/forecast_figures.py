@@ -57,12 +57,12 @@ def _label(area: str, intervention: str) -> str:
 def _committed(
     analysis: Analysis, session: Session, scope: fs.Scope, year: int, as_of: date
 ) -> ir.Table:
-    """The commitments of ``year``'s months; a solution's: its citizens' only."""
-    found = committed_months(analysis, session, fq.two_years(year))
+    """The commitments of ``year``'s months; a solution's: its citizens' and their families'
+    grants (a family's grant is committed to the family, not a member)."""
     if scope.periods is None:
-        return found
+        return committed_months(analysis, session, fq.two_years(year))
     who = fs.members(analysis, scope.periods, as_of)
-    return found.semi_join(who, found.citizen == who.citizen)
+    return committed_months(analysis, session, fq.two_years(year), citizens=who)
 
 
 def _kind(year: int, label: str = TOTAL) -> str:

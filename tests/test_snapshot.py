@@ -61,3 +61,36 @@ def test_one_writer_at_a_time(sqlite_settings: Settings) -> None:
         import_folder(FIXTURES / "mini", sqlite_settings, user="tester")
     assert import_folder(FIXTURES / "mini", sqlite_settings, user="tester").batch_id == 1
     assert (sqlite_settings.home / ".skrivelaas").stat().st_mode & 0o077 == 0
+
+
+def test_a_reader_whose_link_another_reader_removed_opens_the_new_version(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load test's one 500 (CI, 3 Dec): a page got the link of the file as it was, the import
+    replaced the file, and another page's ``current`` removed that link before the first page
+    opened it. The first page now opens the new version instead of failing."""
+    from tvaers.draw import session as draw_session
+    from tvaers.engine import connection
+
+    import_folder(FIXTURES / "mini", sqlite_settings, user="tester")
+    old = _postings(reading(sqlite_settings))
+    stale = current(sqlite_settings)
+    with replacing(sqlite_settings, lambda copy: open_analytics(sqlite_settings, copy)) as target:
+        target.con.execute("DELETE FROM postings WHERE posting_id IN "
+                           "(SELECT posting_id FROM postings LIMIT 2)")  # fmt: skip
+        target.install()
+    given = iter([stale])  # the first call hands out the link of before the import …
+
+    def racing(settings: Settings) -> os.PathLike[str]:
+        link = next(given, None)
+        if link is not None:
+            current(settings)  # … which another reader removes at once
+            assert not link.exists()
+            return link
+        return current(settings)
+
+    for module in (connection, draw_session):  # wherever a reader asks for the current file
+        monkeypatch.setattr(module, "current", racing, raising=False)
+    with draw_session.opened(sqlite_settings) as analysis:
+        assert _postings(analysis.backend) == old - 2
+        assert analysis.version == current(sqlite_settings).name

@@ -45,8 +45,7 @@ from tvaers.draw.model import (
     parse_overlaps,
 )
 from tvaers.draw.reference import AsOf, DataSpan
-from tvaers.engine.connection import reading
-from tvaers.engine.snapshot import current
+from tvaers.engine.connection import reading_current
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,19 @@ def load_config(settings: Settings) -> DrawConfig:
     )
 
 
-def open_backend(settings: Settings, path: Path | None = None) -> Backend:
-    """The analytics database, read-only (results go to temporary tables); ``path``: the version
-    :func:`~tvaers.engine.snapshot.current` gave."""
+def open_backend(settings: Settings) -> Backend:
+    """The analytics database as it is now, read-only (results go to temporary tables)."""
+    return open_version(settings)[0]
+
+
+def open_version(settings: Settings) -> tuple[Backend, Path]:
+    """:func:`open_backend` and the version's path
+    (:func:`~tvaers.engine.connection.reading_current`)."""
     if not settings.analytics_path.exists():
         raise NoData(
             "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
         )
-    return reading(settings, path)
+    return reading_current(settings)
 
 
 _SHARED: dict[tuple[str, str], Any] = {}  # (version of the analytics file, fact) -> value
@@ -201,9 +205,9 @@ class Analysis:
 def opened(settings: Settings, config: DrawConfig | None = None) -> Iterator[Analysis]:
     """An analysis session on the home's analytics database with its draw configuration (or
     ``config``), closed on leaving. :class:`~tvaers.core.errors.NoData` when nothing is loaded."""
-    path = current(settings)
+    backend, path = open_version(settings)
     version = path.name if path != settings.analytics_path else None  # None: not a version
-    analysis = Analysis(open_backend(settings, path), config or load_config(settings), version)
+    analysis = Analysis(backend, config or load_config(settings), version)
     try:
         yield analysis
     finally:

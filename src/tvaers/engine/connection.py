@@ -50,8 +50,29 @@ def reading(settings: Settings, path: Path | None = None) -> Backend:
     memory limit, threads and spill folder of the settings — and the file as it is now
     (:func:`~tvaers.engine.snapshot.current`: a writer replaces it, never changes it; ``path``:
     that version, as ``current`` gave it)."""
+    if path is not None:
+        return _open_read_only(settings, path)
+    return reading_current(settings)[0]
+
+
+def reading_current(settings: Settings) -> tuple[Backend, Path]:
+    """The analytics file as it is now, for reading, and the version's path. Another reader may
+    remove the link :func:`current` just gave (it forgets earlier versions once the file was
+    replaced) before this one opens it: then the newer version is asked for again."""
+    for _attempt in range(5):
+        path = current(settings)
+        try:
+            return _open_read_only(settings, path), path
+        except duckdb.IOException:
+            if path.exists():
+                raise
+    path = settings.analytics_path  # replaced five times in a row: read the file itself
+    return _open_read_only(settings, path), path
+
+
+def _open_read_only(settings: Settings, path: Path) -> Backend:
     return connect(
-        path or current(settings),
+        path,
         read_only=True,
         memory_limit=settings.memory_limit,
         threads=settings.threads,

@@ -47,7 +47,11 @@ class Settings(BaseSettings):
     municipality: str = Field(default="Demokommune", description="Kommunens navn")
     log_format: str = Field(default="console", description="console eller json")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR")
-    memory_limit: str = Field(default="", description="DuckDB's hukommelsesgrænse, fx 8GB")
+    memory_limit: str = Field(
+        default="60%",
+        description="DuckDB's hukommelsesgrænse, fx 8GB eller 60% (af maskinens RAM); det, der "
+        "ikke kan være der, skrives til tmp/ (aldrig et klart CPR-nummer)",
+    )
     threads: int = Field(default=0, description="DuckDB-tråde; 0 = alle kerner")
     host: str = Field(default="127.0.0.1", description="Webserverens adresse")
     port: int = Field(default=8000, description="Webserverens port")

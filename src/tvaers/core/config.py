@@ -8,6 +8,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 from pydantic import Field
@@ -62,6 +63,14 @@ class Settings(BaseSettings):
         default=30, description="Minutter uden aktivitet, før man skal logge ind igen"
     )
     page_wait: float = Field(
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Analysemotoren: duckdb (indlejret) eller spark (PySpark gennem Ibis)",
+    )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark-klyngens adresse, fx spark://host:7077; local[N] = på maskinen selv",
+    )
         default=1.0,
         ge=0,
         description="Sekunder en side venter på sine tal, før den viser, at de beregnes",

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         "ikke kan være der, skrives til tmp/ (aldrig et klart CPR-nummer)",
     )
     threads: int = Field(default=0, description="DuckDB-tråde; 0 = alle kerner")
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Analysemotoren: duckdb (indlejret) eller spark (PySpark gennem Ibis)",
+    )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark-klyngens adresse, fx spark://host:7077; local[N] = på maskinen selv",
+    )
     host: str = Field(default="127.0.0.1", description="Webserverens adresse")
     port: int = Field(default=8000, description="Webserverens port")
     secret_key: str = Field(default="", description="Nøgle til at signere sessioner")
@@ -63,14 +71,6 @@ class Settings(BaseSettings):
         default=30, description="Minutter uden aktivitet, før man skal logge ind igen"
     )
     page_wait: float = Field(
-    engine: Literal["duckdb", "spark"] = Field(
-        default="duckdb",
-        description="Analysemotoren: duckdb (indlejret) eller spark (PySpark gennem Ibis)",
-    )
-    spark_master: str = Field(
-        default="local[2]",
-        description="Spark-klyngens adresse, fx spark://host:7077; local[N] = på maskinen selv",
-    )
         default=1.0,
         ge=0,
         description="Sekunder en side venter på sine tal, før den viser, at de beregnes",

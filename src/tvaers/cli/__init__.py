@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tvaers.cli.acting import UserOption
+from tvaers.cli.synth_national import NATIONAL_HELP, _synth_folder, national
 from tvaers.core.config import Settings, get_settings
 from tvaers.core.errors import ImportRejected, TvaersError
 from tvaers.core.logging import configure
@@ -118,16 +119,23 @@ def import_command(
 
 @app.command()
 def synth(
-    out: Annotated[Path, typer.Option(help="Mappe, der skal skrives til")],
+    folder: Annotated[Path | None, typer.Argument(help="Mappe (i stedet for --out)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Mappe, der skal skrives til")] = None,
     citizens: Annotated[int, typer.Option(help="Antal borgere")] = SIZES["S"],
     seed: Annotated[int, typer.Option(help="Frø: samme frø giver samme kommune")] = 1,
     size: Annotated[str | None, typer.Option(help="S, M eller L (overstyrer --citizens)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, csv-dk, parquet eller xlsx")] = "csv",
+    fmt: Annotated[str | None, typer.Option("--format", help="csv, csv-dk, parquet, xlsx")] = None,
+    municipalities: Annotated[str | None, typer.Option(help=NATIONAL_HELP)] = None,
+    scale: Annotated[float, typer.Option(help="Andel af kommunernes folketal")] = 1.0,
 ) -> None:
-    """Skriv en realistisk syntetisk kommune i datakontraktens format."""
+    """Skriv en realistisk syntetisk kommune (eller flere) i datakontraktens format."""
     from tvaers.data.synth import generate
 
     _settings()
+    out = _synth_folder(folder, out)
+    if municipalities:
+        return national(municipalities, scale, seed, out, fmt or "parquet", _progress)
+    fmt = fmt or "csv"
     n = SIZES[size.upper()] if size else citizens
     try:
         with _progress("Syntetisk kommune") as step:

@@ -31,6 +31,7 @@ from tvaers.data.synth.ledger import (
 )
 from tvaers.data.synth.outcomes import outcomes_table
 from tvaers.data.synth.population import citizens_table, generate_population, relations_table
+from tvaers.data.synth.practice import Practice
 from tvaers.data.synth.programmes import generate_spells
 from tvaers.data.synth.services import (
     AREAS,
@@ -47,6 +48,7 @@ FIRST_DAY = date(2024, 1, 1)
 DEFAULT_AS_OF = date(2026, 10, 31)
 TABLES = TABLE_ORDER  # every contract table, in loading order
 Progress = Callable[[str, float], None]
+Finish = Callable[[dict[str, pa.Table]], dict[str, pa.Table]]
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,17 @@ def generate(
     fmt: str = "csv",
     as_of: date = DEFAULT_AS_OF,
     progress: Progress | None = None,
+    practice: Practice | None = None,
+    taken_cpr: np.ndarray | None = None,
+    finish: Finish | None = None,
 ) -> SynthSummary:
     """Generate a synthetic municipality of ``citizens`` people and write its tables to ``out``.
 
     The data cover 1 January 2024 through ``as_of``. The same seed and size give the same files.
-    ``progress(step, fraction)`` is called between steps with a Danish step name.
+    ``progress(step, fraction)`` is called between steps with a Danish step name. For the
+    national generator: ``practice`` is the municipality's practice (default: the calibrated
+    one), ``taken_cpr`` the sorted CPR numbers (as integers) other municipalities have given,
+    and ``finish`` changes the tables just before they are written.
     """
     if citizens < 100:
         raise ValueError("En syntetisk kommune skal have mindst 100 borgere")
@@ -122,11 +130,12 @@ def generate(
     streams = [np.random.default_rng(s) for s in seeds[:10]]
 
     report("Danner borgere og familier", 0.0)
-    population = generate_population(streams[0], citizens, window.as_of)
+    practice = practice or Practice()
+    population = generate_population(streams[0], citizens, window.as_of, taken_cpr)
     report("Fordeler ydelser og indsatser", 0.10)
-    spells = generate_spells(seeds[10], population, window)
+    spells = generate_spells(seeds[10], population, window, practice.factors())
     activities = service_spells(spells)
-    prices = price_list(streams[2], window.years)
+    prices = practice.priced(price_list(streams[2], window.years))
     priced = price_months(activities, prices, window)
 
     report("Danner posteringer", 0.25)
@@ -155,6 +164,8 @@ def generate(
     }
     total, registered = _expenditure(ledger)
     del ledger, priced, spells
+    if finish is not None:
+        tables = finish(tables)
 
     files = []
     for number, name in enumerate(TABLES):

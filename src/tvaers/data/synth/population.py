@@ -93,8 +93,11 @@ def _households(rng: np.random.Generator, citizens: int) -> tuple[IntArray, IntA
     return kinds, adults.astype(np.int64), children.astype(np.int64)
 
 
-def generate_population(rng: np.random.Generator, citizens: int, as_of: int) -> Population:
-    """``citizens`` people in households, ages as of the day ``as_of``."""
+def generate_population(
+    rng: np.random.Generator, citizens: int, as_of: int, taken: IntArray | None = None
+) -> Population:
+    """``citizens`` people in households, ages as of the day ``as_of``; no CPR number in the
+    sorted array ``taken`` (numbers already given elsewhere) is given again."""
     kinds, n_adults, n_children = _households(rng, citizens)
     households = kinds.size
     size = n_adults + n_children
@@ -141,7 +144,7 @@ def generate_population(rng: np.random.Generator, citizens: int, as_of: int) -> 
         np.stack([start[child_household[has_second]] + 1, children_idx[has_second]], axis=1)
     )
     return Population(
-        cpr=cpr_numbers(rng, birth, female),
+        cpr=cpr_numbers(rng, birth, female, taken),
         birth=birth,
         female=female,
         family=family,
@@ -153,8 +156,11 @@ def generate_population(rng: np.random.Generator, citizens: int, as_of: int) -> 
     )
 
 
-def cpr_numbers(rng: np.random.Generator, birth: IntArray, female: BoolArray) -> pa.Array:
-    """Unique, valid CPR numbers (10 digits) for birth days and sexes.
+def cpr_numbers(
+    rng: np.random.Generator, birth: IntArray, female: BoolArray, taken: IntArray | None = None
+) -> pa.Array:
+    """Unique, valid CPR numbers (10 digits) for birth days and sexes, none of them in the
+    sorted array ``taken``.
 
     The seventh digit follows cpr.dk's century rule: 0-3 for the 1900s, 4-9 for 2000-2036.
     The last digit is even for women. No modulus-11 check (not required since 2007).
@@ -181,6 +187,9 @@ def cpr_numbers(rng: np.random.Generator, birth: IntArray, female: BoolArray) ->
         order = np.argsort(number, kind="stable")
         duplicate = np.zeros(number.size, dtype=bool)
         duplicate[order[1:]] = number[order[1:]] == number[order[:-1]]
+        if taken is not None and taken.size:
+            where = np.minimum(np.searchsorted(taken, number), taken.size - 1)
+            duplicate |= taken[where] == number
         again = np.flatnonzero(duplicate)
         if again.size == 0:
             break

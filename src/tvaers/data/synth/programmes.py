@@ -299,10 +299,18 @@ def _clip_to_ages(
     return np.maximum(start, lo), np.minimum(end, hi)
 
 
-def generate_spells(seed: np.random.SeedSequence, population: Population, window: Window) -> Spells:
+def generate_spells(
+    seed: np.random.SeedSequence,
+    population: Population,
+    window: Window,
+    factors: Mapping[str, float] | None = None,
+) -> Spells:
     """Every programme's spells overlapping the window; each programme draws from its own
-    random stream, so changing one programme leaves the others as they were."""
+    random stream, so changing one programme leaves the others as they were. ``factors``
+    (programme key -> multiplier, default 1) scale a programme's prevalence, or for a dependent
+    programme its shares of the parent spells: a municipality's practice."""
     streams = seed.spawn(len(PROGRAMMES))
+    factor = factors or {}
     reference = (window.first + window.as_of) // 2
     age = age_on(population.birth, reference)
     vulnerability = population.vulnerability
@@ -314,7 +322,8 @@ def generate_spells(seed: np.random.SeedSequence, population: Population, window
         rng = np.random.default_rng(streams[number])
         codes = _item_codes(programme)
         if programme.parents:
-            spells = _dependent(rng, programme, number, codes, by_item, window, population, age)
+            spells = _dependent(rng, programme, number, codes, by_item, window, population, age,
+                                factor.get(programme.key, 1.0))  # fmt: skip
         else:
             eligible = (age >= programme.ages[0]) & (age <= programme.ages[1])
             if programme.exclusive or programme.key in ("sygedagpenge", "dagpenge"):
@@ -324,7 +333,7 @@ def generate_spells(seed: np.random.SeedSequence, population: Population, window
                 programme.slope * vulnerability[who]
                 + programme.age_slope * (age[who] - programme.age_center) / 10.0
             )
-            chosen = _select(rng, score, programme.prevalence)
+            chosen = _select(rng, score, programme.prevalence * factor.get(programme.key, 1.0))
             person, score = who[chosen], score[chosen]
             if programme.exclusive:
                 taken[person] = True
@@ -394,8 +403,10 @@ def _dependent(
     window: Window,
     population: Population,
     age: IntArray,
+    factor: float = 1.0,
 ) -> Spells:
-    """Spells drawn among the spells of the parent items, inside each parent spell."""
+    """Spells drawn among the spells of the parent items, inside each parent spell; ``factor``
+    scales the shares (at most all of the parent spells)."""
     pieces = []
     if programme.family == "anchor":
         children = np.bincount(population.family[~population.adult], minlength=population.families)
@@ -407,7 +418,8 @@ def _dependent(
             spells = spells.take(np.flatnonzero(parent_of_two[spells.person] & long))
         elif programme.family == "children":
             spells = _to_children(spells, population, age, programme.ages)
-        pieces.append(spells.take(np.flatnonzero(rng.random(spells.person.size) < share)))
+        chance = min(share * factor, 1.0)
+        pieces.append(spells.take(np.flatnonzero(rng.random(spells.person.size) < chance)))
     parent = Spells.concat(pieces)
     if programme.family == "anchor":  # one marked adult per family
         _, first = np.unique(population.family[parent.person], return_index=True)

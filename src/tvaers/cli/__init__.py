@@ -476,6 +476,7 @@ from tvaers.cli import report as _report  # noqa: E402, F401
 from tvaers.cli import results as _results  # noqa: E402, F401
 from tvaers.cli import retention as _retention  # noqa: E402, F401
 from tvaers.cli import rules as _rules  # noqa: E402, F401
+from tvaers.cli import runs as _runs  # noqa: E402, F401
 from tvaers.cli import select as _select  # noqa: E402, F401
 from tvaers.cli import settlement as _settlement  # noqa: E402, F401
 

@@ -134,16 +134,26 @@ def checked_format(fmt: str | None, out: Path | None) -> str:
         raise typer.Exit(1) from exc
 
 
-def _emit(tables: list[DataTable], fmt: str, out: Path | None) -> None:
-    from tvaers.reports.output import OutputError, write_output
+def _emit(tables: list[DataTable], fmt: str, out: Path | None, run: bool = False) -> None:
+    """Write the tables; an analysis (``run``) is recorded as a frozen run (tvaers runs)."""
+    import io
 
+    from tvaers.cli.recording import outputs_of, record_run
+    from tvaers.reports.output import OutputError, write_output
+    from tvaers.runs.service import replaying
+
+    buffer = io.StringIO() if run and out is None else None
     try:
-        written = write_output(tables, fmt, out, sys.stdout)
+        written = write_output(tables, fmt, out, buffer if buffer is not None else sys.stdout)
     except OutputError as exc:
         err.print(f"[red]Fejl:[/red] {exc}")
         raise typer.Exit(1) from exc
-    for path in written:
+    if buffer is not None:
+        sys.stdout.write(buffer.getvalue())
+    for path in written if not replaying() else ():
         err.print(f"Skrevet til {path}")
+    if run:
+        record_run(fmt, outputs_of(written, buffer.getvalue() if buffer is not None else None))
 
 
 @contextmanager
@@ -230,7 +240,7 @@ def draw_command(
             rows = service.draw_rows(attribution, asked.unit)
             asked.log("draw", attribution, rows.num_rows)
             table = DataTable.of("draw", rows, title, LABELS)
-    _emit([table], fmt, options.out)
+    _emit([table], fmt, options.out, run=True)
 
 
 @app.command("coverage")
@@ -271,7 +281,7 @@ def coverage_command(
         else:
             rows = service.coverage_published(attribution)
     title = f"Dækningsgrad {attribution.period}"
-    _emit([DataTable.of("coverage", rows, title, LABELS)], fmt, out)
+    _emit([DataTable.of("coverage", rows, title, LABELS)], fmt, out, run=True)
 
 
 @app.command("concentration")
@@ -315,7 +325,7 @@ def concentration_command(
         DataTable.of("lorenz", lorenz, "Lorenzkurve", LABELS, chart=curve),
         DataTable.of("by_areas", c.by_areas, "Udgift efter antal sektorområder", LABELS),
     ]
-    _emit(tables, fmt, out)
+    _emit(tables, fmt, out, run=True)
 
 
 @app.command("contacts")
@@ -345,7 +355,7 @@ def contacts_command(
             rows = service.contacts_per_unit(attribution, asked.unit, config.overlaps)
             asked.log("contacts", attribution, rows.num_rows)
             tables = [DataTable.of("contacts", rows, "Kontaktpunkter", LABELS)]
-    _emit(tables, fmt, options.out)
+    _emit(tables, fmt, options.out, run=True)
 
 
 @app.command("baseline")
@@ -416,7 +426,7 @@ def baseline_command(
         names = [unit.value if c == "unit" else c for c in result.rows.column_names]
         rows = result.rows.rename_columns(names)
         tables.insert(0, DataTable.of("members", rows, "Nulpunktsmåling pr. person", LABELS))
-    _emit(tables, fmt, options.out)
+    _emit(tables, fmt, options.out, run=True)
 
 
 def _baseline_group(

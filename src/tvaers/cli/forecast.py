@@ -21,6 +21,7 @@ import typer
 from tvaers.cli import _settings, app, console
 from tvaers.cli.acting import UserOption, acting, store
 from tvaers.cli.principles import die, fail
+from tvaers.cli.recording import recorded_stdout
 from tvaers.cli.settlement import write_json
 from tvaers.core.errors import AccessRefused, TvaersError
 from tvaers.core.money import format_dkk
@@ -79,10 +80,10 @@ def _as_of(text: str | None) -> date:
         die(exc)
 
 
-def _emit(tables: list[DataTable], fmt: str, out: Path | None) -> None:
+def _emit(tables: list[DataTable], fmt: str, out: Path | None, run: bool = False) -> None:
     from tvaers.cli.draw import _emit as emit
 
-    emit(tables, fmt, out)
+    emit(tables, fmt, out, run)
 
 
 @forecast_app.callback(invoke_without_command=True)
@@ -131,13 +132,14 @@ def forecast(
     except TvaersError as exc:
         die(exc)
     if chosen == "json":
-        write_json(forecast_json(found))
+        with recorded_stdout(chosen):
+            write_json(forecast_json(found))
     elif chosen == "text":
         _print(found, areas, items)
     else:
         notes = forecast_figures.notes(found)
         _emit([forecast_tables.forecast_table(found, areas, items, notes),
-               forecast_tables.months_table(found)], chosen, out)  # fmt: skip
+               forecast_tables.months_table(found)], chosen, out, run=True)  # fmt: skip
 
 
 def forecast_json(found: Forecast) -> dict[str, Any]:
@@ -221,13 +223,14 @@ def backtest(
                 "best": r.best, "chosen": r.chosen, **({"note": r.note} if r.note else {}),
             }  # fmt: skip
 
-        write_json({"year": found.year, "scope": found.scope or "områder",
-                    "months": list(range(1, 12)), "rows": [row(r) for r in found.rows],
-                    "total": row(found.total)})  # fmt: skip
+        with recorded_stdout(chosen):
+            write_json({"year": found.year, "scope": found.scope or "områder",
+                        "months": list(range(1, 12)), "rows": [row(r) for r in found.rows],
+                        "total": row(found.total)})  # fmt: skip
     elif chosen == "text":
         _print_table(table)
     else:
-        _emit([table], chosen, out)
+        _emit([table], chosen, out, run=True)
 
 
 def _print_table(table: DataTable) -> None:

@@ -240,7 +240,7 @@ def select_command(
     except TvaersError as exc:
         _fail(exc)
         return
-    _emit(tables, fmt, options.out)
+    _emit(tables, fmt, options.out, run=True)
 
 
 def with_identities(

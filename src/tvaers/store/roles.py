@@ -22,6 +22,7 @@ APPEND_ONLY = (
     "selection_decisions",
     "grant_decisions",
     "grant_commitments",
+    "analysis_runs",
 )
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -1,0 +1,128 @@
+"""Recording, listing and finding analysis runs, and the replay's capture.
+
+A command that has written its output calls :func:`record` with the bytes it wrote (one entry per
+file, ``-`` for standard output). During a replay (:func:`capturing`) nothing is recorded: the
+bytes are kept for the comparison instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tvaers.core.config import Settings
+from tvaers.core.errors import NotFound
+from tvaers.runs.inputs import collect, sha256_bytes
+from tvaers.store.models_runs import AnalysisRun
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a run wrote (``name`` ``-`` for standard output) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class Capture:
+    """What a replayed command wrote (filled by :func:`record` instead of recording)."""
+
+    outputs: list[Output] = field(default_factory=list)
+    fmt: str | None = None
+
+
+_CAPTURE: ContextVar[Capture | None] = ContextVar("tvaers_run_capture", default=None)
+
+
+@contextmanager
+def capturing() -> Iterator[Capture]:
+    """Within: a command's :func:`record` keeps its output here and records nothing."""
+    capture = Capture()
+    token = _CAPTURE.set(capture)
+    try:
+        yield capture
+    finally:
+        _CAPTURE.reset(token)
+
+
+def replaying() -> bool:
+    """Whether a replay is running (a command then tells the user nothing of its files)."""
+    return _CAPTURE.get() is not None
+
+
+def digest(outputs: Sequence[Output]) -> str:
+    """The sha256 of a run's output: of its only file's bytes, or (several files) of each file's
+    name and bytes in order."""
+    if len(outputs) == 1:
+        return sha256_bytes(outputs[0].data)
+    combined = hashlib.sha256()
+    for output in outputs:
+        combined.update(output.name.encode() + b"\0" + sha256_bytes(output.data).encode())
+    return combined.hexdigest()
+
+
+def record(
+    settings: Settings, session: Session, user: str, command: str, arguments: list[str],
+    fmt: str, outputs: Sequence[Output], rows: int | None = None,
+) -> AnalysisRun | None:  # fmt: skip
+    """Record a run of ``command`` with ``arguments`` that wrote ``outputs``; the inputs are
+    read now (just after the output was computed). Returns the new run (the caller commits),
+    or ``None`` during a replay."""
+    capture = _CAPTURE.get()
+    if capture is not None:
+        capture.outputs.extend(outputs)
+        capture.fmt = fmt
+        return None
+    inputs = collect(settings, session, command)
+    code = inputs["code"]
+    run = AnalysisRun(
+        user_name=user, command=command, arguments=list(arguments), output_format=fmt,
+        inputs=inputs, code_version=" ".join(f"{k}={v}" for k, v in sorted(code.items())),
+        output_sha256=digest(outputs), output_bytes=sum(len(o.data) for o in outputs),
+        outputs=[{"name": o.name, "bytes": len(o.data), "sha256": sha256_bytes(o.data)}
+                 for o in outputs],
+        rows=rows,
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run
+
+
+def runs(session: Session, limit: int | None = None) -> list[AnalysisRun]:
+    """The runs, newest first."""
+    query = select(AnalysisRun).order_by(AnalysisRun.id.desc())
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def run(session: Session, run_id: int) -> AnalysisRun:
+    """One run by its number; a Danish error when there is none."""
+    found = session.get(AnalysisRun, run_id)
+    if found is None:
+        raise NotFound(f"Der er ingen kørsel nr. {run_id}.", hint="Se kørslerne: tvaers runs list")
+    return found
+
+
+def inputs_summary(inputs: dict[str, Any]) -> str:
+    """A short Danish summary of a run's inputs for a listing: the batches it used."""
+    batches = sorted({entry["batch"] for entry in inputs.get("batches", {}).values()})
+    files = len(inputs.get("configuration", {}))
+    used = ", ".join(str(b) for b in batches) or "ingen"
+    return f"indlæsning {used}; {files} konfigurationsfil{'er' if files != 1 else ''}"
+
+
+def as_dict(found: AnalysisRun) -> dict[str, Any]:
+    """A run as plain data (``tvaers runs show --format json``)."""
+    return {
+        "run": found.id, "run_at": found.run_at.isoformat(), "user": found.user_name,
+        "command": found.command, "arguments": found.arguments, "format": found.output_format,
+        "output_sha256": found.output_sha256, "output_bytes": found.output_bytes,
+        "outputs": found.outputs, "rows": found.rows, "inputs": found.inputs,
+    }  # fmt: skip

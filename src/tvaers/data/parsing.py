@@ -33,6 +33,9 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+Lets = list[tuple[str, str]]  # intermediate values: (name, SQL over the text and earlier ones)
+
+
 @dataclass(frozen=True)
 class ParsedColumn:
     column: Column
@@ -40,30 +43,63 @@ class ParsedColumn:
     typed: str  # SQL of the typed value
     error: str  # SQL of the error key, NULL when fine
     stored_as_integer: bool = False
+    # With ``layered``: the intermediate values ``typed`` and ``error`` refer to by name, each
+    # to be computed once per value, in this order (:func:`layer_sql`); empty otherwise.
+    lets: tuple[tuple[str, str], ...] = ()
+
+
+class _Namer:
+    """Names the intermediate values of one column's parse (``__<prefix>_<what>``), or, with no
+    prefix, none: each use then repeats the value's SQL."""
+
+    def __init__(self, prefix: str | None) -> None:
+        self.prefix = prefix
+        self.lets: Lets = []
+
+    def let(self, what: str, sql: str) -> str:
+        if self.prefix is None:
+            return f"({sql})"
+        name = q(f"__{self.prefix}_{what}")
+        self.lets.append((name, sql))
+        return name
+
+
+def layer_sql(source: str, lets: Lets) -> str:
+    """``source`` (a relation) with the ``lets`` added as columns, each computed once per row:
+    one nested SELECT per let, since DuckDB repeats an expression wherever it is written (a
+    regular expression used in the typed value and in three error branches ran four times)."""
+    sql = source
+    for name, expr in lets:
+        sql = f"(SELECT *, {expr} AS {name} FROM {sql})"
+    return sql
 
 
 MAX_AMOUNT = 100_000_000_000  # kr.: more than any municipality's whole budget in one posting;
 # the engine sums and splits pools of such amounts without overflow (DECIMAL(18,2) x weights)
 
 
-def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
+def _number(t: str, kind: Kind, style: NumberStyle, n: _Namer) -> tuple[str, str]:
     scale = SCALE[kind]
     if style is NumberStyle.DANISH:
-        ok = f"regexp_full_match({t}, {lit(DK_NUMBER)})"
-        norm = f"replace(replace({t}, '.', ''), ',', '.')"
-        mixed = f"regexp_full_match({t}, {lit(DOT_DECIMAL)})"
+        ok = n.let("ok", f"regexp_full_match({t}, {lit(DK_NUMBER)})")
+        norm = n.let("norm", f"replace(replace({t}, '.', ''), ',', '.')")
+        mixed = n.let("mixed", f"regexp_full_match({t}, {lit(DOT_DECIMAL)})")
     elif style is NumberStyle.INTERNATIONAL:
-        ok = f"regexp_full_match({t}, {lit(INT_NUMBER)})"
+        ok = n.let("ok", f"regexp_full_match({t}, {lit(INT_NUMBER)})")
         norm = t
-        mixed = f"regexp_full_match({t}, {lit(COMMA_DECIMAL)})"
+        mixed = n.let("mixed", f"regexp_full_match({t}, {lit(COMMA_DECIMAL)})")
     else:  # typed sources: numbers arrive as numbers; text cells may be Danish with a comma
-        dk = f"regexp_full_match({t}, {lit(DK_NUMBER_WITH_COMMA)})"
-        ok = f"(regexp_full_match({t}, {lit(INT_NUMBER)}) OR {dk})"
-        norm = f"CASE WHEN {dk} THEN replace(replace({t}, '.', ''), ',', '.') ELSE {t} END"
+        dk = n.let("dk", f"regexp_full_match({t}, {lit(DK_NUMBER_WITH_COMMA)})")
+        ok = n.let("ok", f"(regexp_full_match({t}, {lit(INT_NUMBER)}) OR {dk})")
+        norm = n.let(
+            "norm", f"CASE WHEN {dk} THEN replace(replace({t}, '.', ''), ',', '.') ELSE {t} END"
+        )
         mixed = "FALSE"
-    decimals = f"length(regexp_extract({norm}, '\\.(\\d+)$', 1))"
-    typed = (
-        f"CASE WHEN {ok} AND {decimals} <= {scale} THEN try_cast({norm} AS DECIMAL(18,{scale})) END"
+    decimals = n.let("decimals", f"length(regexp_extract({norm}, '\\.(\\d+)$', 1))")
+    typed = n.let(
+        "value",
+        f"CASE WHEN {ok} AND {decimals} <= {scale} "
+        f"THEN try_cast({norm} AS DECIMAL(18,{scale})) END",
     )
     error = (
         f"CASE WHEN {mixed} AND NOT {ok} THEN '{ErrorCode.NUMBER_STYLE_MIXED}' "
@@ -81,7 +117,7 @@ def _number(t: str, kind: Kind, style: NumberStyle) -> tuple[str, str]:
     return typed, error
 
 
-def _date(t: str) -> tuple[str, str]:
+def _date(t: str, n: _Namer) -> tuple[str, str]:
     formats = (
         (r"\d{4}-\d{1,2}-\d{1,2}", t, "%Y-%m-%d"),
         (r"\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?", f"left({t}, 10)", "%Y-%m-%d"),
@@ -92,20 +128,22 @@ def _date(t: str) -> tuple[str, str]:
         f"WHEN regexp_full_match({t}, {lit(rx)}) THEN try_strptime({src}, {lit(fmt)})"
         for rx, src, fmt in formats
     )
-    stamp = f"(CASE {whens} END)"
-    typed = (
+    stamp = n.let("stamp", f"(CASE {whens} END)")
+    typed = n.let(
+        "value",
         f"CASE WHEN year({stamp}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
-        f"THEN CAST({stamp} AS DATE) END"
+        f"THEN CAST({stamp} AS DATE) END",
     )
     error = f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
     return typed, error
 
 
-def _cpr(t: str, stored_as_integer: bool) -> tuple[str, str]:
+def _cpr(t: str, stored_as_integer: bool, n: _Namer) -> tuple[str, str]:
     norm = f"regexp_replace({t}, '[- ]', '', 'g')"
     if stored_as_integer:  # a CPR kept as a number lost its leading zero
         norm = f"lpad({norm}, 10, '0')"
-    birth = birth_date_sql(norm)
+    norm = n.let("norm", norm)
+    birth = n.let("birth", birth_date_sql(norm))
     error = (
         f"CASE WHEN NOT regexp_full_match({norm}, '[0-9]{{10}}') "
         f"THEN '{ErrorCode.CPR_INVALID}:format' "
@@ -115,10 +153,11 @@ def _cpr(t: str, stored_as_integer: bool) -> tuple[str, str]:
     return f"CASE WHEN {birth} <= current_date THEN {norm} END", error
 
 
-def _integer(t: str, col: Column) -> tuple[str, str]:
-    value = (
+def _integer(t: str, col: Column, n: _Namer) -> tuple[str, str]:
+    value = n.let(
+        "value",
         f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') "
-        f"THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END"
+        f"THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END",
     )
     bounds = []
     if col.minimum is not None:
@@ -134,23 +173,24 @@ def _integer(t: str, col: Column) -> tuple[str, str]:
     return typed, error
 
 
-def _choice(t: str, col: Column) -> tuple[str, str]:
+def _choice(t: str, col: Column, n: _Namer) -> tuple[str, str]:
     whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in col.choices.items())
-    typed = f"CASE lower({t}) {whens} END"
+    typed = n.let("value", f"CASE lower({t}) {whens} END")
     return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CHOICE_INVALID}' END"
 
 
-def _function_code(t: str) -> tuple[str, str]:
-    norm = f"regexp_replace({t}, '[ .]', '', 'g')"
-    typed = (
+def _function_code(t: str, n: _Namer) -> tuple[str, str]:
+    norm = n.let("norm", f"regexp_replace({t}, '[ .]', '', 'g')")
+    typed = n.let(
+        "value",
         f"CASE WHEN regexp_full_match({norm}, '\\d{{5}}') THEN "
-        f"substr({norm}, 1, 1) || '.' || substr({norm}, 2, 2) || '.' || substr({norm}, 4, 2) END"
+        f"substr({norm}, 1, 1) || '.' || substr({norm}, 2, 2) || '.' || substr({norm}, 4, 2) END",
     )
     return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CODE_INVALID}:function' END"
 
 
-def _account(t: str) -> tuple[str, str]:
-    typed = f"CASE WHEN regexp_full_match({t}, '\\d{{9,}}([^0-9].*)?') THEN {t} END"
+def _account(t: str, n: _Namer) -> tuple[str, str]:
+    typed = n.let("value", f"CASE WHEN regexp_full_match({t}, '\\d{{9,}}([^0-9].*)?') THEN {t} END")
     return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CODE_INVALID}:account' END"
 
 
@@ -160,28 +200,36 @@ def text_sql(header: str) -> str:
 
 
 def parse_column(
-    col: Column, t: str, style: NumberStyle, stored_as_integer: bool = False
+    col: Column, t: str, style: NumberStyle, stored_as_integer: bool = False, layered: bool = False
 ) -> ParsedColumn:
-    """The parse of one column whose trimmed text (NULL when empty) is the SQL ``t``."""
+    """The parse of one column whose trimmed text (NULL when empty) is the SQL ``t``. With
+    ``layered`` the values it uses more than once are in ``lets`` (select them first with
+    :func:`layer_sql`); otherwise ``typed`` and ``error`` are self-contained expressions."""
     kind = col.kind
+    n = _Namer(col.name if layered else None)
     if kind in (Kind.AMOUNT, Kind.QUANTITY):
-        typed, error = _number(t, kind, style)
+        typed, error = _number(t, kind, style, n)
     elif kind is Kind.DATE:
-        typed, error = _date(t)
+        typed, error = _date(t, n)
     elif kind is Kind.CPR:
-        typed, error = _cpr(t, stored_as_integer)
+        typed, error = _cpr(t, stored_as_integer, n)
     elif kind is Kind.INTEGER:
-        typed, error = _integer(t, col)
+        typed, error = _integer(t, col, n)
     elif kind is Kind.CHOICE:
-        typed, error = _choice(t, col)
+        typed, error = _choice(t, col, n)
     elif kind is Kind.FUNCTION_CODE:
-        typed, error = _function_code(t)
+        typed, error = _function_code(t, n)
     elif kind is Kind.ACCOUNT:
-        typed, error = _account(t)
+        typed, error = _account(t, n)
     else:
         typed, error = t, "NULL"
     required = f"'{ErrorCode.VALUE_REQUIRED}'" if col.required else "NULL"
     full_error = f"CASE WHEN {t} IS NULL THEN {required} ELSE ({error}) END"
     return ParsedColumn(
-        col, t, f"CASE WHEN {t} IS NOT NULL THEN {typed} END", full_error, stored_as_integer
+        col,
+        t,
+        f"CASE WHEN {t} IS NOT NULL THEN {typed} END",
+        full_error,
+        stored_as_integer,
+        tuple(n.lets),
     )

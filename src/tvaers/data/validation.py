@@ -42,7 +42,7 @@ from tvaers.data.contracts import Contract, Kind, resolve_headers
 from tvaers.data.families import FAMILY_PREFIX
 from tvaers.data.issues import PER_KIND, IssueSink
 from tvaers.data.messages import value_message
-from tvaers.data.parsing import ParsedColumn, lit, parse_column, q, text_sql
+from tvaers.data.parsing import ParsedColumn, layer_sql, lit, parse_column, q, text_sql
 from tvaers.data.readers import ROW, NumberStyle, RawTable
 from tvaers.data.schema import SQL_TYPES, stored_columns
 
@@ -189,12 +189,14 @@ def _create_parsed(
     )
     selects = [f"x.{ROW}"]
     joins = []
+    row_lets: list[tuple[str, str]] = []  # the per-row columns' intermediate values
     for p in parsed:
         name = p.column.name
         t, v, e = q("t_" + name), q("v_" + name), q("e_" + name)
         # the parse expressions were built on the trimmed text; here that text is column t_<name>
-        column = parse_column(p.column, t, staged.style, p.stored_as_integer)
+        column = parse_column(p.column, t, staged.style, p.stored_as_integer, layered=True)
         if p.column.kind not in DICTIONARY_KINDS:
+            row_lets += column.lets
             selects += [f"x.{t}", f"{column.typed} AS {v}", f"{column.error} AS {e}"]
             continue
         dictionary = f"dict_{table}_{name}"
@@ -208,7 +210,7 @@ def _create_parsed(
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {dictionary} AS SELECT *{pseudonym} FROM "
             f"(SELECT {t}, {column.typed} AS {v}, {column.error} AS {e} "
-            f"FROM (SELECT DISTINCT {t} FROM text_{table}))",
+            f"FROM {layer_sql(f'(SELECT DISTINCT {t} FROM text_{table})', list(column.lets))})",
             params,
         )
         alias = f"d_{name}"
@@ -218,7 +220,7 @@ def _create_parsed(
             selects.append(f"{alias}.{q('p_' + name)}")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {staged.parsed} AS SELECT {', '.join(selects)} "
-        f"FROM text_{table} x {' '.join(joins)}"
+        f"FROM {layer_sql(f'text_{table}', row_lets)} x {' '.join(joins)}"
     )
     for p in parsed:
         if p.column.kind in DICTIONARY_KINDS:
@@ -283,7 +285,17 @@ def _key_sql(contract: Contract, name: str) -> str:
     kind = contract.column(name).kind
     if kind is Kind.CPR:
         return q("p_" + name)
-    return cpr_digits_sql(_v(name)) if kind in CODE_KINDS else _v(name)
+    if kind not in CODE_KINDS:
+        return _v(name)
+    return (
+        f"CASE WHEN {_may_hold_cpr(_v(name))} THEN {cpr_digits_sql(_v(name))} ELSE {_v(name)} END"
+    )
+
+
+def _may_hold_cpr(value: str) -> str:
+    """A cheap test that lets the regular expression for CPR-like numbers (ten digits, with or
+    without separators) skip a value too short to hold one, such as most posting ids."""
+    return f"length({value}) >= 10"
 
 
 def _code_value(name: str) -> str:
@@ -293,7 +305,7 @@ def _code_value(name: str) -> str:
     prefix, length = (FAMILY_PREFIX, 12) if name == "family" else (CODE_PREFIX, PSEUDONYM_LENGTH)
     digest = pseudonym_sql(cpr_digits_sql(value), "$outer", "$inner")
     return (
-        f"CASE WHEN regexp_matches({value}, {lit(CPR_IN_TEXT_REGEX)}) "
+        f"CASE WHEN {_may_hold_cpr(value)} AND regexp_matches({value}, {lit(CPR_IN_TEXT_REGEX)}) "
         f"THEN {lit(prefix)} || left({digest}, {length}) ELSE {value} END"
     )
 
@@ -430,7 +442,8 @@ def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
         return q("p_" + name)
     if kind is Kind.TEXT:  # free text must not carry CPR numbers into the store
         masked = lit("\\1" + CPR_MASK)  # the character before the number is kept
-        return f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {masked}, 'g')"
+        replaced = f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {masked}, 'g')"
+        return f"CASE WHEN {_may_hold_cpr(_v(name))} THEN {replaced} ELSE {_v(name)} END"
     if kind in CODE_KINDS:
         return _code_value(name)
     return _v(name)

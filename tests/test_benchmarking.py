@@ -217,3 +217,33 @@ def test_peers_are_read_with_a_danish_error() -> None:
         model.parse_peers("101,Furesø")
     assert model.ranks({"a": D(2), "b": D(2), "c": D(1), "d": None}, dict.fromkeys("abcd", "g")) == {
         "a": 1, "b": 1, "c": 3, "d": None}  # fmt: skip
+
+
+def test_the_command_line(two: Settings, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tvaers.cli import app
+
+    from .conftest import CLI_USERS, add_cli_users
+
+    add_cli_users(two)
+    env = {"TVAERS_HOME": str(two.home), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
+           "TVAERS_LOG_LEVEL": "WARNING", "COLUMNS": "200"}  # fmt: skip
+    user = ["--user", CLI_USERS["analyst"]]
+
+    def tvaers(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(app, ["benchmark", "--year", "2025", *args, *user], env=env)
+
+    text = tvaers()
+    assert text.exit_code == 0, text.output
+    assert "København" in text.output and "Furesø" in text.output
+    found = tvaers("--format", "json", "--peers", "101,190")
+    assert found.exit_code == 0, found.output
+    rows = {r["municipality"]: r for r in json.loads(found.output)["kommuner"]}
+    assert rows["190"]["expected"] == 5300 and rows["101"]["difference_rank"] == 1
+    book = tmp_path / "sammenligning.xlsx"
+    assert tvaers("--format", "xlsx", "--out", str(book)).exit_code == 0 and book.stat().st_size
+    wrong = tvaers("--peers", "Furesø")
+    assert wrong.exit_code == 1 and "ikke en kommunekode" in wrong.output

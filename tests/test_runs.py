@@ -190,3 +190,25 @@ def test_the_code_version_is_the_installed_package_and_its_commit() -> None:
     found = REAL_CODE_VERSION()  # the autouse fixture patched the module's name
     assert found["version"] == metadata.version("tvaers")
     assert len(found.get("commit", "a" * 40)) == 40
+
+
+def test_a_selection_and_a_forecast_replay_byte_for_byte(town: tuple[Settings, Path]) -> None:
+    from .conftest import add_cli_users
+
+    settings, _ = town
+    add_cli_users(settings)
+    rules = ("select", "--rules", "kl_mentor_og_stoettekontaktperson", "--as-of", "2025-12-31",
+             "--format", "json")  # fmt: skip
+    forecast = ("forecast", "--as-of", "2025-03-31", "--format", "json", "--user",
+                "finance-consultant")  # fmt: skip
+    for number, command in enumerate((rules, forecast), start=1):
+        result = tvaers(settings, *command)
+        assert result.exit_code == 0, result.output
+        run = shown(settings, number)
+        assert run["arguments"] == list(command)
+        assert run["output_sha256"] == hashlib.sha256(result.stdout.encode()).hexdigest()
+        replayed = tvaers(settings, "runs", "replay", str(number))
+        assert replayed.exit_code == 0, replayed.output
+        assert "byte for byte det samme" in replayed.stdout
+    assert set(shown(settings, 1)["inputs"]["store"]) >= {"target_group_rule_versions"}
+    assert set(shown(settings, 2)["inputs"]["store"]) >= {"forecast_methods", "grants"}

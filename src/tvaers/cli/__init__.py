@@ -92,6 +92,10 @@ def import_command(
     user: Annotated[
         str | None, typer.Option(help="Hvem importerer (standard: OS-brugeren)")
     ] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option(help="Kommunekoden (fx 101); kræves i en national installation"),
+    ] = None,
 ) -> None:
     """Validér alle filer i FOLDER og indlæs dem samlet som én importkørsel — eller intet."""
     from tvaers.data.importer import import_folder
@@ -99,7 +103,9 @@ def import_command(
     settings = _settings()
     try:
         with _progress("Import") as step:
-            result = import_folder(folder, settings, user=user, progress=step)
+            result = import_folder(
+                folder, settings, user=user, progress=step, municipality=municipality
+            )
     except TvaersError as exc:
         _fail(exc, report)
         return
@@ -462,7 +468,6 @@ def user_unlock(
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import assumptions as _assumptions  # noqa: E402, F401
 from tvaers.cli import audit as _audit  # noqa: E402, F401
-from tvaers.cli import benchmark as _benchmark  # noqa: E402, F401
 from tvaers.cli import budget as _budget  # noqa: E402, F401
 from tvaers.cli import deviations as _deviations  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401

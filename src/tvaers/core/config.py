@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         "tom = nøglemappen/identitet.key",
     )
     municipality: str = Field(default="Demokommune", description="Kommunens navn")
+    installation: Literal["municipal", "national"] = Field(
+        default="municipal",
+        description="municipal: én kommune; national: mange kommuner, hver importeret for sig "
+        "med «tvaers import MAPPE --municipality KODE»",
+    )
+    municipality_code: str = Field(
+        default="",
+        description="Kommunekoden (3 cifre, fx 101) i en kommunal installation; tom = ukendt",
+    )
     log_format: str = Field(default="console", description="console eller json")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR")
     memory_limit: str = Field(

@@ -32,15 +32,83 @@ class Source:
 
 
 def sources(
-    staged: dict[str, Staged], loaded: dict[str, tuple[int, str, str, int]]
+    staged: dict[str, Staged],
+    loaded: dict[str, tuple[int, str, str, int]],
+    everyone: dict[str, tuple[int, str, str, int]] | None = None,
 ) -> dict[str, Source]:
+    """Each table's rows for the checks. ``loaded`` is the importing municipality's state;
+    ``everyone`` (a national installation: all municipalities' state) makes the checks look
+    at that municipality's own rows only, and for citizens at every municipality's: a posting
+    in one municipality's books may be for a citizen whose acting municipality is another."""
     out = {}
     for table in CONTRACTS:
+        own = f"main.{q(table)}"
+        if everyone is not None and table in loaded and table != "citizens":
+            own = f"(SELECT * FROM main.{q(table)} WHERE batch_id = {int(loaded[table][0])})"
         if table in staged:
-            out[table] = Source(staged[table].typed, staged[table].path.name, staged[table])
+            item = staged[table]
+            relation = item.typed
+            if everyone is not None and table == "citizens" and table in everyone:
+                relation = (
+                    f"(SELECT citizen, source_row FROM {item.typed} UNION ALL "
+                    f"SELECT citizen, NULL FROM main.citizens WHERE {_others(loaded, table)})"
+                )
+            out[table] = Source(relation, item.path.name, item)
         elif table in loaded:
-            out[table] = Source(f"main.{q(table)}", loaded[table][1], None)
+            out[table] = Source(own, loaded[table][1], None)
+        elif everyone is not None and table == "citizens" and table in everyone:
+            out[table] = Source(f"main.{q(table)}", everyone[table][1], None)
     return out
+
+
+def _others(loaded: dict[str, tuple[int, str, str, int]], table: str) -> str:
+    """The rows of ``table`` loaded by other municipalities than the importing one."""
+    return f"batch_id <> {int(loaded[table][0])}" if table in loaded else "TRUE"
+
+
+def check_citizens_once(
+    con: DuckDBPyConnection,
+    staged: dict[str, Staged],
+    loaded: dict[str, tuple[int, str, str, int]],
+    known: set[str],
+    sink: IssueSink,
+) -> None:
+    """A national installation: a citizen is listed by one municipality only (the acting
+    municipality, which counts the person nationally), and a ``municipality`` given in the
+    citizens' file is one of the 98 codes."""
+    item = staged.get("citizens")
+    if item is None:
+        return
+    src = Source(item.typed, item.path.name, item)
+    shown = f"(SELECT left(p.t_cpr, 6) || '-****' FROM {item.parsed} p WHERE p._row = s.source_row)"
+    _emit(
+        con,
+        sink,
+        src,
+        "cpr",
+        f"SELECT s.source_row, {shown} || ' (kommune ' || min(c.municipality) || ')' AS val "
+        f"FROM {item.typed} s JOIN main.citizens c ON c.citizen = s.citizen "
+        f"WHERE {_others(loaded, 'citizens')} GROUP BY s.source_row",
+        ErrorCode.DUPLICATE_KEY,
+        "Borgeren står allerede på en anden kommunes borgerliste; en borger tælles kun én gang "
+        "på landsplan, hos sin handlekommune",
+        "Fjern borgeren fra den kommunes fil, der ikke er handlekommune, og importér igen.",
+    )
+    if "municipality" not in item.headers:
+        return
+    codes = ", ".join(f"'{code}'" for code in sorted(known))
+    _emit(
+        con,
+        sink,
+        src,
+        "municipality",
+        f"SELECT s.source_row, s.municipality AS val FROM {item.typed} s "
+        f"WHERE s.municipality IS NOT NULL AND s.municipality NOT IN ({codes})",
+        ErrorCode.CODE_INVALID,
+        "Kommunekoden findes ikke blandt de 98 kommuner",
+        "Skriv handlekommunens 3-cifrede kommunekode, fx 101 (København), eller lad feltet "
+        "stå tomt (så er det den importerende kommune).",
+    )
 
 
 def _emit(

@@ -171,6 +171,8 @@ CONTRACTS: dict[str, Contract] = {
                 Column("family", Kind.CODE, aliases=("familie", "husstand", "familie_id")),
                 Column("birth_date", Kind.DATE, aliases=("foedselsdato",)),
                 Column("name", Kind.PERSON_NAME, aliases=("navn", "fulde_navn")),
+                # the acting municipality (handlekommune); empty: the importing municipality
+                Column("municipality", Kind.CODE, aliases=("kommune", "handlekommune")),
             ),
             key=("cpr",),
         ),

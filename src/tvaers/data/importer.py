@@ -35,9 +35,18 @@ from tvaers.data import checks, exports
 from tvaers.data.contracts import CONTRACTS, TABLE_ORDER, fold
 from tvaers.data.families import derive_families
 from tvaers.data.issues import IssueSink
+from tvaers.data.municipality import (
+    LOCAL_CODES,
+    batch_code,
+    batch_name,
+    installation_code,
+    national,
+    reference,
+)
+from tvaers.data.parsing import q
 from tvaers.data.readers import SUFFIXES, RawTable, not_a_file, read_raw
 from tvaers.data.recovery import recover_interrupted
-from tvaers.data.schema import LOADED, create_tables, loaded_state
+from tvaers.data.schema import LOADED, MUNICIPALITY, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
 from tvaers.engine.connection import connect, raw
 from tvaers.engine.snapshot import Replacement, replacing
@@ -137,7 +146,7 @@ def open_analytics(settings: Settings, path: Path) -> DuckDBPyConnection:
     backend = connect(path, memory_limit=settings.memory_limit, threads=settings.threads)
     con = raw(backend)
     con.execute("SET temp_directory = ''")  # no spilling: nothing with a clear CPR on disk
-    create_tables(con)
+    create_tables(con, "" if national(settings) else installation_code(settings))
     return con
 
 
@@ -161,9 +170,13 @@ def import_folder(
     user: str | None = None,
     progress: Progress | None = None,
     store: Engine | None = None,
+    municipality: str | None = None,
 ) -> ImportResult:
-    """Import a folder of the municipality's files as one batch, or nothing."""
+    """Import a folder of the municipality's files as one batch, or nothing. A national
+    installation needs ``municipality`` (the code, e.g. ``"101"``): the batch replaces that
+    municipality's rows only (docs/national.md)."""
     step = progress or (lambda _msg, _frac: None)
+    code = batch_code(settings, municipality)  # a missing or unknown code: before anything else
     settings.ensure_home()
     _ = settings.key_bytes  # a missing or short key is said before anything is created
     files, issues, ignored = discover(folder)
@@ -171,7 +184,9 @@ def import_folder(
     upgrade(engine)
     with replacing(settings, lambda copy: open_analytics(settings, copy)) as target:
         try:
-            return _import(target, engine, folder, (files, issues, ignored), settings, user, step)
+            return _import(
+                target, engine, folder, (files, issues, ignored), settings, user, step, code
+            )
         finally:
             import_scratch(settings)
 
@@ -184,13 +199,14 @@ def _import(
     settings: Settings,
     user: str | None,
     step: Progress,
+    code: str,
 ) -> ImportResult:
     """The import's work on the copy of the analytics file, installed when the batch is in."""
     con = target.con
     files, issues, ignored = found
     try:
         recover_interrupted(con, engine)  # a batch left 'loading' by a crash
-        loaded = loaded_state(con)
+        loaded = loaded_state(con, code)
         hashes = {table: sha256_of(path) for table, path in files.items()}
         result = ImportResult(None, ignored=ignored)
         changed = [
@@ -219,16 +235,20 @@ def _import(
             if item is not None:
                 staged[table] = item
         step("Kontrollerer henvisninger mellem tabellerne", len(changed) / (len(changed) + 2))
-        srcs = checks.sources(staged, loaded)
+        everyone = _localise(con, staged, code, loaded) if national(settings) else None
+        srcs = checks.sources(staged, loaded, everyone)
         checks.check_references(con, staged, srcs, sink)
         checks.check_activities(con, staged, srcs, sink)
         checks.check_commitments(con, staged, srcs, sink)
+        if everyone is not None:
+            checks.check_citizens_once(con, staged, loaded, set(reference()), sink)
         if sink:
             log.warning("import_rejected", folder=str(folder), problems=sink.total)
             raise ImportRejected(sink.issues, sink.total)
         step("Indlæser", (len(changed) + 1) / (len(changed) + 2))
         batch_id = _load(
-            con, engine, folder, staged, user or getpass.getuser(), settings.municipality,
+            con, engine, folder, staged, user or getpass.getuser(),
+            (code, batch_name(settings, code), loaded if national(settings) else None),
             _identity_writer(con, staged.get("citizens"), settings), target.install,
         )  # fmt: skip
         result.batch_id = batch_id
@@ -276,13 +296,62 @@ def _identity_writer(
     return lambda: seal(table, settings.identity_key_bytes, settings.identity_path)
 
 
-def _municipality_id(session: Session, name: str) -> int:
+def _localise(
+    con: DuckDBPyConnection,
+    staged: dict[str, Staged],
+    code: str,
+    loaded: dict[str, tuple[int, str, str, int]],
+) -> dict[str, tuple[int, str, str, int]]:
+    """A national installation: the municipality's own identifiers in the staged rows get its
+    code as prefix (``101-…``, :data:`~tvaers.data.municipality.LOCAL_CODES`), so that they
+    meet their own municipality's rows only; a citizen must be listed by one municipality.
+    The state of every municipality, for the checks that look nationally."""
+    for table, columns in LOCAL_CODES.items():
+        if table in staged:
+            sets = ", ".join(f"{q(c)} = ? || '-' || {q(c)}" for c in columns)
+            con.execute(f"UPDATE {staged[table].typed} SET {sets}", [code] * len(columns))
+    return loaded_state(con)
+
+
+def _municipality_id(session: Session, name: str, code: str) -> int:
     found = session.scalar(select(Municipality).where(Municipality.name == name))
     if found is None:
-        found = Municipality(name=name)
+        found = Municipality(name=name, code=code)
         session.add(found)
         session.flush()
+    elif found.code != code:
+        found.code = code
     return found.id
+
+
+def _replace(
+    con: DuckDBPyConnection,
+    table: str,
+    item: Staged,
+    batch_id: int,
+    code: str,
+    replaced: dict[str, tuple[int, str, str, int]] | None,
+) -> None:
+    """``table``'s rows of the municipality ``code`` become ``item``'s: all rows in a municipal
+    installation, the municipality's earlier batch's rows in a national one."""
+    if replaced is None:
+        con.execute(f"DELETE FROM main.{q(table)}")
+    elif table in replaced:
+        con.execute(f"DELETE FROM main.{q(table)} WHERE batch_id = ?", [replaced[table][0]])
+    given = MUNICIPALITY in {c.stored_name for c in item.contract.columns}
+    value = f"coalesce({MUNICIPALITY}, $code)" if given else "$code"
+    con.execute(
+        f"INSERT INTO main.{q(table)} BY NAME SELECT * REPLACE ({value} AS {MUNICIPALITY}), "
+        f"$batch AS batch_id FROM {item.typed}"
+        if given
+        else f"INSERT INTO main.{q(table)} BY NAME SELECT *, $batch AS batch_id, "
+        f"{value} AS {MUNICIPALITY} FROM {item.typed}",
+        {"code": code, "batch": batch_id},
+    )
+    con.execute(
+        f"INSERT OR REPLACE INTO {LOADED} VALUES (?, ?, ?, ?, ?, ?, now())",
+        [table, code, batch_id, item.path.name, item.sha256, item.rows],
+    )
 
 
 def _load(
@@ -291,7 +360,7 @@ def _load(
     folder: Path,
     staged: dict[str, Staged],
     user: str,
-    municipality: str,
+    municipality: tuple[str, str, dict[str, tuple[int, str, str, int]] | None],
     before_commit: Callable[[], None] | None = None,
     after_commit: Callable[[], None] | None = None,
 ) -> int:
@@ -299,10 +368,11 @@ def _load(
         {"table": t, "file": s.path.name, "sha256": s.sha256, "rows": s.rows}
         for t, s in staged.items()
     ]
+    code, name, replaced = municipality  # replaced: a national installation's state of ``code``
     make_session = sessions(engine)
     with make_session() as session:
         batch = ImportBatch(
-            municipality_id=_municipality_id(session, municipality),
+            municipality_id=_municipality_id(session, name, code),
             source=str(folder.resolve()),
             user_name=user,
             status="loading",
@@ -314,12 +384,7 @@ def _load(
     try:
         con.execute("BEGIN TRANSACTION")
         for table, item in staged.items():
-            con.execute(f'DELETE FROM main."{table}"')
-            con.execute(f'INSERT INTO main."{table}" SELECT *, ? FROM {item.typed}', [batch_id])
-            con.execute(
-                f"INSERT OR REPLACE INTO {LOADED} VALUES (?, ?, ?, ?, ?, now())",
-                [table, batch_id, item.path.name, item.sha256, item.rows],
-            )
+            _replace(con, table, item, batch_id, code, replaced)
         if {"citizens", "relations", "postings"} & staged.keys():
             latest = con.execute("SELECT max(posting_date) FROM main.postings").fetchone()
             derive_families(con, (latest[0] if latest and latest[0] else today()))

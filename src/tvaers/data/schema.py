@@ -17,6 +17,7 @@ SQL_TYPES = {
 LINEAGE = (("source_row", "BIGINT"), ("batch_id", "INTEGER"))
 EXTRA = {"citizens": (("family_source", "VARCHAR"),)}
 LOADED = "import_state"
+MUNICIPALITY = "municipality"  # the acting (citizens) or paying (postings) municipality
 
 
 def stored_columns(contract: Contract) -> list[tuple[str, str]]:
@@ -32,21 +33,52 @@ def stored_columns(contract: Contract) -> list[tuple[str, str]]:
     return cols + list(EXTRA.get(contract.table, ()))
 
 
-def create_tables(con: DuckDBPyConnection) -> None:
+def create_tables(con: DuckDBPyConnection, municipality: str = "") -> None:
+    """The analytics tables and the loaded state. A file from before the municipality dimension
+    gets its ``municipality`` columns, filled with ``municipality`` (the installation's code)."""
     for contract in CONTRACTS.values():
         cols = [*stored_columns(contract), *LINEAGE]
+        if MUNICIPALITY not in {n for n, _ in cols}:
+            cols.append((MUNICIPALITY, "VARCHAR"))
         body = ", ".join(f"{q(n)} {t}" for n, t in cols)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {q(contract.table)} ({body})")
+        table = q(contract.table)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {MUNICIPALITY} VARCHAR")
+        if municipality:
+            con.execute(
+                f"UPDATE {table} SET {MUNICIPALITY} = ? WHERE {MUNICIPALITY} IS NULL",
+                [municipality],
+            )
     con.execute(
-        f"CREATE TABLE IF NOT EXISTS {LOADED} (table_name VARCHAR PRIMARY KEY, "
+        f"CREATE TABLE IF NOT EXISTS {LOADED} (table_name VARCHAR, municipality VARCHAR, "
         "batch_id INTEGER, file_name VARCHAR, sha256 VARCHAR, rows BIGINT, "
-        "loaded_at TIMESTAMP)"
+        "loaded_at TIMESTAMP, PRIMARY KEY (table_name, municipality))"
     )
+    columns = {r[0] for r in con.execute(f"DESCRIBE {LOADED}").fetchall()}
+    if MUNICIPALITY not in columns:  # one row per table before: now per table and municipality
+        con.execute(
+            f"CREATE TEMP TABLE _loaded_before AS SELECT * FROM {LOADED}; DROP TABLE {LOADED}; "
+            f"CREATE TABLE {LOADED} (table_name VARCHAR, municipality VARCHAR, "
+            "batch_id INTEGER, file_name VARCHAR, sha256 VARCHAR, rows BIGINT, "
+            "loaded_at TIMESTAMP, PRIMARY KEY (table_name, municipality)); "
+            f"INSERT INTO {LOADED} SELECT table_name, ?, batch_id, file_name, sha256, rows, "
+            "loaded_at FROM _loaded_before; DROP TABLE _loaded_before",
+            [municipality],
+        )
 
 
-def loaded_state(con: DuckDBPyConnection) -> dict[str, tuple[int, str, str, int]]:
-    """Per table: (batch, file name, sha256, rows) of what is loaded now."""
+def loaded_state(
+    con: DuckDBPyConnection, municipality: str | None = None
+) -> dict[str, tuple[int, str, str, int]]:
+    """Per table: (batch, file name, sha256, rows) of what is loaded now — of ``municipality``,
+    or of all municipalities together (the latest batch and file, a digest of the files' sums,
+    the rows summed; with one municipality exactly its state)."""
+    where = "" if municipality is None else "WHERE municipality = ?"
     rows = con.execute(
-        f"SELECT table_name, batch_id, file_name, sha256, rows FROM {LOADED}"
+        f"SELECT table_name, max(batch_id), arg_max(file_name, batch_id), "
+        "CASE WHEN count(*) = 1 THEN min(sha256) "
+        "ELSE sha256(string_agg(municipality || ':' || sha256, ',' ORDER BY municipality)) END, "
+        f"sum(rows)::BIGINT FROM {LOADED} {where} GROUP BY table_name",
+        [] if municipality is None else [municipality],
     ).fetchall()
     return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}

@@ -42,21 +42,35 @@ def expenditure(
 ) -> ir.Table:
     """Operating expenditure (dranst 1) of the period, each posting with its area and month.
 
-    The area comes from the function code (``accounts``), else from the posting's intervention.
+    The area comes from the function code (the paying municipality's ``accounts``), else from
+    the posting's intervention. ``municipality`` is the paying one: whose books the posting is in.
+    Municipalities are compared null-safe (``identical_to``) here and below: rows written without
+    one (an analytics file not yet migrated, hand-made tables) count as one municipality.
     """
     p = postings.filter(
         _.dranst == 1, _.posting_date.between(period.first_day, period.last_day)
-    ).select("citizen", "intervention", "function_code", "posting_date", "amount")
-    acc = accounts.select(account_code="function_code", account_area="sector_area")
+    ).select("citizen", "intervention", "function_code", "posting_date", "amount", "municipality")
+    acc = accounts.select(
+        account_code="function_code", account_area="sector_area", account_books="municipality"
+    )
     itv = interventions.select(itv_code="intervention", itv_area="sector_area")
-    with_area = p.left_join(acc, p.function_code == acc.account_code).select(
-        "citizen", "intervention", "function_code", "posting_date", "amount", "account_area"
+    with_area = p.left_join(
+        acc, [p.function_code == acc.account_code, p.municipality.identical_to(acc.account_books)]
+    ).select(
+        "citizen",
+        "intervention",
+        "function_code",
+        "posting_date",
+        "amount",
+        "account_area",
+        "municipality",
     )
     joined = with_area.left_join(itv, with_area.intervention == itv.itv_code)
     return joined.select(
         "citizen",
         "intervention",
         "function_code",
+        "municipality",
         sector_area=ibis.coalesce(joined.account_area, joined.itv_area),
         # the first of the month as a DATE (DuckDB's date_trunc gives a TIMESTAMP)
         month=ibis.date(joined.posting_date.year(), joined.posting_date.month(), 1),
@@ -73,17 +87,20 @@ def registered_lines(exp: ir.Table) -> ir.Table:
     """CPR-registered expenditure: the citizen's, in its month and area (method ``registered``)."""
     return (
         exp.filter(_.citizen.notnull())
-        .group_by("citizen", "sector_area", "month", "function_code", "intervention")
+        .group_by(
+            "citizen", "sector_area", "month", "function_code", "intervention", "municipality"
+        )
         .aggregate(amount=_.amount.sum().cast(MONEY))
         .mutate(method=ibis.literal(Method.REGISTERED.value))
     )
 
 
 def pools(exp: ir.Table) -> ir.Table:
-    """Unregistered expenditure per area, function code and month: what attribution splits."""
+    """Unregistered expenditure per paying municipality, area, function code and month: what
+    attribution splits (within the municipality's own books)."""
     return (
         exp.filter(_.citizen.isnull())
-        .group_by("sector_area", "function_code", "month")
+        .group_by("municipality", "sector_area", "function_code", "month")
         .aggregate(pool=_.amount.sum().cast(MONEY))
     )
 
@@ -107,6 +124,7 @@ def _active_spans(activities: ir.Table, interventions: ir.Table, months: ir.Tabl
     a = activities.select(
         "citizen",
         "intervention",
+        "municipality",
         "start_date",
         "units_per_month",
         stop=_.end_date.fill_null(FAR_FUTURE),
@@ -115,6 +133,7 @@ def _active_spans(activities: ir.Table, interventions: ir.Table, months: ir.Tabl
     spans = spans.select(
         "citizen",
         "intervention",
+        "municipality",
         "units_per_month",
         "month",
         "days",
@@ -129,6 +148,7 @@ def _active_spans(activities: ir.Table, interventions: ir.Table, months: ir.Tabl
         .select(
             "citizen",
             "intervention",
+            "municipality",
             "units_per_month",
             "month",
             "days",
@@ -183,6 +203,7 @@ def activity_months(
         "citizen",
         "intervention",
         "function_code",
+        "municipality",
         "month",
         sector_area=joined.area,
         active_days=active,
@@ -193,6 +214,7 @@ def activity_months(
         "citizen",
         "intervention",
         "function_code",
+        "municipality",
         "month",
         "sector_area",
         "active_days",
@@ -217,7 +239,9 @@ def weights(months_priced: ir.Table, exp: ir.Table, interventions: ir.Table) -> 
     by_function = (
         registered.filter(_.intervention.isnull())
         .semi_join(booked_on, _.function_code == booked_on.b_code)  # the rest cannot match
-        .select(x_citizen="citizen", x_code="function_code", x_month="month")
+        .select(
+            x_citizen="citizen", x_code="function_code", x_month="month", x_books="municipality"
+        )
         .distinct()
     )
     m = months_priced.filter(_.function_code.notnull())
@@ -235,15 +259,18 @@ def weights(months_priced: ir.Table, exp: ir.Table, interventions: ir.Table) -> 
             kept.citizen == by_function.x_citizen,
             kept.function_code == by_function.x_code,
             kept.month == by_function.x_month,
+            kept.municipality.identical_to(by_function.x_books),
         ],
     )
-    sums = kept.group_by("citizen", "intervention", "month").aggregate(weight=_.cost_ore.sum())
+    sums = kept.group_by("citizen", "intervention", "municipality", "month").aggregate(
+        weight=_.cost_ore.sum()
+    )
     itv = interventions.select(
         i_code="intervention", function_code="function_code", sector_area="sector_area"
     )
     joined = sums.join(itv, sums.intervention == itv.i_code)
     return joined.select(
-        "citizen", "intervention", "function_code", "sector_area", "month", "weight"
+        "citizen", "intervention", "function_code", "sector_area", "municipality", "month", "weight"
     )
 
 
@@ -261,15 +288,23 @@ def pooled_lines(pool: ir.Table, weight: ir.Table, priced: Sequence[str]) -> ir.
         w = w.filter(~_.function_code.isin(list(priced)))
         p = p.filter(~_.function_code.isin(list(priced)))
     pl = p.select(
-        pool_id=ibis.row_number().over(order_by=["sector_area", "function_code", "month"]),
+        pool_id=ibis.row_number().over(
+            order_by=["municipality", "sector_area", "function_code", "month"]
+        ),
+        p_books="municipality",
         p_area="sector_area",
         p_code="function_code",
         p_month="month",
         pool_ore=to_ore(_.pool),
     ).view()
-    rows = w.join(pl, [w.function_code == pl.p_code, w.month == pl.p_month]).select(
-        "pool_id", "pool_ore", "citizen", "intervention", "weight"
-    )
+    rows = w.join(
+        pl,
+        [
+            w.function_code == pl.p_code,
+            w.month == pl.p_month,
+            w.municipality.identical_to(pl.p_books),
+        ],
+    ).select("pool_id", "pool_ore", "citizen", "intervention", "weight")
     split = largest_remainder(
         rows,
         keys=("pool_id",),
@@ -284,6 +319,7 @@ def pooled_lines(pool: ir.Table, weight: ir.Table, priced: Sequence[str]) -> ir.
         month=named.p_month,
         function_code=named.p_code,
         intervention=named.intervention,
+        municipality=named.p_books,
         method=ibis.literal(Method.POOLED.value),
         amount=from_ore(named.part),
     )
@@ -292,14 +328,17 @@ def pooled_lines(pool: ir.Table, weight: ir.Table, priced: Sequence[str]) -> ir.
 def priced_lines(weight: ir.Table, accounts: ir.Table, priced: Sequence[str]) -> ir.Table:
     """Priced functions: each citizen gets units x price, in the function code's area."""
     w = weight.filter(_.function_code.isin(list(priced)), _.weight.notnull())
-    acc = accounts.select(a_code="function_code", a_area="sector_area")
-    joined = w.left_join(acc, w.function_code == acc.a_code)
+    acc = accounts.select(a_code="function_code", a_area="sector_area", a_books="municipality")
+    joined = w.left_join(
+        acc, [w.function_code == acc.a_code, w.municipality.identical_to(acc.a_books)]
+    )
     return joined.select(
         "citizen",
         sector_area=ibis.coalesce(joined.a_area, joined.sector_area),
         month="month",
         function_code="function_code",
         intervention="intervention",
+        municipality="municipality",
         method=ibis.literal(Method.PRICED.value),
         amount=from_ore(joined.weight),
     )
@@ -315,21 +354,27 @@ def unattributed(
     """What stays unattributed per area, function code and month, with the reason."""
     booked_on = (
         interventions.filter(_.function_code.notnull())
-        .select(b_code="function_code")
+        .select(b_code="function_code", b_books="municipality")
         .distinct()
         .mutate(has_interventions=True)
     )
-    activity = weight.group_by(w_code="function_code", w_month="month").aggregate(
-        active=_.count(), priced_weight=(_.weight.fill_null(0) > 0).any()
-    )
+    activity = weight.group_by(
+        w_code="function_code", w_month="month", w_books="municipality"
+    ).aggregate(active=_.count(), priced_weight=(_.weight.fill_null(0) > 0).any())
     p = pool
     if priced:
         p = p.filter(~_.function_code.isin(list(priced)))
-    booked = p.left_join(booked_on, p.function_code == booked_on.b_code).select(
-        "sector_area", "function_code", "month", "pool", "has_interventions"
-    )
+    booked = p.left_join(
+        booked_on,
+        [p.function_code == booked_on.b_code, p.municipality.identical_to(booked_on.b_books)],
+    ).select("municipality", "sector_area", "function_code", "month", "pool", "has_interventions")
     joined = booked.left_join(
-        activity, [booked.function_code == activity.w_code, booked.month == activity.w_month]
+        activity,
+        [
+            booked.function_code == activity.w_code,
+            booked.month == activity.w_month,
+            booked.municipality.identical_to(activity.w_books),
+        ],
     )
     reason = ibis.cases(
         (joined.has_interventions.isnull(), Reason.NO_POOL.value),
@@ -359,7 +404,8 @@ def unattributed(
 
 
 def lines(parts: Sequence[ir.Table]) -> ir.Table:
-    """The attributed and registered amounts as one table, one method per row."""
+    """The attributed and registered amounts as one table, one method per row; ``municipality``
+    is the paying one (whose books), so a municipality's draw is its rows."""
     shaped = [
         t.select(
             citizen=t.citizen.cast("string"),
@@ -367,6 +413,7 @@ def lines(parts: Sequence[ir.Table]) -> ir.Table:
             month=t.month.cast("date"),
             function_code=t.function_code.cast("string"),
             intervention=t.intervention.cast("string"),
+            municipality=t.municipality.cast("string"),
             method=t.method.cast("string"),
             amount=t.amount.cast(MONEY),
         )

@@ -105,6 +105,19 @@ def test_a_file_written_with_out_replays_byte_for_byte(
     assert out.read_bytes() == before  # the replay writes elsewhere, never over the user's file
 
 
+def test_an_excel_workbook_replays_byte_for_byte(
+    town: tuple[Settings, Path], tmp_path: Path
+) -> None:
+    """A workbook carries its creation time: the replay writes the recorded run's."""
+    settings, _ = town
+    out = tmp_path / "koncentration.xlsx"
+    assert tvaers(settings, "concentration", "--year", "2025", "--out", str(out)).exit_code == 0
+    assert shown(settings, 1)["output_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    replayed = tvaers(settings, "runs", "replay", "1")
+    assert replayed.exit_code == 0, replayed.output
+    assert "byte for byte det samme" in replayed.stdout
+
+
 def test_after_a_reimport_of_changed_postings_the_replay_names_the_table_and_batches(
     town: tuple[Settings, Path],
 ) -> None:

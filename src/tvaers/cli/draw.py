@@ -140,11 +140,13 @@ def _emit(tables: list[DataTable], fmt: str, out: Path | None, run: bool = False
 
     from tvaers.cli.recording import outputs_of, record_run
     from tvaers.reports.output import OutputError, write_output
-    from tvaers.runs.service import replaying
+    from tvaers.runs.service import replaying, run_time
 
     buffer = io.StringIO() if run and out is None else None
+    created = run_time() if run else None  # an Excel workbook's time: the run's, when replayed
     try:
-        written = write_output(tables, fmt, out, buffer if buffer is not None else sys.stdout)
+        written = write_output(tables, fmt, out, buffer if buffer is not None else sys.stdout,
+                               created)  # fmt: skip
     except OutputError as exc:
         err.print(f"[red]Fejl:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -153,7 +155,8 @@ def _emit(tables: list[DataTable], fmt: str, out: Path | None, run: bool = False
     for path in written if not replaying() else ():
         err.print(f"Skrevet til {path}")
     if run:
-        record_run(fmt, outputs_of(written, buffer.getvalue() if buffer is not None else None))
+        text = buffer.getvalue() if buffer is not None else None
+        record_run(fmt, outputs_of(written, text), run_at=created)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager, redirect_stdout
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -84,16 +85,21 @@ def acting_user(ctx: Context | None = None) -> str:
     return os.environ.get("TVAERS_USER") or getpass.getuser()
 
 
-def record_run(fmt: str, outputs: Sequence[Output], rows: int | None = None) -> int | None:
-    """Record the running command as an analysis run that wrote ``outputs`` in format ``fmt``;
-    returns its number (``None`` during a replay, which records nothing)."""
+def record_run(
+    fmt: str, outputs: Sequence[Output], rows: int | None = None, run_at: datetime | None = None
+) -> int | None:
+    """Record the running command as an analysis run that wrote ``outputs`` in format ``fmt``
+    (at ``run_at``: the time an Excel output carries, else now); returns its number (``None``
+    during a replay, which records nothing)."""
     from tvaers.cli import _settings, err
     from tvaers.cli.acting import store
 
     settings = _settings()
     command, arguments = invocation()
     with closing(store(settings)) as session:
-        found = record(settings, session, acting_user(), command, arguments, fmt, outputs, rows)
+        found = record(
+            settings, session, acting_user(), command, arguments, fmt, outputs, rows, run_at
+        )
         if found is None:
             return None
         session.commit()

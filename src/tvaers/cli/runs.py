@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, redirect_stdout
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,7 +154,7 @@ def replay_command(run: RunArgument, user: UserOption = None) -> None:
         recorded = service.as_dict(found)
     with tempfile.TemporaryDirectory(dir=settings.home, prefix=".gentag-") as folder:
         arguments = _replayed_arguments(recorded["arguments"], Path(folder), user)
-        code, capture = _run_again(arguments, user)
+        code, capture = _run_again(arguments, user, found.run_at)
     with closing(store(settings)) as session:
         now = run_inputs.collect(settings, session, recorded["command"])
     changed = run_inputs.changes(run, recorded["inputs"], now)
@@ -197,13 +198,14 @@ def _as_user(user: str | None) -> Iterator[None]:
                 os.environ["TVAERS_USER"] = before
 
 
-def _run_again(arguments: list[str], user: str | None) -> tuple[int, Any]:
-    """Run the command line with ``arguments`` in this process, its output captured."""
+def _run_again(arguments: list[str], user: str | None, created: datetime) -> tuple[int, Any]:
+    """Run the command line with ``arguments`` in this process, its output captured (at the
+    replayed run's time ``created``, which an Excel workbook carries)."""
     from tvaers.runs.service import capturing
 
     command = typer.main.get_command(app)
     code: Any = 0
-    with capturing() as capture, _as_user(user), redirect_stdout(io.StringIO()):
+    with capturing(created) as capture, _as_user(user), redirect_stdout(io.StringIO()):
         try:
             code = command.main(args=arguments, prog_name="tvaers", standalone_mode=False)
         except ClickException as exc:

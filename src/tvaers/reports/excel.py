@@ -104,10 +104,15 @@ def _cell(value: Any, kind: str) -> Any:
     return value
 
 
-def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
-    """The workbook as a file at ``path``."""
+def write_workbook(path: Path, sheets: list[Sheet], created: datetime | None = None) -> Path:
+    """The workbook as a file at ``path``; ``created`` (UTC) fixes its creation time (else now),
+    the one thing that differs between two workbooks of the same tables (a frozen run's replay
+    gives the recorded run's time, so the bytes are the same)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_sheets(xlsxwriter.Workbook(str(path), OPTIONS), sheets)
+    workbook = xlsxwriter.Workbook(str(path), OPTIONS)
+    if created is not None:
+        workbook.set_properties({"created": created})
+    _write_sheets(workbook, sheets)
     return path
 
 

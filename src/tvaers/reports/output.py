@@ -81,16 +81,17 @@ def write_text_file(out: Path, text: str) -> Path:
 
 
 def write_output(
-    tables: Sequence[DataTable], fmt: str | None, out: Path | None, stdout: TextIO
-) -> list[Path]:
+    tables: Sequence[DataTable], fmt: str | None, out: Path | None, stdout: TextIO,
+    created: datetime | None = None,
+) -> list[Path]:  # fmt: skip
     """Write the tables; returns the files written (none for standard output). On a failure no
-    file of this call is left behind."""
+    file of this call is left behind. ``created`` is an Excel workbook's creation time."""
     fmt = output_format(fmt, out)
     if not tables:
         raise OutputError("Der er intet at skrive.")
     written: list[Path] = []
     try:
-        _write(tables, fmt, out, stdout, written)
+        _write(tables, fmt, out, stdout, written, created)
     except (OSError, FileCreateError) as exc:
         for path in written:
             if path.is_file():
@@ -105,13 +106,13 @@ def write_output(
 
 def _write(
     tables: Sequence[DataTable], fmt: str, out: Path | None, stdout: TextIO,
-    written: list[Path],
+    written: list[Path], created: datetime | None = None,
 ) -> None:  # fmt: skip
     if fmt == "xlsx":
         assert out is not None  # output_format refuses Excel without a file
         sheets = [sheet_of(t) for t in tables]
         written.append(out)
-        write_workbook(out, sheets)
+        write_workbook(out, sheets, created)
         return
     if fmt == "json":
         text = json.dumps({t.name: t.records() for t in tables}, default=_json_value,

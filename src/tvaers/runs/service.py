@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,20 +38,36 @@ class Capture:
 
     outputs: list[Output] = field(default_factory=list)
     fmt: str | None = None
+    created: datetime | None = None  # the recorded run's time (an Excel workbook carries it)
 
 
 _CAPTURE: ContextVar[Capture | None] = ContextVar("tvaers_run_capture", default=None)
 
 
 @contextmanager
-def capturing() -> Iterator[Capture]:
-    """Within: a command's :func:`record` keeps its output here and records nothing."""
-    capture = Capture()
+def capturing(created: datetime | None = None) -> Iterator[Capture]:
+    """Within: a command's :func:`record` keeps its output here and records nothing; the run's
+    time (:func:`run_time`) is ``created``, the replayed run's."""
+    capture = Capture(created=utc(created) if created is not None else None)
     token = _CAPTURE.set(capture)
     try:
         yield capture
     finally:
         _CAPTURE.reset(token)
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC to the second (a naive time, as SQLite gives it back, is UTC)."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.replace(microsecond=0)
+
+
+def run_time() -> datetime:
+    """The time of the run being written: now, or in a replay the replayed run's."""
+    capture = _CAPTURE.get()
+    if capture is not None and capture.created is not None:
+        return capture.created
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def replaying() -> bool:
@@ -72,6 +89,7 @@ def digest(outputs: Sequence[Output]) -> str:
 def record(
     settings: Settings, session: Session, user: str, command: str, arguments: list[str],
     fmt: str, outputs: Sequence[Output], rows: int | None = None,
+    run_at: datetime | None = None,
 ) -> AnalysisRun | None:  # fmt: skip
     """Record a run of ``command`` with ``arguments`` that wrote ``outputs``; the inputs are
     read now (just after the output was computed). Returns the new run (the caller commits),
@@ -84,7 +102,8 @@ def record(
     inputs = collect(settings, session, command)
     code = inputs["code"]
     run = AnalysisRun(
-        user_name=user, command=command, arguments=list(arguments), output_format=fmt,
+        run_at=run_at or run_time(), user_name=user, command=command, arguments=list(arguments),
+        output_format=fmt,
         inputs=inputs, code_version=" ".join(f"{k}={v}" for k, v in sorted(code.items())),
         output_sha256=digest(outputs), output_bytes=sum(len(o.data) for o in outputs),
         outputs=[{"name": o.name, "bytes": len(o.data), "sha256": sha256_bytes(o.data)}

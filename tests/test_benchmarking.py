@@ -17,7 +17,7 @@ from tvaers.core.suppression import TOTAL
 from tvaers.data.importer import import_folder
 from tvaers.draw.session import opened
 
-from .conftest import FIXTURES, TEST_KEY
+from .conftest import FIXTURES, TEST_KEY, add_cli_users
 from .ledgers import fresh_ledger
 
 D = Decimal
@@ -102,7 +102,9 @@ def national(tmp: Path, people: dict[str, tuple[str, str, dict[str, int]]]) -> S
 
 @pytest.fixture(scope="module")
 def two(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return national(tmp_path_factory.mktemp("benchmark_two"), PEOPLE)
+    settings = national(tmp_path_factory.mktemp("benchmark_two"), PEOPLE)
+    add_cli_users(settings)  # one user per role, named by it: the command line's and the web's
+    return settings
 
 
 @pytest.fixture(scope="module")
@@ -226,9 +228,8 @@ def test_the_command_line(two: Settings, tmp_path: Path) -> None:
 
     from tvaers.cli import app
 
-    from .conftest import CLI_USERS, add_cli_users
+    from .conftest import CLI_USERS
 
-    add_cli_users(two)
     env = {"TVAERS_HOME": str(two.home), "TVAERS_PSEUDONYM_KEY": TEST_KEY,
            "TVAERS_LOG_LEVEL": "WARNING", "COLUMNS": "200"}  # fmt: skip
     user = ["--user", CLI_USERS["analyst"]]
@@ -247,3 +248,24 @@ def test_the_command_line(two: Settings, tmp_path: Path) -> None:
     assert tvaers("--format", "xlsx", "--out", str(book)).exit_code == 0 and book.stat().st_size
     wrong = tvaers("--peers", "Furesø")
     assert wrong.exit_code == 1 and "ikke en kommunekode" in wrong.output
+
+
+def test_the_page(two: Settings) -> None:
+    from tvaers.web.app import create_app
+
+    from .conftest import client_for
+
+    app = create_app(two)
+    client = client_for(app, "analyst")
+    page = client.get("/sammenligning?aar=2025&kommuner=101,190")
+    assert page.status_code == 200, page.text[:500]
+    assert "Sammenligning af kommuner 2025" in page.text and "Furesø" in page.text
+    assert page.text.count('data-chart="chart-') >= 8  # a chart per key figure
+    assert "8.200,00" in page.text  # 101's expected cost
+    book = client.get("/sammenligning?aar=2025&format=xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    wrong = client.get("/sammenligning?aar=20x5")
+    assert wrong.status_code == 422 and "skal være et årstal" in wrong.text and "20x5" in wrong.text
+    peers = client.get("/sammenligning?kommuner=København")
+    assert peers.status_code == 422 and "ikke en kommunekode" in peers.text
+    app.state.engine.dispose()

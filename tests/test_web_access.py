@@ -102,6 +102,9 @@ MATRIX = [
     ("/noegletal/direktion?format=xlsx", ALL, False, False),
     ("/noegletal/omraader?aar=2025&maaned=2", ALL, False, False),
     ("/noegletal/omraader?format=xlsx", ALL, False, False),
+    # benchmarking across municipalities (issue 15): aggregates for all
+    ("/sammenligning", ALL, False, False),
+    ("/sammenligning?format=xlsx&kommuner=101,190", ALL, False, False),
     ("/noegletal/sagsbehandler", CASEWORK, True, False),
     ("/noegletal/sagsbehandler?format=xlsx", CASEWORK, True, False),
     # focus point 6 (issue 14): the follow-up deadlines' counts are for all, the cases

@@ -18,6 +18,7 @@ from tvaers.web.errors import install_error_pages
 from tvaers.web.pages import (
     admin,
     auth,
+    benchmarking,
     budget,
     budget_area,
     budget_assumptions,
@@ -90,7 +91,8 @@ def create_app(settings: Settings) -> FastAPI:
                    selection_casework, selection_enrolment, solution_economy, solution_results,
                    grants, grants_inbox, grants_plan, budget_investment,
                    principles, principles_draw, principles_keys, principles_review,
-                   budget_assumptions, key_figures, followup_deviations, followup_deadlines,
+                   budget_assumptions, key_figures, benchmarking, followup_deviations,
+                   followup_deadlines,
                    followup_forecast_methods, followup_forecast,
                    budget_pilot,
                    budget_settlement, budget_settlement_hand, budget_requirement,

@@ -204,3 +204,30 @@ def test_the_import_command_takes_the_municipality_code(
     done = runner.invoke(app, ["import", str(folders["190"]), "--municipality", "190"], env=env)
     assert done.exit_code == 0, done.output
     assert "indlæst" in done.output
+
+
+def test_an_analytics_file_from_before_gets_its_municipality_at_the_next_import(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(home=tmp_path / "old", pseudonym_key=TEST_KEY, municipality="Furesø")
+    with_config(settings)
+    import_folder(TOWN, settings, user="test")
+    before = draw_by_municipality(settings)
+    con = duckdb.connect(str(settings.analytics_path))  # as the version before wrote it
+    try:
+        for (table,) in con.execute("SELECT DISTINCT table_name FROM duckdb_columns() "
+                                    "WHERE column_name = 'municipality'").fetchall():  # fmt: skip
+            if table != "import_state":
+                con.execute(f'ALTER TABLE "{table}" DROP COLUMN municipality')
+        con.execute("CREATE TABLE old AS SELECT * EXCLUDE (municipality) FROM import_state")
+        con.execute("DROP TABLE import_state")
+        con.execute("CREATE TABLE import_state (table_name VARCHAR PRIMARY KEY, batch_id INTEGER, "
+                    "file_name VARCHAR, sha256 VARCHAR, rows BIGINT, loaded_at TIMESTAMP)")  # fmt: skip
+        con.execute("INSERT INTO import_state SELECT * FROM old; DROP TABLE old")
+    finally:
+        con.close()
+    again = import_folder(TOWN, settings, user="test")
+    assert not again.changed  # the same files: no new batch, but the file is upgraded
+    assert rows(settings, "SELECT DISTINCT municipality FROM activities") == [("190",)]
+    assert rows(settings, "SELECT DISTINCT municipality FROM import_state") == [("190",)]
+    assert draw_by_municipality(settings) == before == {"190": before["190"]}

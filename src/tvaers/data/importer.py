@@ -56,6 +56,7 @@ from tvaers.store.identities import seal
 from tvaers.store.models import ImportBatch, Municipality, utcnow
 
 log = get_logger(__name__)
+UPGRADED = "schema_upgraded"  # a temporary marker: the analytics file's tables were upgraded
 Progress = Callable[[str, float], None]
 
 
@@ -146,7 +147,8 @@ def open_analytics(settings: Settings, path: Path) -> DuckDBPyConnection:
     backend = connect(path, memory_limit=settings.memory_limit, threads=settings.threads)
     con = raw(backend)
     con.execute("SET temp_directory = ''")  # no spilling: nothing with a clear CPR on disk
-    create_tables(con, "" if national(settings) else installation_code(settings))
+    if create_tables(con, "" if national(settings) else installation_code(settings)):
+        con.execute(f"CREATE TEMP TABLE {UPGRADED} (upgraded BOOLEAN)")  # see _import
     return con
 
 
@@ -217,6 +219,7 @@ def _import(
                 result.tables.append(TableResult(table, files[table].name, loaded[table][3], False))
         if not changed and not issues:
             log.info("import_unchanged", folder=str(folder))
+            _keep_upgrade(target)
             return result
         sink = IssueSink()
         sink.extend(issues)
@@ -270,6 +273,14 @@ def _import(
             "endnu ikke er pseudonymiseret, til midlertidige filer, og bruger derfor kun "
             "hukommelsen.",
         ) from exc
+
+
+def _keep_upgrade(target: Replacement) -> None:
+    """An older analytics file got its municipality columns (:func:`open_analytics`): the copy
+    takes its place even when no data changed, so that readers see the columns."""
+    marker = f"SELECT 1 FROM duckdb_tables() WHERE table_name = '{UPGRADED}'"
+    if target.con.execute(marker).fetchall():
+        target.install()
 
 
 def _interventions(staged: dict[str, Staged], loaded: dict[str, tuple[int, str, str, int]]

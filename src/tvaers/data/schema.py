@@ -33,9 +33,19 @@ def stored_columns(contract: Contract) -> list[tuple[str, str]]:
     return cols + list(EXTRA.get(contract.table, ()))
 
 
-def create_tables(con: DuckDBPyConnection, municipality: str = "") -> None:
+def create_tables(con: DuckDBPyConnection, municipality: str = "") -> bool:
     """The analytics tables and the loaded state. A file from before the municipality dimension
-    gets its ``municipality`` columns, filled with ``municipality`` (the installation's code)."""
+    gets its ``municipality`` columns, filled with ``municipality`` (the installation's code);
+    then the answer is ``True`` (the file was upgraded)."""
+    before = con.execute(
+        "SELECT table_name, list(column_name) FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND NOT internal GROUP BY table_name"
+    ).fetchall()
+    upgraded = any(
+        table in CONTRACTS or table == LOADED
+        for table, columns in before
+        if MUNICIPALITY not in columns
+    )
     for contract in CONTRACTS.values():
         cols = [*stored_columns(contract), *LINEAGE]
         if MUNICIPALITY not in {n for n, _ in cols}:
@@ -60,11 +70,15 @@ def create_tables(con: DuckDBPyConnection, municipality: str = "") -> None:
             f"CREATE TEMP TABLE _loaded_before AS SELECT * FROM {LOADED}; DROP TABLE {LOADED}; "
             f"CREATE TABLE {LOADED} (table_name VARCHAR, municipality VARCHAR, "
             "batch_id INTEGER, file_name VARCHAR, sha256 VARCHAR, rows BIGINT, "
-            "loaded_at TIMESTAMP, PRIMARY KEY (table_name, municipality)); "
+            "loaded_at TIMESTAMP, PRIMARY KEY (table_name, municipality))"
+        )
+        con.execute(
             f"INSERT INTO {LOADED} SELECT table_name, ?, batch_id, file_name, sha256, rows, "
-            "loaded_at FROM _loaded_before; DROP TABLE _loaded_before",
+            "loaded_at FROM _loaded_before",
             [municipality],
         )
+        con.execute("DROP TABLE _loaded_before")
+    return upgraded
 
 
 def loaded_state(

@@ -93,7 +93,7 @@ def figure_table(found: Benchmark, key: str, label: str, kind: str, decimals: in
         rows=rows,
         filename=f"sammenligning-{key}-{found.year}",
         name=key,
-        chart=chart,
+        chart=chart if chart_rows else None,  # every municipality's figure hidden: no chart
         notes=[RANK_NOTE],
     )
 

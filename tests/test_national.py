@@ -231,3 +231,14 @@ def test_an_analytics_file_from_before_gets_its_municipality_at_the_next_import(
     assert rows(settings, "SELECT DISTINCT municipality FROM activities") == [("190",)]
     assert rows(settings, "SELECT DISTINCT municipality FROM import_state") == [("190",)]
     assert draw_by_municipality(settings) == before == {"190": before["190"]}
+
+
+def test_the_data_page_lists_each_table_once_with_every_municipalitys_rows(
+    nation: Settings,
+) -> None:
+    from tvaers.draw.loaded import loaded
+
+    with sessions(make_engine(nation.store_url))() as session:
+        data = loaded(nation, session)
+    postings = [t for t in data.tables if t.table_name == "postings"]
+    assert [(t.rows, t.batch_id) for t in postings] == [(55, 2)]

@@ -35,8 +35,10 @@ FROM sector_areas s LEFT JOIN booked b USING (sector_area)
 GROUP BY ALL ORDER BY expenditure DESC
 """
 YEARS_SQL = "SELECT DISTINCT year(posting_date) AS y FROM postings ORDER BY y"
-LOADED_SQL = (
-    "SELECT table_name, file_name, rows, batch_id, loaded_at FROM import_state ORDER BY table_name"
+LOADED_SQL = (  # per table; a national installation's municipalities summed (docs/national.md)
+    "SELECT table_name, arg_max(file_name, batch_id) AS file_name, sum(rows)::BIGINT AS rows, "
+    "max(batch_id) AS batch_id, max(loaded_at) AS loaded_at FROM import_state "
+    "GROUP BY table_name ORDER BY table_name"
 )
 BATCHES = 20  # the latest import runs shown
 

@@ -128,9 +128,7 @@ def test_practice_differs_between_municipalities_beyond_noise(tmp_path: Path) ->
     assert observed[0] in ranked[:2] and observed[-1] in ranked[-2:]
     moved = sum((ranked.index(code) - observed.index(code)) ** 2 for code in ranked)
     assert 1 - 6 * moved / (len(ranked) * (len(ranked) ** 2 - 1)) >= 0.7  # Spearman
-    prices = dict(
-        _sql(tmp_path, "SELECT municipality, sum(price) FROM unit_prices GROUP BY 1")
-    )
+    prices = dict(_sql(tmp_path, "SELECT municipality, sum(price) FROM unit_prices GROUP BY 1"))
     for code in propensity:
         level = float(manifest[code]["price_level"]) / float(manifest["101"]["price_level"])
         assert float(prices[code]) / float(prices["101"]) == pytest.approx(level, rel=0.01)
@@ -155,3 +153,24 @@ def test_a_wrong_choice_is_refused_in_danish() -> None:
     for spec in ("0", "99", "tre", "101,999"):
         with pytest.raises(ValueError, match=r"kommune|--municipalities"):
             choose(spec)
+
+
+def test_a_birth_day_whose_numbers_are_all_given_moves_people_a_day() -> None:
+    """7,000 people born on one day (a day has 6,000 numbers in the 2000s, 3,000 per sex) all
+    get a valid, unique number that matches their (possibly moved) birth day."""
+    from datetime import date
+
+    import numpy as np
+
+    from tvaers.data.synth.population import cpr_numbers
+    from tvaers.data.synth.timeline import day
+
+    birth = np.full(7_000, day(date(2008, 10, 31)), dtype=np.int64)
+    female = np.arange(7_000) % 2 == 0
+    numbers = cpr_numbers(np.random.default_rng(1), birth, female).to_pylist()
+    assert len(set(numbers)) == 7_000
+    moved = birth < day(date(2008, 10, 31))
+    assert 1_000 <= moved.sum() < 2_000 and birth.min() >= day(date(2008, 10, 30))
+    assert [n[:6] for n in numbers] == [
+        date.fromordinal(date(1970, 1, 1).toordinal() + int(b)).strftime("%d%m%y") for b in birth
+    ]

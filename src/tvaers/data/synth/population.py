@@ -163,16 +163,14 @@ def cpr_numbers(
     sorted array ``taken``.
 
     The seventh digit follows cpr.dk's century rule: 0-3 for the 1900s, 4-9 for 2000-2036.
-    The last digit is even for women. No modulus-11 check (not required since 2007).
+    The last digit is even for women. No modulus-11 check (not required since 2007). A birth day
+    whose 2,000-3,000 numbers per sex are all given (thousands born on one day: adults whose age
+    was cut at 18, when the national generator adds up 98 municipalities) moves the person one
+    day earlier: ``birth`` is changed in place for them.
     """
-    dates = birth.astype("datetime64[D]")
-    year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    dom = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    if year.size and (year.min() < 1900 or year.max() > 2036):
+    if birth.size and (_year(birth).min() < 1900 or _year(birth).max() > 2036):
         raise ValueError("Fødselsår uden for 1900-2036 kan ikke få et CPR-nummer her")
-    date_part = dom * 10_000 + month * 100 + year % 100
-    in_2000s = year >= 2000
+    date_part, in_2000s = _date_part(birth)
     odd = (~female).astype(np.int64)
 
     def draw(count: int, where: IntArray) -> IntArray:
@@ -183,6 +181,7 @@ def cpr_numbers(
 
     everyone = np.arange(birth.size, dtype=np.int64)
     number = date_part * 10_000 + draw(birth.size, everyone)
+    rounds = 0
     while True:  # redraw the serial of any duplicate until all numbers are unique
         order = np.argsort(number, kind="stable")
         duplicate = np.zeros(number.size, dtype=bool)
@@ -193,8 +192,25 @@ def cpr_numbers(
         again = np.flatnonzero(duplicate)
         if again.size == 0:
             break
+        rounds += 1
+        if rounds % 30 == 0:  # the day's numbers are all given: one day earlier
+            birth[again] -= 1
+            date_part[again], in_2000s[again] = _date_part(birth[again])
         number[again] = date_part[again] * 10_000 + draw(again.size, again)
     return pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 10, "0")
+
+
+def _year(birth: IntArray) -> IntArray:
+    return np.asarray(birth.astype("datetime64[D]").astype("datetime64[Y]"), dtype=np.int64) + 1970
+
+
+def _date_part(birth: IntArray) -> tuple[IntArray, BoolArray]:
+    """DDMMYY as a number, and whether the year is in the 2000s."""
+    dates = birth.astype("datetime64[D]")
+    year = _year(birth)
+    month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dom = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    return dom * 10_000 + month * 100 + year % 100, year >= 2000
 
 
 def citizens_table(population: Population) -> pa.Table:

@@ -185,7 +185,7 @@ def _create_parsed(
     table = staged.table
     texts = ", ".join(f"{p.text} AS {q('t_' + p.column.name)}" for p in parsed)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE text_{table} AS SELECT {ROW}, {texts} FROM raw_{table}"
+        f"CREATE OR REPLACE TEMP VIEW text_{table} AS SELECT {ROW}, {texts} FROM raw_{table}"
     )
     selects = [f"x.{ROW}"]
     joins = []
@@ -200,19 +200,13 @@ def _create_parsed(
             selects += [f"x.{t}", f"{column.typed} AS {v}", f"{column.error} AS {e}"]
             continue
         dictionary = f"dict_{table}_{name}"
-        pseudonym = ""
-        params: list[bytes] = []
-        if p.column.kind is Kind.CPR:
-            pseudonym = (
-                f", CASE WHEN {v} IS NOT NULL THEN {pseudonym_sql(v)} END AS {q('p_' + name)}"
-            )
-            params = list(pads)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {dictionary} AS SELECT *{pseudonym} FROM "
-            f"(SELECT {t}, {column.typed} AS {v}, {column.error} AS {e} "
-            f"FROM {layer_sql(f'(SELECT DISTINCT {t} FROM text_{table})', list(column.lets))})",
-            params,
+            f"CREATE OR REPLACE TEMP TABLE {dictionary} AS "
+            f"SELECT {t}, {column.typed} AS {v}, {column.error} AS {e} "
+            f"FROM {layer_sql(f'(SELECT DISTINCT {t} FROM text_{table})', list(column.lets))}"
         )
+        if p.column.kind is Kind.CPR:
+            _add_pseudonyms(con, dictionary, name, pads)
         alias = f"d_{name}"
         joins.append(f"LEFT JOIN {dictionary} {alias} ON x.{t} IS NOT DISTINCT FROM {alias}.{t}")
         selects += [f"x.{t}", f"{alias}.{v}", f"{alias}.{e}"]
@@ -225,7 +219,30 @@ def _create_parsed(
     for p in parsed:
         if p.column.kind in DICTIONARY_KINDS:
             con.execute(f"DROP TABLE IF EXISTS dict_{table}_{p.column.name}")
-    con.execute(f"DROP TABLE IF EXISTS text_{table}")
+    con.execute(f"DROP VIEW IF EXISTS text_{table}")
+
+
+PSEUDONYMS = "import_pseudonyms"  # temporary: the import's valid CPR numbers and their pseudonyms
+
+
+def _add_pseudonyms(
+    con: DuckDBPyConnection, dictionary: str, name: str, pads: tuple[bytes, bytes]
+) -> None:
+    """Add the pseudonym ``p_<name>`` of each valid CPR number to a CPR column's dictionary.
+    Each number is hashed once per import (on the import's one connection, :data:`PSEUDONYMS`),
+    however many files and columns hold it: citizens, both sides of relations, postings …"""
+    v = q("v_" + name)
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {PSEUDONYMS} (cpr VARCHAR, pseudonym VARCHAR)")
+    con.execute(
+        f"INSERT INTO {PSEUDONYMS} SELECT d.{v}, {pseudonym_sql('d.' + v)} FROM "
+        f"(SELECT DISTINCT {v} FROM {dictionary} WHERE {v} IS NOT NULL) d "
+        f"ANTI JOIN {PSEUDONYMS} s ON s.cpr = d.{v}",
+        list(pads),
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {dictionary} AS SELECT d.*, s.pseudonym AS "
+        f"{q('p_' + name)} FROM {dictionary} d LEFT JOIN {PSEUDONYMS} s ON s.cpr = d.{v}"
+    )
 
 
 def _value_issues(

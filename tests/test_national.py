@@ -242,3 +242,21 @@ def test_the_data_page_lists_each_table_once_with_every_municipalitys_rows(
         data = loaded(nation, session)
     postings = [t for t in data.tables if t.table_name == "postings"]
     assert [(t.rows, t.batch_id) for t in postings] == [(55, 2)]
+
+
+def test_every_krone_stays_in_the_books_it_was_paid_from(nation: Settings) -> None:
+    """Per paying municipality: drawn + unattributed = its expenditure; no pool crosses over."""
+    with service.opened(nation) as analysis:
+        drawn = analysis.draw(2025)
+        parts = {
+            name: table.group_by("municipality").aggregate(s=table[column].sum()).to_pyarrow()
+            for name, table, column in (
+                ("spent", drawn.expenditure, "expenditure"),
+                ("drawn", drawn.lines, "amount"),
+                ("rest", drawn.unattributed, "amount"),
+            )
+        }
+    sums = {name: dict(zip(*t.to_pydict().values(), strict=True)) for name, t in parts.items()}
+    for code in ("101", "190"):
+        assert sums["drawn"][code] + sums["rest"].get(code, 0) == sums["spent"][code]
+    assert sums["spent"]["101"] - sums["spent"]["190"] == D("1234.56")

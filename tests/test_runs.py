@@ -225,3 +225,21 @@ def test_a_selection_and_a_forecast_replay_byte_for_byte(town: tuple[Settings, P
         assert "byte for byte det samme" in replayed.stdout
     assert set(shown(settings, 1)["inputs"]["store"]) >= {"target_group_rule_versions"}
     assert set(shown(settings, 2)["inputs"]["store"]) >= {"forecast_methods", "grants"}
+
+
+def test_the_runs_page_lists_the_runs_for_the_administrator_and_the_analyst(
+    settings: Settings,
+) -> None:
+    from .conftest import client_for, seeded_app
+
+    app = seeded_app(settings)
+    try:
+        assert tvaers(settings, "coverage", "--format", "json").exit_code == 0
+        page = client_for(app, "analyst").get("/koersler")
+        assert page.status_code == 200
+        assert "tvaers coverage --format json" in page.text
+        assert "tvaers 0.1.0 (commit aaaaaaaaaaaa)" in page.text
+        assert client_for(app, "administrator").get("/koersler?format=xlsx").status_code == 200
+        assert client_for(app, "caseworker").get("/koersler").status_code == 403
+    finally:
+        app.state.engine.dispose()

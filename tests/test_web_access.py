@@ -159,6 +159,9 @@ MATRIX = [
     ("/admin/brugere", ADMIN, False, False),
     ("/admin/brugere?format=xlsx", ADMIN, False, False),
     ("/admin/log", ADMIN, False, False),
+    # frozen runs (issue 15): the recorded analysis runs, for the administrator and the analyst
+    ("/koersler", {"administrator", "analyst"}, False, False),
+    ("/koersler?format=xlsx", {"administrator", "analyst"}, False, False),
 ]
 
 

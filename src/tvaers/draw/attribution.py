@@ -4,10 +4,12 @@ Everything the draw reports (draw rows, coverage, concentration, contacts, basel
 is made here, so the work is done once per period and configuration:
 
 * ``lines`` (a temporary table): ``citizen, sector_area, month, function_code, intervention,
-  method, amount``;
-* ``unattributed`` (an expression over temporary tables, small): ``sector_area, function_code,
-  month, reason, amount``;
-* ``expenditure`` (likewise): ``sector_area, month, expenditure``.
+  municipality, method, amount``;
+* ``unattributed`` (an expression over temporary tables, small): ``municipality, sector_area,
+  function_code, month, reason, amount``;
+* ``expenditure`` (likewise): ``municipality, sector_area, month, expenditure``.
+
+``municipality`` is the paying one: whose books the amount is in (docs/national.md).
 
 The expenditure postings of the period and the weights are temporary tables too.
 """

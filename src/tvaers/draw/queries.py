@@ -79,8 +79,10 @@ def expenditure(
 
 
 def expenditure_totals(exp: ir.Table) -> ir.Table:
-    """Expenditure per area and month."""
-    return exp.group_by("sector_area", "month").aggregate(expenditure=_.amount.sum().cast(MONEY))
+    """Expenditure per paying municipality, area and month."""
+    return exp.group_by("municipality", "sector_area", "month").aggregate(
+        expenditure=_.amount.sum().cast(MONEY)
+    )
 
 
 def registered_lines(exp: ir.Table) -> ir.Table:
@@ -382,25 +384,20 @@ def unattributed(
         (~joined.priced_weight, Reason.NO_PRICE.value),
         else_=ibis.null("string"),
     )
-    pooled = joined.select(
-        "sector_area", "function_code", "month", reason=reason, amount=joined.pool
-    ).filter(_.reason.notnull())
+    keys = ("municipality", "sector_area", "function_code", "month")  # municipality: paying
+    pooled = joined.select(*keys, reason=reason, amount=joined.pool).filter(_.reason.notnull())
     if not priced or priced_line is None:
         return pooled
-    books = pool.filter(_.function_code.isin(list(priced))).select(
-        "sector_area", "function_code", "month", amount="pool"
-    )
-    calculated = priced_line.select("sector_area", "function_code", "month", amount=-_.amount)
+    books = pool.filter(_.function_code.isin(list(priced))).select(*keys, amount="pool")
+    calculated = priced_line.select(*keys, amount=-_.amount)
     difference = (
         books.union(calculated)
-        .group_by("sector_area", "function_code", "month")
+        .group_by(*keys)
         .aggregate(amount=_.amount.sum().cast(MONEY))
         .mutate(reason=ibis.literal(Reason.PRICED_DIFFERENCE.value))
         .filter(_.amount != 0)
     )
-    return pooled.union(
-        difference.select("sector_area", "function_code", "month", "reason", "amount")
-    )
+    return pooled.union(difference.select(*keys, "reason", "amount"))
 
 
 def lines(parts: Sequence[ir.Table]) -> ir.Table:

@@ -44,6 +44,7 @@ from tvaers.web.pages import (
     principles_draw,
     principles_keys,
     principles_review,
+    runs,
     selection,
     selection_builder,
     selection_casework,
@@ -96,7 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
                    followup_forecast_methods, followup_forecast,
                    budget_pilot,
                    budget_settlement, budget_settlement_hand, budget_requirement,
-                   admin, budget,
+                   admin, runs, budget,
                    budget_area):  # fmt: skip
         app.include_router(module.router)
     app.add_middleware(CsrfMiddleware)

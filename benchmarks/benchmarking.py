@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 KEY = "benchmark-key-0123456789abcdef0123"
 
@@ -155,26 +156,35 @@ def prepare(work: Path, citizens: int, count: int, env: dict[str, str]) -> float
     current = analytics.resolve()  # the analytics file may be a link to its current version
     con = duckdb.connect(str(current))
     try:
-        con.execute(f"UPDATE citizens SET municipality = {pick.format('citizen')}")
-        con.execute(
-            "UPDATE postings SET municipality = coalesce((SELECT c.municipality FROM citizens c "
-            f"WHERE c.citizen = postings.citizen), {pick.format('posting_id')})"
-        )
-        shared = con.execute(
-            "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = "
-            "'municipality' AND table_name NOT IN ('citizens', 'postings') AND table_schema = "
-            "'main' AND table_name IN (SELECT table_name FROM information_schema.tables "
-            "WHERE table_type = 'BASE TABLE')"
-        ).fetchall()
-        listed = ", ".join(f"'{c}'" for c in codes)
-        for (table,) in shared:
-            for code in codes:
-                con.execute(f"INSERT INTO {table} SELECT * REPLACE ('{code}' AS municipality) "
-                            f"FROM {table} WHERE municipality NOT IN ({listed})")  # fmt: skip
-            con.execute(f"DELETE FROM {table} WHERE municipality NOT IN ({listed})")
+        _spread(con, codes, pick)
     finally:
         con.close()
     return round(time.perf_counter() - start, 2)
+
+
+def _spread(con: Any, codes: list[str], pick: str) -> None:
+    """As a national installation holds the data (docs/national.md): each citizen's rows in its
+    municipality, the postings in the paying one, each municipality's own intervention codes
+    prefixed with its code, and its own chart of accounts."""
+    listed = ", ".join(f"'{c}'" for c in codes)
+    con.execute(f"UPDATE citizens SET municipality = {pick.format('citizen')}")
+    home = "(SELECT c.municipality FROM citizens c WHERE c.citizen = {}.citizen)"
+    for table in ("activities", "commitments", "outcomes", "relations"):
+        con.execute(f"UPDATE {table} SET municipality = coalesce({home.format(table)}, "
+                    f"{pick.format('source_row')})")  # fmt: skip
+    con.execute(f"UPDATE postings SET municipality = coalesce({home.format('postings')}, "
+                f"{pick.format('posting_id')})")  # fmt: skip
+    for table in ("activities", "commitments", "postings"):
+        con.execute(f"UPDATE {table} SET intervention = municipality || '-' || intervention "
+                    "WHERE intervention IS NOT NULL")  # fmt: skip
+    for table, replace in (("interventions", "code || '-' || intervention AS intervention, "),
+                           ("unit_prices", "code || '-' || intervention AS intervention, "),
+                           ("accounts", "")):  # fmt: skip
+        for code in codes:
+            columns = replace.replace("code", repr(code)) + f"'{code}' AS municipality"
+            con.execute(f"INSERT INTO {table} SELECT * REPLACE ({columns}) FROM {table} "
+                        f"WHERE municipality NOT IN ({listed})")  # fmt: skip
+        con.execute(f"DELETE FROM {table} WHERE municipality NOT IN ({listed})")
 
 
 def main() -> None:

@@ -271,3 +271,28 @@ def test_the_page(two: Settings) -> None:
     peers = client.get("/sammenligning?kommuner=København")
     assert peers.status_code == 422 and "ikke en kommunekode" in peers.text
     app.state.engine.dispose()
+
+
+def test_a_municipal_installation_is_one_municipality(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """No municipality codes loaded: one municipality, named as in the settings; its coverage is
+    the draw's own coverage in total."""
+    from tvaers.draw import service as draw
+
+    from .conftest import client_for, seeded_app
+
+    app = seeded_app(sqlite_settings)
+    with opened(sqlite_settings) as analysis:
+        year = analysis.span.latest_full_year
+        own = draw.coverage(analysis.draw(year))[-1]["coverage"]
+        found = service.benchmark(
+            analysis, fresh_ledger(tmp_path), year, "000", own_name="Demokommune"
+        )
+    rows = [r for r in found.rows if r["municipality"] != TOTAL]
+    assert [r["name"] for r in rows] == ["Demokommune"]
+    assert rows[0]["coverage"] == pytest.approx(own)
+    page = client_for(app, "analyst").get("/sammenligning")
+    assert page.status_code == 200 and "Demokommune" in page.text
+    assert "kun én kommune i data" in page.text
+    app.state.engine.dispose()

@@ -32,6 +32,7 @@ from tvaers.core.suppression import (
     suppress_counts,
     suppress_groups,
 )
+from tvaers.core.units import Unit
 from tvaers.draw.queries_baseline import NONE, OTHER
 from tvaers.draw.session import Analysis, opened
 from tvaers.engine.sketches import sketches
@@ -93,7 +94,7 @@ def _by_municipality(expr: ir.Table) -> dict[str, dict[str, Any]]:
 
 def _municipality_rows(
     analysis: Analysis, ledger: Ledger, frame: ir.Table, year: int, default: str,
-    peers: tuple[str, ...] | None,
+    peers: tuple[str, ...] | None, names: Mapping[str, str],
 ) -> list[dict[str, Any]]:  # fmt: skip
     attribution = analysis.draw(year)
     figures = _by_municipality(bq.municipality_figures(frame))
@@ -124,7 +125,7 @@ def _municipality_rows(
         citizens = cell.count if cell.published else None
         row: dict[str, Any] = {
             "municipality": code if code != TOTAL else TOTAL,
-            "name": known[code].name if code in known else (TOTAL if code == TOTAL else code),
+            "name": known[code].name if code in known else names.get(code, code),
             "peer_group": groups.get(code, ""), "citizens": citizens,
             "expenditure": m.get("expenditure"), "drawn": m.get("drawn"),
             "coverage": _share(m.get("drawn"), m.get("expenditure")),
@@ -172,7 +173,7 @@ def _members(analysis: Analysis, year: int) -> tuple[ir.Table | None, dict[str, 
         found = evaluate(analysis, rule, as_of)
         units = found.units.filter(found.units.in_group)
         persons = found.persons
-        if rule.unit.value == "citizen":
+        if rule.unit is Unit.CITIZEN:
             part = units.select(group=ibis.literal(key), citizen=units.unit)
         else:
             joined = persons.join(units, persons.family == units.unit)
@@ -240,14 +241,16 @@ def _combination_rows(frame: ir.Table, names_of: Mapping[str, str]) -> list[dict
 
 def benchmark(
     analysis: Analysis, ledger: Ledger, year: int, default: str,
-    peers: tuple[str, ...] | None = None,
+    peers: tuple[str, ...] | None = None, own_name: str = "",
 ) -> Benchmark:  # fmt: skip
-    """The year's figures for every municipality in the data (see the module)."""
+    """The year's figures for every municipality in the data (see the module); ``own_name``
+    names the installation's own code where the reference data do not (``000``)."""
     attribution = analysis.draw(year)
     frame = analysis.materialised("benchmark_citizens", (attribution.period, default), lambda: (
         bq.citizen_frame(attribution.lines, analysis.table("citizens"),
                          analysis.table("outcomes"), attribution.period, default)))  # fmt: skip
-    rows = _municipality_rows(analysis, ledger, frame, year, default, peers)
+    names = {TOTAL: TOTAL, default: own_name or default}
+    rows = _municipality_rows(analysis, ledger, frame, year, default, peers, names)
     names_of = {r["municipality"]: r["name"] for r in rows}
     groups, labels = _group_rows(analysis, ledger, frame, year, names_of)
     return Benchmark(year, peers, rows, groups, _combination_rows(frame, names_of), labels)
@@ -255,7 +258,7 @@ def benchmark(
 
 def default_code(settings: Settings) -> str:
     """A municipal installation's one municipality: its code by the name in the settings."""
-    configured = str(getattr(settings, "municipality_code", "") or "").strip()
+    configured = settings.municipality_code.strip()
     return (
         configured.zfill(3)
         if configured
@@ -275,5 +278,5 @@ def published_benchmark(
         chosen = year or analysis.span.latest_full_year
         return publishing(
             sessions, f"sammenligning {chosen}", actor.username,
-            lambda ledger: benchmark(analysis, ledger, chosen, code, peers),
+            lambda ledger: benchmark(analysis, ledger, chosen, code, peers, settings.municipality),
         )  # fmt: skip

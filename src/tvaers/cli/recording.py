@@ -121,7 +121,9 @@ def recorded_stdout(fmt: str) -> Iterator[None]:
     """Record what the block writes to standard output as the run's output (a command that
     prints its JSON itself): ``with recorded_stdout("json"): write_json(...)``."""
     buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        yield
-    sys.stdout.write(buffer.getvalue())
+    try:
+        with redirect_stdout(buffer):
+            yield
+    finally:  # what was written reaches the screen even if the block fails (and is not recorded)
+        sys.stdout.write(buffer.getvalue())
     record_run(fmt, [Output("-", buffer.getvalue().encode("utf-8"))])

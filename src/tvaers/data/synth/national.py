@@ -9,7 +9,8 @@ generated one at a time and written before the next starts: memory is that of th
 
 No CPR number is given in two municipalities. Case and posting ids may repeat across folders (the
 import keeps each municipality's apart). A share of each municipality's placed children (its
-practice's ``placed_elsewhere``) live in another municipality, by preference in the same region:
+practice's ``placed_elsewhere``) live in another municipality with a lower code (so that the
+folders can be imported in code order), by preference in the same region:
 the child is listed in that municipality's citizens file with the placement's activities,
 commitments and outcomes (the acting municipality), while the postings stay in the books of the
 municipality that pays, and the child's relations with the family that stayed.
@@ -173,7 +174,9 @@ class _Mover:
         self.municipality, self.practice, self.rng, self.guests = (
             municipality, practice, rng, guests
         )  # fmt: skip
-        others = [m for m in chosen if m.code != municipality.code]
+        # placed in a municipality imported before this one (lower code), so that importing the
+        # folders in code order finds every citizen a posting or relation refers to
+        others = [m for m in chosen if m.code < municipality.code]
         near = [m for m in others if m.region == municipality.region]
         self.targets = near or others
         self.numbers = np.zeros(0, dtype=np.int64)

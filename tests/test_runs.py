@@ -103,6 +103,9 @@ def test_a_file_written_with_out_replays_byte_for_byte(
     replayed = tvaers(settings, "runs", "replay", "1")
     assert replayed.exit_code == 0, replayed.output
     assert out.read_bytes() == before  # the replay writes elsewhere, never over the user's file
+    again = tmp_path / "igen.csv"
+    assert tvaers(settings, "runs", "replay", "1", "--out", str(again)).exit_code == 0
+    assert again.read_bytes() == before  # the same figures again, when asked for
 
 
 def test_an_excel_workbook_replays_byte_for_byte(

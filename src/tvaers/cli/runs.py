@@ -137,7 +137,17 @@ def _print_run(found: dict[str, Any]) -> None:
 
 
 @runs_app.command("replay")
-def replay_command(run: RunArgument, user: UserOption = None) -> None:
+def replay_command(
+    run: RunArgument,
+    user: UserOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Skriv det gentagne uddata hertil (flere filer: en mappe, hver fil med sit navn)",
+        ),
+    ] = None,
+) -> None:
     """Gentag en kørsel med samme kommando og argumenter, og sammenlign: byte for byte det
     samme (kode 0), eller hvilke input der er ændret siden og om uddata er anderledes (kode 1:
     anderledes, 3: det samme trods ændrede input, 2: kunne ikke gentages)."""
@@ -163,7 +173,24 @@ def replay_command(run: RunArgument, user: UserOption = None) -> None:
                   f"{code} uden uddata (se ovenfor).")  # fmt: skip
         _print_changes(run, changed)
         raise typer.Exit(FAILED)
-    raise typer.Exit(_compare(run, recorded, capture.outputs, changed))
+    verdict = _compare(run, recorded, capture.outputs, changed)
+    if out is not None:
+        _write_replayed(capture.outputs, out)
+    raise typer.Exit(verdict)
+
+
+def _write_replayed(outputs: list[Any], out: Path) -> None:
+    """The replayed bytes to ``out`` (one output) or into the folder ``out`` (several)."""
+    targets = [out] if len(outputs) == 1 else [out / o.name for o in outputs]
+    try:
+        for target, output in zip(targets, outputs, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.data)
+    except OSError as exc:
+        err.print(f"[red]Fejl:[/red] Kunne ikke skrive {out}: {exc.strerror or exc}.")
+        raise typer.Exit(FAILED) from None
+    for target in targets:
+        err.print(f"Skrevet til {target}")
 
 
 def _replayed_arguments(arguments: list[str], folder: Path, user: str | None) -> list[str]:

@@ -264,6 +264,9 @@ def test_the_page(two: Settings) -> None:
     assert "Sammenligning af kommuner 2025" in page.text and "Furesø" in page.text
     assert 'data-chart="chart-per_citizen"' in page.text  # a chart per key figure shown
     assert "8.200,00" in page.text  # 101's expected cost
+    cached = list((two.home / "mellemlager").glob("sammenligning*"))
+    assert cached and "Furesø" in cached[0].read_text()  # the published figures, read next time
+    assert client.get("/sammenligning?aar=2025&kommuner=101,190").text == page.text
     book = client.get("/sammenligning?aar=2025&format=xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"
     wrong = client.get("/sammenligning?aar=20x5")

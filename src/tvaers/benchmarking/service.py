@@ -33,6 +33,7 @@ from tvaers.core.suppression import (
     suppress_groups,
 )
 from tvaers.core.units import Unit
+from tvaers.draw import cache
 from tvaers.draw.queries_baseline import NONE, OTHER
 from tvaers.draw.session import Analysis, opened
 from tvaers.engine.sketches import sketches
@@ -41,6 +42,7 @@ from tvaers.selection.rule_files import ready_made
 from tvaers.store.publications import Ledger, publishing
 
 KIND = "sammenligning"
+CACHE_KIND = "sammenligning"  # the published benchmark's entries in tvaers.draw.cache
 COMBINATIONS = 8  # the most common area combinations shown; the rest are «øvrige»
 CENT = Decimal("0.01")
 
@@ -271,12 +273,23 @@ def published_benchmark(
     peers: tuple[str, ...] | None = None,
 ) -> Benchmark:  # fmt: skip
     """:func:`benchmark` for the page and the command line: statistical aggregates every
-    signed-in role may see; the sets shown remembered (:func:`publishing`).
+    signed-in role may see; the sets shown remembered (:func:`publishing`), the published
+    figures cached on disk (:mod:`tvaers.draw.cache`) by the loaded data, the year, the peers,
+    the installation's code and the draw's configuration.
     :class:`~tvaers.core.errors.NoData` when nothing is loaded or the year is not in the data."""
     code = default_code(settings)
     with opened(settings) as analysis:
         chosen = year or analysis.span.latest_full_year
-        return publishing(
-            sessions, f"sammenligning {chosen}", actor.username,
-            lambda ledger: benchmark(analysis, ledger, chosen, code, peers, settings.municipality),
-        )  # fmt: skip
+
+        def compute() -> cache.Document:
+            return cache.document_of(publishing(
+                sessions, f"sammenligning {chosen}", actor.username,
+                lambda ledger: benchmark(analysis, ledger, chosen, code, peers,
+                                         settings.municipality),
+            ))  # fmt: skip
+
+        config = analysis.config
+        parts = [chosen, list(peers or ()), code, settings.municipality,
+                 cache.config_fingerprint(config.attribution, config.overlaps)]  # fmt: skip
+        document = cache.cached(settings, analysis.loaded, CACHE_KIND, parts, compute)
+    return cache.record_of(Benchmark, document)

@@ -4,7 +4,9 @@ BIN := $(VENV)/bin
 
 # Every package comes from requirements.lock (exact versions, hashes checked); then Tværs itself,
 # without dependencies. pip check fails if pyproject.toml asks for something the lock lacks.
+# TVAERS_ENGINE=spark needs Java 17 (Debian's default JRE) for PySpark.
 $(BIN)/.installed: pyproject.toml requirements.lock
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade 'pip>=26,<27'
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock

@@ -28,6 +28,7 @@ from tvaers.core.errors import NoData
 from tvaers.core.periods import Period
 from tvaers.draw import queries as q
 from tvaers.draw.model import AttributionConfig
+from tvaers.engine.connection import materialise as engine_materialise
 
 _counter = itertools.count(1)
 
@@ -56,8 +57,9 @@ class Attribution:
 
 
 def materialise(backend: Backend, stem: str, expr: ir.Table) -> ir.Table:
-    """Compute ``expr`` once into a temporary table (gone when the connection closes)."""
-    return backend.create_table(f"_draw_{stem}_{next(_counter)}", expr, temp=True)
+    """Compute ``expr`` once into a temporary table (gone when the connection closes) — on
+    either engine (:func:`tvaers.engine.connection.materialise`)."""
+    return engine_materialise(backend, f"_draw_{stem}_{next(_counter)}", expr)
 
 
 def data_span(backend: Backend) -> tuple[date, date]:

@@ -41,7 +41,7 @@ from tvaers.core.config import Settings
 from tvaers.core.logging import get_logger
 from tvaers.core.periods import Month, Period
 from tvaers.core.suppression import SMALL_CELL
-from tvaers.data.schema import loaded_state
+from tvaers.data.schema import LOADED, loaded_state
 from tvaers.draw.model import AttributionConfig, OverlapRule
 from tvaers.engine.connection import raw
 
@@ -71,13 +71,30 @@ def config_fingerprint(
 def state_of(backend: Backend) -> str | None:
     """A digest of the loaded import batches; ``None`` when unknown (then nothing is cached)."""
     try:
-        state = loaded_state(raw(backend))
+        state = loaded_state(raw(backend)) if backend.name == "duckdb" else _loaded(backend)
     except duckdb.Error:
         return None
     if not state:
         return None
     text = json.dumps(sorted([table, *value] for table, value in state.items()), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _loaded(backend: Backend) -> dict[str, tuple[int, str, str, int]]:
+    """What :func:`~tvaers.data.schema.loaded_state` tells, through Ibis on an engine other
+    than DuckDB: per table (and municipality) its batch, file, sha256 and rows."""
+    if LOADED not in backend.list_tables():
+        return {}
+    rows = backend.table(LOADED).to_pyarrow().to_pylist()
+    return {
+        "/".join(str(r[c]) for c in ("table_name", "municipality") if c in r): (
+            r["batch_id"],
+            r["file_name"],
+            r["sha256"],
+            r["rows"],
+        )
+        for r in rows
+    }
 
 
 def entry_name(state: str, kind: str, parts: list[Any]) -> str:

@@ -22,11 +22,17 @@ NONE = "ingen"  # no cost in the window
 def windows(members: ir.Table) -> ir.Table:
     """Members (``unit, reference_date``) with their window: the 12 whole months before the
     reference month (``w_first`` first day, ``w_last`` first day of the last month)."""
-    start = members.reference_date.truncate("M").cast("date")
     return members.mutate(
-        w_first=(start - ibis.interval(months=12)).cast("date"),
-        w_last=(start - ibis.interval(months=1)).cast("date"),
+        w_first=_months_back(members.reference_date, 12),
+        w_last=_months_back(members.reference_date, 1),
     ).view()
+
+
+def _months_back(day: ir.DateValue, months: int) -> ir.DateValue:
+    """The first day of the month ``months`` before ``day``'s, as a date on every engine (a
+    date minus an interval is a timestamp on Spark, whatever cast follows)."""
+    index = day.year() * 12 + day.month() - 1 - months
+    return ibis.date(index // 12, index % 12 + 1, 1)
 
 
 def months_covered(members: ir.Table, period: Period) -> ir.IntegerValue:

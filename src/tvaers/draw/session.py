@@ -45,7 +45,7 @@ from tvaers.draw.model import (
     parse_overlaps,
 )
 from tvaers.draw.reference import AsOf, DataSpan
-from tvaers.engine.connection import reading_current
+from tvaers.engine.connection import analysing, release
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,13 @@ def open_backend(settings: Settings) -> Backend:
 
 
 def open_version(settings: Settings) -> tuple[Backend, Path]:
-    """:func:`open_backend` and the version's path
-    (:func:`~tvaers.engine.connection.reading_current`)."""
+    """:func:`open_backend` and the version's path, on the engine of the settings
+    (:func:`~tvaers.engine.connection.analysing`: DuckDB or PySpark)."""
     if not settings.analytics_path.exists():
         raise NoData(
             "Der er ikke indlæst data endnu.", hint="Indlæs kommunens data: tvaers import MAPPE"
         )
-    return reading_current(settings)
+    return analysing(settings)
 
 
 _SHARED: dict[tuple[str, str], Any] = {}  # (version of the analytics file, fact) -> value
@@ -198,7 +198,7 @@ class Analysis:
         """Close the connection; its temporary tables go with it."""
         self._attributions.clear()
         self._materialised.clear()
-        self.backend.disconnect()
+        release(self.backend)
 
 
 @contextmanager

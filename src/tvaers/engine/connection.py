@@ -7,13 +7,15 @@ from typing import Any
 
 import duckdb
 import ibis
+import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
 from tvaers.core.config import Settings
 from tvaers.core.errors import DataBusy
 from tvaers.engine.snapshot import current
 
-__all__ = ["Backend", "connect", "raw", "spark"]  # Backend: the type of an analytics session
+# Backend: the type of an analytics session
+__all__ = ["Backend", "analysing", "connect", "materialise", "raw", "release"]
 
 
 def connect(
@@ -91,6 +93,37 @@ def raw(backend: Backend) -> duckdb.DuckDBPyConnection:
     return backend.con  # type: ignore[no-any-return]
 
 
-def spark(session: Any) -> Any:
-    """The same Ibis expressions on PySpark, when one machine is not enough (imported lazily)."""
-    return ibis.pyspark.connect(session)
+def analysing(settings: Settings) -> tuple[Backend, Path]:
+    """The backend an analysis reads, by the setting ``engine``, and the version's path:
+    the analytics file read-only on DuckDB (:func:`reading_current`), or the same version's
+    tables on PySpark (:func:`tvaers.engine.spark.backend`, the same Ibis expressions)."""
+    backend, path = reading_current(settings)
+    if settings.engine != "spark":
+        return backend, path
+    from tvaers.engine import spark  # imported lazily: PySpark only where it is chosen
+
+    version = path.name
+    if path == settings.analytics_path:  # no version link: name the file's identity
+        found = path.stat()
+        version = f"analyse-{found.st_ino}-{found.st_mtime_ns}.duckdb"
+    try:
+        return spark.backend(settings, backend, version.removesuffix(".duckdb")), path
+    finally:
+        backend.disconnect()
+
+
+def materialise(backend: Backend, name: str, expr: ir.Table) -> ir.Table:
+    """Compute ``expr`` once and keep it for the session: a DuckDB temporary table, or a
+    cached Spark view (PySpark has no temporary tables); gone with the session."""
+    if backend.name == "duckdb":
+        return backend.create_table(name, expr, temp=True)
+    backend._register_in_memory_tables(expr)  # Ibis's Spark cache leaves memtables out
+    return backend._cached_table(expr)  # on this backend (a memtable alone names none)
+
+
+def release(backend: Backend) -> None:
+    """End an analysis session: DuckDB's connection closes (its temporary tables go with it);
+    a Spark backend is the version's, shared in the process — its cached views go when the
+    session's expressions are no longer referenced."""
+    if backend.name == "duckdb":
+        backend.disconnect()

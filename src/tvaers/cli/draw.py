@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO, cast
 
 import pyarrow as pa
 import typer
@@ -136,27 +136,21 @@ def checked_format(fmt: str | None, out: Path | None) -> str:
 
 def _emit(tables: list[DataTable], fmt: str, out: Path | None, run: bool = False) -> None:
     """Write the tables; an analysis (``run``) is recorded as a frozen run (tvaers runs)."""
-    import io
-
     from tvaers.cli.recording import outputs_of, record_run
     from tvaers.reports.output import OutputError, write_output
-    from tvaers.runs.service import replaying, run_time
+    from tvaers.runs.service import HashingWriter, replaying, run_time
 
-    buffer = io.StringIO() if run and out is None else None
+    screen = HashingWriter(sys.stdout, keep=replaying()) if run and out is None else None
     created = run_time() if run else None  # an Excel workbook's time: the run's, when replayed
     try:
-        written = write_output(tables, fmt, out, buffer if buffer is not None else sys.stdout,
-                               created)  # fmt: skip
+        written = write_output(tables, fmt, out, cast("TextIO", screen or sys.stdout), created)
     except OutputError as exc:
         err.print(f"[red]Fejl:[/red] {exc}")
         raise typer.Exit(1) from exc
-    if buffer is not None:
-        sys.stdout.write(buffer.getvalue())
     for path in written if not replaying() else ():
         err.print(f"Skrevet til {path}")
     if run:
-        text = buffer.getvalue() if buffer is not None else None
-        record_run(fmt, outputs_of(written, text), run_at=created)
+        record_run(fmt, outputs_of(written, screen), run_at=created)
 
 
 @contextmanager

@@ -6,7 +6,6 @@ inputs from :mod:`tvaers.runs.inputs`."""
 from __future__ import annotations
 
 import getpass
-import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -14,13 +13,13 @@ from contextlib import closing, contextmanager, redirect_stdout
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from typer._click.core import Context, ParameterSource
 from typer._click.globals import get_current_context
 from typer.core import TyperArgument, TyperOption
 
-from tvaers.runs.service import Output, record
+from tvaers.runs.service import HashingWriter, Output, record, replaying
 
 # Typer (0.29) carries its own copy of Click: the running command's context is that copy's, not
 # the click package's, so the context and parameter classes are Typer's.
@@ -109,21 +108,19 @@ def record_run(
     return number
 
 
-def outputs_of(written: Sequence[Path], stdout_text: str | None) -> list[Output]:
-    """The outputs of a command: the files it wrote (by name) or its standard output."""
-    if stdout_text is not None:
-        return [Output("-", stdout_text.encode("utf-8"))]
-    return [Output(path.name, path.read_bytes()) for path in written]
+def outputs_of(written: Sequence[Path], screen: HashingWriter | None) -> list[Output]:
+    """The outputs of a command: what it wrote to the screen (``screen``), else its files (in
+    a replay with their bytes, for ``runs replay --out``)."""
+    if screen is not None:
+        return [screen.output()]
+    return [Output.of_file(path, keep=replaying()) for path in written]
 
 
 @contextmanager
 def recorded_stdout(fmt: str) -> Iterator[None]:
     """Record what the block writes to standard output as the run's output (a command that
     prints its JSON itself): ``with recorded_stdout("json"): write_json(...)``."""
-    buffer = io.StringIO()
-    try:
-        with redirect_stdout(buffer):
-            yield
-    finally:  # what was written reaches the screen even if the block fails (and is not recorded)
-        sys.stdout.write(buffer.getvalue())
-    record_run(fmt, [Output("-", buffer.getvalue().encode("utf-8"))])
+    screen = HashingWriter(sys.stdout, keep=replaying())
+    with redirect_stdout(cast("TextIO", screen)):
+        yield
+    record_run(fmt, [screen.output()])

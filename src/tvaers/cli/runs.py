@@ -185,7 +185,7 @@ def _write_replayed(outputs: list[Any], out: Path) -> None:
     try:
         for target, output in zip(targets, outputs, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.data)
+            target.write_bytes(output.data or b"")  # a replay keeps the bytes
     except OSError as exc:
         err.print(f"[red]Fejl:[/red] Kunne ikke skrive {out}: {exc.strerror or exc}.")
         raise typer.Exit(FAILED) from None
@@ -249,11 +249,10 @@ def _print_changes(run: int, changed: list[str]) -> None:
 
 
 def _compare(run: int, recorded: dict[str, Any], outputs: list[Any], changed: list[str]) -> int:
-    from tvaers.runs.inputs import sha256_bytes
     from tvaers.runs.service import digest
 
     now = digest(outputs)
-    size = sum(len(o.data) for o in outputs)
+    size = sum(o.size for o in outputs)
     _print_changes(run, changed)
     if now == recorded["output_sha256"]:
         console.print(
@@ -272,6 +271,6 @@ def _compare(run: int, recorded: dict[str, Any], outputs: list[Any], changed: li
     before = {entry["name"]: entry["sha256"] for entry in recorded["outputs"]}
     for output in outputs:
         name = "skærmen" if output.name == "-" else output.name
-        if before.get(output.name) != sha256_bytes(output.data):
+        if before.get(output.name) != output.sha256:
             console.print(f"  • {name} er anderledes.", highlight=False)
     return DIFFERENT

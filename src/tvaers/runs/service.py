@@ -8,11 +8,13 @@ bytes are kept for the comparison instead.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -26,10 +28,51 @@ from tvaers.store.models_runs import AnalysisRun
 
 @dataclass(frozen=True)
 class Output:
-    """One file a run wrote (``name`` ``-`` for standard output) and its bytes."""
+    """One file a run wrote (``name`` ``-`` for standard output): its size and sha256, and its
+    bytes only where a replay keeps them (a national output is not held twice in memory)."""
 
     name: str
-    data: bytes
+    size: int
+    sha256: str
+    data: bytes | None = None
+
+    @classmethod
+    def of(cls, name: str, data: bytes, keep: bool = True) -> Output:
+        return cls(name, len(data), sha256_bytes(data), data if keep else None)
+
+    @classmethod
+    def of_file(cls, path: Path, keep: bool = False) -> Output:
+        """A written file, hashed in blocks (its bytes kept only when ``keep``)."""
+        if keep:
+            return cls.of(path.name, path.read_bytes())
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as file:
+            while block := file.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        return cls(path.name, size, digest.hexdigest())
+
+
+class HashingWriter(io.TextIOBase):
+    """Standard output that is hashed as it is written (UTF-8), its text kept only when
+    ``keep`` (a replay)."""
+
+    def __init__(self, target: Any, keep: bool = False) -> None:
+        super().__init__()
+        self._target, self._digest, self._size = target, hashlib.sha256(), 0
+        self._kept: list[bytes] | None = [] if keep else None
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self._digest.update(data)
+        self._size += len(data)
+        if self._kept is not None:
+            self._kept.append(data)
+        return self._target.write(text)  # type: ignore[no-any-return]
+
+    def output(self) -> Output:
+        data = b"".join(self._kept) if self._kept is not None else None
+        return Output("-", self._size, self._digest.hexdigest(), data)
 
 
 @dataclass
@@ -79,10 +122,10 @@ def digest(outputs: Sequence[Output]) -> str:
     """The sha256 of a run's output: of its only file's bytes, or (several files) of each file's
     name and bytes in order."""
     if len(outputs) == 1:
-        return sha256_bytes(outputs[0].data)
+        return outputs[0].sha256
     combined = hashlib.sha256()
     for output in outputs:
-        combined.update(output.name.encode() + b"\0" + sha256_bytes(output.data).encode())
+        combined.update(output.name.encode() + b"\0" + output.sha256.encode())
     return combined.hexdigest()
 
 
@@ -105,9 +148,8 @@ def record(
         run_at=run_at or run_time(), user_name=user, command=command, arguments=list(arguments),
         output_format=fmt,
         inputs=inputs, code_version=" ".join(f"{k}={v}" for k, v in sorted(code.items())),
-        output_sha256=digest(outputs), output_bytes=sum(len(o.data) for o in outputs),
-        outputs=[{"name": o.name, "bytes": len(o.data), "sha256": sha256_bytes(o.data)}
-                 for o in outputs],
+        output_sha256=digest(outputs), output_bytes=sum(o.size for o in outputs),
+        outputs=[{"name": o.name, "bytes": o.size, "sha256": o.sha256} for o in outputs],
         rows=rows,
     )  # fmt: skip
     session.add(run)

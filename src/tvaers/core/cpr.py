@@ -149,6 +149,12 @@ def cpr_digits_sql(text_sql: str) -> str:
     return f"regexp_replace({text_sql}, '{regex}', '\\1\\2\\3\\4\\5', 'g')"
 
 
+def may_hold_cpr_sql(text_sql: str) -> str:
+    """DuckDB SQL: a cheap test that lets :data:`CPR_IN_TEXT_REGEX` (ten digits, with or without
+    separators) skip a text too short to hold a CPR-like number, such as most posting ids."""
+    return f"length({text_sql}) >= 10"
+
+
 def birth_date_sql(column_sql: str) -> str:
     """DuckDB SQL: the birth date of a normalised 10-digit CPR column, NULL when impossible."""
     c = column_sql

@@ -195,8 +195,13 @@ def _account(t: str, n: _Namer) -> tuple[str, str]:
 
 
 def text_sql(header: str) -> str:
-    """The trimmed text of a raw column, NULL when empty."""
-    return f"nullif(trim({q(header)}), '')"
+    """The trimmed text of a raw column, NULL when empty. ``trim`` (which removes spaces) makes a
+    new string of every value; only a value that begins or ends with a space needs it."""
+    c = q(header)
+    return (
+        f"CASE WHEN {c} = '' THEN NULL WHEN starts_with({c}, ' ') OR ends_with({c}, ' ') "
+        f"THEN nullif(trim({c}), '') ELSE {c} END"
+    )
 
 
 def parse_column(

@@ -35,6 +35,7 @@ from tvaers.core.cpr import (
     birth_date_sql,
     cpr_digits_sql,
     mask,
+    may_hold_cpr_sql,
     pseudonym_sql,
 )
 from tvaers.core.errors import ErrorCode, Issue
@@ -304,15 +305,8 @@ def _key_sql(contract: Contract, name: str) -> str:
         return q("p_" + name)
     if kind not in CODE_KINDS:
         return _v(name)
-    return (
-        f"CASE WHEN {_may_hold_cpr(_v(name))} THEN {cpr_digits_sql(_v(name))} ELSE {_v(name)} END"
-    )
-
-
-def _may_hold_cpr(value: str) -> str:
-    """A cheap test that lets the regular expression for CPR-like numbers (ten digits, with or
-    without separators) skip a value too short to hold one, such as most posting ids."""
-    return f"length({value}) >= 10"
+    value = _v(name)
+    return f"CASE WHEN {may_hold_cpr_sql(value)} THEN {cpr_digits_sql(value)} ELSE {value} END"
 
 
 def _code_value(name: str) -> str:
@@ -322,7 +316,8 @@ def _code_value(name: str) -> str:
     prefix, length = (FAMILY_PREFIX, 12) if name == "family" else (CODE_PREFIX, PSEUDONYM_LENGTH)
     digest = pseudonym_sql(cpr_digits_sql(value), "$outer", "$inner")
     return (
-        f"CASE WHEN {_may_hold_cpr(value)} AND regexp_matches({value}, {lit(CPR_IN_TEXT_REGEX)}) "
+        f"CASE WHEN {may_hold_cpr_sql(value)} AND "
+        f"regexp_matches({value}, {lit(CPR_IN_TEXT_REGEX)}) "
         f"THEN {lit(prefix)} || left({digest}, {length}) ELSE {value} END"
     )
 
@@ -460,7 +455,7 @@ def _stored_value(staged: Staged, name: str, kind: Kind, sql_type: str) -> str:
     if kind is Kind.TEXT:  # free text must not carry CPR numbers into the store
         masked = lit("\\1" + CPR_MASK)  # the character before the number is kept
         replaced = f"regexp_replace({_v(name)}, {lit(CPR_IN_TEXT_REGEX)}, {masked}, 'g')"
-        return f"CASE WHEN {_may_hold_cpr(_v(name))} THEN {replaced} ELSE {_v(name)} END"
+        return f"CASE WHEN {may_hold_cpr_sql(_v(name))} THEN {replaced} ELSE {_v(name)} END"
     if kind in CODE_KINDS:
         return _code_value(name)
     return _v(name)

@@ -81,11 +81,12 @@ def baseline_rows(
 
 
 def _keys(items: ir.Table) -> ir.Table:
-    """``unit, item`` rows to one archetype key per unit: the sorted items joined by ``+``."""
+    """``unit, item`` rows to one archetype key per unit: the sorted items joined by ``+`` (an
+    array sorted, not an ordered aggregate: that Ibis cannot compile for Spark)."""
     distinct = items.distinct()
     return (
         distinct.group_by(k_unit="unit")
-        .aggregate(key=distinct.item.group_concat("+", order_by=distinct.item))
+        .aggregate(key=distinct.item.collect().sort().join("+"))
         .view()
     )
 

@@ -77,8 +77,9 @@ def _local_dir(settings: Settings) -> Path:
 def backend(settings: Settings, duckdb_backend: Any, version: str) -> Any:
     """An Ibis PySpark backend on ``version`` of the analytics file (its DuckDB backend open
     read-only): the tables exported once and registered as views of the same names."""
+    key = str(settings.scratch_dir / FOLDER / version)  # a version of one home's file
     with _LOCK:
-        found = _BACKENDS.get(version)
+        found = _BACKENDS.get(key)
     if found is not None:
         return found
     folder = export(settings, duckdb_backend, version)
@@ -87,9 +88,9 @@ def backend(settings: Settings, duckdb_backend: Any, version: str) -> Any:
         spark.read.parquet(str(table)).createOrReplaceTempView(table.stem)
     found = ibis.pyspark.connect(spark)
     with _LOCK:
-        for other in [v for v in _BACKENDS if v != version]:  # an earlier version
-            del _BACKENDS[other]
-        _BACKENDS[version] = found
+        for other in [v for v in _BACKENDS if v != key and Path(v).parent == Path(key).parent]:
+            del _BACKENDS[other]  # an earlier version of the same home's file
+        _BACKENDS[key] = found
     return found
 
 

@@ -190,7 +190,7 @@ def benefit_type_counts(
     counts = held.group_by(b_unit="p_unit").aggregate(
         benefit_types=held.benefit.nunique(),
         benefit_count=held.benefit.nunique(where=held.on_date),
-        benefits=held.benefit.group_concat(", ", where=held.on_date, order_by=held.benefit),
+        benefits=sorted_list(held.benefit, where=held.on_date),
         first_benefit=held.benefit.min(where=held.on_date),
     )
     return counts
@@ -203,9 +203,14 @@ def areas_per_unit(active: ir.Table, lines: ir.Table, citizens: ir.Table, unit: 
     owners = qc.unit_of(citizens, unit)
     drawn = lines.join(owners, lines.citizen == owners.u_citizen).select("unit", "sector_area")
     both = active.select("unit", "sector_area").union(drawn, distinct=True)
-    return both.group_by(a_unit="unit").aggregate(
-        areas=both.sector_area.group_concat(", ", order_by=both.sector_area)
-    )
+    return both.group_by(a_unit="unit").aggregate(areas=sorted_list(both.sector_area))
+
+
+def sorted_list(column: ir.StringColumn, where: ir.BooleanValue | None = None) -> ir.StringScalar:
+    """The values, sorted and joined by ``", "``; NULL where there are none. An array sorted
+    rather than an ordered ``group_concat``, which Ibis cannot compile for Spark."""
+    values = column.collect(where=where)
+    return ibis.ifelse(values.length() > 0, values.sort().join(", "), ibis.null("string"))
 
 
 def cost_per_unit(

@@ -468,6 +468,7 @@ def user_unlock(
 # The resource-draw commands live in their own module and register on ``app`` when imported.
 from tvaers.cli import assumptions as _assumptions  # noqa: E402, F401
 from tvaers.cli import audit as _audit  # noqa: E402, F401
+from tvaers.cli import benchmark as _benchmark  # noqa: E402, F401
 from tvaers.cli import budget as _budget  # noqa: E402, F401
 from tvaers.cli import deviations as _deviations  # noqa: E402, F401
 from tvaers.cli import draw as _draw  # noqa: E402, F401

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from tvaers.benchmarking import model, service, tables
 from tvaers.core.errors import NoData
 from tvaers.core.suppression import TOTAL
+from tvaers.web import progress
 from tvaers.web.deps import Viewer, render, settings_of
 from tvaers.web.tables import excel_workbook, wants_excel
 from tvaers.web.texts_benchmarking import BENCHMARKING as B
@@ -35,9 +36,14 @@ def benchmarking(request: Request, who: Viewer) -> Response:
     found, reason, status = None, None, 200
     try:
         year, peers = _year(typed["aar"]), model.parse_peers(typed["kommuner"])
-        found = service.published_benchmark(
-            settings_of(request), request.app.state.sessions, who, year, peers
-        )
+        settings, sessions = settings_of(request), request.app.state.sessions
+        computed = progress.computed(  # the first time it takes a while: the waiting page
+            request, who, ("sammenligning", year, peers), B["title"],
+            lambda: service.published_benchmark(settings, sessions, who, year, peers),
+        )  # fmt: skip
+        if isinstance(computed, Response):
+            return computed
+        found = computed
     except ValueError as exc:
         reason, status = str(exc), 422
     except NoData as exc:

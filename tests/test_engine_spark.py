@@ -199,3 +199,59 @@ def test_on_s_a_ready_made_target_group_has_the_same_statistics(
 ) -> None:
     summary = same(municipality, "selection")
     assert summary["units"] and summary["units"] > 30
+
+
+def test_spark_gets_the_same_memory_setting_as_duckdb() -> None:
+    """Spark's own default heap (1 GB) fails a national year; TVAERS_MEMORY_LIMIT sizes both."""
+    from tvaers.engine.spark import driver_memory
+
+    ram = 24 * 2**30
+    assert driver_memory("60%", ram) == "14745m"
+    assert driver_memory("8GB", ram) == driver_memory("8GiB", ram) == "8192m"
+    assert driver_memory("512MB", ram) == "1024m"  # never below Spark's own default
+
+
+# --- benchmarking across random synthetic municipalities ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def municipalities(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Three municipalities drawn at random (a fixed seed: the same three each run) from the 98,
+    generated at 1 % of their population and imported as a national installation."""
+    import random
+
+    from tvaers.benchmarking.service import benchmark
+    from tvaers.data.synth.national import generate_national, reference_municipalities
+
+    root = tmp_path_factory.mktemp("spark_national")
+    codes = sorted(random.Random(15).sample(sorted(m.code for m in reference_municipalities()), 3))
+    generate_national(",".join(codes), 0.01, 1, root / "data")
+    settings = Settings(home=root / "home", pseudonym_key=TEST_KEY, installation="national")
+    for code in codes:  # ascending: a placement goes to a lower code (docs/national.md)
+        import_folder(root / "data" / code, settings, user="test", municipality=code)
+
+    def figures(analysis: Analysis) -> dict[str, Any]:
+        draw = analysis.draw(2025)
+        ledger = fresh_ledger(root / "store" / analysis.backend.name)
+        found = benchmark(analysis, ledger, 2025, "000")
+        return {
+            "codes": codes,
+            "coverage": service.coverage(draw),
+            "citizens": service.concentration(draw, Unit.CITIZEN),
+            "rows": found.rows,
+            "groups": found.groups,
+            "combinations": found.combinations,
+        }
+
+    return on_both(settings, figures)
+
+
+def test_benchmarking_figures_are_the_same_on_random_municipalities(
+    municipalities: dict[str, Any],
+) -> None:
+    codes = same(municipalities, "codes")
+    rows = same(municipalities, "rows")
+    assert {r["municipality"] for r in rows} >= set(codes)
+    assert any(r["per_citizen"] for r in rows) and any(r["expected"] for r in rows)
+    for name in ("coverage", "citizens", "groups", "combinations"):
+        assert same(municipalities, name)

@@ -72,21 +72,32 @@ def _per(amount: Decimal | None, citizens: int | None) -> Decimal | None:
     return (amount / citizens).quantize(CENT)
 
 
+Guarded = tuple[ir.BooleanValue, Mapping[str, int], Mapping[str, Mapping[str, Decimal]]]
+
+
 def _guarded(
-    analysis: Analysis, ledger: Ledger, kind: str, table: ir.Table, condition: ir.BooleanValue,
-    counts: Mapping[str, int], measures: Mapping[str, Mapping[str, Decimal]],
-) -> SuppressedTable:  # fmt: skip
-    """A 1-D table over municipalities with its total, suppressed: small cells, and cells whose
-    citizens (``table``'s rows where ``condition`` holds) differ by 1-4 from a set shown before;
-    the sets of the cells shown are remembered."""
-    conditions = {code: (table.municipality == code) & condition for code in counts}
-    conditions[TOTAL] = condition
-    sets = sketches(analysis.backend, table, "citizen", conditions)
-    earlier = [code for code, s in sets.items() if ledger.close(f"{kind}:{code}", s)]
-    found = suppress_groups(counts, measures, earlier=earlier)
-    for code, sketch in sets.items():
-        if found.cell(code).published:
-            ledger.publish(f"{kind}:{code}", sketch)
+    analysis: Analysis, ledger: Ledger, table: ir.Table, tables: Mapping[str, Guarded]
+) -> dict[str, SuppressedTable]:
+    """1-D tables over municipalities with their totals, suppressed: small cells, and cells
+    whose citizens (``table``'s rows where the table's condition holds) differ by 1-4 from a
+    set shown before; the sets of the cells shown are remembered. ``tables`` maps each table's
+    kind to its condition, counts and measures; every set of every table is sketched in one
+    pass over ``table`` (on Spark a pass is what costs)."""
+    conditions: dict[tuple[str, str], ir.BooleanValue] = {}
+    for kind, (condition, counts, _measures) in tables.items():
+        conditions |= {(kind, code): (table.municipality == code) & condition for code in counts}
+        conditions[(kind, TOTAL)] = condition
+    named = {f"{kind}:{code}": (kind, code) for kind, code in conditions}
+    sets = sketches(analysis.backend, table, "citizen",
+                    {name: conditions[key] for name, key in named.items()})  # fmt: skip
+    found = {}
+    for kind, (_condition, counts, measures) in tables.items():
+        mine = {name: sketch for name, sketch in sets.items() if named[name][0] == kind}
+        earlier = [named[name][1] for name, sketch in mine.items() if ledger.close(name, sketch)]
+        found[kind] = suppress_groups(counts, measures, earlier=earlier)
+        for name, sketch in mine.items():
+            if found[kind].cell(named[name][1]).published:
+                ledger.publish(name, sketch)
     return found
 
 
@@ -112,10 +123,11 @@ def _municipality_rows(
         {m: {c: Decimal(values[c].get(m) or 0) for c in codes} for m in money},
     )
     counts = {k: {c: int(figures[c][k]) for c in codes} for k in ("two_plus", "three_plus")}
-    areas = {
-        k: _guarded(analysis, ledger, f"{KIND}:{year}:{k}", frame, frame.areas >= n, counts[k], {})
+    guarded = _guarded(analysis, ledger, frame, {
+        f"{KIND}:{year}:{k}": (frame.areas >= n, counts[k], {})
         for k, n in (("two_plus", 2), ("three_plus", 3))
-    }
+    })  # fmt: skip
+    areas = {k: guarded[f"{KIND}:{year}:{k}"] for k in ("two_plus", "three_plus")}
     known = model.reference()
     populations = {c: known[c].population or 0 if c in known else 0 for c in codes}
     populations = {c: n or int(figures[c]["citizens"]) for c, n in populations.items()}
@@ -196,13 +208,16 @@ def _group_rows(
     codes = sorted(c for c in names_of if c != TOTAL)
     marked = frame.left_join(members.select(g_citizen="citizen", g_group="group"),
                              frame.citizen == members.citizen)  # fmt: skip
-    rows = []
+    wanted: dict[str, Guarded] = {}
     for group in labels:  # the few target groups
         mine = [r for r in found if r["group"] == group]
         counts = {c: 0 for c in codes} | {r["municipality"]: int(r["citizens"]) for r in mine}
         totals = {c: Decimal(0) for c in codes} | {r["municipality"]: r["total"] for r in mine}
-        table = _guarded(analysis, ledger, f"{KIND}:{year}:{group}", marked,
-                         marked.g_group == group, counts, {"total": totals})  # fmt: skip
+        wanted[f"{KIND}:{year}:{group}"] = (marked.g_group == group, counts, {"total": totals})
+    guarded = _guarded(analysis, ledger, marked, wanted)
+    rows = []
+    for group in labels:
+        table = guarded[f"{KIND}:{year}:{group}"]
         for code in [*codes, TOTAL]:
             cell = table.cell(code)
             total = cell.measures["total"] if cell.measures else None
@@ -238,6 +253,10 @@ def _combination_rows(frame: ir.Table, names_of: Mapping[str, str]) -> list[dict
         rows.append({"municipality": code, "name": names_of.get(code, code),
                      "combination": combination, "citizens": cell.count,
                      "average": _per(total, cell.count), "note": cell.note})  # fmt: skip
+    # the same rows in the same order on every engine (a frozen run replays byte for byte):
+    # per municipality the most common combinations first, «øvrige» last
+    rows.sort(key=lambda r: (r["municipality"], r["combination"] == OTHER,
+                             -int(r["citizens"] or 0), r["combination"]))  # fmt: skip
     return rows
 
 

@@ -50,12 +50,31 @@ def session(settings: Settings) -> Any:
                 .config("spark.sql.execution.arrow.pyspark.enabled", "true")  # results via Arrow
                 .config("spark.sql.ansi.enabled", "false")  # as Ibis's Spark compiler expects
                 .config("spark.local.dir", str(_local_dir(settings)))
+                .config("spark.driver.memory", driver_memory(settings.memory_limit))
             )
             spark = builder.getOrCreate()
             spark.sparkContext.setLogLevel("ERROR")
             _SESSION.append(spark)
             log.info("spark_started", master=settings.spark_master)
         return _SESSION[0]
+
+
+_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def driver_memory(limit: str, ram: int | None = None) -> str:
+    """The driver's heap (in local mode the one JVM that does the work) from the same setting as
+    DuckDB's memory limit: a share of the machine's RAM (``60%``) or an amount (``8GB``, ``8GiB``);
+    Spark's own default (1 GB) is too small for a national year. In whole MiB, at least 1 GiB."""
+    text = limit.strip().upper().replace(" ", "")
+    ram = ram or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if text.endswith("%"):
+        amount = ram * float(text[:-1]) / 100
+    else:
+        number = text.rstrip("BIKMGT")
+        unit = text[len(number) :].replace("IB", "").replace("B", "")[:1]
+        amount = float(number or 0) * _UNITS.get(unit, 1) if number else 0
+    return f"{max(1024, int(amount // 2**20))}m"
 
 
 def _partitions(settings: Settings) -> int:

@@ -244,7 +244,7 @@ def test_the_command_line(two: Settings, tmp_path: Path) -> None:
     assert "København" in text.output and "Furesø" in text.output
     found = tvaers("--format", "json", "--peers", "101,190")
     assert found.exit_code == 0, found.output
-    rows = {r["municipality"]: r for r in json.loads(found.output)["kommuner"]}
+    rows = {r["municipality"]: r for r in json.loads(found.stdout)["kommuner"]}
     assert rows["190"]["expected"] == 5300 and rows["101"]["difference_rank"] == 1
     book = tmp_path / "sammenligning.xlsx"
     assert tvaers("--format", "xlsx", "--out", str(book)).exit_code == 0 and book.stat().st_size

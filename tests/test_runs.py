@@ -230,6 +230,24 @@ def test_a_selection_and_a_forecast_replay_byte_for_byte(town: tuple[Settings, P
     assert set(shown(settings, 2)["inputs"]["store"]) >= {"forecast_methods", "grants"}
 
 
+def test_a_benchmark_replays_byte_for_byte(town: tuple[Settings, Path]) -> None:
+    """Issue 15's benchmark across municipalities is an analysis run like the others."""
+    from .conftest import add_cli_users
+
+    settings, _ = town
+    add_cli_users(settings)
+    command = ("benchmark", "--year", "2025", "--format", "json", "--user", "analyst")
+    result = tvaers(settings, *command)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+    run = shown(settings, 1)
+    assert run["arguments"] == list(command)
+    assert run["output_sha256"] == hashlib.sha256(result.stdout.encode()).hexdigest()
+    replayed = tvaers(settings, "runs", "replay", "1")
+    assert replayed.exit_code == 0, replayed.output
+    assert "byte for byte det samme" in replayed.stdout
+
+
 def test_the_runs_page_lists_the_runs_for_the_administrator_and_the_analyst(
     settings: Settings,
 ) -> None:

@@ -263,18 +263,28 @@ def _combination_rows(frame: ir.Table, names_of: Mapping[str, str]) -> list[dict
 def benchmark(
     analysis: Analysis, ledger: Ledger, year: int, default: str,
     peers: tuple[str, ...] | None = None, own_name: str = "",
+    progress: Callable[[str, float], None] | None = None,
 ) -> Benchmark:  # fmt: skip
     """The year's figures for every municipality in the data (see the module); ``own_name``
-    names the installation's own code where the reference data do not (``000``)."""
+    names the installation's own code where the reference data do not (``000``). ``progress``
+    hears each step begin (a national year takes minutes: the command line shows a bar)."""
+    step = progress or (lambda _message, _fraction: None)
+    step("Ressourcetrækket for året", 0.0)
     attribution = analysis.draw(year)
+    step("Borgernes træk, områder og struktur", 0.3)
     frame = analysis.materialised("benchmark_citizens", (attribution.period, default), lambda: (
         bq.citizen_frame(attribution.lines, analysis.table("citizens"),
                          analysis.table("outcomes"), attribution.period, default)))  # fmt: skip
     names = {TOTAL: TOTAL, default: own_name or default}
+    step("Nøgletal og forventet udgift pr. kommune", 0.45)
     rows = _municipality_rows(analysis, ledger, frame, year, default, peers, names)
     names_of = {r["municipality"]: r["name"] for r in rows}
+    step("De færdige målgrupper", 0.7)
     groups, labels = _group_rows(analysis, ledger, frame, year, names_of)
-    return Benchmark(year, peers, rows, groups, _combination_rows(frame, names_of), labels)
+    step("Kombinationer af sektorområder", 0.9)
+    combinations = _combination_rows(frame, names_of)
+    step("Sammenligningen er klar", 1.0)
+    return Benchmark(year, peers, rows, groups, combinations, labels)
 
 
 def default_code(settings: Settings) -> str:
@@ -289,7 +299,7 @@ def default_code(settings: Settings) -> str:
 
 def published_benchmark(
     settings: Settings, sessions: Callable[[], Session], actor: Actor, year: int | None = None,
-    peers: tuple[str, ...] | None = None,
+    peers: tuple[str, ...] | None = None, progress: Callable[[str, float], None] | None = None,
 ) -> Benchmark:  # fmt: skip
     """:func:`benchmark` for the page and the command line: statistical aggregates every
     signed-in role may see; the sets shown remembered (:func:`publishing`), the published
@@ -304,7 +314,7 @@ def published_benchmark(
             return cache.document_of(publishing(
                 sessions, f"sammenligning {chosen}", actor.username,
                 lambda ledger: benchmark(analysis, ledger, chosen, code, peers,
-                                         settings.municipality),
+                                         settings.municipality, progress),
             ))  # fmt: skip
 
         config = analysis.config

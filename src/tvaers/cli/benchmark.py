@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tvaers.cli import _settings, app, console
+from tvaers.cli import _progress, _settings, app, console
 from tvaers.cli.acting import UserOption, acting, store
 from tvaers.cli.forecast import FormatChoice, Out, _emit, _format
 from tvaers.cli.principles import die, fail
@@ -49,14 +49,17 @@ def benchmark(
     with acting(settings, user) as (_session, actor):
         pass
     try:
-        found = service.published_benchmark(settings, lambda: store(settings), actor, year, wanted)
+        with _progress("Sammenligning") as step:
+            found = service.published_benchmark(
+                settings, lambda: store(settings), actor, year, wanted, step
+            )
     except TvaersError as exc:
         die(exc)
     published = tables.tables(found)
     if chosen == "text":
         _print(published[0].records(), found.year)
     else:
-        _emit(published, chosen, out)
+        _emit(published, chosen, out, run=True)  # a frozen run: tvaers runs replay
 
 
 def _print(rows: list[dict[str, Any]], year: int) -> None:

@@ -204,6 +204,35 @@ def test_a_difference_of_one_to_four_is_always_found_and_five_or_more_is_not_tak
     assert distance(found["base"], found["base"]) == 0
 
 
+def test_sets_per_municipality_in_one_pass_are_the_sets_one_by_one_and_sum_to_the_whole() -> None:
+    """The benchmark's guarded tables sketch every municipality's set in one grouped pass
+    (:func:`sketches_by`); each must be the set asked for on its own, on DuckDB's own SQL and
+    on the portable expression (Spark's), and together they make the whole country's."""
+    from tvaers.engine.sketches import _portable_rows, _split, sketches_by
+
+    backend = connect(None)
+    backend.raw_sql(
+        "CREATE TABLE u AS SELECT 'p' || i::VARCHAR AS unit, i, "
+        "['101', '147', '190'][i % 3 + 1] AS municipality FROM range(5000) t(i)"
+    )
+    table = backend.table("u")
+    wanted = {"even": table.i % 2 == 0, "small": table.i < 700}
+    codes = ["101", "147", "190", "999"]  # 999: no rows, an empty set
+    found = sketches_by(backend, table, "unit", "municipality", wanted, codes)
+    portable = _split(_portable_rows(table, "unit", "municipality", wanted), list(wanted), codes)
+    for kind, condition in wanted.items():
+        alone = sketches(backend, table, "unit", {
+            code: condition & (table.municipality == code) for code in codes
+        })  # fmt: skip
+        whole = sketches(backend, table, "unit", {"all": condition})["all"]
+        for code in codes:
+            assert found[(kind, code)].fingerprint == alone[code].fingerprint
+            assert portable[(kind, code)].fingerprint == alone[code].fingerprint
+        assert found[(kind, "999")].size == 0
+        summed = sum((found[(kind, c)] for c in codes), Sketch.of([]))
+        assert summed.fingerprint == whole.fingerprint and whole.size > 0
+
+
 def test_concurrent_publications_cannot_both_pass(store_url: str) -> None:
     engine = make_engine(store_url)
     upgrade(engine)

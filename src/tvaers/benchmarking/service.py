@@ -25,6 +25,7 @@ from tvaers.access import Actor
 from tvaers.benchmarking import model
 from tvaers.benchmarking import queries as bq
 from tvaers.core.config import Settings
+from tvaers.core.sketch import Sketch
 from tvaers.core.suppression import (
     SMALL_CELL,
     TOTAL,
@@ -36,7 +37,7 @@ from tvaers.core.units import Unit
 from tvaers.draw import cache
 from tvaers.draw.queries_baseline import NONE, OTHER
 from tvaers.draw.session import Analysis, opened
-from tvaers.engine.sketches import sketches
+from tvaers.engine.sketches import sketches_by
 from tvaers.selection.evaluation import evaluate
 from tvaers.selection.rule_files import ready_made
 from tvaers.store.publications import Ledger, publishing
@@ -83,21 +84,20 @@ def _guarded(
     set shown before; the sets of the cells shown are remembered. ``tables`` maps each table's
     kind to its condition, counts and measures; every set of every table is sketched in one
     pass over ``table`` (on Spark a pass is what costs)."""
-    conditions: dict[tuple[str, str], ir.BooleanValue] = {}
-    for kind, (condition, counts, _measures) in tables.items():
-        conditions |= {(kind, code): (table.municipality == code) & condition for code in counts}
-        conditions[(kind, TOTAL)] = condition
-    named = {f"{kind}:{code}": (kind, code) for kind, code in conditions}
-    sets = sketches(analysis.backend, table, "citizen",
-                    {name: conditions[key] for name, key in named.items()})  # fmt: skip
+    codes = sorted({code for _c, counts, _m in tables.values() for code in counts})
+    by_code = sketches_by(analysis.backend, table, "citizen", "municipality",
+                          {kind: condition for kind, (condition, _c, _m) in tables.items()},
+                          codes)  # fmt: skip
     found = {}
     for kind, (_condition, counts, measures) in tables.items():
-        mine = {name: sketch for name, sketch in sets.items() if named[name][0] == kind}
-        earlier = [named[name][1] for name, sketch in mine.items() if ledger.close(name, sketch)]
+        mine = {code: by_code[(kind, code)] for code in counts}
+        # a citizen has one municipality: the whole country's set is the sum of theirs
+        mine[TOTAL] = sum((by_code[(kind, c)] for c in codes), Sketch.of([]))
+        earlier = [code for code, sketch in mine.items() if ledger.close(f"{kind}:{code}", sketch)]
         found[kind] = suppress_groups(counts, measures, earlier=earlier)
-        for name, sketch in mine.items():
-            if found[kind].cell(named[name][1]).published:
-                ledger.publish(name, sketch)
+        for code, sketch in mine.items():
+            if found[kind].cell(code).published:
+                ledger.publish(f"{kind}:{code}", sketch)
     return found
 
 

@@ -88,6 +88,15 @@ class Sketch:
         counts, sums, squares, others = (values[i * BUCKETS : (i + 1) * BUCKETS] for i in range(4))
         return cls(counts, sums, squares, others)
 
+    def __add__(self, other: Sketch) -> Sketch:
+        """The sketch of the union of two disjoint sets (e.g. two municipalities' citizens)."""
+        return Sketch(
+            self.counts + other.counts,
+            (self.sums + other.sums) % P,
+            (self.squares + other.squares) % P,
+            (self.others + other.others) % P,
+        )
+
     def __sub__(self, part: Sketch) -> Sketch:
         """The sketch of ``self`` without ``part`` (a subset of it): sketches are linear, so the
         complement of a set in the population is the population's sketch minus the set's."""

@@ -9,7 +9,8 @@ another engine (Spark) the same numbers come from the MD5 hex digest, byte by by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -25,19 +26,55 @@ def sketches(
     """The sketch of the distinct ``key`` values of ``table`` where each condition holds (a NULL
     condition is false). A key should occur once per table (one row per unit). The same Ibis
     expression on every engine (DuckDB, Spark)."""
+    found = sketches_by(backend, table, key, None, conditions, ("",))
+    return {name: found[(name, "")] for name in conditions}
+
+
+def sketches_by(
+    backend: Backend, table: ir.Table, key: str, by: str | None,
+    conditions: Mapping[str, ir.BooleanValue], values: Iterable[str],
+) -> dict[tuple[str, str], Sketch]:  # fmt: skip
+    """:func:`sketches` for each value of the column ``by`` too (e.g. every municipality's):
+    ``(condition, value)`` for each of ``values`` (empty where no row has it). One pass, grouped
+    by value and bucket: the cost does not grow with the number of values."""
     if not conditions:
         return {}
     if backend.name == "duckdb":
-        return _duckdb_sketches(backend, table, key, conditions)
-    return portable_sketches(table, key, conditions)
+        rows = _duckdb_rows(backend, table, key, by, conditions)
+    else:
+        rows = _portable_rows(table, key, by, conditions)
+    return _split(rows, list(conditions), values)
+
+
+def _split(
+    rows: list[tuple[Any, ...]], names: list[str], values: Iterable[str]
+) -> dict[tuple[str, str], Sketch]:
+    """``(value, bucket, n0, x0, x20, y0, n1, ...)`` rows to a sketch per condition and value."""
+    parts: dict[str, list[tuple[Any, ...]]] = {str(v): [] for v in values}
+    for row in rows:  # at most 256 buckets per value
+        if row[0] is not None and str(row[0]) in parts:
+            parts[str(row[0])].append(row[1:])
+    return {
+        (name, value): Sketch.of([(r[0], *r[1 + 4 * i : 5 + 4 * i]) for r in part])
+        for value, part in parts.items()
+        for i, name in enumerate(names)
+    }
 
 
 def portable_sketches(
     table: ir.Table, key: str, conditions: Mapping[str, ir.BooleanValue]
 ) -> dict[str, Sketch]:
     """:func:`sketches` as one Ibis expression, on any engine."""
+    found = _split(_portable_rows(table, key, None, conditions), list(conditions), ("",))
+    return {name: found[(name, "")] for name in conditions}
+
+
+def _portable_rows(
+    table: ir.Table, key: str, by: str | None, conditions: Mapping[str, ir.BooleanValue]
+) -> list[tuple[Any, ...]]:
     names = list(conditions)
     marked = table.select(
+        v=table[by].cast("string") if by else ibis.literal(""),
         k=table[key].cast("string"),
         **{f"c{i}": conditions[name].fill_null(False) for i, name in enumerate(names)},
     )
@@ -52,13 +89,9 @@ def portable_sketches(
         measures[f"n{i}"] = valued.count(where=flag)
         for v in ("x", "x2", "y"):
             measures[f"{v}{i}"] = valued[v].sum(where=flag).fill_null(0) % P
-    rows = valued.group_by("bucket").aggregate(**measures).to_pyarrow().to_pylist()
-    return {
-        name: Sketch.of(
-            [(r["bucket"], r[f"n{i}"], r[f"x{i}"], r[f"x2{i}"], r[f"y{i}"]) for r in rows]
-        )
-        for i, name in enumerate(names)
-    }
+    found = valued.group_by("v", "bucket").aggregate(**measures).to_pyarrow().to_pylist()
+    columns = [f"{m}{i}" for i in range(len(names)) for m in ("n", "x", "x2", "y")]
+    return [(r["v"], r["bucket"], *(r[c] for c in columns)) for r in found]
 
 
 def _byte(digest: ir.StringValue, index: int) -> ir.IntegerValue:
@@ -81,13 +114,16 @@ def _mod_p(most_significant_first: list[ir.IntegerValue]) -> ir.IntegerValue:
     return value
 
 
-def _duckdb_sketches(
-    backend: Backend, table: ir.Table, key: str, conditions: Mapping[str, ir.BooleanValue]
-) -> dict[str, Sketch]:
-    """:func:`sketches` in DuckDB's own SQL (``md5_number``): ten times faster there than
-    the portable expression's hex digits, and the same sketches (tests/test_engine_spark.py)."""
+def _duckdb_rows(
+    backend: Backend, table: ir.Table, key: str, by: str | None,
+    conditions: Mapping[str, ir.BooleanValue],
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """The rows of :func:`sketches_by` in DuckDB's own SQL (``md5_number``): ten times faster
+    there than the portable expression's hex digits, and the same sketches
+    (tests/test_engine_spark.py)."""
     names = list(conditions)
     marked = table.select(
+        v=table[by].cast("string") if by else ibis.literal(""),
         k=table[key].cast("string"),
         **{f"c{i}": conditions[name].fill_null(False) for i, name in enumerate(names)},
     )
@@ -103,15 +139,12 @@ def _duckdb_sketches(
     low = "18446744073709551615::UHUGEINT"  # the lower 64 bits
     query = (
         f"WITH marked AS ({ibis.to_sql(marked, dialect='duckdb')}), "
-        f"hashed AS (SELECT md5_number(k) AS h, {flags} FROM marked WHERE k IS NOT NULL), "
-        f"valued AS (SELECT (h >> {BUCKET_SHIFT})::INTEGER AS bucket, "
+        f"hashed AS (SELECT v, md5_number(k) AS h, {flags} FROM marked WHERE k IS NOT NULL), "
+        f"valued AS (SELECT v, (h >> {BUCKET_SHIFT})::INTEGER AS bucket, "
         f"((h >> 64)::UBIGINT % {P})::BIGINT AS x, "
         f"((h & {low})::UBIGINT % {P})::BIGINT AS y, {flags} FROM hashed) "
-        f"SELECT bucket, {measures} FROM "
-        f"(SELECT bucket, x, x * x % {P} AS x2, y, {flags} FROM valued) GROUP BY bucket"
+        f"SELECT v, bucket, {measures} FROM "
+        f"(SELECT v, bucket, x, x * x % {P} AS x2, y, {flags} FROM valued) GROUP BY v, bucket"
     )
-    rows = backend.con.execute(query).fetchall()
-    return {
-        name: Sketch.of([(r[0], *r[1 + 4 * i : 5 + 4 * i]) for r in rows])
-        for i, name in enumerate(names)
-    }
+    rows: list[tuple[Any, ...]] = backend.con.execute(query).fetchall()
+    return rows

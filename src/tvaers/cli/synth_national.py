@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 NATIONAL_HELP = (
-    "Landsdækkende: 'all', et antal kommuner (fra største til mindste) eller kommunekoder "
-    "adskilt af komma; én mappe pr. kommune"
+    "Landsdækkende: 'all', et antal kommuner (spredt i størrelse fra den største til den "
+    "mindste) eller kommunekoder adskilt af komma; én mappe pr. kommune"
 )
 console = Console()
 err = Console(stderr=True)

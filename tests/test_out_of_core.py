@@ -55,3 +55,16 @@ def test_a_query_larger_than_the_limit_spills_and_gives_the_exact_answer(tmp_pat
     unspilled = duckdb.connect(config={"memory_limit": "64MB", "threads": 1, "temp_directory": ""})
     with pytest.raises(duckdb.OutOfMemoryException):
         unspilled.execute(query).fetchone()
+
+
+def test_a_memory_limit_that_is_not_a_share_or_an_amount_is_refused_in_danish(
+    tmp_path: Path,
+) -> None:
+    import pydantic
+    import pytest
+
+    for wrong in ("lots", "0%", "150%", "8 furlongs"):
+        with pytest.raises(pydantic.ValidationError, match="TVAERS_MEMORY_LIMIT skal være"):
+            Settings(home=tmp_path, memory_limit=wrong)
+    assert Settings(home=tmp_path, memory_limit="1,5 GB").memory_limit == "1.5GB"
+    assert Settings(home=tmp_path, memory_limit="60 %").memory_limit == "60%"

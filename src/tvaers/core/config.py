@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tvaers.core.errors import ConfigError
@@ -63,6 +64,14 @@ class Settings(BaseSettings):
         "ikke kan være der, skrives til tmp/ (aldrig et klart CPR-nummer)",
     )
     threads: int = Field(default=0, description="DuckDB-tråde; 0 = alle kerner")
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_limit(cls, value: str) -> str:
+        if value.strip():
+            memory_bytes(value)  # a wrong value stops here, in Danish, not in DuckDB or Spark
+        return re.sub(r"\s+", "", value).replace(",", ".")  # as DuckDB reads it: 1.5GB
+
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb",
         description="Analysemotoren: duckdb (indlejret) eller spark (PySpark gennem Ibis)",
@@ -204,6 +213,27 @@ class Settings(BaseSettings):
                 mode = path.lstat().st_mode
                 if not path.is_symlink() and mode & 0o077:
                     path.chmod(mode & 0o700)
+
+
+_MEMORY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|[KMGT]?I?B)", re.IGNORECASE)
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def memory_bytes(limit: str, ram: int | None = None) -> int:
+    """``TVAERS_MEMORY_LIMIT`` in bytes: a share of the machine's RAM (``60%``) or an amount
+    (``8GB``, ``8GiB``, ``512MB``); DuckDB takes it as it is, Spark's heap is sized from it.
+    ``ValueError`` in Danish for anything else."""
+    found = _MEMORY.fullmatch(limit.strip())
+    number = float(found.group(1).replace(",", ".")) if found else 0.0
+    if not found or number <= 0 or (found.group(2) == "%" and number > 100):
+        raise ValueError(
+            f"TVAERS_MEMORY_LIMIT skal være en andel af maskinens RAM (fx 60%) eller en mængde "
+            f"(fx 8GB); fik {limit!r}"
+        )
+    if found.group(2) == "%":
+        ram = ram or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return int(ram * number / 100)
+    return int(number * _UNITS[found.group(2).upper()[:1].replace("B", "")])
 
 
 def _secret_file(path: Path) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import ibis
 
-from tvaers.core.config import Settings
+from tvaers.core.config import Settings, memory_bytes
 from tvaers.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -59,22 +59,12 @@ def session(settings: Settings) -> Any:
         return _SESSION[0]
 
 
-_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
-
-
 def driver_memory(limit: str, ram: int | None = None) -> str:
     """The driver's heap (in local mode the one JVM that does the work) from the same setting as
-    DuckDB's memory limit: a share of the machine's RAM (``60%``) or an amount (``8GB``, ``8GiB``);
-    Spark's own default (1 GB) is too small for a national year. In whole MiB, at least 1 GiB."""
-    text = limit.strip().upper().replace(" ", "")
-    ram = ram or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if text.endswith("%"):
-        amount = ram * float(text[:-1]) / 100
-    else:
-        number = text.rstrip("BIKMGT")
-        unit = text[len(number) :].replace("IB", "").replace("B", "")[:1]
-        amount = float(number or 0) * _UNITS.get(unit, 1) if number else 0
-    return f"{max(1024, int(amount // 2**20))}m"
+    DuckDB's memory limit (:func:`~tvaers.core.config.memory_bytes`); Spark's own default (1 GB)
+    is too small for a national year. In whole MiB, at least 1 GiB."""
+    amount = memory_bytes(limit, ram) if limit.strip() else 0
+    return f"{max(1024, amount // 2**20)}m"
 
 
 def _partitions(settings: Settings) -> int:

@@ -241,6 +241,8 @@ def municipalities(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "rows": found.rows,
             "groups": found.groups,
             "combinations": found.combinations,
+            # the order too (a list of lists keeps it): a frozen run replays byte for byte
+            "order": [[r["municipality"], r["combination"]] for r in found.combinations],
         }
 
     return on_both(settings, figures)
@@ -253,5 +255,5 @@ def test_benchmarking_figures_are_the_same_on_random_municipalities(
     rows = same(municipalities, "rows")
     assert {r["municipality"] for r in rows} >= set(codes)
     assert any(r["per_citizen"] for r in rows) and any(r["expected"] for r in rows)
-    for name in ("coverage", "citizens", "groups", "combinations"):
+    for name in ("coverage", "citizens", "groups", "combinations", "order"):
         assert same(municipalities, name)

@@ -186,7 +186,9 @@ def _postings_parquet(folder: Path, amount: pa.DataType, change: str | None = No
     if change:
         values[6] = Decimal(change)  # P0007, row 8
     columns = {name: pa.array([r[name] or None for r in rows], pa.string()) for name in rows[0]}
-    columns["amount"] = pa.array(values, amount)
+    columns["amount"] = pa.array(
+        [float(v) for v in values] if pa.types.is_floating(amount) else values, amount
+    )
     columns["posting_date"] = pa.array(
         [dt.date.fromisoformat(r["posting_date"]) for r in rows], pa.date32()
     )
@@ -213,6 +215,36 @@ def test_parquet_amounts_with_a_third_decimal_are_refused(mini: Path, settings: 
         "22000.005",
     )
     assert "øre" in issue.message
+
+
+def test_parquet_amounts_as_floating_point_import_like_the_text(
+    mini: Path, sqlite_settings: Settings, reference: dict
+) -> None:
+    """Typed columns are checked in their own type (no detour through text): a double 1234.56
+    is 1234.56 kr., to the øre, as in the CSV."""
+    _postings_parquet(mini, pa.float64())
+    import_folder(mini, sqlite_settings)
+    assert _tables(sqlite_settings) == reference
+
+
+def test_typed_parquet_values_are_checked_in_their_own_type(mini: Path, settings: Settings) -> None:
+    """A floating-point amount with a third decimal, a date before 1850 and an integer out of
+    range are refused with the row, the column and the value, as they are in a CSV file."""
+    _postings_parquet(mini, pa.float64(), change="22000.005")
+    table = pq.read_table(mini / "postings.parquet")
+    dates = table.column("posting_date").to_pylist()
+    dates[2] = dt.date(1799, 1, 1)  # row 4
+    dranst = [1] * table.num_rows
+    dranst[4] = 12  # row 6: «dranst» is 1-9
+    table = table.set_column(
+        table.column_names.index("posting_date"), "posting_date", pa.array(dates, pa.date32())
+    ).append_column("dranst", pa.array(dranst, pa.int8()))
+    pq.write_table(table, mini / "postings.parquet")
+    _, issues = _refused(settings, mini)
+    found = {(i.code, i.row, i.column, i.value) for i in issues}
+    assert ("beloeb_oere", 8, "amount", "22000.005") in found
+    assert ("dato_ugyldig", 4, "posting_date", "1799-01-01") in found
+    assert ("heltal_ugyldigt", 6, "dranst", "12") in found
 
 
 def test_a_parquet_list_column_is_refused_in_danish(mini: Path, settings: Settings) -> None:

@@ -43,6 +43,7 @@ class ParsedColumn:
     typed: str  # SQL of the typed value
     error: str  # SQL of the error key, NULL when fine
     stored_as_integer: bool = False
+    native: bool = False  # the value arrives in its own type (a Parquet date, number, integer)
     # With ``layered``: the intermediate values ``typed`` and ``error`` refer to by name, each
     # to be computed once per value, in this order (:func:`layer_sql`); empty otherwise.
     lets: tuple[tuple[str, str], ...] = ()
@@ -153,10 +154,11 @@ def _cpr(t: str, stored_as_integer: bool, n: _Namer) -> tuple[str, str]:
     return f"CASE WHEN {birth} <= current_date THEN {norm} END", error
 
 
-def _integer(t: str, col: Column, n: _Namer) -> tuple[str, str]:
+def _integer(t: str, col: Column, n: _Namer, value_sql: str = "") -> tuple[str, str]:
     value = n.let(
         "value",
-        f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') "
+        value_sql
+        or f"CASE WHEN regexp_full_match({t}, '[-+]?\\d+(\\.0+)?') "
         f"THEN try_cast(try_cast({t} AS DOUBLE) AS BIGINT) END",
     )
     bounds = []
@@ -194,6 +196,31 @@ def _account(t: str, n: _Namer) -> tuple[str, str]:
     return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.CODE_INVALID}:account' END"
 
 
+def _native(t: str, col: Column, n: _Namer) -> tuple[str, str]:
+    """The parse of a value that arrives in its own type (:func:`tvaers.data.readers.
+    _stays_native`): the same checks as the text's, on the value itself."""
+    if col.kind is Kind.DATE:
+        typed = n.let(
+            "value",
+            f"CASE WHEN year({t}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
+            f"THEN CAST({t} AS DATE) END",
+        )
+        return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
+    if col.kind is Kind.INTEGER:
+        return _integer(t, col, n, f"try_cast({t} AS BIGINT)")
+    scale = SCALE[col.kind]
+    exact = n.let("exact", f"{t} = round({t}, {scale})")  # no more decimals than allowed
+    value = n.let("value", f"CASE WHEN {exact} THEN try_cast({t} AS DECIMAL(18,{scale})) END")
+    error = (
+        f"CASE WHEN NOT {exact} THEN '{ErrorCode.AMOUNT_PRECISION}:{scale}' "
+        f"WHEN {value} IS NULL THEN '{ErrorCode.NUMBER_INVALID}:range' "
+        + (f"WHEN abs({value}) > {MAX_AMOUNT} THEN '{ErrorCode.NUMBER_INVALID}:amount' "
+           if col.kind is Kind.AMOUNT else "")
+        + "END"
+    )  # fmt: skip
+    return value, error
+
+
 def text_sql(header: str) -> str:
     """The trimmed text of a raw column, NULL when empty. ``trim`` (which removes spaces) makes a
     new string of every value; only a value that begins or ends with a space needs it."""
@@ -205,14 +232,22 @@ def text_sql(header: str) -> str:
 
 
 def parse_column(
-    col: Column, t: str, style: NumberStyle, stored_as_integer: bool = False, layered: bool = False
+    col: Column,
+    t: str,
+    style: NumberStyle,
+    stored_as_integer: bool = False,
+    layered: bool = False,
+    native: bool = False,
 ) -> ParsedColumn:
-    """The parse of one column whose trimmed text (NULL when empty) is the SQL ``t``. With
-    ``layered`` the values it uses more than once are in ``lets`` (select them first with
-    :func:`layer_sql`); otherwise ``typed`` and ``error`` are self-contained expressions."""
+    """The parse of one column whose trimmed text (NULL when empty) is the SQL ``t`` — or, with
+    ``native``, whose value in its own type it is. With ``layered`` the values it uses more
+    than once are in ``lets`` (select them first with :func:`layer_sql`); otherwise ``typed``
+    and ``error`` are self-contained expressions."""
     kind = col.kind
     n = _Namer(col.name if layered else None)
-    if kind in (Kind.AMOUNT, Kind.QUANTITY):
+    if native:
+        typed, error = _native(t, col, n)
+    elif kind in (Kind.AMOUNT, Kind.QUANTITY):
         typed, error = _number(t, kind, style, n)
     elif kind is Kind.DATE:
         typed, error = _date(t, n)
@@ -236,5 +271,6 @@ def parse_column(
         f"CASE WHEN {t} IS NOT NULL THEN {typed} END",
         full_error,
         stored_as_integer,
+        native,
         tuple(n.lets),
     )

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tvaers.core.errors import ErrorCode, Issue
-from tvaers.data.contracts import Contract, resolve_headers
+from tvaers.data.contracts import Contract, Kind, resolve_headers
 
 ROW = "_row"
 CSV_SUFFIXES = (".csv", ".txt")
@@ -47,6 +47,7 @@ class RawTable:
     encoding: str = ""
     issues: list[Issue] = field(default_factory=list)
     integer_columns: frozenset[str] = frozenset()  # typed sources: columns stored as integers
+    native: frozenset[str] = frozenset()  # Parquet: columns kept in their own type (not text)
     headers: list[str] = field(default_factory=list)  # the file's own header texts
     sheet: str = ""  # a workbook of several sheets: the one that was read
     sheets: tuple[str, ...] = ()  # ... and all of them
@@ -59,6 +60,7 @@ class RawTable:
             self.integer_columns = frozenset(
                 safe[i] for i, h in enumerate(self.headers) if h in self.integer_columns
             )
+            self.native = frozenset(safe[i] for i, h in enumerate(self.headers) if h in self.native)
             self.table = self.table.rename_columns([*safe, ROW])
 
     def column_of(self, header: str) -> str:
@@ -370,9 +372,12 @@ def _row_numbers(n: int, skipped: list[int]) -> np.ndarray:
 
 
 def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
-    """Parquet: typed columns, cast to text in canonical form (ISO dates, dot decimals without
-    trailing zeros, so ``decimal(15,3)`` 15874.000 is øre). A column that holds no single value
-    per row (a list, a struct) is refused when the contract uses it and ignored otherwise."""
+    """Parquet: a column whose type already is what its contract column holds (a date, a
+    number for an amount, an integer) stays in that type (:func:`_stays_native`), checked
+    without a detour through text; any other column is cast to text in canonical form (ISO
+    dates, dot decimals without trailing zeros, so ``decimal(15,3)`` 15874.000 is øre). A column
+    that holds no single value per row (a list, a struct) is refused when the contract uses it
+    and ignored otherwise."""
     try:  # one file: ParquetFile, not read_table, which imports pandas (0.4 s) for its dataset
         with pq.ParquetFile(path) as handle:
             typed = handle.read()
@@ -380,13 +385,17 @@ def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
         return _unreadable(
             path, "Parquet-filen", exc, "Filen er måske afkortet; eksportér den igen."
         )
-    used = set(resolve_headers(contract, typed.column_names).values()) if contract else None
-    columns: dict[str, pa.Array] = {}
-    integers, issues = set(), []
+    kinds = _kinds_by_header(contract, typed.column_names)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+    integers, native, issues = set(), set(), []
     for name, column in zip(typed.column_names, typed.columns, strict=True):
+        if _stays_native(kinds.get(name), column.type):
+            native.add(name)
+            columns[name] = column
+            continue
         text = _parquet_text(column)
         if text is None:
-            if used is None or name in used:
+            if contract is None or name in kinds:
                 issues.append(_not_one_value(path, name, column.type))
             continue
         if pa.types.is_integer(column.type):
@@ -399,8 +408,36 @@ def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
         path, typed.num_rows, "Parquet-filen har ingen rækker", "Eksportér filen igen med data."
     )
     return RawTable(
-        path, pa.table(columns), NumberStyle.TYPED, "parquet", issues, frozenset(integers)
+        path,
+        pa.table(columns),
+        NumberStyle.TYPED,
+        "parquet",
+        issues,
+        frozenset(integers),
+        native=frozenset(native),
     )
+
+
+def _kinds_by_header(contract: Contract | None, headers: list[str]) -> dict[str, Kind]:
+    """The contract kind of each header the contract uses."""
+    if contract is None:
+        return {}
+    found = resolve_headers(contract, headers)
+    return {header: contract.column(name).kind for name, header in found.items()}
+
+
+def _stays_native(kind: Kind | None, arrow: pa.DataType) -> bool:
+    """Whether a Parquet column of type ``arrow`` is checked in its own type for a contract
+    column of ``kind``: dates as dates, amounts and quantities as numbers (decimal, integer or
+    floating point), integers as integers. Timestamps and text go through text."""
+    if kind is Kind.DATE:
+        return bool(pa.types.is_date(arrow))
+    if kind in (Kind.AMOUNT, Kind.QUANTITY):
+        number = pa.types.is_decimal128(arrow) or pa.types.is_integer(arrow)
+        return bool(number or pa.types.is_float32(arrow) or pa.types.is_float64(arrow))
+    if kind is Kind.INTEGER:
+        return bool(pa.types.is_integer(arrow))
+    return False
 
 
 def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:

@@ -157,17 +157,18 @@ def stage(
     parsed = [
         parse_column(
             contract.column(name),
-            text_sql(raw.column_of(header)),
+            q(safe) if safe in raw.native else text_sql(safe),
             raw.style,
-            raw.column_of(header) in raw.integer_columns,
+            safe in raw.integer_columns,
+            native=safe in raw.native,
         )
-        for name, header in found.items()
+        for name, safe in ((name, raw.column_of(header)) for name, header in found.items())
     ]  # ``text`` reads the raw column; the typed parse is rebuilt on the trimmed text
     _create_parsed(con, staged, parsed, pads)
     con.unregister(f"raw_{contract.table}")
     _value_issues(con, staged, parsed, sink)
-    _table_issues(con, staged, sink)
     _create_typed(con, staged, pads)
+    _table_issues(con, staged, sink)
     return staged
 
 
@@ -195,8 +196,10 @@ def _create_parsed(
         name = p.column.name
         t, v, e = q("t_" + name), q("v_" + name), q("e_" + name)
         # the parse expressions were built on the trimmed text; here that text is column t_<name>
-        column = parse_column(p.column, t, staged.style, p.stored_as_integer, layered=True)
-        if p.column.kind not in DICTIONARY_KINDS:
+        column = parse_column(
+            p.column, t, staged.style, p.stored_as_integer, layered=True, native=p.native
+        )
+        if p.native or p.column.kind not in DICTIONARY_KINDS:
             row_lets += column.lets
             selects += [f"x.{t}", f"{column.typed} AS {v}", f"{column.error} AS {e}"]
             continue
@@ -218,8 +221,7 @@ def _create_parsed(
         f"FROM {layer_sql(f'text_{table}', row_lets)} x {' '.join(joins)}"
     )
     for p in parsed:
-        if p.column.kind in DICTIONARY_KINDS:
-            con.execute(f"DROP TABLE IF EXISTS dict_{table}_{p.column.name}")
+        con.execute(f"DROP TABLE IF EXISTS dict_{table}_{p.column.name}")
     con.execute(f"DROP VIEW IF EXISTS text_{table}")
 
 
@@ -250,7 +252,8 @@ def _value_issues(
     con: DuckDBPyConnection, staged: Staged, parsed: list[ParsedColumn], sink: IssueSink
 ) -> None:
     union = " UNION ALL ".join(
-        f"SELECT {ROW} AS r, {lit(p.column.name)} AS col, {q('t_' + p.column.name)} AS val, "
+        f"SELECT {ROW} AS r, {lit(p.column.name)} AS col, "
+        f"CAST({q('t_' + p.column.name)} AS VARCHAR) AS val, "
         f"{q('e_' + p.column.name)} AS err FROM {staged.parsed} "
         f"WHERE {q('e_' + p.column.name)} IS NOT NULL"
         for p in parsed
@@ -297,18 +300,6 @@ def _v(name: str) -> str:
     return q("v_" + name)
 
 
-def _key_sql(contract: Contract, name: str) -> str:
-    """A key column as it will be stored, for the duplicate check: a CPR column's pseudonym; a
-    code with a CPR number in it counts the same in every written form (module docstring)."""
-    kind = contract.column(name).kind
-    if kind is Kind.CPR:
-        return q("p_" + name)
-    if kind not in CODE_KINDS:
-        return _v(name)
-    value = _v(name)
-    return f"CASE WHEN {may_hold_cpr_sql(value)} THEN {cpr_digits_sql(value)} ELSE {value} END"
-
-
 def _code_value(name: str) -> str:
     """A code column as stored: as given, or a keyed pseudonym of the whole code when it holds
     a CPR-like number (module docstring). Binds ``$outer`` and ``$inner``."""
@@ -322,26 +313,41 @@ def _code_value(name: str) -> str:
     )
 
 
+def _key_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
+    """Rows that repeat a key, on the stored values: a CPR column's pseudonym, a code with a CPR
+    number in it as its keyed pseudonym, which counts the same in every written form (module
+    docstring). The keys that occur more than once are found by grouping; only their rows are
+    then numbered, and the value shown is the stored one (never a clear CPR number)."""
+    contract = staged.contract
+    if not contract.key or not all(k in staged.headers for k in contract.key if k != "solution"):
+        return
+    names = [q(contract.column(k).stored_name) for k in contract.key if k in staged.headers]
+    keys = ", ".join(names)
+    same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in names)  # NULL = NULL
+    first = contract.column(contract.key[0])
+    shown = "''" if first.kind is Kind.CPR else f"CAST(t.{q(first.stored_name)} AS VARCHAR)"
+    required = " AND ".join(f"{k} IS NOT NULL" for k in names if k != q("solution"))
+    repeated = (
+        f"SELECT {keys} FROM {staged.typed} WHERE {required} GROUP BY ALL HAVING count(*) > 1"
+    )
+    _report(
+        con,
+        staged,
+        f"SELECT t.source_row AS r, {shown} AS val, min(t.source_row) OVER w AS first "
+        f"FROM {staged.typed} t SEMI JOIN ({repeated}) d ON {same} "
+        f"WINDOW w AS (PARTITION BY {keys}) QUALIFY r <> first",
+        contract.key[0],
+        ErrorCode.DUPLICATE_KEY,
+        "Rækken gentager en nøgle, der allerede findes tidligere i filen",
+        f"Hver række skal være entydig på {', '.join(contract.key)}; fjern dubletten.",
+        sink,
+    )
+
+
 def _table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
-    """Checks within one file: keys, periods, signs."""
+    """Checks within one file: periods, signs, and the rows' keys (:func:`_key_issues`)."""
     contract, p = staged.contract, staged.parsed
-    if contract.key and all(k in staged.headers for k in contract.key if k != "solution"):
-        keys = [_key_sql(contract, k) for k in contract.key if k in staged.headers]
-        shown = (
-            _v(contract.key[0]) if contract.column(contract.key[0]).kind is not Kind.CPR else "''"
-        )
-        required = " AND ".join(f"{k} IS NOT NULL" for k in keys if "solution" not in k)
-        _report(
-            con,
-            staged,
-            f"SELECT {ROW} AS r, {shown} AS val, min({ROW}) OVER w AS first FROM {p} "
-            f"WHERE {required} WINDOW w AS (PARTITION BY {', '.join(keys)}) QUALIFY r <> first",
-            contract.key[0],
-            ErrorCode.DUPLICATE_KEY,
-            "Rækken gentager en nøgle, der allerede findes tidligere i filen",
-            f"Hver række skal være entydig på {', '.join(contract.key)}; fjern dubletten.",
-            sink,
-        )
+    _key_issues(con, staged, sink)
     if contract.table == "postings":
         empty = " AND ".join(
             f"t_{c} IS NULL" if c in staged.headers else "TRUE"

@@ -167,6 +167,6 @@ def birth_date_sql(column_sql: str) -> str:
     )
     return (
         f"CASE WHEN regexp_full_match({c}, '[0-9]{{10}}') THEN "
-        f"try_cast(printf('%04d-%s-%s', {century_sql} + {yy}, substr({c}, 3, 2), substr({c}, 1, 2))"
-        f" AS DATE) END"
+        f"try_cast(CAST({century_sql} + {yy} AS VARCHAR) || '-' || substr({c}, 3, 2) || '-' || "
+        f"substr({c}, 1, 2) AS DATE) END"  # the year has four digits; concatenation: 2x printf
     )

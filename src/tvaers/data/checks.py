@@ -80,19 +80,19 @@ def check_citizens_once(
     if item is None:
         return
     src = Source(item.typed, item.path.name, item)
-    shown = f"(SELECT left(p.t_cpr, 6) || '-****' FROM {item.parsed} p WHERE p._row = s.source_row)"
     _emit(
         con,
         sink,
         src,
         "cpr",
-        f"SELECT s.source_row, {shown} || ' (kommune ' || min(c.municipality) || ')' AS val "
+        f"SELECT s.source_row, ' (kommune ' || min(c.municipality) || ')' AS val "
         f"FROM {item.typed} s JOIN main.citizens c ON c.citizen = s.citizen "
         f"WHERE {_others(loaded, 'citizens')} GROUP BY s.source_row",
         ErrorCode.DUPLICATE_KEY,
         "Borgeren står allerede på en anden kommunes borgerliste; en borger tælles kun én gang "
         "på landsplan, hos sin handlekommune",
         "Fjern borgeren fra den kommunes fil, der ikke er handlekommune, og importér igen.",
+        "cpr",
     )
     if "municipality" not in item.headers:
         return
@@ -120,16 +120,29 @@ def _emit(
     code: ErrorCode,
     message: str,
     hint: str,
+    cpr_column: str = "",
 ) -> None:
-    """One issue per row of ``sql`` (columns: source_row, value)."""
+    """One issue per row of ``sql`` (columns: source_row, value). With ``cpr_column`` the value
+    shown begins with that column's masked CPR number, looked up in the parsed rows for the rows
+    listed only (a subquery for every row found cost more than the check itself)."""
     rows = con.execute(
         f"SELECT source_row, val, count(*) OVER () FROM ({sql}) ORDER BY source_row "
         f"LIMIT {PER_KIND}"
     ).fetchall()
+    masked: dict[int, str] = {}
+    if rows and cpr_column and src.staged:
+        masked = dict(
+            con.execute(
+                f"SELECT _row, left({q('t_' + cpr_column)}, 6) || '-****' "
+                f"FROM {src.staged.parsed} WHERE list_contains(?, _row)",
+                [[r[0] for r in rows]],
+            ).fetchall()
+        )
     header = src.header(column)
     note = "" if src.staged else " (rækken er fra en tidligere import)"
     for row, value, _ in rows:
-        sink.add(Issue(src.file_name, row, header, value or "", code, message + note, hint))
+        shown = masked.get(row, "") + (value or "")
+        sink.add(Issue(src.file_name, row, header, shown, code, message + note, hint))
     if rows:
         sink.add_unlisted(src.file_name, header, code, rows[0][2] - len(rows))
 
@@ -165,20 +178,15 @@ def check_references(
                 )
                 continue
             target_col = CONTRACTS[ref.target].column(ref.target_column).stored_name
-            shown = f"s.{q(stored)}"
-            if col.kind is Kind.CPR:
-                shown = (
-                    f"(SELECT left(p.t_{ref.column}, 6) || '-****' FROM {src.staged.parsed} p "
-                    f"WHERE p._row = s.source_row)"
-                    if src.staged
-                    else "'(pseudonym)'"
-                )
+            value, cpr_column = f"s.{q(stored)}", ""
+            if col.kind is Kind.CPR:  # the masked number, or for a loaded row its pseudonym
+                value, cpr_column = ("''", ref.column) if src.staged else ("'(pseudonym)'", "")
             sql = (
-                f"SELECT s.source_row, {shown} AS val FROM {src.relation} s "
+                f"SELECT s.source_row, {value} AS val FROM {src.relation} s "
                 f"ANTI JOIN {target.relation} t ON s.{q(stored)} = t.{q(target_col)} "
                 f"WHERE s.{q(stored)} IS NOT NULL"
             )
-            _emit(con, sink, src, ref.column, sql, code, message, hint)
+            _emit(con, sink, src, ref.column, sql, code, message, hint, cpr_column)
 
 
 def check_activities(

@@ -183,7 +183,8 @@ def _create_parsed(
     con: DuckDBPyConnection, staged: Staged, parsed: list[ParsedColumn], pads: tuple[bytes, bytes]
 ) -> None:
     """``parsed_<table>``: per column its text ``t_``, typed value ``v_``, error key ``e_`` and,
-    for CPR columns, the pseudonym ``p_``. Clear CPR numbers stay in temporary tables."""
+    for CPR columns, the pseudonym ``p_``; a value that is its text has ``v_`` only. Clear CPR
+    numbers stay in temporary tables."""
     table = staged.table
     texts = ", ".join(f"{p.text} AS {q('t_' + p.column.name)}" for p in parsed)
     con.execute(
@@ -199,6 +200,9 @@ def _create_parsed(
         column = parse_column(
             p.column, t, staged.style, p.stored_as_integer, layered=True, native=p.native
         )
+        if _as_given(p):  # the value is the text: kept once, as v_<name>
+            selects += [f"x.{t} AS {v}", f"{column.error} AS {e}"]
+            continue
         if p.native or p.column.kind not in DICTIONARY_KINDS:
             row_lets += column.lets
             selects += [f"x.{t}", f"{column.typed} AS {v}", f"{column.error} AS {e}"]
@@ -209,10 +213,11 @@ def _create_parsed(
             f"SELECT {t}, {column.typed} AS {v}, {column.error} AS {e} "
             f"FROM {layer_sql(f'(SELECT DISTINCT {t} FROM text_{table})', list(column.lets))}"
         )
+        source = dictionary
         if p.column.kind is Kind.CPR:
-            _add_pseudonyms(con, dictionary, name, pads)
+            source = _add_pseudonyms(con, dictionary, name, pads)
         alias = f"d_{name}"
-        joins.append(f"LEFT JOIN {dictionary} {alias} ON x.{t} IS NOT DISTINCT FROM {alias}.{t}")
+        joins.append(f"LEFT JOIN {source} {alias} ON x.{t} IS NOT DISTINCT FROM {alias}.{t}")
         selects += [f"x.{t}", f"{alias}.{v}", f"{alias}.{e}"]
         if p.column.kind is Kind.CPR:
             selects.append(f"{alias}.{q('p_' + name)}")
@@ -225,15 +230,26 @@ def _create_parsed(
     con.execute(f"DROP VIEW IF EXISTS text_{table}")
 
 
+def _as_given(parsed: ParsedColumn) -> bool:
+    """Whether a column's value is its trimmed text as given (free text, codes, names)."""
+    return not parsed.native and parsed.column.kind in (Kind.TEXT, Kind.CODE, Kind.PERSON_NAME)
+
+
+def _text_of(parsed: ParsedColumn) -> str:
+    """The parsed table's column with the text a column was given as (:func:`_create_parsed`)."""
+    return q(("v_" if _as_given(parsed) else "t_") + parsed.column.name)
+
+
 PSEUDONYMS = "import_pseudonyms"  # temporary: the import's valid CPR numbers and their pseudonyms
 
 
 def _add_pseudonyms(
     con: DuckDBPyConnection, dictionary: str, name: str, pads: tuple[bytes, bytes]
-) -> None:
-    """Add the pseudonym ``p_<name>`` of each valid CPR number to a CPR column's dictionary.
-    Each number is hashed once per import (on the import's one connection, :data:`PSEUDONYMS`),
-    however many files and columns hold it: citizens, both sides of relations, postings …"""
+) -> str:
+    """A CPR column's dictionary with the pseudonym ``p_<name>`` of each valid number, as a
+    relation to join (not stored again). Each number is hashed once per import (on the
+    import's one connection, :data:`PSEUDONYMS`), however many files and columns hold it:
+    citizens, both sides of relations, postings …"""
     v = q("v_" + name)
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {PSEUDONYMS} (cpr VARCHAR, pseudonym VARCHAR)")
     con.execute(
@@ -242,9 +258,9 @@ def _add_pseudonyms(
         f"ANTI JOIN {PSEUDONYMS} s ON s.cpr = d.{v}",
         list(pads),
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {dictionary} AS SELECT d.*, s.pseudonym AS "
-        f"{q('p_' + name)} FROM {dictionary} d LEFT JOIN {PSEUDONYMS} s ON s.cpr = d.{v}"
+    return (
+        f"(SELECT d.*, s.pseudonym AS {q('p_' + name)} FROM {dictionary} d "
+        f"LEFT JOIN {PSEUDONYMS} s ON s.cpr = d.{v})"
     )
 
 
@@ -253,7 +269,7 @@ def _value_issues(
 ) -> None:
     union = " UNION ALL ".join(
         f"SELECT {ROW} AS r, {lit(p.column.name)} AS col, "
-        f"CAST({q('t_' + p.column.name)} AS VARCHAR) AS val, "
+        f"CAST({_text_of(p)} AS VARCHAR) AS val, "
         f"{q('e_' + p.column.name)} AS err FROM {staged.parsed} "
         f"WHERE {q('e_' + p.column.name)} IS NOT NULL"
         for p in parsed

@@ -202,3 +202,35 @@ def test_the_services_export_as_excel_gives_the_same_commitments(
 def _copy_of_mini(mini: Path, to: Path) -> Path:
     shutil.copytree(mini, to)
     return to
+
+
+def test_the_services_export_as_typed_parquet_gives_the_same_commitments(
+    sqlite_settings: Settings, mini: Path, tmp_path: Path
+) -> None:
+    """The same export as Parquet with real dates and numbers (the finance and case systems'
+    Parquet is typed)."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    reference = _imported(
+        Settings(home=tmp_path / "csv", pseudonym_key=sqlite_settings.pseudonym_key),
+        _copy_of_mini(mini, tmp_path / "mini_csv"),
+        SERVICES_FILE,
+    )
+    raw = read_csv(SERVICES_FILE)
+    assert raw.table is not None
+    columns = {}
+    for header in raw.headers:
+        texts = [t or None for t in raw.table.column(raw.column_of(header)).to_pylist()]
+        if header.startswith("Ydelse ") and "dato" in header:
+            days = [dt.datetime.strptime(t, "%d-%m-%Y").date() if t else None for t in texts]
+            columns[header] = pa.array(days, pa.date32())
+        elif header in ("Antal", "Takst", "Pris pr dag/måned", "Beregnet total"):
+            numbers = [float(t.replace(".", "").replace(",", ".")) if t else None for t in texts]
+            columns[header] = pa.array(numbers, pa.float64())
+        else:
+            columns[header] = pa.array(texts, pa.string())
+    pq.write_table(pa.table(columns), tmp_path / "kopi.parquet")
+    assert _imported(sqlite_settings, mini, tmp_path / "kopi.parquet") == reference

@@ -34,7 +34,7 @@ from tvaers.data.contracts import Column, Kind, fold
 from tvaers.data.issues import PER_KIND, IssueSink
 from tvaers.data.messages import value_message
 from tvaers.data.parsing import lit, parse_column, text_sql
-from tvaers.data.readers import ROW, NumberStyle, RawTable
+from tvaers.data.readers import ROW, NumberStyle, RawTable, as_text
 
 SERVICES, PAYMENTS = "services", "payments"
 ONCE = 0  # the frequency factor's numerator of a one-off service
@@ -114,6 +114,7 @@ def reshape(
     shape = recognise(raw.headers)
     if shape is None:
         return raw, None
+    raw = as_text(raw)  # typed Parquet columns were kept for the contract's columns, not these
     sink.extend(raw.issues)  # the reader's problems (rows of a wrong width …)
     found = _resolve(SHAPES[shape], raw.headers)
     missing = [f for f in SHAPES[shape] if f.required and f.role not in found]

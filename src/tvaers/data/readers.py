@@ -12,7 +12,7 @@ import codecs
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -288,7 +288,7 @@ def read_csv(path: Path) -> RawTable:
             )
         )
     rows = _row_numbers(table.num_rows, skipped)
-    return RawTable(path, table.append_column(ROW, pa.array(rows)), style, encoding, issues)
+    return RawTable(path, table.append_column(ROW, _int64(rows)), style, encoding, issues)
 
 
 def _header_issues(path: Path, headers: list[str]) -> list[Issue]:
@@ -400,10 +400,10 @@ def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
             continue
         if pa.types.is_integer(column.type):
             integers.add(name)
-        columns[name] = pc.fill_null(text, "")
+        columns[name] = text  # an empty cell stays NULL: the same as '' to the checks
     if issues:
         return RawTable(path, None, NumberStyle.TYPED, "parquet", issues)
-    columns[ROW] = pa.array(np.arange(2, typed.num_rows + 2, dtype=np.int64))
+    columns[ROW] = _int64(np.arange(2, typed.num_rows + 2))
     issues = _no_rows(
         path, typed.num_rows, "Parquet-filen har ingen rækker", "Eksportér filen igen med data."
     )
@@ -416,6 +416,30 @@ def read_parquet(path: Path, contract: Contract | None = None) -> RawTable:
         frozenset(integers),
         native=frozenset(native),
     )
+
+
+def _int64(numbers: np.ndarray) -> pa.Array:
+    """An Arrow column of row numbers on numpy's buffer: ``pa.array`` of numpy (or Python)
+    values imports pandas, 0.3 s at the first file a process reads."""
+    numbers = np.ascontiguousarray(numbers, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+def as_text(raw: RawTable) -> RawTable:
+    """``raw`` with every column as text, also those a Parquet file kept in their own type
+    (:func:`_stays_native`): for a file in another shape than the contract's (a case system's
+    export, :mod:`tvaers.data.exports`), whose columns are read as text."""
+    if raw.table is None or not raw.native:
+        return raw
+    table, integers = raw.table, set(raw.integer_columns)
+    for name in raw.native:
+        column = table.column(name)
+        if pa.types.is_integer(column.type):
+            integers.add(name)
+        text = _parquet_text(column)  # a date or a number: always has a text
+        if text is not None:
+            table = table.set_column(table.column_names.index(name), name, text)
+    return replace(raw, table=table, native=frozenset(), integer_columns=frozenset(integers))
 
 
 def _kinds_by_header(contract: Contract | None, headers: list[str]) -> dict[str, Kind]:

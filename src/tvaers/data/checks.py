@@ -147,9 +147,27 @@ def _emit(
         sink.add_unlisted(src.file_name, header, code, rows[0][2] - len(rows))
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """One column's reference to be checked: ``src``'s ``stored`` values must be in
+    ``target``'s ``target_column``."""
+
+    src: Source
+    column: str
+    kind: Kind
+    stored: str
+    target: str  # the target's relation
+    target_column: str
+    code: ErrorCode
+    message: str
+    hint: str
+
+
 def check_references(
     con: DuckDBPyConnection, staged: dict[str, Staged], srcs: dict[str, Source], sink: IssueSink
 ) -> None:
+    """Every reference of a changed table, or to one, points at a row that exists."""
+    references: list[_Reference] = []
     for contract in CONTRACTS.values():
         for ref in contract.references:
             if contract.table not in staged and ref.target not in staged:
@@ -160,10 +178,8 @@ def check_references(
             col = contract.column(ref.column)
             if src.staged and ref.column not in src.staged.headers:
                 continue
-            stored = col.stored_name
             target = srcs.get(ref.target)
             code, message = REFERENCE_MESSAGES[ref.column]
-            hint = REFERENCE_HINTS[ref.target]
             if target is None:
                 sink.add(
                     Issue(
@@ -178,15 +194,42 @@ def check_references(
                 )
                 continue
             target_col = CONTRACTS[ref.target].column(ref.target_column).stored_name
-            value, cpr_column = f"s.{q(stored)}", ""
-            if col.kind is Kind.CPR:  # the masked number, or for a loaded row its pseudonym
-                value, cpr_column = ("''", ref.column) if src.staged else ("'(pseudonym)'", "")
-            sql = (
-                f"SELECT s.source_row, {value} AS val FROM {src.relation} s "
-                f"ANTI JOIN {target.relation} t ON s.{q(stored)} = t.{q(target_col)} "
-                f"WHERE s.{q(stored)} IS NOT NULL"
-            )
-            _emit(con, sink, src, ref.column, sql, code, message, hint, cpr_column)
+            references.append(
+                _Reference(src, ref.column, col.kind, col.stored_name, target.relation,
+                           target_col, code, message, REFERENCE_HINTS[ref.target])
+            )  # fmt: skip
+    for number in sorted(_dangling(con, references)):
+        r = references[number]
+        value, cpr_column = f"s.{q(r.stored)}", ""
+        if r.kind is Kind.CPR:  # the masked number, or for a loaded row its pseudonym
+            value, cpr_column = ("''", r.column) if r.src.staged else ("'(pseudonym)'", "")
+        sql = (
+            f"SELECT s.source_row, {value} AS val FROM {r.src.relation} s "
+            f"ANTI JOIN {r.target} t ON s.{q(r.stored)} = t.{q(r.target_column)} "
+            f"WHERE s.{q(r.stored)} IS NOT NULL"
+        )
+        _emit(con, sink, r.src, r.column, sql, r.code, r.message, r.hint, cpr_column)
+
+
+def _dangling(con: DuckDBPyConnection, references: list[_Reference]) -> set[int]:
+    """The numbers of the references with a value that points nowhere: one anti join per
+    target for all the references to it (six columns refer to the citizens), so that the
+    target is hashed once; the rows are then listed per reference (:func:`_emit`)."""
+    by_target: dict[tuple[str, str], list[int]] = {}
+    for number, r in enumerate(references):
+        by_target.setdefault((r.target, r.target_column), []).append(number)
+    found: set[int] = set()
+    for (target, column), numbers in by_target.items():
+        values = " UNION ALL ".join(
+            f"SELECT {n} AS k, s.{q(references[n].stored)} AS v FROM {references[n].src.relation} "
+            f"s WHERE s.{q(references[n].stored)} IS NOT NULL"
+            for n in numbers
+        )
+        rows = con.execute(
+            f"SELECT DISTINCT r.k FROM ({values}) r ANTI JOIN {target} t ON r.v = t.{q(column)}"
+        ).fetchall()
+        found.update(k for (k,) in rows)
+    return found
 
 
 def check_activities(

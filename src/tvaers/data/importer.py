@@ -44,7 +44,7 @@ from tvaers.data.municipality import (
     reference,
 )
 from tvaers.data.parsing import q
-from tvaers.data.readers import SUFFIXES, RawTable, not_a_file, read_raw
+from tvaers.data.readers import SUFFIXES, RawTable, not_a_file, read_ahead
 from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, MUNICIPALITY, create_tables, loaded_state
 from tvaers.data.validation import Staged, stage
@@ -225,9 +225,9 @@ def _import(
         sink.extend(issues)
         pads = Pseudonymiser(settings.key_bytes).sql_parameters()
         staged: dict[str, Staged] = {}
-        for i, table in enumerate(changed):
+        raws = read_ahead([(files[table], CONTRACTS[table]) for table in changed])
+        for i, (table, raw) in enumerate(zip(changed, raws, strict=True)):
             step(f"Læser og kontrollerer {files[table].name}", i / (len(changed) + 2))
-            raw = read_raw(files[table], CONTRACTS[table])
             read: RawTable | None = raw
             headers: dict[str, str] | None = None
             if table == "commitments":  # also in a case system's own export shape

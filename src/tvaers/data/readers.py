@@ -11,7 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -86,6 +87,19 @@ def read_raw(path: Path, contract: Contract | None = None) -> RawTable:
         f"Filtypen '{suffix}' kendes ikke",
         "Gem filen som CSV, Excel (.xlsx) eller Parquet.",
     )
+
+
+def read_ahead(files: list[tuple[Path, Contract]]) -> Iterator[RawTable]:
+    """:func:`read_raw` of each file in turn, the next one read in a thread while the caller
+    checks this one (reading and decoding leave a core idle while DuckDB checks; at most two
+    files are in memory at once)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tvaers-read") as pool:
+        pending = [pool.submit(read_raw, path, contract) for path, contract in files[:1]]
+        for i in range(len(files)):
+            raw = pending.pop().result()
+            if i + 1 < len(files):
+                pending.append(pool.submit(read_raw, *files[i + 1]))
+            yield raw
 
 
 def not_a_file(path: Path) -> Issue | None:

@@ -14,8 +14,10 @@ from tvaers.core import periods
 from tvaers.core.cpr import (
     InvalidCpr,
     Pseudonymiser,
+    as_letters,
     birth_date,
     birth_date_sql,
+    digest_sql,
     is_valid,
     mask,
     pseudonym_sql,
@@ -107,6 +109,30 @@ def test_sql_matches_python_for_birth_dates_and_pseudonyms(numbers: list[str]) -
         assert born == birth_date(number)
         assert pseudonym == p.pseudonym(number)
         assert pseudonym.isalpha() and len(pseudonym) == 20
+
+
+@settings(deadline=None)
+@given(st.lists(cprs, min_size=1, max_size=20), st.integers(0, 3))
+def test_digests_written_as_letters_are_the_pseudonyms(numbers: list[str], cut: int) -> None:
+    """The import's way (DuckDB's digests, their letters in one pass over the column's bytes,
+    also of a column in pieces) gives each number's pseudonym, as the Python does."""
+    import pyarrow as pa
+
+    p = Pseudonymiser(b"a secret key of sufficient length")
+    digests = (
+        duckdb.connect()
+        .sql(
+            f"SELECT {digest_sql('x')} AS d FROM unnest(?) t(x)",
+            params=[*p.sql_parameters(), numbers],
+        )
+        .to_arrow_table()
+        .column("d")
+    )
+    cut = min(cut, len(digests))
+    pieces = pa.chunked_array([digests.slice(0, cut), digests.slice(cut)], pa.string())
+    for column in (digests, pieces):
+        assert as_letters(column).to_pylist() == [p.pseudonym(n) for n in numbers]
+    assert as_letters(pa.array([None, "0af9"], pa.string())).to_pylist() == [None, "akpj"]
 
 
 def test_pseudonyms_are_keyed_and_stable() -> None:

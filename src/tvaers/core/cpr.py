@@ -26,6 +26,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import pyarrow as pa
+
 PSEUDONYM_LENGTH = 20  # 20 x 4 bits = 80 bits; collision-free for any population
 # Hex digits written as the letters a-p, so that a pseudonym can never look like a CPR number.
 _HEX, _LETTERS = "0123456789abcdef", "abcdefghijklmnop"
@@ -138,8 +141,34 @@ class Pseudonymiser:
 def pseudonym_sql(column_sql: str, outer: str = "?", inner: str = "?") -> str:
     """DuckDB SQL for the pseudonym of a normalised CPR column; bind outer and inner pads (to
     the placeholders ``outer`` and ``inner``: positional by default, or named like ``$outer``)."""
+    digest = digest_sql(column_sql, outer, inner)
+    return f"translate({digest}, '{_HEX}', '{_LETTERS}')"
+
+
+def digest_sql(column_sql: str, outer: str = "?", inner: str = "?") -> str:
+    """DuckDB SQL for a pseudonym's hex digits (:func:`pseudonym_sql` before the letters;
+    :func:`as_letters` writes many at once faster than DuckDB's ``translate``)."""
     digest = f"sha256({outer}::BLOB || unhex(sha256({inner}::BLOB || encode({column_sql}))))"
-    return f"translate(left({digest}, {PSEUDONYM_LENGTH}), '{_HEX}', '{_LETTERS}')"
+    return f"left({digest}, {PSEUDONYM_LENGTH})"
+
+
+def as_letters(hex_digits: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Hex digits written as the letters a-p (``0``-``9`` -> ``a``-``j``, ``a``-``f`` -> ``k``-
+    ``p``), the whole column at once on its bytes: the same as ``translate``, which DuckDB does
+    a value at a time (0.3 s of the 1 s it takes to pseudonymise 650,000 numbers)."""
+    column = hex_digits.combine_chunks() if isinstance(hex_digits, pa.ChunkedArray) else hex_digits
+    column = column.cast(pa.string())
+    validity, offsets, data = column.buffers()
+    if data is None:  # no values, or none but NULLs
+        return column
+    digits = np.frombuffer(data, dtype=np.uint8)
+    letters = np.where(digits <= ord("9"), digits + (ord("a") - ord("0")), digits + 10)
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(column),
+        [validity, offsets, pa.py_buffer(letters.astype(np.uint8))],
+        offset=column.offset,
+    )
 
 
 def cpr_digits_sql(text_sql: str) -> str:

@@ -27,13 +27,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 from duckdb import DuckDBPyConnection
 
 from tvaers.core.cpr import (
     CPR_IN_TEXT_REGEX,
     PSEUDONYM_LENGTH,
+    as_letters,
     birth_date_sql,
     cpr_digits_sql,
+    digest_sql,
     mask,
     may_hold_cpr_sql,
     pseudonym_sql,
@@ -252,12 +255,17 @@ def _add_pseudonyms(
     citizens, both sides of relations, postings …"""
     v = q("v_" + name)
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {PSEUDONYMS} (cpr VARCHAR, pseudonym VARCHAR)")
-    con.execute(
-        f"INSERT INTO {PSEUDONYMS} SELECT d.{v}, {pseudonym_sql('d.' + v)} FROM "
+    new = con.sql(
+        f"SELECT d.{v} AS cpr, {digest_sql('d.' + v)} AS digest FROM "
         f"(SELECT DISTINCT {v} FROM {dictionary} WHERE {v} IS NOT NULL) d "
         f"ANTI JOIN {PSEUDONYMS} s ON s.cpr = d.{v}",
-        list(pads),
-    )
+        params=list(pads),
+    ).to_arrow_table()
+    if new.num_rows:  # the digests' letters in one vectorised pass (core.cpr.as_letters)
+        letters = as_letters(new.column("digest"))
+        con.register("new_pseudonyms", pa.table({"cpr": new.column("cpr"), "pseudonym": letters}))
+        con.execute(f"INSERT INTO {PSEUDONYMS} SELECT cpr, pseudonym FROM new_pseudonyms")
+        con.unregister("new_pseudonyms")
     return (
         f"(SELECT d.*, s.pseudonym AS {q('p_' + name)} FROM {dictionary} d "
         f"LEFT JOIN {PSEUDONYMS} s ON s.cpr = d.{v})"

@@ -16,7 +16,7 @@ from tvaers.data.contracts import CONTRACTS, Kind
 from tvaers.data.issues import PER_KIND, IssueSink
 from tvaers.data.messages import REFERENCE_HINTS, REFERENCE_MESSAGES
 from tvaers.data.parsing import q
-from tvaers.data.validation import Staged
+from tvaers.data.staged import Staged
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ from tvaers.core.periods import today
 from tvaers.data.contracts import Column, Kind, fold
 from tvaers.data.issues import PER_KIND, IssueSink
 from tvaers.data.messages import value_message
+from tvaers.data.parquet import as_text
 from tvaers.data.parsing import lit, parse_column, text_sql
-from tvaers.data.readers import ROW, NumberStyle, RawTable, as_text
+from tvaers.data.readers import ROW, NumberStyle, RawTable
 
 SERVICES, PAYMENTS = "services", "payments"
 ONCE = 0  # the frequency factor's numerator of a one-off service

@@ -47,7 +47,8 @@ from tvaers.data.parsing import q
 from tvaers.data.readers import SUFFIXES, RawTable, not_a_file, read_ahead
 from tvaers.data.recovery import recover_interrupted
 from tvaers.data.schema import LOADED, MUNICIPALITY, create_tables, loaded_state
-from tvaers.data.validation import Staged, stage
+from tvaers.data.staged import Staged
+from tvaers.data.validation import stage
 from tvaers.engine.connection import connect, raw
 from tvaers.engine.snapshot import Replacement, replacing
 from tvaers.store import audit

@@ -197,8 +197,8 @@ def _account(t: str, n: _Namer) -> tuple[str, str]:
 
 
 def _native(t: str, col: Column, n: _Namer) -> tuple[str, str]:
-    """The parse of a value that arrives in its own type (:func:`tvaers.data.readers.
-    _stays_native`): the same checks as the text's, on the value itself."""
+    """The parse of a value that arrives in its own type (a Parquet date, number or integer,
+    :mod:`tvaers.data.parquet`): the same checks as the text's, on the value itself."""
     if col.kind is Kind.DATE:
         typed = n.let(
             "value",

@@ -14,7 +14,7 @@ from tvaers.core.cpr import Pseudonymiser, is_valid
 from tvaers.core.errors import ErrorCode, ImportRejected
 from tvaers.data.exports import PAYMENTS, SERVICES, recognise
 from tvaers.data.importer import import_folder
-from tvaers.data.readers import read_csv
+from tvaers.data.readers import RawTable, read_csv
 
 from .conftest import analytics_rows, snapshot
 
@@ -160,6 +160,20 @@ def test_a_bad_payments_export_names_its_function_and_cpr_columns(
     assert snapshot(sqlite_settings) == before
 
 
+def _services_from_csv(
+    settings: Settings, mini: Path, tmp_path: Path
+) -> tuple[list[tuple[object, ...]], RawTable]:
+    """The commitments the services export gives as CSV (in a home of its own), and its rows."""
+    reference = _imported(
+        Settings(home=tmp_path / "csv", pseudonym_key=settings.pseudonym_key),
+        _copy_of_mini(mini, tmp_path / "mini_csv"),
+        SERVICES_FILE,
+    )
+    raw = read_csv(SERVICES_FILE)
+    assert raw.table is not None
+    return reference, raw
+
+
 def test_the_services_export_as_excel_gives_the_same_commitments(
     sqlite_settings: Settings, mini: Path, tmp_path: Path
 ) -> None:
@@ -169,12 +183,7 @@ def test_the_services_export_as_excel_gives_the_same_commitments(
 
     import xlsxwriter
 
-    reference = _imported(
-        Settings(home=tmp_path / "csv", pseudonym_key=sqlite_settings.pseudonym_key),
-        _copy_of_mini(mini, tmp_path / "mini_csv"),
-        SERVICES_FILE,
-    )
-    raw = read_csv(SERVICES_FILE)
+    reference, raw = _services_from_csv(sqlite_settings, mini, tmp_path)
     assert raw.table is not None
     book = xlsxwriter.Workbook(str(mini / "disponeringer.xlsx"))
     book.add_worksheet("Forside").write(0, 0, "Udtræk fra sagssystemet")
@@ -214,12 +223,7 @@ def test_the_services_export_as_typed_parquet_gives_the_same_commitments(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    reference = _imported(
-        Settings(home=tmp_path / "csv", pseudonym_key=sqlite_settings.pseudonym_key),
-        _copy_of_mini(mini, tmp_path / "mini_csv"),
-        SERVICES_FILE,
-    )
-    raw = read_csv(SERVICES_FILE)
+    reference, raw = _services_from_csv(sqlite_settings, mini, tmp_path)
     assert raw.table is not None
     columns = {}
     for header in raw.headers:

@@ -101,16 +101,7 @@ def table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> No
             sink,
         )
     if contract.table == "activities" and "end_date" in staged.headers:
-        _report(
-            con,
-            staged,
-            f"SELECT {ROW} AS r, t_end_date AS val FROM {p} WHERE v_end_date < v_start_date",
-            "end_date",
-            ErrorCode.PERIOD_REVERSED,
-            "Aktiviteten slutter, før den starter",
-            "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
-            sink,
-        )
+        _reversed(con, staged, "Aktiviteten", sink)
     if contract.table == "commitments":
         _commitment_issues(con, staged, sink)
     if contract.table == "relations":
@@ -126,21 +117,27 @@ def table_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> No
         )
 
 
+def _reversed(con: DuckDBPyConnection, staged: Staged, what: str, sink: IssueSink) -> None:
+    """Rows whose period ends before it starts (``what``: «Aktiviteten», «Disponeringen»)."""
+    _report(
+        con,
+        staged,
+        f"SELECT {ROW} AS r, t_end_date AS val FROM {staged.parsed} "
+        "WHERE v_end_date < v_start_date",
+        "end_date",
+        ErrorCode.PERIOD_REVERSED,
+        f"{what} slutter, før den starter",
+        "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
+        sink,
+    )
+
+
 def _commitment_issues(con: DuckDBPyConnection, staged: Staged, sink: IssueSink) -> None:
     """A commitment has a period that is not reversed and either an amount or units per month
     (exactly one of them), neither negative."""
     p, has = staged.parsed, staged.headers
     if "end_date" in has:
-        _report(
-            con,
-            staged,
-            f"SELECT {ROW} AS r, t_end_date AS val FROM {p} WHERE v_end_date < v_start_date",
-            "end_date",
-            ErrorCode.PERIOD_REVERSED,
-            "Disponeringen slutter, før den starter",
-            "Ret start- eller slutdatoen (slutdatoen er inklusiv).",
-            sink,
-        )
+        _reversed(con, staged, "Disponeringen", sink)
     given = [c for c in ("monthly_amount", "units_per_month") if c in has]
     for name in given:
         _report(

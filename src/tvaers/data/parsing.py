@@ -129,14 +129,17 @@ def _date(t: str, n: _Namer) -> tuple[str, str]:
         f"WHEN regexp_full_match({t}, {lit(rx)}) THEN try_strptime({src}, {lit(fmt)})"
         for rx, src, fmt in formats
     )
-    stamp = n.let("stamp", f"(CASE {whens} END)")
+    return _dated(n.let("stamp", f"(CASE {whens} END)"), n)
+
+
+def _dated(stamp: str, n: _Namer) -> tuple[str, str]:
+    """A date (or timestamp) kept when its year is plausible, else the date error."""
     typed = n.let(
         "value",
         f"CASE WHEN year({stamp}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
         f"THEN CAST({stamp} AS DATE) END",
     )
-    error = f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
-    return typed, error
+    return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
 
 
 def _cpr(t: str, stored_as_integer: bool, n: _Namer) -> tuple[str, str]:
@@ -200,12 +203,7 @@ def _native(t: str, col: Column, n: _Namer) -> tuple[str, str]:
     """The parse of a value that arrives in its own type (a Parquet date, number or integer,
     :mod:`tvaers.data.parquet`): the same checks as the text's, on the value itself."""
     if col.kind is Kind.DATE:
-        typed = n.let(
-            "value",
-            f"CASE WHEN year({t}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
-            f"THEN CAST({t} AS DATE) END",
-        )
-        return typed, f"CASE WHEN {typed} IS NULL THEN '{ErrorCode.DATE_INVALID}' END"
+        return _dated(t, n)
     if col.kind is Kind.INTEGER:
         return _integer(t, col, n, f"try_cast({t} AS BIGINT)")
     scale = SCALE[col.kind]
